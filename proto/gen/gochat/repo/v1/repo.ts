@@ -37,6 +37,31 @@ export const protobufPackage = "gochat.repo.v1";
 
 export const protobufFileName = "gochat/repo/v1/repo.proto";
 
+export interface GatewayInfo {
+  gatewayId: string;
+  /** host:port of PusherService */
+  grpcAddress: string;
+  /** host:port of the WebSocket + HTTP endpoint */
+  publicAddress: string;
+  registeredAtMs: number;
+  expiresAtMs: number;
+}
+
+export interface RegisterGatewayRequest {
+  gateway: GatewayInfo | undefined;
+  ttlMs: number;
+}
+
+export interface RegisterGatewayResponse {
+}
+
+export interface ListGatewaysRequest {
+}
+
+export interface ListGatewaysResponse {
+  gateways: GatewayInfo[];
+}
+
 export interface SetUserOnlineRequest {
   userId: string;
   connId: string;
@@ -328,6 +353,425 @@ export interface Conversation {
 export interface GetUserConversationsResponse {
   conversations: Conversation[];
 }
+
+function createBaseGatewayInfo(): GatewayInfo {
+  return { gatewayId: "", grpcAddress: "", publicAddress: "", registeredAtMs: 0, expiresAtMs: 0 };
+}
+
+export const GatewayInfo: MessageFns<GatewayInfo> = {
+  encode(message: GatewayInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.gatewayId !== "") {
+      writer.uint32(10).string(message.gatewayId);
+    }
+    if (message.grpcAddress !== "") {
+      writer.uint32(18).string(message.grpcAddress);
+    }
+    if (message.publicAddress !== "") {
+      writer.uint32(26).string(message.publicAddress);
+    }
+    if (message.registeredAtMs !== 0) {
+      writer.uint32(32).int64(message.registeredAtMs);
+    }
+    if (message.expiresAtMs !== 0) {
+      writer.uint32(40).int64(message.expiresAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GatewayInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGatewayInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.gatewayId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.grpcAddress = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.publicAddress = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.registeredAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.expiresAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GatewayInfo {
+    return {
+      gatewayId: isSet(object.gatewayId)
+        ? globalThis.String(object.gatewayId)
+        : isSet(object.gateway_id)
+        ? globalThis.String(object.gateway_id)
+        : "",
+      grpcAddress: isSet(object.grpcAddress)
+        ? globalThis.String(object.grpcAddress)
+        : isSet(object.grpc_address)
+        ? globalThis.String(object.grpc_address)
+        : "",
+      publicAddress: isSet(object.publicAddress)
+        ? globalThis.String(object.publicAddress)
+        : isSet(object.public_address)
+        ? globalThis.String(object.public_address)
+        : "",
+      registeredAtMs: isSet(object.registeredAtMs)
+        ? globalThis.Number(object.registeredAtMs)
+        : isSet(object.registered_at_ms)
+        ? globalThis.Number(object.registered_at_ms)
+        : 0,
+      expiresAtMs: isSet(object.expiresAtMs)
+        ? globalThis.Number(object.expiresAtMs)
+        : isSet(object.expires_at_ms)
+        ? globalThis.Number(object.expires_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: GatewayInfo): unknown {
+    const obj: any = {};
+    if (message.gatewayId !== "") {
+      obj.gatewayId = message.gatewayId;
+    }
+    if (message.grpcAddress !== "") {
+      obj.grpcAddress = message.grpcAddress;
+    }
+    if (message.publicAddress !== "") {
+      obj.publicAddress = message.publicAddress;
+    }
+    if (message.registeredAtMs !== 0) {
+      obj.registeredAtMs = Math.round(message.registeredAtMs);
+    }
+    if (message.expiresAtMs !== 0) {
+      obj.expiresAtMs = Math.round(message.expiresAtMs);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GatewayInfo>): GatewayInfo {
+    return GatewayInfo.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GatewayInfo>): GatewayInfo {
+    const message = createBaseGatewayInfo();
+    message.gatewayId = object.gatewayId ?? "";
+    message.grpcAddress = object.grpcAddress ?? "";
+    message.publicAddress = object.publicAddress ?? "";
+    message.registeredAtMs = object.registeredAtMs ?? 0;
+    message.expiresAtMs = object.expiresAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseRegisterGatewayRequest(): RegisterGatewayRequest {
+  return { gateway: undefined, ttlMs: 0 };
+}
+
+export const RegisterGatewayRequest: MessageFns<RegisterGatewayRequest> = {
+  encode(message: RegisterGatewayRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.gateway !== undefined) {
+      GatewayInfo.encode(message.gateway, writer.uint32(10).fork()).join();
+    }
+    if (message.ttlMs !== 0) {
+      writer.uint32(16).uint32(message.ttlMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterGatewayRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterGatewayRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.gateway = GatewayInfo.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.ttlMs = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegisterGatewayRequest {
+    return {
+      gateway: isSet(object.gateway) ? GatewayInfo.fromJSON(object.gateway) : undefined,
+      ttlMs: isSet(object.ttlMs)
+        ? globalThis.Number(object.ttlMs)
+        : isSet(object.ttl_ms)
+        ? globalThis.Number(object.ttl_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: RegisterGatewayRequest): unknown {
+    const obj: any = {};
+    if (message.gateway !== undefined) {
+      obj.gateway = GatewayInfo.toJSON(message.gateway);
+    }
+    if (message.ttlMs !== 0) {
+      obj.ttlMs = Math.round(message.ttlMs);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RegisterGatewayRequest>): RegisterGatewayRequest {
+    return RegisterGatewayRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RegisterGatewayRequest>): RegisterGatewayRequest {
+    const message = createBaseRegisterGatewayRequest();
+    message.gateway = (object.gateway !== undefined && object.gateway !== null)
+      ? GatewayInfo.fromPartial(object.gateway)
+      : undefined;
+    message.ttlMs = object.ttlMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseRegisterGatewayResponse(): RegisterGatewayResponse {
+  return {};
+}
+
+export const RegisterGatewayResponse: MessageFns<RegisterGatewayResponse> = {
+  encode(_: RegisterGatewayResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegisterGatewayResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegisterGatewayResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): RegisterGatewayResponse {
+    return {};
+  },
+
+  toJSON(_: RegisterGatewayResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<RegisterGatewayResponse>): RegisterGatewayResponse {
+    return RegisterGatewayResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<RegisterGatewayResponse>): RegisterGatewayResponse {
+    const message = createBaseRegisterGatewayResponse();
+    return message;
+  },
+};
+
+function createBaseListGatewaysRequest(): ListGatewaysRequest {
+  return {};
+}
+
+export const ListGatewaysRequest: MessageFns<ListGatewaysRequest> = {
+  encode(_: ListGatewaysRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListGatewaysRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListGatewaysRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListGatewaysRequest {
+    return {};
+  },
+
+  toJSON(_: ListGatewaysRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListGatewaysRequest>): ListGatewaysRequest {
+    return ListGatewaysRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ListGatewaysRequest>): ListGatewaysRequest {
+    const message = createBaseListGatewaysRequest();
+    return message;
+  },
+};
+
+function createBaseListGatewaysResponse(): ListGatewaysResponse {
+  return { gateways: [] };
+}
+
+export const ListGatewaysResponse: MessageFns<ListGatewaysResponse> = {
+  encode(message: ListGatewaysResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.gateways) {
+      GatewayInfo.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListGatewaysResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListGatewaysResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.gateways.push(GatewayInfo.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListGatewaysResponse {
+    return {
+      gateways: globalThis.Array.isArray(object?.gateways)
+        ? object.gateways.map((e: any) => GatewayInfo.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListGatewaysResponse): unknown {
+    const obj: any = {};
+    if (message.gateways?.length) {
+      obj.gateways = message.gateways.map((e) => GatewayInfo.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListGatewaysResponse>): ListGatewaysResponse {
+    return ListGatewaysResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListGatewaysResponse>): ListGatewaysResponse {
+    const message = createBaseListGatewaysResponse();
+    message.gateways = object.gateways?.map((e) => GatewayInfo.fromPartial(e)) || [];
+    return message;
+  },
+};
 
 function createBaseSetUserOnlineRequest(): SetUserOnlineRequest {
   return { userId: "", connId: "", gatewayId: "", ttlMs: 0 };
@@ -5485,6 +5929,31 @@ export const PresenceServiceService = {
       Buffer.from(ListOnlineUsersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListOnlineUsersResponse => ListOnlineUsersResponse.decode(value),
   },
+  /**
+   * Gateways announce their internal (PusherService) and client-facing addresses, renewed with a TTL, so that
+   * im-task can route a push to the gateway that holds a user's connections.
+   */
+  registerGateway: {
+    path: "/gochat.repo.v1.PresenceService/RegisterGateway" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RegisterGatewayRequest): Buffer =>
+      Buffer.from(RegisterGatewayRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RegisterGatewayRequest => RegisterGatewayRequest.decode(value),
+    responseSerialize: (value: RegisterGatewayResponse): Buffer =>
+      Buffer.from(RegisterGatewayResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RegisterGatewayResponse => RegisterGatewayResponse.decode(value),
+  },
+  listGateways: {
+    path: "/gochat.repo.v1.PresenceService/ListGateways" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListGatewaysRequest): Buffer => Buffer.from(ListGatewaysRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListGatewaysRequest => ListGatewaysRequest.decode(value),
+    responseSerialize: (value: ListGatewaysResponse): Buffer =>
+      Buffer.from(ListGatewaysResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListGatewaysResponse => ListGatewaysResponse.decode(value),
+  },
 } as const;
 
 export interface PresenceServiceServer extends UntypedServiceImplementation {
@@ -5501,6 +5970,12 @@ export interface PresenceServiceServer extends UntypedServiceImplementation {
   getUsersPresence: handleUnaryCall<GetUsersPresenceRequest, GetUsersPresenceResponse>;
   /** Every online user, for the console's presence view. */
   listOnlineUsers: handleUnaryCall<ListOnlineUsersRequest, ListOnlineUsersResponse>;
+  /**
+   * Gateways announce their internal (PusherService) and client-facing addresses, renewed with a TTL, so that
+   * im-task can route a push to the gateway that holds a user's connections.
+   */
+  registerGateway: handleUnaryCall<RegisterGatewayRequest, RegisterGatewayResponse>;
+  listGateways: handleUnaryCall<ListGatewaysRequest, ListGatewaysResponse>;
 }
 
 export interface PresenceServiceClient extends Client {
@@ -5586,6 +6061,40 @@ export interface PresenceServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListOnlineUsersResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Gateways announce their internal (PusherService) and client-facing addresses, renewed with a TTL, so that
+   * im-task can route a push to the gateway that holds a user's connections.
+   */
+  registerGateway(
+    request: RegisterGatewayRequest,
+    callback: (error: ServiceError | null, response: RegisterGatewayResponse) => void,
+  ): ClientUnaryCall;
+  registerGateway(
+    request: RegisterGatewayRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RegisterGatewayResponse) => void,
+  ): ClientUnaryCall;
+  registerGateway(
+    request: RegisterGatewayRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RegisterGatewayResponse) => void,
+  ): ClientUnaryCall;
+  listGateways(
+    request: ListGatewaysRequest,
+    callback: (error: ServiceError | null, response: ListGatewaysResponse) => void,
+  ): ClientUnaryCall;
+  listGateways(
+    request: ListGatewaysRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListGatewaysResponse) => void,
+  ): ClientUnaryCall;
+  listGateways(
+    request: ListGatewaysRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListGatewaysResponse) => void,
   ): ClientUnaryCall;
 }
 
