@@ -1,0 +1,111 @@
+// Lint rules that keep the map honest: the layering below is enforced here, not described in a wiki.
+//   renderer/        never imports Node code, services or infra: it talks to the appliance API only
+//   services/<a>/    never imports services/<b>/; services meet through proto/ contracts and Kafka topics
+//   */domain/        never imports transport or adapter code, nor the libraries those wrap
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+
+const SERVICES = ['im-gateway', 'im-logic', 'im-repo', 'im-task'];
+const NODE_BUILTINS = ['node:*', 'fs', 'path', 'child_process', 'net', 'http', 'https', 'os', 'crypto'];
+const ADAPTER_LIBRARIES = ['@grpc/grpc-js', 'kafkajs', 'ioredis', 'better-sqlite3', 'ws', 'node:http', 'node:net'];
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/**', 'out/**', 'dist/**', 'proto/gen/**', 'e2e/artifacts/**'],
+  },
+  js.configs.recommended,
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['process', 'console', 'URL', 'Buffer', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'].map(
+          (name) => [name, 'readonly'],
+        ),
+      ),
+    },
+  },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          // node:test registers tests synchronously; the promises it returns are the runner's to await
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'warn',
+      'import-x/no-cycle': ['error', { maxDepth: 8, ignoreExternal: true }],
+      'import-x/no-self-import': 'error',
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            // no service imports another service
+            ...SERVICES.map((name) => ({
+              target: `./services/${name}`,
+              from: SERVICES.filter((other) => other !== name).map((other) => `./services/${other}`),
+              message: 'Services meet only through proto/ contracts and Kafka topics.',
+            })),
+            // the renderer talks only to the appliance API
+            {
+              target: './renderer',
+              from: ['./services', './infra', './appliance', './lib', './main'],
+              message: 'The renderer talks to the appliance API through its client module only.',
+            },
+            // domain code does not know about transports or adapters
+            ...SERVICES.map((name) => ({
+              target: `./services/${name}/domain`,
+              from: [`./services/${name}/transport`, `./services/${name}/adapters`],
+              message: 'Domain code declares the interfaces it needs; adapters implement them.',
+            })),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['services/*/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ADAPTER_LIBRARIES.map((name) => ({
+            name,
+            message: 'Domain code does not import transport or adapter libraries.',
+          })),
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: NODE_BUILTINS, message: 'The renderer runs in a browser: no Node modules.' }] },
+      ],
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'e2e/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
+  },
+);
