@@ -1,0 +1,136 @@
+// What the im-logic domain needs from the outside world. The adapters implement these over im-repo's gRPC API and
+// Kafka; the unit tests implement them in memory.
+import type {
+  ChatMessage,
+  Group,
+  GroupMember,
+  GroupRole,
+  TraceContext,
+  User,
+  UserPresence,
+} from '../../../proto/gen/gochat/common/v1/common';
+import type { Conversation } from '../../../proto/gen/gochat/repo/v1/repo';
+
+export interface StoredCredential {
+  user: User;
+  passwordHash: string;
+}
+
+export interface UserDirectory {
+  /** Throws AlreadyExists when the username is taken. */
+  createUser(input: { username: string; displayName: string; passwordHash: string }): Promise<User>;
+  /** undefined when no user has this username. */
+  getCredential(username: string): Promise<StoredCredential | undefined>;
+  /** The users that exist among ids, in any order. */
+  getUsers(ids: readonly string[]): Promise<User[]>;
+  listUsers(limit: number, cursor: string): Promise<{ users: User[]; nextCursor: string }>;
+}
+
+export interface FriendEntry {
+  user: User;
+  sinceMs: number;
+}
+
+export interface FriendGraph {
+  listFriends(userId: string): Promise<FriendEntry[]>;
+  /** false when they were already friends. */
+  addFriend(userId: string, friendId: string): Promise<boolean>;
+  removeFriend(userId: string, friendId: string): Promise<boolean>;
+}
+
+export interface GroupDirectory {
+  createGroup(input: { name: string; ownerId: string; memberIds: string[] }): Promise<{
+    group: Group;
+    members: GroupMember[];
+  }>;
+  /** undefined when the group does not exist. */
+  getGroup(groupId: string): Promise<Group | undefined>;
+  addMember(
+    groupId: string,
+    userId: string,
+    role: GroupRole,
+  ): Promise<{ member: GroupMember; alreadyMember: boolean; memberCount: number }>;
+  /** Empty when the group does not exist or has no members. */
+  getMembers(groupId: string): Promise<GroupMember[]>;
+  getUserGroups(userId: string): Promise<Group[]>;
+}
+
+export interface ReadPointerUpdate {
+  readSeq: number;
+  previousReadSeq: number;
+  advanced: boolean;
+  maxSeq: number;
+}
+
+export interface MessageStore {
+  /** Atomic dedup by (sender, client_msg_id) + next seq + insert. */
+  saveMessage(message: ChatMessage): Promise<{ message: ChatMessage; duplicate: boolean }>;
+  pullMessages(
+    conversationId: string,
+    fromSeq: number,
+    toSeq: number,
+    limit: number,
+  ): Promise<{ messages: ChatMessage[]; maxSeq: number }>;
+  updateReadPointer(userId: string, conversationId: string, seq: number): Promise<ReadPointerUpdate>;
+  getUserConversations(userId: string): Promise<Conversation[]>;
+}
+
+export interface PresenceReader {
+  getUsersPresence(userIds: readonly string[]): Promise<UserPresence[]>;
+}
+
+/** Where a domain event came from, so the published record joins the same trace. */
+export interface EventOrigin {
+  trace?: TraceContext | undefined;
+}
+
+/**
+ * Domain events im-logic publishes. The adapter adds the event meta (id, type, time, producer, trace) and picks
+ * topic and key; resolving means the broker acknowledged the record (acks -1).
+ */
+export interface LogicEventPublisher {
+  messagePersisted(
+    event: { message: ChatMessage; memberIds: string[] },
+    origin: EventOrigin,
+  ): Promise<void>;
+  messageDownstream(event: DownstreamDelivery, origin: EventOrigin): Promise<void>;
+  messageRead(
+    event: {
+      readerId: string;
+      conversationId: string;
+      conversationType: ChatMessage['conversationType'];
+      previousReadSeq: number;
+      readSeq: number;
+      readAtMs: number;
+    },
+    origin: EventOrigin,
+  ): Promise<void>;
+  groupMemberJoined(
+    event: {
+      groupId: string;
+      userId: string;
+      role: GroupRole;
+      operatorId: string;
+      joinedSeq: number;
+      memberCount: number;
+    },
+    origin: EventOrigin,
+  ): Promise<void>;
+}
+
+/** One MessageDownstream record: a message to deliver, a repeated ack, or a refused send. */
+export interface DownstreamDelivery {
+  conversationId: string;
+  message?: ChatMessage | undefined;
+  recipientIds: string[];
+  originGatewayId: string;
+  originConnId: string;
+  ackOnly: boolean;
+  error?: { code: string; message: string } | undefined;
+  clientMsgId: string;
+  senderId: string;
+}
+
+export interface Clock {
+  nowMs(): number;
+}

@@ -1,0 +1,92 @@
+// Friends and user search. Friendship is mutual and needs no acceptance step in this lab.
+import { PresenceStatus, type User } from '../../../proto/gen/gochat/common/v1/common';
+import { InvalidField, NotFound } from './errors';
+import { ID_PATTERN } from './limits';
+import type { FriendGraph, PresenceReader, UserDirectory } from './ports';
+
+export interface FriendWithStatus {
+  user: User;
+  status: PresenceStatus;
+  sinceMs: number;
+}
+
+export const DEFAULT_SEARCH_LIMIT = 20;
+export const MAX_SEARCH_LIMIT = 100;
+/** im-repo has no search index: search scans users page by page, up to this many. */
+const SEARCH_SCAN_USERS = 5000;
+const SEARCH_PAGE = 500;
+
+export class Friendships {
+  constructor(
+    private readonly users: UserDirectory,
+    private readonly friends: FriendGraph,
+    private readonly presence: PresenceReader,
+  ) {}
+
+  async add(userId: string, friendId: string): Promise<boolean> {
+    checkPair(userId, friendId);
+    const found = await this.users.getUsers([userId, friendId]);
+    for (const id of [userId, friendId]) {
+      if (!found.some((u) => u.userId === id)) throw new NotFound(`user ${id} does not exist`);
+    }
+    return this.friends.addFriend(userId, friendId);
+  }
+
+  async remove(userId: string, friendId: string): Promise<boolean> {
+    checkPair(userId, friendId);
+    return this.friends.removeFriend(userId, friendId);
+  }
+
+  async list(userId: string): Promise<FriendWithStatus[]> {
+    requireId('user_id', userId);
+    const friends = await this.friends.listFriends(userId);
+    if (friends.length === 0) return [];
+    const presence = await this.presence.getUsersPresence(friends.map((f) => f.user.userId));
+    const online = new Set(
+      presence.filter((p) => p.status === PresenceStatus.PRESENCE_STATUS_ONLINE).map((p) => p.userId),
+    );
+    return friends.map((f) => ({
+      user: f.user,
+      sinceMs: f.sinceMs,
+      status: online.has(f.user.userId)
+        ? PresenceStatus.PRESENCE_STATUS_ONLINE
+        : PresenceStatus.PRESENCE_STATUS_OFFLINE,
+    }));
+  }
+
+  /** Users whose username or display name contains the query (case-insensitive), usernames first. */
+  async search(query: string, limit: number): Promise<User[]> {
+    const needle = query.trim().toLowerCase();
+    if (needle === '') throw new InvalidField('query', 'is required');
+    if (needle.length > 64) throw new InvalidField('query', 'must be at most 64 characters');
+    if (limit > MAX_SEARCH_LIMIT) throw new InvalidField('limit', `must be at most ${MAX_SEARCH_LIMIT}`);
+    const wanted = limit === 0 ? DEFAULT_SEARCH_LIMIT : limit;
+    const byName: User[] = [];
+    const byDisplay: User[] = [];
+    let cursor = '';
+    for (let scanned = 0; scanned < SEARCH_SCAN_USERS && byName.length < wanted; ) {
+      const page = await this.users.listUsers(SEARCH_PAGE, cursor);
+      scanned += page.users.length;
+      for (const u of page.users) {
+        if (u.username.toLowerCase().includes(needle)) byName.push(u);
+        else if (u.displayName.toLowerCase().includes(needle)) byDisplay.push(u);
+      }
+      if (page.nextCursor === '' || page.users.length === 0) break;
+      cursor = page.nextCursor;
+    }
+    return [...byName, ...byDisplay].slice(0, wanted);
+  }
+}
+
+function requireId(field: string, id: string): void {
+  if (id === '') throw new InvalidField(field, 'is required');
+  if (!ID_PATTERN.test(id)) throw new InvalidField(field, 'is not a valid id');
+}
+
+function checkPair(userId: string, friendId: string): void {
+  requireId('user_id', userId);
+  requireId('friend_id', friendId);
+  if (userId === friendId) throw new InvalidField('friend_id', 'cannot befriend yourself');
+}
+
+export { requireId };
