@@ -40,9 +40,15 @@ describe('register', () => {
   test('names the bad field', async () => {
     const { accounts } = setup();
     for (const username of ['ab', 'Alice', 'a'.repeat(33), 'al ice', 'al:ice']) {
-      await assert.rejects(accounts.register({ username, password: 'longenough', displayName: '' }), rejectedWith('INVALID_ARGUMENT', 'username'));
+      await assert.rejects(
+        accounts.register({ username, password: 'longenough', displayName: '' }),
+        rejectedWith('INVALID_ARGUMENT', 'username'),
+      );
     }
-    await assert.rejects(accounts.register({ username: 'bob', password: 'short', displayName: '' }), rejectedWith('INVALID_ARGUMENT', 'password'));
+    await assert.rejects(
+      accounts.register({ username: 'bob', password: 'short', displayName: '' }),
+      rejectedWith('INVALID_ARGUMENT', 'password'),
+    );
     await assert.rejects(
       accounts.register({ username: 'bob', password: 'longenough', displayName: 'x'.repeat(65) }),
       rejectedWith('INVALID_ARGUMENT', 'display_name'),
@@ -52,7 +58,10 @@ describe('register', () => {
   test('a taken username is ALREADY_EXISTS', async () => {
     const { accounts } = setup();
     await accounts.register({ username: 'carol', password: 'longenough', displayName: 'Carol' });
-    await assert.rejects(accounts.register({ username: 'carol', password: 'otherpass1', displayName: '' }), rejectedWith('ALREADY_EXISTS'));
+    await assert.rejects(
+      accounts.register({ username: 'carol', password: 'otherpass1', displayName: '' }),
+      rejectedWith('ALREADY_EXISTS'),
+    );
   });
 });
 
@@ -73,8 +82,14 @@ describe('login and tokens', () => {
     await accounts.register({ username: 'erin', password: 'longenough', displayName: '' });
     let wrong = '';
     let unknown = '';
-    await assert.rejects(accounts.login({ username: 'erin', password: 'longenougH' }), (e: Error) => ((wrong = e.message), rejectedWith('UNAUTHENTICATED')(e)));
-    await assert.rejects(accounts.login({ username: 'nobody', password: 'longenough' }), (e: Error) => ((unknown = e.message), rejectedWith('UNAUTHENTICATED')(e)));
+    await assert.rejects(
+      accounts.login({ username: 'erin', password: 'longenougH' }),
+      (e: Error) => ((wrong = e.message), rejectedWith('UNAUTHENTICATED')(e)),
+    );
+    await assert.rejects(
+      accounts.login({ username: 'nobody', password: 'longenough' }),
+      (e: Error) => ((unknown = e.message), rejectedWith('UNAUTHENTICATED')(e)),
+    );
     assert.equal(wrong, unknown, 'the reply does not reveal whether the username exists');
   });
 
@@ -85,12 +100,18 @@ describe('login and tokens', () => {
     const [payload = '', signature = ''] = token.split('.');
     const forgedPayload = Buffer.from(JSON.stringify({ sub: 'u999', exp: 9e15 })).toString('base64url');
     await assert.rejects(accounts.verifyToken(`${forgedPayload}.${signature}`), rejectedWith('UNAUTHENTICATED'));
-    await assert.rejects(accounts.verifyToken(`${payload}.${signature.slice(0, -2)}AA`), rejectedWith('UNAUTHENTICATED'));
+    await assert.rejects(
+      accounts.verifyToken(`${payload}.${signature.slice(0, -2)}AA`),
+      rejectedWith('UNAUTHENTICATED'),
+    );
     await assert.rejects(accounts.verifyToken('garbage'), rejectedWith('UNAUTHENTICATED'));
     const foreign = new TokenSigner('another-secret-16chars', 60_000).issue('u1', clock.now).token;
     await assert.rejects(accounts.verifyToken(foreign), rejectedWith('UNAUTHENTICATED'));
     clock.now += 60_000;
-    await assert.rejects(accounts.verifyToken(token), (e: Error) => rejectedWith('UNAUTHENTICATED')(e) && /expired/.test(e.message));
+    await assert.rejects(
+      accounts.verifyToken(token),
+      (e: Error) => rejectedWith('UNAUTHENTICATED')(e) && /expired/.test(e.message),
+    );
   });
 
   test('a stored hash with absurd parameters does not verify (and does not exhaust memory)', async () => {

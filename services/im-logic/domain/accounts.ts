@@ -35,7 +35,10 @@ export class Accounts {
     return this.users.createUser({ username: req.username, displayName, passwordHash });
   }
 
-  async login(req: { username: string; password: string }): Promise<{ user: User; token: string; expiresAtMs: number }> {
+  async login(req: {
+    username: string;
+    password: string;
+  }): Promise<{ user: User; token: string; expiresAtMs: number }> {
     if (req.username === '') throw new InvalidField('username', 'is required');
     if (req.password === '') throw new InvalidField('password', 'is required');
     if (req.password.length > MAX_PASSWORD_LENGTH) throw new Unauthenticated(BAD_CREDENTIALS);

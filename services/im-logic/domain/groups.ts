@@ -21,7 +21,8 @@ export class Groups {
     requireId('operator_id', req.operatorId);
     const name = req.name.trim();
     if (name === '') throw new InvalidField('name', 'is required');
-    if (name.length > MAX_GROUP_NAME_LENGTH) throw new InvalidField('name', `must be at most ${MAX_GROUP_NAME_LENGTH} characters`);
+    if (name.length > MAX_GROUP_NAME_LENGTH)
+      throw new InvalidField('name', `must be at most ${MAX_GROUP_NAME_LENGTH} characters`);
     const memberIds = [...new Set(req.memberIds)].filter((id) => id !== req.operatorId);
     if (memberIds.length > MAX_INITIAL_MEMBERS) {
       throw new InvalidField('member_ids', `must list at most ${MAX_INITIAL_MEMBERS} users`);

@@ -57,10 +57,19 @@ describe('destination resolution', () => {
   test('zero or two destinations, self-messages and malformed ids are INVALID_ARGUMENT', () => {
     const none = { senderId: 'u1', toUserId: '', groupId: '', conversationId: '' };
     assert.throws(() => resolveDestination(none), reason('INVALID_ARGUMENT', 'destination'));
-    assert.throws(() => resolveDestination({ ...none, toUserId: 'u2', groupId: 'g1' }), reason('INVALID_ARGUMENT', 'destination'));
+    assert.throws(
+      () => resolveDestination({ ...none, toUserId: 'u2', groupId: 'g1' }),
+      reason('INVALID_ARGUMENT', 'destination'),
+    );
     assert.throws(() => resolveDestination({ ...none, toUserId: 'u1' }), reason('INVALID_ARGUMENT', 'to_user_id'));
-    assert.throws(() => resolveDestination({ ...none, conversationId: 'p2p:u3:u1' }), reason('INVALID_ARGUMENT', 'conversation_id'));
-    assert.throws(() => resolveDestination({ ...none, conversationId: 'room:1' }), reason('INVALID_ARGUMENT', 'conversation_id'));
+    assert.throws(
+      () => resolveDestination({ ...none, conversationId: 'p2p:u3:u1' }),
+      reason('INVALID_ARGUMENT', 'conversation_id'),
+    );
+    assert.throws(
+      () => resolveDestination({ ...none, conversationId: 'room:1' }),
+      reason('INVALID_ARGUMENT', 'conversation_id'),
+    );
     assert.throws(() => resolveDestination({ ...none, toUserId: 'a:b' }), reason('INVALID_ARGUMENT', 'to_user_id'));
   });
 });
@@ -71,9 +80,18 @@ describe('validation', () => {
     await repo.addFriend(alice.userId, bob.userId);
     const to = { senderId: alice.userId, toUserId: bob.userId };
     await assert.rejects(sender.send(command({ ...to, body: '  ' }), {}), reason('INVALID_ARGUMENT', 'body'));
-    await assert.rejects(sender.send(command({ ...to, body: 'é'.repeat(8193) }), {}), reason('INVALID_ARGUMENT', 'body'));
-    await assert.rejects(sender.send(command({ ...to, contentType: 'system/group.member.joined' }), {}), reason('INVALID_ARGUMENT', 'content_type'));
-    await assert.rejects(sender.send(command({ ...to, clientMsgId: '' }), {}), reason('INVALID_ARGUMENT', 'client_msg_id'));
+    await assert.rejects(
+      sender.send(command({ ...to, body: 'é'.repeat(8193) }), {}),
+      reason('INVALID_ARGUMENT', 'body'),
+    );
+    await assert.rejects(
+      sender.send(command({ ...to, contentType: 'system/group.member.joined' }), {}),
+      reason('INVALID_ARGUMENT', 'content_type'),
+    );
+    await assert.rejects(
+      sender.send(command({ ...to, clientMsgId: '' }), {}),
+      reason('INVALID_ARGUMENT', 'client_msg_id'),
+    );
     assert.equal(repo.messages.size, 0);
     assert.equal(events.events.length, 0);
     const exactly16k = await sender.send(command({ ...to, body: 'x'.repeat(16 * 1024) }), {});
@@ -85,10 +103,19 @@ describe('validation', () => {
 describe('authorisation', () => {
   test('p2p needs friendship, groups need membership, unknown groups are NOT_FOUND', async () => {
     const { repo, events, sender, alice, bob, carol } = setup();
-    await assert.rejects(sender.send(command({ senderId: alice.userId, toUserId: bob.userId }), {}), reason('NOT_FRIENDS'));
+    await assert.rejects(
+      sender.send(command({ senderId: alice.userId, toUserId: bob.userId }), {}),
+      reason('NOT_FRIENDS'),
+    );
     const { group } = await repo.createGroup({ name: 'g', ownerId: alice.userId, memberIds: [bob.userId] });
-    await assert.rejects(sender.send(command({ senderId: carol.userId, groupId: group.groupId }), {}), reason('NOT_A_MEMBER'));
-    await assert.rejects(sender.send(command({ senderId: carol.userId, conversationId: p2pConversationId(alice.userId, bob.userId) }), {}), reason('NOT_A_MEMBER'));
+    await assert.rejects(
+      sender.send(command({ senderId: carol.userId, groupId: group.groupId }), {}),
+      reason('NOT_A_MEMBER'),
+    );
+    await assert.rejects(
+      sender.send(command({ senderId: carol.userId, conversationId: p2pConversationId(alice.userId, bob.userId) }), {}),
+      reason('NOT_A_MEMBER'),
+    );
     await assert.rejects(sender.send(command({ senderId: alice.userId, groupId: 'nope' }), {}), reason('NOT_FOUND'));
     assert.equal(events.events.length, 0);
   });
@@ -118,7 +145,10 @@ describe('storing and publishing', () => {
     const { repo, events, sender, alice, bob } = setup();
     await repo.addFriend(alice.userId, bob.userId);
     const first = await sender.send(command({ senderId: alice.userId, toUserId: bob.userId, clientMsgId: 'same' }), {});
-    const retry = await sender.send(command({ senderId: alice.userId, toUserId: bob.userId, clientMsgId: 'same', originConnId: 'conn-2' }), {});
+    const retry = await sender.send(
+      command({ senderId: alice.userId, toUserId: bob.userId, clientMsgId: 'same', originConnId: 'conn-2' }),
+      {},
+    );
     assert.equal(retry.duplicate, true);
     assert.equal(retry.message.messageId, first.message.messageId);
     assert.equal(repo.maxSeq(first.message.conversationId), 1);
@@ -132,9 +162,16 @@ describe('storing and publishing', () => {
 
   test('a group message goes to every member; seqs follow each other', async () => {
     const { repo, events, sender, alice, bob, carol } = setup();
-    const { group } = await repo.createGroup({ name: 'g', ownerId: alice.userId, memberIds: [bob.userId, carol.userId] });
+    const { group } = await repo.createGroup({
+      name: 'g',
+      ownerId: alice.userId,
+      memberIds: [bob.userId, carol.userId],
+    });
     await sender.send(command({ senderId: bob.userId, groupId: group.groupId, clientMsgId: 'a' }), {});
-    const second = await sender.send(command({ senderId: carol.userId, conversationId: `group:${group.groupId}`, clientMsgId: 'a' }), {});
+    const second = await sender.send(
+      command({ senderId: carol.userId, conversationId: `group:${group.groupId}`, clientMsgId: 'a' }),
+      {},
+    );
     assert.equal(second.message.seq, 2);
     assert.equal(second.message.conversationType, ConversationType.CONVERSATION_TYPE_GROUP);
     const last = events.ofKind('downstream').at(-1);
@@ -145,7 +182,10 @@ describe('storing and publishing', () => {
 describe('the upstream path', () => {
   test('a refused send becomes a downstream error for the origin connection and counts as handled', async () => {
     const { events, sender, alice, bob } = setup();
-    const outcome = await sender.sendFromUpstream(command({ senderId: alice.userId, toUserId: bob.userId, clientMsgId: 'x' }), {});
+    const outcome = await sender.sendFromUpstream(
+      command({ senderId: alice.userId, toUserId: bob.userId, clientMsgId: 'x' }),
+      {},
+    );
     assert.ok(outcome instanceof RequestRejected);
     const [down] = events.ofKind('downstream');
     assert.equal(down?.delivery.error?.code, 'NOT_FRIENDS');
@@ -160,7 +200,10 @@ describe('the upstream path', () => {
     const { repo, events, sender, alice, bob } = setup();
     await repo.addFriend(alice.userId, bob.userId);
     repo.unavailable = true;
-    await assert.rejects(sender.sendFromUpstream(command({ senderId: alice.userId, toUserId: bob.userId }), {}), /repo unavailable/);
+    await assert.rejects(
+      sender.sendFromUpstream(command({ senderId: alice.userId, toUserId: bob.userId }), {}),
+      /repo unavailable/,
+    );
     assert.equal(events.events.length, 0);
   });
 });

@@ -28,7 +28,9 @@ export interface OutgoingMessage {
   body: string;
 }
 
-export function resolveDestination(req: Pick<SendRequest, 'senderId' | 'toUserId' | 'groupId' | 'conversationId'>): ConversationRef {
+export function resolveDestination(
+  req: Pick<SendRequest, 'senderId' | 'toUserId' | 'groupId' | 'conversationId'>,
+): ConversationRef {
   const named = [req.toUserId, req.groupId, req.conversationId].filter((v) => v !== '').length;
   if (named !== 1) {
     throw new InvalidField(

@@ -89,10 +89,7 @@ export interface EventOrigin {
  * topic and key; resolving means the broker acknowledged the record (acks -1).
  */
 export interface LogicEventPublisher {
-  messagePersisted(
-    event: { message: ChatMessage; memberIds: string[] },
-    origin: EventOrigin,
-  ): Promise<void>;
+  messagePersisted(event: { message: ChatMessage; memberIds: string[] }, origin: EventOrigin): Promise<void>;
   messageDownstream(event: DownstreamDelivery, origin: EventOrigin): Promise<void>;
   messageRead(
     event: {

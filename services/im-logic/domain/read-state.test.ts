@@ -17,8 +17,15 @@ function setup() {
   const say = async (conversationId: string, senderId: string, n: number) => {
     for (let i = 0; i < n; i++) {
       await repo.saveMessage({
-        messageId: '', conversationId, conversationType: 1, seq: 0, senderId,
-        clientMsgId: `${senderId}-${conversationId}-${repo.maxSeq(conversationId)}`, contentType: 'text/plain', body: 'hi', sentAtMs: 0,
+        messageId: '',
+        conversationId,
+        conversationType: 1,
+        seq: 0,
+        senderId,
+        clientMsgId: `${senderId}-${conversationId}-${repo.maxSeq(conversationId)}`,
+        contentType: 'text/plain',
+        body: 'hi',
+        sentAtMs: 0,
       });
     }
   };
@@ -39,7 +46,12 @@ describe('MarkAsRead', () => {
     assert.deepEqual(first, { readSeq: 2, advanced: true, maxSeq: 5, unreadCount: 2 });
     const [read] = events.ofKind('read');
     assert.deepEqual(read?.event, {
-      readerId: bob.userId, conversationId: conv, conversationType: 1, previousReadSeq: 0, readSeq: 2, readAtMs: 42,
+      readerId: bob.userId,
+      conversationId: conv,
+      conversationType: 1,
+      previousReadSeq: 0,
+      readSeq: 2,
+      readAtMs: 42,
     });
     const backwards = await reads.markAsRead({ userId: bob.userId, conversationId: conv, seq: 1 }, {});
     assert.deepEqual(backwards, { readSeq: 2, advanced: false, maxSeq: 5, unreadCount: 2 });
@@ -60,9 +72,18 @@ describe('MarkAsRead', () => {
   test('outsiders and bad seqs are refused without moving anything', async () => {
     const { events, reads, carol, conv, bob, say, alice } = setup();
     await say(conv, alice.userId, 1);
-    await assert.rejects(reads.markAsRead({ userId: carol.userId, conversationId: conv, seq: 1 }, {}), reason('NOT_A_MEMBER'));
-    await assert.rejects(reads.markAsRead({ userId: bob.userId, conversationId: conv, seq: 0 }, {}), reason('INVALID_ARGUMENT'));
-    await assert.rejects(reads.markAsRead({ userId: bob.userId, conversationId: 'nonsense', seq: 1 }, {}), reason('INVALID_ARGUMENT'));
+    await assert.rejects(
+      reads.markAsRead({ userId: carol.userId, conversationId: conv, seq: 1 }, {}),
+      reason('NOT_A_MEMBER'),
+    );
+    await assert.rejects(
+      reads.markAsRead({ userId: bob.userId, conversationId: conv, seq: 0 }, {}),
+      reason('INVALID_ARGUMENT'),
+    );
+    await assert.rejects(
+      reads.markAsRead({ userId: bob.userId, conversationId: 'nonsense', seq: 1 }, {}),
+      reason('INVALID_ARGUMENT'),
+    );
     assert.equal(events.events.length, 0);
   });
 });
@@ -75,20 +96,41 @@ describe('GetHistory', () => {
     await say(conv, alice.userId, 3);
     await repo.addMember(group.groupId, carol.userId, 1);
     await say(conv, bob.userId, 2);
-    const forCarol = await reads.history({ userId: carol.userId, conversationId: conv, fromSeq: 0, toSeq: 0, limit: 0 });
-    assert.deepEqual(forCarol.messages.map((m) => m.seq), [4, 5]);
+    const forCarol = await reads.history({
+      userId: carol.userId,
+      conversationId: conv,
+      fromSeq: 0,
+      toSeq: 0,
+      limit: 0,
+    });
+    assert.deepEqual(
+      forCarol.messages.map((m) => m.seq),
+      [4, 5],
+    );
     assert.equal(forCarol.maxSeq, 5);
     const forBob = await reads.history({ userId: bob.userId, conversationId: conv, fromSeq: 1, toSeq: 0, limit: 2 });
-    assert.deepEqual(forBob.messages.map((m) => m.seq), [1, 2]);
+    assert.deepEqual(
+      forBob.messages.map((m) => m.seq),
+      [1, 2],
+    );
     assert.equal(forBob.hasMore, true);
     const rest = await reads.history({ userId: bob.userId, conversationId: conv, fromSeq: 3, toSeq: 0, limit: 3 });
-    assert.deepEqual(rest.messages.map((m) => m.seq), [3, 4, 5]);
+    assert.deepEqual(
+      rest.messages.map((m) => m.seq),
+      [3, 4, 5],
+    );
     assert.equal(rest.hasMore, false);
   });
 
   test('non-members and over-large pages are refused', async () => {
     const { reads, carol, conv } = setup();
-    await assert.rejects(reads.history({ userId: carol.userId, conversationId: conv, fromSeq: 0, toSeq: 0, limit: 0 }), reason('NOT_A_MEMBER'));
-    await assert.rejects(reads.history({ userId: carol.userId, conversationId: conv, fromSeq: 0, toSeq: 0, limit: 1001 }), reason('INVALID_ARGUMENT'));
+    await assert.rejects(
+      reads.history({ userId: carol.userId, conversationId: conv, fromSeq: 0, toSeq: 0, limit: 0 }),
+      reason('NOT_A_MEMBER'),
+    );
+    await assert.rejects(
+      reads.history({ userId: carol.userId, conversationId: conv, fromSeq: 0, toSeq: 0, limit: 1001 }),
+      reason('INVALID_ARGUMENT'),
+    );
   });
 });

@@ -11,7 +11,16 @@ function setup() {
   const events = new RecordingPublisher();
   const [alice, bob, carol, dan] = ['alice', 'bob', 'carol', 'dan'].map((n) => repo.addUser(n));
   if (!alice || !bob || !carol || !dan) throw new Error('users');
-  return { repo, events, groups: new Groups(repo, repo, events), friends: new Friendships(repo, repo, repo), alice, bob, carol, dan };
+  return {
+    repo,
+    events,
+    groups: new Groups(repo, repo, events),
+    friends: new Friendships(repo, repo, repo),
+    alice,
+    bob,
+    carol,
+    dan,
+  };
 }
 
 function reason(expected: string) {
@@ -27,9 +36,15 @@ describe('friends', () => {
     repo.online.add(bob.userId);
     const list = await friends.list(alice.userId);
     const status = Object.fromEntries(list.map((f) => [f.user.username, f.status]));
-    assert.deepEqual(status, { bob: PresenceStatus.PRESENCE_STATUS_ONLINE, carol: PresenceStatus.PRESENCE_STATUS_OFFLINE });
+    assert.deepEqual(status, {
+      bob: PresenceStatus.PRESENCE_STATUS_ONLINE,
+      carol: PresenceStatus.PRESENCE_STATUS_OFFLINE,
+    });
     assert.equal(await friends.remove(bob.userId, alice.userId), true);
-    assert.deepEqual((await friends.list(alice.userId)).map((f) => f.user.username), ['carol']);
+    assert.deepEqual(
+      (await friends.list(alice.userId)).map((f) => f.user.username),
+      ['carol'],
+    );
   });
 
   test('unknown users and self-friendship are refused', async () => {
@@ -41,7 +56,10 @@ describe('friends', () => {
   test('search matches usernames before display names, bounded by limit', async () => {
     const { repo, friends } = setup();
     repo.addUser('carolyn');
-    assert.deepEqual((await friends.search('CAROL', 0)).map((u) => u.username), ['carol', 'carolyn']);
+    assert.deepEqual(
+      (await friends.search('CAROL', 0)).map((u) => u.username),
+      ['carol', 'carolyn'],
+    );
     assert.equal((await friends.search('a', 1)).length, 1);
     await assert.rejects(friends.search('  ', 0), reason('INVALID_ARGUMENT'));
   });
@@ -50,29 +68,58 @@ describe('friends', () => {
 describe('groups', () => {
   test('only the owner or an admin adds members; the join is published once', async () => {
     const { events, groups, alice, bob, carol, dan } = setup();
-    const { group } = await groups.create({ operatorId: alice.userId, name: ' team ', memberIds: [bob.userId, alice.userId] }, {});
+    const { group } = await groups.create(
+      { operatorId: alice.userId, name: ' team ', memberIds: [bob.userId, alice.userId] },
+      {},
+    );
     assert.equal(group.name, 'team');
     assert.equal(events.ofKind('joined').length, 1, 'the initial member is announced; the owner is not');
     events.events.length = 0;
 
-    await assert.rejects(groups.addMember({ operatorId: bob.userId, groupId: group.groupId, userId: carol.userId, role: 0 }, {}), reason('NOT_AN_ADMIN'));
-    await assert.rejects(groups.addMember({ operatorId: alice.userId, groupId: 'missing', userId: carol.userId, role: 0 }, {}), reason('NOT_FOUND'));
-    await assert.rejects(groups.addMember({ operatorId: alice.userId, groupId: group.groupId, userId: 'ghost', role: 0 }, {}), reason('NOT_FOUND'));
+    await assert.rejects(
+      groups.addMember({ operatorId: bob.userId, groupId: group.groupId, userId: carol.userId, role: 0 }, {}),
+      reason('NOT_AN_ADMIN'),
+    );
+    await assert.rejects(
+      groups.addMember({ operatorId: alice.userId, groupId: 'missing', userId: carol.userId, role: 0 }, {}),
+      reason('NOT_FOUND'),
+    );
+    await assert.rejects(
+      groups.addMember({ operatorId: alice.userId, groupId: group.groupId, userId: 'ghost', role: 0 }, {}),
+      reason('NOT_FOUND'),
+    );
     assert.equal(events.events.length, 0);
 
-    const added = await groups.addMember({ operatorId: alice.userId, groupId: group.groupId, userId: carol.userId, role: GroupRole.GROUP_ROLE_ADMIN }, {});
+    const added = await groups.addMember(
+      { operatorId: alice.userId, groupId: group.groupId, userId: carol.userId, role: GroupRole.GROUP_ROLE_ADMIN },
+      {},
+    );
     assert.equal(added.alreadyMember, false);
     assert.equal(added.memberCount, 3);
     const [joined] = events.ofKind('joined');
     assert.deepEqual(joined?.event, {
-      groupId: group.groupId, userId: carol.userId, role: GroupRole.GROUP_ROLE_ADMIN, operatorId: alice.userId, joinedSeq: 1, memberCount: 3,
+      groupId: group.groupId,
+      userId: carol.userId,
+      role: GroupRole.GROUP_ROLE_ADMIN,
+      operatorId: alice.userId,
+      joinedSeq: 1,
+      memberCount: 3,
     });
     // An admin may add members, and adding someone twice publishes nothing more.
     await groups.addMember({ operatorId: carol.userId, groupId: group.groupId, userId: dan.userId, role: 0 }, {});
-    const again = await groups.addMember({ operatorId: carol.userId, groupId: group.groupId, userId: dan.userId, role: 0 }, {});
+    const again = await groups.addMember(
+      { operatorId: carol.userId, groupId: group.groupId, userId: dan.userId, role: 0 },
+      {},
+    );
     assert.equal(again.alreadyMember, true);
     assert.equal(events.ofKind('joined').length, 2);
-    await assert.rejects(groups.addMember({ operatorId: alice.userId, groupId: group.groupId, userId: bob.userId, role: GroupRole.GROUP_ROLE_OWNER }, {}), reason('INVALID_ARGUMENT'));
+    await assert.rejects(
+      groups.addMember(
+        { operatorId: alice.userId, groupId: group.groupId, userId: bob.userId, role: GroupRole.GROUP_ROLE_OWNER },
+        {},
+      ),
+      reason('INVALID_ARGUMENT'),
+    );
   });
 
   test('members may list members; others may not', async () => {
@@ -81,7 +128,13 @@ describe('groups', () => {
     const listed = await groups.listMembers(bob.userId, group.groupId);
     assert.deepEqual(listed.users.map((u) => u.username).sort(), ['alice', 'bob']);
     await assert.rejects(groups.listMembers(dan.userId, group.groupId), reason('NOT_A_MEMBER'));
-    assert.deepEqual((await groups.userGroups(bob.userId)).map((g) => g.groupId), [group.groupId]);
-    await assert.rejects(groups.create({ operatorId: alice.userId, name: 'g', memberIds: ['ghost'] }, {}), reason('NOT_FOUND'));
+    assert.deepEqual(
+      (await groups.userGroups(bob.userId)).map((g) => g.groupId),
+      [group.groupId],
+    );
+    await assert.rejects(
+      groups.create({ operatorId: alice.userId, name: 'g', memberIds: ['ghost'] }, {}),
+      reason('NOT_FOUND'),
+    );
   });
 });

@@ -64,7 +64,7 @@ export class Friendships {
     const byName: User[] = [];
     const byDisplay: User[] = [];
     let cursor = '';
-    for (let scanned = 0; scanned < SEARCH_SCAN_USERS && byName.length < wanted; ) {
+    for (let scanned = 0; scanned < SEARCH_SCAN_USERS && byName.length < wanted;) {
       const page = await this.users.listUsers(SEARCH_PAGE, cursor);
       scanned += page.users.length;
       for (const u of page.users) {

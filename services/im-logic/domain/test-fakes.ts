@@ -50,7 +50,12 @@ export class FakeRepo implements UserDirectory, FriendGraph, GroupDirectory, Mes
   async createUser(input: { username: string; displayName: string; passwordHash: string }): Promise<User> {
     this.check();
     if (this.users.has(input.username)) throw new AlreadyExists(`username ${input.username} is taken`);
-    const user: User = { userId: `u${this.nextId++}`, username: input.username, displayName: input.displayName, createdAtMs: 1 };
+    const user: User = {
+      userId: `u${this.nextId++}`,
+      username: input.username,
+      displayName: input.displayName,
+      createdAtMs: 1,
+    };
     this.users.set(input.username, { user, passwordHash: input.passwordHash });
     return user;
   }
@@ -79,7 +84,10 @@ export class FakeRepo implements UserDirectory, FriendGraph, GroupDirectory, Mes
   async addFriend(userId: string, friendId: string): Promise<boolean> {
     this.check();
     const created = !this.friendships.get(userId)?.has(friendId);
-    for (const [a, b] of [[userId, friendId], [friendId, userId]] as const) {
+    for (const [a, b] of [
+      [userId, friendId],
+      [friendId, userId],
+    ] as const) {
       const m = this.friendships.get(a) ?? new Map<string, number>();
       m.set(b, 5);
       this.friendships.set(a, m);
@@ -93,12 +101,31 @@ export class FakeRepo implements UserDirectory, FriendGraph, GroupDirectory, Mes
     return removed;
   }
 
-  async createGroup(input: { name: string; ownerId: string; memberIds: string[] }): Promise<{ group: Group; members: GroupMember[] }> {
+  async createGroup(input: {
+    name: string;
+    ownerId: string;
+    memberIds: string[];
+  }): Promise<{ group: Group; members: GroupMember[] }> {
     this.check();
     const groupId = `g${this.nextId++}`;
-    const member = (userId: string, role: GroupRole): GroupMember => ({ groupId, userId, role, joinedAtMs: 1, joinedSeq: 1 });
-    const members = [member(input.ownerId, GroupRole.GROUP_ROLE_OWNER), ...input.memberIds.map((id) => member(id, GroupRole.GROUP_ROLE_MEMBER))];
-    const group: Group = { groupId, name: input.name, ownerId: input.ownerId, createdAtMs: 1, memberCount: members.length };
+    const member = (userId: string, role: GroupRole): GroupMember => ({
+      groupId,
+      userId,
+      role,
+      joinedAtMs: 1,
+      joinedSeq: 1,
+    });
+    const members = [
+      member(input.ownerId, GroupRole.GROUP_ROLE_OWNER),
+      ...input.memberIds.map((id) => member(id, GroupRole.GROUP_ROLE_MEMBER)),
+    ];
+    const group: Group = {
+      groupId,
+      name: input.name,
+      ownerId: input.ownerId,
+      createdAtMs: 1,
+      memberCount: members.length,
+    };
     this.groupsById.set(groupId, group);
     this.members.set(groupId, members);
     return { group, members };
@@ -107,7 +134,11 @@ export class FakeRepo implements UserDirectory, FriendGraph, GroupDirectory, Mes
     this.check();
     return this.groupsById.get(groupId);
   }
-  async addMember(groupId: string, userId: string, role: GroupRole): Promise<{ member: GroupMember; alreadyMember: boolean; memberCount: number }> {
+  async addMember(
+    groupId: string,
+    userId: string,
+    role: GroupRole,
+  ): Promise<{ member: GroupMember; alreadyMember: boolean; memberCount: number }> {
     this.check();
     const members = this.members.get(groupId) ?? [];
     const existing = members.find((m) => m.userId === userId);
@@ -142,7 +173,12 @@ export class FakeRepo implements UserDirectory, FriendGraph, GroupDirectory, Mes
     this.messages.set(message.conversationId, list);
     return { message: stored, duplicate: false };
   }
-  async pullMessages(conversationId: string, fromSeq: number, toSeq: number, limit: number): Promise<{ messages: ChatMessage[]; maxSeq: number }> {
+  async pullMessages(
+    conversationId: string,
+    fromSeq: number,
+    toSeq: number,
+    limit: number,
+  ): Promise<{ messages: ChatMessage[]; maxSeq: number }> {
     this.check();
     const list = this.messages.get(conversationId) ?? [];
     const messages = list.filter((m) => m.seq >= fromSeq && (toSeq === 0 || m.seq <= toSeq)).slice(0, limit);
