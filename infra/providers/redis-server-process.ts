@@ -1,0 +1,115 @@
+// A real `redis-server` run as a child process on a free port, with its dump in a directory of our choosing.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
+
+export interface RedisServerProcess {
+  url: string;
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export interface RedisServerProcessOptions {
+  /** Where dump.rdb lives; snapshots are off when omitted. */
+  dataDir?: string;
+  /** 0 or omitted: a free port. */
+  port?: number;
+  binary?: string;
+  startTimeoutMs?: number;
+}
+
+export class RedisServerUnavailableError extends Error {
+  override name = 'RedisServerUnavailableError';
+}
+
+/** The redis-server binary on PATH, or undefined when it is not installed. */
+export function findRedisServerBinary(binary = 'redis-server'): string | undefined {
+  const probe = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 5000 });
+  return probe.status === 0 ? binary : undefined;
+}
+
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** Starts redis-server and resolves once it answers on its port. */
+export async function startRedisServerProcess(options: RedisServerProcessOptions = {}): Promise<RedisServerProcess> {
+  const binary = options.binary ?? 'redis-server';
+  const port = options.port && options.port > 0 ? options.port : await freePort();
+  const persistence = options.dataDir
+    ? ['--dir', options.dataDir, '--dbfilename', 'dump.rdb', '--save', '60 1', '--appendonly', 'no']
+    : ['--save', '', '--appendonly', 'no'];
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const child = spawn(
+    binary,
+    ['--bind', '127.0.0.1', '--port', String(port), '--protected-mode', 'yes', ...persistence],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const spawnFailure = new Promise<Error>((resolve) => child.once('error', resolve));
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
+  for (;;) {
+    const failed = await Promise.race([spawnFailure, new Promise<undefined>((r) => setTimeout(r, 50))]);
+    if (failed) throw new RedisServerUnavailableError(`could not run ${binary}: ${failed.message}`, { cause: failed });
+    if (child.exitCode !== null) {
+      throw new RedisServerUnavailableError(`${binary} exited with code ${child.exitCode}: ${output.trim()}`);
+    }
+    if (await canConnect(port)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new RedisServerUnavailableError(`${binary} did not accept connections on port ${port}: ${output.trim()}`);
+    }
+  }
+
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    pid: child.pid ?? -1,
+    stop: async () => {
+      // SIGTERM makes redis-server write its dump before exiting when saving is on.
+      child.kill('SIGTERM');
+      if (!(await waitForExit(child, 10_000))) {
+        child.kill('SIGKILL');
+        await waitForExit(child, 5_000);
+      }
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// Connection and server commands a Redis client sends on its own: PING, ECHO, SELECT, INFO, CLIENT.
+import { CommandError } from '../keyspace';
+import { reply } from '../resp-protocol';
+import { parseInteger, type CommandContext, type CommandTable } from './command';
+
+/** Reported as the server's version so clients enable the Redis 7 command forms we serve. */
+const REDIS_VERSION = '7.0.0';
+
+function info({ server }: CommandContext): string {
+  const databases: string[] = [];
+  for (let index = 0; index < server.databaseCount; index += 1) {
+    const size = server.database(index)?.size ?? 0;
+    if (size > 0) databases.push(`db${index}:keys=${size},expires=0,avg_ttl=0`);
+  }
+  const memory = process.memoryUsage();
+  const lines = [
+    '# Server',
+    `redis_version:${REDIS_VERSION}`,
+    'redis_mode:standalone',
+    'gochat_embedded:1',
+    `process_id:${process.pid}`,
+    `tcp_port:${server.port()}`,
+    `uptime_in_seconds:${Math.floor((Date.now() - server.startedAtMs) / 1000)}`,
+    '',
+    '# Clients',
+    `connected_clients:${server.connectedClients()}`,
+    '',
+    '# Memory',
+    `used_memory:${memory.heapUsed}`,
+    '',
+    '# Persistence',
+    'loading:0',
+    '',
+    '# Replication',
+    'role:master',
+    'connected_slaves:0',
+    '',
+    '# Keyspace',
+    ...databases,
+  ];
+  return reply.bulk(lines.join('\r\n') + '\r\n');
+}
+
+function clientCommand({ client }: CommandContext, args: string[]): string {
+  const sub = (args[0] as string).toUpperCase();
+  switch (sub) {
+    case 'SETNAME': {
+      const name = args[1];
+      if (name === undefined || args.length !== 2) {
+        throw new CommandError("ERR wrong number of arguments for 'client|setname' command");
+      }
+      if (/[^\x21-\x7e]/.test(name)) {
+        throw new CommandError('ERR Client names cannot contain spaces, newlines or special characters.');
+      }
+      client.name = name === '' ? undefined : name;
+      return reply.ok;
+    }
+    case 'GETNAME':
+      return reply.bulk(client.name ?? null);
+    case 'SETINFO':
+      return reply.ok;
+    case 'ID':
+      return reply.integer(client.id);
+    default:
+      throw new CommandError(`ERR unknown subcommand '${args[0] ?? ''}'. Try CLIENT HELP.`);
+  }
+}
+
+export const connectionCommands: CommandTable = {
+  ping: {
+    arity: -1,
+    run(_ctx, args) {
+      if (args.length > 1) throw new CommandError("ERR wrong number of arguments for 'ping' command");
+      return args[0] === undefined ? reply.status('PONG') : reply.bulk(args[0]);
+    },
+  },
+  echo: { arity: 2, run: (_ctx, args) => reply.bulk(args[0] as string) },
+  select: {
+    arity: 2,
+    run({ client, server }, args) {
+      const index = parseInteger(args[0] as string);
+      if (index < 0 || index >= server.databaseCount) throw new CommandError('ERR DB index is out of range');
+      client.databaseIndex = index;
+      return reply.ok;
+    },
+  },
+  info: { arity: -1, run: (ctx) => info(ctx) },
+  client: { arity: -2, run: clientCommand },
+};
