@@ -1,0 +1,198 @@
+// Consuming domain events: decode with the registry, run the handler, and commit a record's offset only after its
+// handler succeeded. A failing handler is retried with backoff (never skipped silently); a record that cannot be
+// decoded is logged with the reason and skipped, so one bad record cannot stall a partition forever.
+import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import type { EventMeta } from '../../proto/gen/gochat/common/v1/common';
+import type { Logger } from '../log';
+import { childTraceparent, isValidTraceparent, traceIdOf } from '../trace';
+import { decodeRecord, type EventMessages, type EventType } from './registry';
+import type { TopicName } from './topics';
+
+export interface ConsumedEvent<K extends EventType = EventType> {
+  type: K;
+  message: EventMessages[K];
+  meta: EventMeta | undefined;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  headers: Record<string, string>;
+  /** A span for handling this record, in the trace of whoever published it. */
+  traceparent: string;
+}
+
+/** A consumed event, narrowed by `type`. */
+export type AnyConsumedEvent = { [K in EventType]: ConsumedEvent<K> }[EventType];
+
+export interface EventConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: readonly TopicName[];
+  /** Where a group without committed offsets starts (default false: only new records). */
+  fromBeginning?: boolean;
+  logger: Logger;
+  handle(event: AnyConsumedEvent): Promise<void>;
+  /** Backoff between attempts of a failing handler (default 100 ms doubling up to 5 s). */
+  retry?: { initialMs?: number; maxMs?: number };
+  /** How long to wait for the first group join before giving up (default 30 s). */
+  joinTimeoutMs?: number;
+  sessionTimeoutMs?: number;
+  /** Longest a fetch waits for new records; short so a broker without long-poll wake-ups still feels live. */
+  maxWaitTimeMs?: number;
+  partitionsConsumedConcurrently?: number;
+}
+
+export interface RunningEventConsumer {
+  groupId: string;
+  /** Stops fetching, lets the record in hand finish (or abandons its retries without committing), leaves the group. */
+  stop(): Promise<void>;
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+}
+
+export async function startEventConsumer(options: EventConsumerOptions): Promise<RunningEventConsumer> {
+  const { kafka, groupId, logger: baseLogger } = options;
+  const logger = baseLogger.child({ consumerGroup: groupId });
+  const initialMs = options.retry?.initialMs ?? 100;
+  const maxMs = options.retry?.maxMs ?? 5000;
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: options.sessionTimeoutMs ?? 30000,
+    heartbeatInterval: 3000,
+    maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
+  });
+
+  let stopping = false;
+  let wakeSleepers: (() => void)[] = [];
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        wakeSleepers = wakeSleepers.filter((wake) => wake !== done);
+        resolve();
+      }
+      wakeSleepers.push(done);
+    });
+
+  const commit = async (topic: string, partition: number, offset: string): Promise<void> => {
+    try {
+      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+    } catch (err) {
+      // Offsets are cumulative: the next successful commit covers this record; until then a restart may
+      // redeliver it, which handlers tolerate because processing is idempotent.
+      logger.warn({ err, topic, partition, offset }, 'offset commit failed');
+    }
+  };
+
+  const eachMessage = async ({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> => {
+    const headers = headersToStrings(message.headers);
+    const where = { topic, partition, offset: message.offset };
+    const decoded = decodeRecord(topic, headers, message.value);
+    if (!decoded.ok) {
+      logger.warn({ ...where, reason: decoded.reason }, 'skipping a record that cannot be decoded');
+      await commit(topic, partition, message.offset);
+      return;
+    }
+    const published = headers['traceparent'] ?? decoded.meta?.trace?.traceparent;
+    const traceparent = childTraceparent(isValidTraceparent(published) ? published : undefined);
+    const event = {
+      type: decoded.type,
+      message: decoded.message,
+      meta: decoded.meta,
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? '',
+      headers,
+      traceparent,
+    } as AnyConsumedEvent;
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await options.handle(event);
+        break;
+      } catch (err) {
+        const delayMs = Math.min(maxMs, initialMs * 2 ** Math.min(attempt - 1, 20));
+        logger.error(
+          {
+            err,
+            ...where,
+            eventType: event.type,
+            eventId: event.meta?.eventId,
+            traceId: traceIdOf(traceparent),
+            attempt,
+            delayMs,
+          },
+          'event handler failed; will retry',
+        );
+        if (stopping) return;
+        await sleep(delayMs);
+        if (stopping) {
+          logger.warn(
+            { ...where, eventType: event.type },
+            'stopping with a record not yet handled; it will be redelivered',
+          );
+          return;
+        }
+        // Keeps the group membership while we retry; a rebalance error ends the attempt, and the record goes to
+        // whoever owns the partition next (uncommitted, so nothing is lost).
+        await heartbeat();
+      }
+    }
+    await commit(topic, partition, message.offset);
+  };
+
+  const joined = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`consumer group ${groupId} did not join within ${options.joinTimeoutMs ?? 30000} ms`)),
+      options.joinTimeoutMs ?? 30000,
+    );
+    timer.unref();
+    const removeJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
+      clearTimeout(timer);
+      removeJoin();
+      resolve();
+    });
+  });
+  joined.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+  consumer.on(consumer.events.CRASH, (event) => {
+    logger.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
+  });
+
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
+    await consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+      eachMessage,
+    });
+    await joined;
+  } catch (err) {
+    stopping = true;
+    await consumer.disconnect().catch(() => undefined);
+    throw err;
+  }
+  logger.info({ topics: options.topics }, 'consumer joined its group');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    groupId,
+    stop: () => {
+      stopped ??= (async () => {
+        stopping = true;
+        for (const wake of [...wakeSleepers]) wake();
+        await consumer.disconnect();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// W3C Trace Context "traceparent" (version 00): 00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>.
+// Carried in gRPC metadata, Kafka headers and WebSocket frames so one send can be followed through every service.
+import { randomBytes } from 'node:crypto';
+
+export const TRACEPARENT_KEY = 'traceparent';
+
+export interface TraceParent {
+  version: string;
+  traceId: string;
+  parentId: string;
+  flags: string;
+}
+
+const TRACEPARENT_RE = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+
+/** Parses a traceparent header, or returns undefined when it is not a valid one. */
+export function parseTraceparent(value: string | undefined | null): TraceParent | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = TRACEPARENT_RE.exec(value.trim());
+  if (!match) return undefined;
+  const [, version, traceId, parentId, flags, rest] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string?,
+  ];
+  if (version === 'ff') return undefined;
+  // Version 00 has exactly four fields; later versions may append more, which we must tolerate but not keep.
+  if (version === '00' && rest !== undefined) return undefined;
+  if (/^0+$/.test(traceId) || /^0+$/.test(parentId)) return undefined;
+  return { version, traceId, parentId, flags };
+}
+
+export function isValidTraceparent(value: string | undefined | null): boolean {
+  return parseTraceparent(value) !== undefined;
+}
+
+export function formatTraceparent(trace: Pick<TraceParent, 'traceId' | 'parentId' | 'flags'>): string {
+  return `00-${trace.traceId}-${trace.parentId}-${trace.flags}`;
+}
+
+function nonZeroHex(bytes: number): string {
+  for (;;) {
+    const hex = randomBytes(bytes).toString('hex');
+    if (!/^0+$/.test(hex)) return hex;
+  }
+}
+
+/** A new trace, sampled. */
+export function newRootTraceparent(): string {
+  return formatTraceparent({ traceId: nonZeroHex(16), parentId: nonZeroHex(8), flags: '01' });
+}
+
+/** A new span in the parent's trace; a new root when the parent is missing or invalid. */
+export function childTraceparent(parent: string | undefined | null): string {
+  const parsed = parseTraceparent(parent);
+  if (!parsed) return newRootTraceparent();
+  return formatTraceparent({ traceId: parsed.traceId, parentId: nonZeroHex(8), flags: parsed.flags });
+}
+
+/** The trace id of a traceparent, for log fields; undefined when invalid. */
+export function traceIdOf(traceparent: string | undefined | null): string | undefined {
+  return parseTraceparent(traceparent)?.traceId;
+}
