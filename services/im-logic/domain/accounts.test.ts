@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Accounts } from './accounts';
-import { RequestRejected } from './errors';
+import { isDomainError } from './errors';
 import { hashPassword, verifyPassword } from './password';
 import { FakeRepo } from './test-fakes';
 import { TokenSigner } from './token';
@@ -17,8 +17,8 @@ function setup(nowMs = 1_000_000) {
 
 function rejectedWith(reason: string, field?: string) {
   return (err: unknown) => {
-    assert.ok(err instanceof RequestRejected, `expected a rejection, got ${String(err)}`);
-    assert.equal(err.reason, reason);
+    assert.ok(isDomainError(err), `expected a rejection, got ${String(err)}`);
+    assert.equal(err.code, reason);
     if (field) assert.match(err.message, new RegExp(`^${field}`));
     return true;
   };

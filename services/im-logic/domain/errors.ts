@@ -1,67 +1,31 @@
-// The ways a request to im-logic can be refused. Each carries a stable reason code that clients see (in a gRPC
-// status, an HTTP body or a SendError on the downstream topic), so rules can be told apart without parsing text.
-// Anything that is not one of these is an infrastructure failure: it is retried, never blamed on the client.
+// The ways im-logic refuses a request, as lib's domain errors (mapped to gRPC status in lib, once). Each carries a
+// stable code clients see (in the gRPC status metadata, an HTTP body or a SendError on the downstream topic), so
+// the rules can be told apart without parsing text. UNAVAILABLE and INTERNAL are infrastructure failures: they
+// are retried, never reported as the client's fault.
+import { InvalidArgument, isDomainError, PermissionDenied, type DomainError } from '../../../lib/errors';
 
-export type RejectionReason =
-  | 'INVALID_ARGUMENT'
-  | 'ALREADY_EXISTS'
-  | 'UNAUTHENTICATED'
-  | 'NOT_FOUND'
-  | 'NOT_FRIENDS'
-  | 'NOT_A_MEMBER'
-  | 'NOT_AN_ADMIN';
+export { AlreadyExists, NotFound, Unauthenticated, isDomainError, type DomainError } from '../../../lib/errors';
 
-export class RequestRejected extends Error {
-  override readonly name: string = 'RequestRejected';
-  constructor(
-    readonly reason: RejectionReason,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** A request field is missing or malformed; the message names the field. */
-export class InvalidField extends RequestRejected {
-  override readonly name = 'InvalidField';
+/** A request field is missing or malformed; the message starts with the field's name. */
+export class InvalidField extends InvalidArgument {
   constructor(
     readonly field: string,
     problem: string,
   ) {
-    super('INVALID_ARGUMENT', `${field}: ${problem}`);
+    super(`${field}: ${problem}`);
   }
 }
 
-export class AlreadyExists extends RequestRejected {
-  override readonly name = 'AlreadyExists';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('ALREADY_EXISTS', message, options);
+export type ForbiddenReason = 'NOT_FRIENDS' | 'NOT_A_MEMBER' | 'NOT_AN_ADMIN';
+
+/** The caller is known but the rules forbid the action. */
+export class Forbidden extends PermissionDenied {
+  constructor(reason: ForbiddenReason, message: string) {
+    super(message, { code: reason });
   }
 }
 
-export class Unauthenticated extends RequestRejected {
-  override readonly name = 'Unauthenticated';
-  constructor(message: string) {
-    super('UNAUTHENTICATED', message);
-  }
-}
-
-export class NotFound extends RequestRejected {
-  override readonly name = 'NotFound';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('NOT_FOUND', message, options);
-  }
-}
-
-/** The caller is known but the rules forbid the action (not friends, not a member, not an admin). */
-export class Forbidden extends RequestRejected {
-  override readonly name = 'Forbidden';
-  constructor(reason: 'NOT_FRIENDS' | 'NOT_A_MEMBER' | 'NOT_AN_ADMIN', message: string) {
-    super(reason, message);
-  }
-}
-
-export function isRejection(err: unknown): err is RequestRejected {
-  return err instanceof RequestRejected;
+/** True for a refusal the client must be told about; false for infrastructure failures and bugs. */
+export function isRejection(err: unknown): err is DomainError {
+  return isDomainError(err) && err.kind !== 'UNAVAILABLE' && err.kind !== 'INTERNAL';
 }

@@ -2,7 +2,7 @@
 // (indexing) and the downstream record (delivery + ack). Nothing is acked before it is stored.
 import type { ChatMessage } from '../../../proto/gen/gochat/common/v1/common';
 import { conversationTypeOf, groupConversationId, p2pConversationId } from './conversation';
-import { isRejection, type RequestRejected } from './errors';
+import { isRejection, type DomainError } from './errors';
 import type { ConversationAccess } from './membership';
 import { validateOutgoing, type SendRequest } from './outgoing-message';
 import type { EventOrigin, LogicEventPublisher, MessageStore } from './ports';
@@ -24,7 +24,7 @@ export class MessageSender {
     private readonly events: LogicEventPublisher,
   ) {}
 
-  /** Throws RequestRejected for a send the client must be told about; anything else is infrastructure. */
+  /** Throws a domain error for a send the client must be told about; anything else is infrastructure. */
   async send(cmd: SendCommand, origin: EventOrigin): Promise<SendResult> {
     const outgoing = validateOutgoing(cmd);
     const ref = outgoing.destination;
@@ -65,7 +65,7 @@ export class MessageSender {
    * The upstream path: a refused send is reported to the origin connection through the downstream topic and
    * counts as handled, so a bad message never blocks its partition. Infrastructure failures propagate (retry).
    */
-  async sendFromUpstream(cmd: SendCommand, origin: EventOrigin): Promise<SendResult | RequestRejected> {
+  async sendFromUpstream(cmd: SendCommand, origin: EventOrigin): Promise<SendResult | DomainError> {
     try {
       return await this.send(cmd, origin);
     } catch (err) {
@@ -77,7 +77,7 @@ export class MessageSender {
           originGatewayId: cmd.originGatewayId,
           originConnId: cmd.originConnId,
           ackOnly: false,
-          error: { code: err.reason, message: err.message },
+          error: { code: err.code, message: err.message },
           clientMsgId: cmd.clientMsgId,
           senderId: cmd.senderId,
         },

@@ -2,7 +2,7 @@
 // a content type clients may use. The result is the conversation the message goes to.
 import { ID_PATTERN } from './limits';
 import { InvalidField } from './errors';
-import { groupConversationId, p2pConversationId, parseConversationId, type ConversationRef } from './conversation';
+import { groupRef, p2pRef, parseConversationId, type ConversationRef } from './conversation';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 export const MAX_CLIENT_MSG_ID_LENGTH = 128;
@@ -41,15 +41,11 @@ export function resolveDestination(
   if (req.toUserId !== '') {
     if (!ID_PATTERN.test(req.toUserId)) throw new InvalidField('to_user_id', 'is not a valid user id');
     if (req.toUserId === req.senderId) throw new InvalidField('to_user_id', 'cannot send a message to yourself');
-    return {
-      type: 'p2p',
-      conversationId: p2pConversationId(req.senderId, req.toUserId),
-      userIds: req.senderId < req.toUserId ? [req.senderId, req.toUserId] : [req.toUserId, req.senderId],
-    };
+    return p2pRef(req.senderId, req.toUserId);
   }
   if (req.groupId !== '') {
     if (!ID_PATTERN.test(req.groupId)) throw new InvalidField('group_id', 'is not a valid group id');
-    return { type: 'group', conversationId: groupConversationId(req.groupId), groupId: req.groupId };
+    return groupRef(req.groupId);
   }
   return parseConversationId(req.conversationId);
 }

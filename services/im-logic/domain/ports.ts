@@ -5,7 +5,6 @@ import type {
   Group,
   GroupMember,
   GroupRole,
-  TraceContext,
   User,
   UserPresence,
 } from '../../../proto/gen/gochat/common/v1/common';
@@ -81,7 +80,8 @@ export interface PresenceReader {
 
 /** Where a domain event came from, so the published record joins the same trace. */
 export interface EventOrigin {
-  trace?: TraceContext | undefined;
+  /** W3C traceparent of the work that caused the event. */
+  traceparent?: string | undefined;
 }
 
 /**

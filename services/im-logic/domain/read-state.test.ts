@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { p2pConversationId } from './conversation';
-import { RequestRejected } from './errors';
+import { isDomainError } from './errors';
 import { ConversationAccess } from './membership';
 import { ReadState } from './read-state';
 import { FakeRepo, RecordingPublisher } from './test-fakes';
@@ -33,7 +33,7 @@ function setup() {
 }
 
 function reason(expected: string) {
-  return (err: unknown) => err instanceof RequestRejected && err.reason === expected;
+  return (err: unknown) => isDomainError(err) && err.code === expected;
 }
 
 describe('MarkAsRead', () => {

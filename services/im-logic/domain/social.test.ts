@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GroupRole, PresenceStatus } from '../../../proto/gen/gochat/common/v1/common';
-import { RequestRejected } from './errors';
+import { isDomainError } from './errors';
 import { Groups } from './groups';
 import { Friendships } from './social';
 import { FakeRepo, RecordingPublisher } from './test-fakes';
@@ -24,7 +24,7 @@ function setup() {
 }
 
 function reason(expected: string) {
-  return (err: unknown) => err instanceof RequestRejected && err.reason === expected;
+  return (err: unknown) => isDomainError(err) && err.code === expected;
 }
 
 describe('friends', () => {

@@ -1,0 +1,150 @@
+// im-logic's ports over im-repo's gRPC API. Failures come back as lib domain errors (fromGrpcError), so a repo
+// NOT_FOUND / ALREADY_EXISTS reaches the client as such and UNAVAILABLE stays an infrastructure failure.
+import type { Client } from '@grpc/grpc-js';
+import type {
+  ChatMessage,
+  Group,
+  GroupMember,
+  GroupRole,
+  User,
+  UserPresence,
+} from '../../../proto/gen/gochat/common/v1/common';
+import {
+  FriendServiceClient,
+  GroupServiceClient,
+  MessageServiceClient,
+  PresenceServiceClient,
+  UserServiceClient,
+  type Conversation,
+} from '../../../proto/gen/gochat/repo/v1/repo';
+import { isDomainError } from '../../../lib/errors';
+import { call, connectClient } from '../../../lib/grpc';
+import type {
+  FriendEntry,
+  FriendGraph,
+  GroupDirectory,
+  MessageStore,
+  PresenceReader,
+  ReadPointerUpdate,
+  StoredCredential,
+  UserDirectory,
+} from '../domain/ports';
+
+/** undefined instead of NOT_FOUND, for lookups where absence is an answer, not a failure. */
+async function orUndefined<T>(pending: Promise<T>): Promise<T | undefined> {
+  try {
+    return await pending;
+  } catch (err) {
+    if (isDomainError(err) && err.kind === 'NOT_FOUND') return undefined;
+    throw err;
+  }
+}
+
+export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, MessageStore, PresenceReader {
+  private readonly users: UserServiceClient;
+  private readonly friends: FriendServiceClient;
+  private readonly groups: GroupServiceClient;
+  private readonly messages: MessageServiceClient;
+  private readonly presence: PresenceServiceClient;
+
+  constructor(address: string) {
+    this.users = connectClient(UserServiceClient, address);
+    // One channel per client class would open five connections to the same address; grpc-js shares the
+    // subchannel when the target and options match, so this stays one TCP connection.
+    this.friends = connectClient(FriendServiceClient, address);
+    this.groups = connectClient(GroupServiceClient, address);
+    this.messages = connectClient(MessageServiceClient, address);
+    this.presence = connectClient(PresenceServiceClient, address);
+  }
+
+  close(): void {
+    for (const c of [this.users, this.friends, this.groups, this.messages, this.presence] as Client[]) c.close();
+  }
+
+  async createUser(input: { username: string; displayName: string; passwordHash: string }): Promise<User> {
+    const res = await call(this.users, 'createUser', { ...input, userId: '' });
+    return required(res.user, 'CreateUser returned no user');
+  }
+  async getCredential(username: string): Promise<StoredCredential | undefined> {
+    const res = await orUndefined(call(this.users, 'getCredential', { username }));
+    if (res?.user === undefined) return undefined;
+    return { user: res.user, passwordHash: res.passwordHash };
+  }
+  async getUsers(ids: readonly string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    return (await call(this.users, 'getUsers', { userIds: [...ids] })).users;
+  }
+  async listUsers(limit: number, cursor: string): Promise<{ users: User[]; nextCursor: string }> {
+    return call(this.users, 'listUsers', { page: { limit, cursor } });
+  }
+
+  async listFriends(userId: string): Promise<FriendEntry[]> {
+    const res = await call(this.friends, 'getUserFriends', { userId });
+    return res.friends.flatMap((f) => (f.user ? [{ user: f.user, sinceMs: f.sinceMs }] : []));
+  }
+  async addFriend(userId: string, friendId: string): Promise<boolean> {
+    return (await call(this.friends, 'addFriend', { userId, friendId })).created;
+  }
+  async removeFriend(userId: string, friendId: string): Promise<boolean> {
+    return (await call(this.friends, 'removeFriend', { userId, friendId })).removed;
+  }
+
+  async createGroup(input: {
+    name: string;
+    ownerId: string;
+    memberIds: string[];
+  }): Promise<{ group: Group; members: GroupMember[] }> {
+    const res = await call(this.groups, 'createGroup', { ...input, groupId: '' });
+    return { group: required(res.group, 'CreateGroup returned no group'), members: res.members };
+  }
+  async getGroup(groupId: string): Promise<Group | undefined> {
+    return (await orUndefined(call(this.groups, 'getGroup', { groupId })))?.group;
+  }
+  async addMember(
+    groupId: string,
+    userId: string,
+    role: GroupRole,
+  ): Promise<{ member: GroupMember; alreadyMember: boolean; memberCount: number }> {
+    const res = await call(this.groups, 'addGroupMember', { groupId, userId, role });
+    return {
+      member: required(res.member, 'AddGroupMember returned no member'),
+      alreadyMember: res.alreadyMember,
+      memberCount: res.memberCount,
+    };
+  }
+  async getMembers(groupId: string): Promise<GroupMember[]> {
+    return (await orUndefined(call(this.groups, 'getGroupMembers', { groupId })))?.members ?? [];
+  }
+  async getUserGroups(userId: string): Promise<Group[]> {
+    return (await call(this.groups, 'getUserGroups', { userId })).groups;
+  }
+
+  async saveMessage(message: ChatMessage): Promise<{ message: ChatMessage; duplicate: boolean }> {
+    const res = await call(this.messages, 'saveMessage', { message });
+    return { message: required(res.message, 'SaveMessage returned no message'), duplicate: res.duplicate };
+  }
+  async pullMessages(
+    conversationId: string,
+    fromSeq: number,
+    toSeq: number,
+    limit: number,
+  ): Promise<{ messages: ChatMessage[]; maxSeq: number }> {
+    return call(this.messages, 'pullMessages', { conversationId, fromSeq, toSeq, limit });
+  }
+  async updateReadPointer(userId: string, conversationId: string, seq: number): Promise<ReadPointerUpdate> {
+    return call(this.messages, 'updateReadPointer', { userId, conversationId, seq });
+  }
+  async getUserConversations(userId: string): Promise<Conversation[]> {
+    return (await call(this.messages, 'getUserConversations', { userId })).conversations;
+  }
+
+  async getUsersPresence(userIds: readonly string[]): Promise<UserPresence[]> {
+    if (userIds.length === 0) return [];
+    return (await call(this.presence, 'getUsersPresence', { userIds: [...userIds] })).users;
+  }
+}
+
+function required<T>(value: T | undefined, problem: string): T {
+  if (value === undefined) throw new Error(problem);
+  return value;
+}
