@@ -1,0 +1,54 @@
+// The one place where errors become HTTP statuses and WebSocket error frames.
+import { isDomainError, type ErrorKind } from '../../../lib/errors';
+import { GatewayErrorCode } from '../domain/errors';
+import type { FrameId } from './client-frames';
+
+const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  INVALID_ARGUMENT: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  FAILED_PRECONDITION: 409,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/** Codes whose HTTP status is more precise than their kind's. */
+const STATUS_OF_CODE: Readonly<Record<string, number>> = {
+  [GatewayErrorCode.payloadTooLarge]: 413,
+  [GatewayErrorCode.methodNotAllowed]: 405,
+};
+
+export interface ClientError {
+  code: string;
+  message: string;
+}
+
+/** Errors we did not anticipate are reported as INTERNAL without their details (those go to the log). */
+export function describeError(err: unknown): { status: number; error: ClientError; expected: boolean } {
+  if (isDomainError(err) && err.kind !== 'INTERNAL') {
+    const status = STATUS_OF_CODE[err.code] ?? STATUS_OF_KIND[err.kind];
+    return { status, error: { code: err.code, message: err.message }, expected: err.kind !== 'UNAVAILABLE' };
+  }
+  return { status: 500, error: { code: 'INTERNAL', message: 'internal error' }, expected: false };
+}
+
+export function httpErrorBody(err: unknown): { status: number; body: { error: ClientError }; expected: boolean } {
+  const d = describeError(err);
+  return { status: d.status, body: { error: d.error }, expected: d.expected };
+}
+
+export function errorFrame(err: unknown, ref?: FrameId) {
+  const d = describeError(err);
+  return { frame: { type: 'error' as const, ...d.error, ...(ref !== undefined ? { ref } : {}) }, expected: d.expected };
+}
+
+/** WebSocket close codes (RFC 6455) the gateway uses. */
+export const CloseCode = {
+  goingAway: 1001,
+  policyViolation: 1008,
+  tooBig: 1009,
+  internalError: 1011,
+  tryAgainLater: 1013,
+} as const;

@@ -1,0 +1,265 @@
+// The gateway's HTTP + WebSocket server with in-memory fakes of its own ports behind it: real sockets, real
+// frames, real HTTP requests.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WebSocket } from 'ws';
+import { PermissionDenied } from '../../../lib/errors';
+import { ConversationType } from '../../../proto/gen/gochat/common/v1/common';
+import { MessageDownstream } from '../../../proto/gen/gochat/events/v1/events';
+import { ConnectionLifecycle } from '../domain/connection-lifecycle';
+import { ConnectionRegistry } from '../domain/connection-registry';
+import { ConversationSync } from '../domain/conversation-sync';
+import { Delivery } from '../domain/delivery';
+import { UpstreamSender } from '../domain/upstream-sender';
+import { FakeEvents, FakePresence, fakeLogic } from '../testing/fakes';
+import { GatewayServer } from './gateway-server';
+
+type Frame = Record<string, any>;
+
+class TestClient {
+  readonly frames: Frame[] = [];
+  private waiters: { pred: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
+  closed: Promise<{ code: number; reason: string }>;
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as Frame;
+      this.frames.push(frame);
+      this.waiters = this.waiters.filter((w) => (w.pred(frame) ? (w.resolve(frame), false) : true));
+    });
+    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  }
+
+  next(pred: (f: Frame) => boolean, timeoutMs = 3000): Promise<Frame> {
+    const seen = this.frames.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no matching frame; got ${JSON.stringify(this.frames)}`)),
+        timeoutMs,
+      );
+      this.waiters.push({ pred, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+    });
+  }
+
+  sendJson(o: unknown): void {
+    this.ws.send(JSON.stringify(o));
+  }
+}
+
+describe('gateway HTTP + WebSocket server', () => {
+  const registry = new ConnectionRegistry();
+  const presence = new FakePresence();
+  const events = new FakeEvents();
+  const log = { warn: () => undefined, error: () => undefined, info: () => undefined };
+  const logic = fakeLogic({
+    addGroupMember: async () => {
+      throw new PermissionDenied('only an admin may add members', { code: 'NOT_AN_ADMIN' });
+    },
+    markAsRead: async (req) => ({ readSeq: req.seq, advanced: true, maxSeq: 9, unreadCount: 9 - req.seq }),
+    getHistory: async (req) => ({
+      messages: [4, 5].map((seq) => ({
+        messageId: `m${seq}`,
+        conversationId: req.conversationId,
+        conversationType: ConversationType.CONVERSATION_TYPE_P2P,
+        seq,
+        senderId: 'bob',
+        clientMsgId: `c${seq}`,
+        contentType: 'text/plain',
+        body: `b${seq}`,
+        sentAtMs: 5,
+      })),
+      maxSeq: 5,
+      hasMore: false,
+    }),
+  });
+  const delivery = new Delivery('gw-1', registry);
+  const lifecycle = new ConnectionLifecycle({
+    gatewayId: 'gw-1',
+    presenceTtlMs: 30_000,
+    registry,
+    presence,
+    events,
+    clock: { now: () => Date.now() },
+    log,
+  });
+  const server = new GatewayServer({
+    host: '127.0.0.1',
+    port: 0,
+    gatewayId: 'gw-1',
+    logic,
+    lifecycle,
+    registry,
+    sender: new UpstreamSender('gw-1', events),
+    sync: new ConversationSync(logic, registry),
+    pingIntervalMs: 60_000,
+    log,
+  });
+  let base = '';
+  const clients: TestClient[] = [];
+
+  async function connect(user: string): Promise<TestClient> {
+    const ws = new WebSocket(`ws://${base}/ws?token=token-${user}`);
+    const client = new TestClient(ws);
+    clients.push(client);
+    await client.next((f) => f.type === 'hello');
+    return client;
+  }
+
+  before(async () => {
+    base = await server.listen();
+  });
+  after(async () => {
+    for (const c of clients) c.ws.terminate();
+    await server.close();
+  });
+
+  test('a connection is greeted, recorded online, and a send goes upstream keyed by its conversation', async () => {
+    const alice = await connect('alice');
+    const hello = alice.frames[0]!;
+    assert.equal(hello.userId, 'alice');
+    assert.equal(hello.gatewayId, 'gw-1');
+    assert.ok(presence.conns.get('alice')?.has(hello.connId));
+    alice.sendJson({ type: 'send', id: 7, clientMsgId: 'c-1', to: { userId: 'bob' }, body: 'hi' });
+    await waitFor(() => events.published.some((p) => p.type === 'message.upstream'));
+    const up = events.published.find((p) => p.type === 'message.upstream');
+    assert.ok(up && up.type === 'message.upstream');
+    assert.equal(up.key, 'p2p:alice:bob');
+    assert.equal(up.event.originConnId, hello.connId);
+    assert.equal(up.event.toUserId, 'bob');
+    // im-logic stored it: the downstream record acks the origin connection, echoing the frame id.
+    delivery.onDownstream(
+      MessageDownstream.fromPartial({
+        originGatewayId: 'gw-1',
+        originConnId: hello.connId,
+        clientMsgId: 'c-1',
+        senderId: 'alice',
+        recipientIds: ['alice', 'bob'],
+        message: {
+          messageId: 'm1',
+          conversationId: 'p2p:alice:bob',
+          seq: 1,
+          senderId: 'alice',
+          clientMsgId: 'c-1',
+          body: 'hi',
+        },
+      }),
+    );
+    const ack = await alice.next((f) => f.type === 'ack');
+    assert.deepEqual(ack, {
+      type: 'ack',
+      id: 7,
+      clientMsgId: 'c-1',
+      messageId: 'm1',
+      conversationId: 'p2p:alice:bob',
+      seq: 1,
+    });
+  });
+
+  test('a send that cannot reach Kafka is answered with an error frame naming the clientMsgId', async () => {
+    const alice = await connect('alice');
+    events.failUpstream = true;
+    try {
+      alice.sendJson({ type: 'send', clientMsgId: 'c-2', to: { groupId: 'g1' }, body: 'hi' });
+      const err = await alice.next((f) => f.type === 'error');
+      assert.equal(err.code, 'UNAVAILABLE');
+      assert.equal(err.clientMsgId, 'c-2');
+    } finally {
+      events.failUpstream = false;
+    }
+  });
+
+  test('read and sync frames are answered, and ping gets pong', async () => {
+    const alice = await connect('alice');
+    alice.sendJson({ type: 'read', id: 'r1', conversationId: 'p2p:alice:bob', seq: 3 });
+    const read = await alice.next((f) => f.type === 'read.ack');
+    assert.deepEqual(read, {
+      type: 'read.ack',
+      id: 'r1',
+      conversationId: 'p2p:alice:bob',
+      readSeq: 3,
+      advanced: true,
+      maxSeq: 9,
+      unreadCount: 6,
+    });
+    alice.sendJson({ type: 'sync', id: 's1', conversationId: 'p2p:alice:bob', fromSeq: 4 });
+    const synced = await alice.next((f) => f.type === 'synced');
+    assert.deepEqual(
+      synced.messages.map((m: Frame) => m.seq),
+      [4, 5],
+    );
+    alice.sendJson({ type: 'ping', id: 'p' });
+    assert.deepEqual(await alice.next((f) => f.type === 'pong'), { type: 'pong', id: 'p' });
+  });
+
+  test('bad frames get error frames naming the problem, and repeated abuse closes with 1008', async () => {
+    const mallory = await connect('mallory');
+    mallory.sendJson({ type: 'shout', id: 1 });
+    assert.equal((await mallory.next((f) => f.ref === 1)).code, 'UNKNOWN_FRAME_TYPE');
+    mallory.ws.send('{not json');
+    assert.equal((await mallory.next((f) => f.code === 'BAD_JSON')).type, 'error');
+    mallory.sendJson({ type: 'read', id: 3, conversationId: 'p2p:a:b', seq: '5' });
+    assert.match((await mallory.next((f) => f.ref === 3)).message, /"seq" must be an integer/);
+    mallory.sendJson({ type: 'send', id: 4, clientMsgId: 'x', to: { userId: 'a', groupId: 'b' }, body: 'x' });
+    assert.match((await mallory.next((f) => f.ref === 4)).message, /exactly one/);
+    mallory.ws.send('x'.repeat(70 * 1024));
+    assert.equal((await mallory.next((f) => f.code === 'PAYLOAD_TOO_LARGE')).type, 'error');
+    const closed = await mallory.closed;
+    assert.equal(closed.code, 1008);
+    // The gateway is still serving others.
+    await connect('alice');
+  });
+
+  test('a bad token is refused before the upgrade', async () => {
+    const ws = new WebSocket(`ws://${base}/ws?token=forged`);
+    const status = await new Promise<number>((resolve) => {
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('error', () => resolve(-1));
+    });
+    assert.equal(status, 401);
+  });
+
+  test('HTTP errors: 404, 401, 400 bad JSON, 413 oversize, 403 with the logic code', async () => {
+    const get = (path: string, init?: RequestInit) => fetch(`http://${base}${path}`, init);
+    const auth = { Authorization: 'Bearer token-alice', 'Content-Type': 'application/json' };
+    let res = await get('/api/nowhere', { headers: auth });
+    assert.equal(res.status, 404);
+    assert.equal(((await res.json()) as Frame).error.code, 'NOT_FOUND');
+    res = await get('/api/me');
+    assert.equal(res.status, 401);
+    res = await get('/api/me', { headers: auth });
+    assert.deepEqual(((await res.json()) as Frame).user.userId, 'alice');
+    res = await get('/api/groups/g1/members', { method: 'POST', headers: auth, body: '{"userId":' });
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as Frame).error.code, 'BAD_JSON');
+    res = await get('/api/messages', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ body: 'x'.repeat(70_000) }),
+    });
+    assert.equal(res.status, 413);
+    assert.equal(((await res.json()) as Frame).error.code, 'PAYLOAD_TOO_LARGE');
+    res = await get('/api/groups/g1/members', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ userId: 'bob' }),
+    });
+    assert.equal(res.status, 403);
+    assert.deepEqual(await res.json(), { error: { code: 'NOT_AN_ADMIN', message: 'only an admin may add members' } });
+    res = await get('/api/conversations/nonsense/read', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ seq: 1 }),
+    });
+    assert.equal(res.status, 400);
+    assert.match(((await res.json()) as Frame).error.message, /conversationId/);
+  });
+});
+
+async function waitFor(cond: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

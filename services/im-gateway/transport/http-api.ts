@@ -1,0 +1,286 @@
+// The JSON API under /api. Each route decodes and checks its input, calls im-logic and shapes the answer;
+// errors are turned into responses in one place (error-mapping.ts).
+import type { IncomingMessage } from 'node:http';
+import { GroupRole, type User } from '../../../proto/gen/gochat/common/v1/common';
+import { assertConversationId, type SendDestination } from '../domain/conversation-id';
+import { InvalidArgument, NotFound, Unauthenticated } from '../../../lib/errors';
+import { GatewayErrorCode } from '../domain/errors';
+import type { LogicApi } from '../domain/ports';
+import { MAX_BODY_BYTES } from '../domain/upstream-sender';
+import {
+  bearerToken,
+  optionalString,
+  queryInteger,
+  readJsonBody,
+  requiredInteger,
+  requiredString,
+  stringArray,
+} from './http-request';
+import { conversationView, groupView, memberView, messageView, presenceName, userView } from './views';
+
+export interface ApiResult {
+  status: number;
+  body: unknown;
+}
+
+interface RouteContext {
+  req: IncomingMessage;
+  url: URL;
+  params: string[];
+  /** Present on routes that require a token. */
+  user: User;
+  body: () => Promise<Record<string, unknown>>;
+}
+
+interface Route {
+  method: string;
+  path: RegExp;
+  public?: boolean;
+  handle: (ctx: RouteContext) => Promise<ApiResult>;
+}
+
+export interface HttpApiOptions {
+  gatewayId: string;
+  logic: LogicApi;
+  health: () => { status: 'ok' | 'degraded'; connections: number };
+}
+
+const ok = (body: unknown): ApiResult => ({ status: 200, body });
+const created = (body: unknown): ApiResult => ({ status: 201, body });
+
+function parseRole(value: unknown): GroupRole {
+  if (value === undefined || value === 'member') return GroupRole.GROUP_ROLE_MEMBER;
+  if (value === 'admin') return GroupRole.GROUP_ROLE_ADMIN;
+  throw new InvalidArgument('"role" must be "member" or "admin"');
+}
+
+function parseDestination(o: Record<string, unknown>): SendDestination {
+  const to = o.to;
+  if (typeof to !== 'object' || to === null || Array.isArray(to)) {
+    throw new InvalidArgument('"to" must be an object with one of userId, groupId, conversationId');
+  }
+  const t = to as Record<string, unknown>;
+  const keys = (['userId', 'groupId', 'conversationId'] as const).filter((k) => t[k] !== undefined);
+  if (keys.length !== 1) throw new InvalidArgument('"to" must name exactly one of userId, groupId, conversationId');
+  const key = keys[0]!;
+  const value = requiredString(t, key);
+  if (key === 'userId') return { userId: value };
+  if (key === 'groupId') return { groupId: value };
+  return { conversationId: assertConversationId(value, 'to.conversationId') };
+}
+
+export function buildRoutes(o: HttpApiOptions): Route[] {
+  const { logic } = o;
+  return [
+    {
+      method: 'GET',
+      path: /^\/api\/health$/,
+      public: true,
+      handle: async () => ok({ gatewayId: o.gatewayId, ...o.health() }),
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/register$/,
+      public: true,
+      handle: async ({ body }) => {
+        const b = await body();
+        const res = await logic.register({
+          username: requiredString(b, 'username', 32),
+          password: requiredString(b, 'password', 200),
+          displayName: optionalString(b, 'displayName', 64) ?? '',
+        });
+        return created({ user: userView(res.user) });
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/login$/,
+      public: true,
+      handle: async ({ body }) => {
+        const b = await body();
+        const res = await logic.login({
+          username: requiredString(b, 'username', 32),
+          password: requiredString(b, 'password', 200),
+        });
+        return ok({ user: userView(res.user), token: res.token, expiresAtMs: res.expiresAtMs });
+      },
+    },
+    { method: 'GET', path: /^\/api\/me$/, handle: async ({ user }) => ok({ user: userView(user) }) },
+    {
+      method: 'GET',
+      path: /^\/api\/friends$/,
+      handle: async ({ user }) => {
+        const res = await logic.listFriends({ userId: user.userId });
+        return ok({
+          friends: res.friends.map((f) => ({
+            user: userView(f.user),
+            status: presenceName(f.status),
+            sinceMs: f.sinceMs,
+          })),
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/friends$/,
+      handle: async ({ user, body }) => {
+        const res = await logic.addFriend({ userId: user.userId, friendId: requiredString(await body(), 'userId') });
+        return res.created ? created({ created: true }) : ok({ created: false });
+      },
+    },
+    {
+      method: 'DELETE',
+      path: /^\/api\/friends\/([^/]+)$/,
+      handle: async ({ user, params }) => ok(await logic.removeFriend({ userId: user.userId, friendId: params[0]! })),
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/users$/,
+      handle: async ({ url }) => {
+        const res = await logic.searchUsers({
+          query: url.searchParams.get('query') ?? '',
+          limit: Math.min(queryInteger(url.searchParams, 'limit', 20), 100),
+        });
+        return ok({ users: res.users.map(userView) });
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/groups$/,
+      handle: async ({ user, body }) => {
+        const b = await body();
+        const res = await logic.createGroup({
+          operatorId: user.userId,
+          name: requiredString(b, 'name', 100),
+          memberIds: stringArray(b, 'memberIds', 500),
+        });
+        return created({ group: groupView(res.group), members: res.members.map(memberView) });
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/groups$/,
+      handle: async ({ user }) =>
+        ok({ groups: (await logic.listUserGroups({ userId: user.userId })).groups.map(groupView) }),
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/groups\/([^/]+)\/members$/,
+      handle: async ({ user, params }) => {
+        const res = await logic.listGroupMembers({ operatorId: user.userId, groupId: params[0]! });
+        return ok({ members: res.members.map(memberView), users: res.users.map(userView) });
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/groups\/([^/]+)\/members$/,
+      handle: async ({ user, params, body }) => {
+        const b = await body();
+        const res = await logic.addGroupMember({
+          operatorId: user.userId,
+          groupId: params[0]!,
+          userId: requiredString(b, 'userId'),
+          role: parseRole(b.role),
+        });
+        const view = {
+          member: res.member ? memberView(res.member) : null,
+          alreadyMember: res.alreadyMember,
+          memberCount: res.memberCount,
+        };
+        return res.alreadyMember ? ok(view) : created(view);
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/conversations$/,
+      handle: async ({ user }) =>
+        ok({
+          conversations: (await logic.getConversations({ userId: user.userId })).conversations.map(conversationView),
+        }),
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/conversations\/([^/]+)\/messages$/,
+      handle: async ({ user, params, url }) => {
+        const q = url.searchParams;
+        const res = await logic.getHistory({
+          userId: user.userId,
+          conversationId: assertConversationId(params[0]!),
+          fromSeq: queryInteger(q, 'from_seq', 1),
+          toSeq: queryInteger(q, 'to_seq', 0),
+          limit: Math.min(queryInteger(q, 'limit', 100), 1000),
+        });
+        return ok({ messages: res.messages.map(messageView), maxSeq: res.maxSeq, hasMore: res.hasMore });
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/conversations\/([^/]+)\/read$/,
+      handle: async ({ user, params, body }) => {
+        const res = await logic.markAsRead({
+          userId: user.userId,
+          conversationId: assertConversationId(params[0]!),
+          seq: requiredInteger(await body(), 'seq', 0),
+        });
+        return ok({ readSeq: res.readSeq, advanced: res.advanced, maxSeq: res.maxSeq, unreadCount: res.unreadCount });
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/messages$/,
+      handle: async ({ user, body }) => {
+        const b = await body();
+        const to = parseDestination(b);
+        const text = typeof b.body === 'string' ? b.body : undefined;
+        if (text === undefined || text.length === 0) throw new InvalidArgument('"body" must be a non-empty string');
+        if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
+          throw new InvalidArgument(`"body" exceeds ${MAX_BODY_BYTES} bytes`, { code: GatewayErrorCode.bodyTooLarge });
+        }
+        const res = await logic.sendMessage({
+          senderId: user.userId,
+          toUserId: 'userId' in to ? to.userId : '',
+          groupId: 'groupId' in to ? to.groupId : '',
+          conversationId: 'conversationId' in to ? to.conversationId : '',
+          clientMsgId: requiredString(b, 'clientMsgId', 64),
+          contentType: optionalString(b, 'contentType', 100) ?? 'text/plain',
+          body: text,
+          originGatewayId: o.gatewayId,
+          originConnId: '',
+        });
+        const view = { message: res.message ? messageView(res.message) : null, duplicate: res.duplicate };
+        return res.duplicate ? ok(view) : created(view);
+      },
+    },
+  ];
+}
+
+/** Finds the route for a request and runs it; throws domain errors for the caller to map. */
+export async function dispatch(routes: Route[], logic: LogicApi, req: IncomingMessage, url: URL): Promise<ApiResult> {
+  let pathMatched = false;
+  for (const route of routes) {
+    const m = route.path.exec(url.pathname);
+    if (!m) continue;
+    pathMatched = true;
+    if (route.method !== req.method) continue;
+    let params: string[];
+    try {
+      params = m.slice(1).map((p) => decodeURIComponent(p));
+    } catch (err) {
+      throw new InvalidArgument('the path is not valid percent-encoding', { cause: err });
+    }
+    let user: User = { userId: '', username: '', displayName: '', createdAtMs: 0 };
+    if (!route.public) {
+      const token = bearerToken(req, url, false);
+      if (!token) throw new Unauthenticated('an "Authorization: Bearer <token>" header is required');
+      user = await logic.verify(token);
+    }
+    let bodyPromise: Promise<Record<string, unknown>> | undefined;
+    const body = () => (bodyPromise ??= readJsonBody(req));
+    return route.handle({ req, url, params, user, body });
+  }
+  if (pathMatched)
+    throw new InvalidArgument(`${req.method} is not allowed on ${url.pathname}`, {
+      code: GatewayErrorCode.methodNotAllowed,
+    });
+  throw new NotFound(`no route for ${req.method} ${url.pathname}`);
+}

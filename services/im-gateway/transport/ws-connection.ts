@@ -1,0 +1,186 @@
+// One client's WebSocket: decodes its frames, runs them one after another (so a client's sends reach Kafka in
+// the order it sent them) and frames what the domain pushes to it.
+import type { RawData, WebSocket } from 'ws';
+import type { ChatMessage, SystemSignalMessage } from '../../../proto/gen/gochat/common/v1/common';
+import { assertConversationId } from '../domain/conversation-id';
+import type { ConversationSync } from '../domain/conversation-sync';
+import { payloadTooLarge } from '../domain/errors';
+import type { ClientLink, LogicApi, SendAck } from '../domain/ports';
+import type { UpstreamSender } from '../domain/upstream-sender';
+import { decodeClientFrame, type ClientFrame, type FrameId } from './client-frames';
+import { CloseCode, errorFrame } from './error-mapping';
+import { messageView, signalFrame } from './views';
+
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** Bad frames tolerated on one connection before it is closed with a policy violation. */
+export const MAX_BAD_FRAMES = 5;
+/** Frames waiting to be handled before the client is considered to be flooding. */
+const MAX_QUEUED_FRAMES = 1000;
+const MAX_PENDING_ACK_IDS = 1000;
+
+export interface WsConnectionDeps {
+  sender: UpstreamSender;
+  sync: ConversationSync;
+  logic: LogicApi;
+  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export class WsConnection implements ClientLink {
+  /** Cleared by a heartbeat ping, set again by the client's pong. */
+  alive = true;
+  private badFrames = 0;
+  private queued = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly frameIdOfSend = new Map<string, FrameId>();
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly connId: string,
+    readonly userId: string,
+    readonly remoteAddress: string,
+    readonly connectedAtMs: number,
+    private readonly deps: WsConnectionDeps,
+  ) {}
+
+  send(frame: object): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(JSON.stringify(frame), (err) => {
+      if (err) this.deps.log.warn({ err, connId: this.connId }, 'frame could not be written');
+    });
+  }
+
+  pushMessage(message: ChatMessage): void {
+    this.send({ type: 'message', message: messageView(message) });
+  }
+
+  pushSignal(signal: SystemSignalMessage): void {
+    this.send(signalFrame(signal));
+  }
+
+  acknowledgeSend(ack: SendAck): void {
+    const id = this.frameIdOfSend.get(ack.clientMsgId);
+    this.frameIdOfSend.delete(ack.clientMsgId);
+    this.send({ type: 'ack', ...(id !== undefined ? { id } : {}), ...ack });
+  }
+
+  rejectSend(clientMsgId: string, code: string, message: string): void {
+    const id = this.frameIdOfSend.get(clientMsgId);
+    this.frameIdOfSend.delete(clientMsgId);
+    this.send({ type: 'error', code, message, ref: id ?? clientMsgId, clientMsgId });
+  }
+
+  goAway(reason: string): void {
+    this.socket.close(CloseCode.goingAway, reason);
+  }
+
+  /** Entry point for every frame the client sends, after `ready` (presence recorded, hello sent). */
+  receive(data: RawData, isBinary: boolean, ready: Promise<void>): void {
+    const size = Array.isArray(data)
+      ? data.reduce((n, b) => n + b.length, 0)
+      : (data as Buffer | ArrayBuffer).byteLength;
+    if (size > MAX_FRAME_BYTES) return this.reject(errorFrame(payloadTooLarge(MAX_FRAME_BYTES)).frame);
+    if (isBinary) {
+      return this.reject({ type: 'error', code: 'INVALID_FRAME', message: 'frames must be JSON text, not binary' });
+    }
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data as Buffer).toString('utf8');
+    const decoded = decodeClientFrame(text);
+    if (!decoded.ok) {
+      const { ok: _ok, ...problem } = decoded;
+      return this.reject({ type: 'error', ...problem });
+    }
+    if (++this.queued > MAX_QUEUED_FRAMES) {
+      this.socket.close(CloseCode.policyViolation, 'too many frames in flight');
+      return;
+    }
+    const frame = decoded.frame;
+    this.chain = this.chain
+      .then(() => ready)
+      .then(() => this.handle(frame))
+      .catch((err: unknown) => {
+        const { frame: reply, expected } = errorFrame(
+          err,
+          frame.id ?? (frame.type === 'send' ? frame.clientMsgId : undefined),
+        );
+        if (!expected)
+          this.deps.log.error({ err, connId: this.connId, frameType: frame.type }, 'frame handling failed');
+        this.send(frame.type === 'send' ? { ...reply, clientMsgId: frame.clientMsgId } : reply);
+      })
+      .finally(() => {
+        this.queued -= 1;
+      });
+  }
+
+  private reject(frame: object): void {
+    this.send(frame);
+    this.badFrames += 1;
+    if (this.badFrames >= MAX_BAD_FRAMES) this.socket.close(CloseCode.policyViolation, 'too many invalid frames');
+  }
+
+  private async handle(frame: ClientFrame): Promise<void> {
+    const echo = frame.id !== undefined ? { id: frame.id } : {};
+    switch (frame.type) {
+      case 'ping':
+        this.send({ type: 'pong', ...echo });
+        return;
+      case 'send': {
+        if (frame.id !== undefined) {
+          this.frameIdOfSend.set(frame.clientMsgId, frame.id);
+          if (this.frameIdOfSend.size > MAX_PENDING_ACK_IDS) {
+            const oldest = this.frameIdOfSend.keys().next().value;
+            if (oldest !== undefined) this.frameIdOfSend.delete(oldest);
+          }
+        }
+        const outgoing = {
+          clientMsgId: frame.clientMsgId,
+          to: frame.to,
+          body: frame.body,
+          contentType: frame.contentType,
+        };
+        try {
+          await this.deps.sender.send(
+            { userId: this.userId, connId: this.connId },
+            frame.traceparent ? { ...outgoing, traceparent: frame.traceparent } : outgoing,
+          );
+        } catch (err) {
+          this.frameIdOfSend.delete(frame.clientMsgId);
+          throw err;
+        }
+        return;
+      }
+      case 'read': {
+        const conversationId = assertConversationId(frame.conversationId);
+        const res = await this.deps.logic.markAsRead({ userId: this.userId, conversationId, seq: frame.seq });
+        this.send({
+          type: 'read.ack',
+          ...echo,
+          conversationId: frame.conversationId,
+          readSeq: res.readSeq,
+          advanced: res.advanced,
+          maxSeq: res.maxSeq,
+          unreadCount: res.unreadCount,
+        });
+        return;
+      }
+      case 'sync': {
+        const res = await this.deps.sync.pull(
+          { userId: this.userId, connId: this.connId },
+          frame.conversationId,
+          frame.fromSeq,
+          frame.limit,
+        );
+        this.send({
+          type: 'synced',
+          ...echo,
+          conversationId: frame.conversationId,
+          fromSeq: frame.fromSeq,
+          messages: res.messages.map(messageView),
+          maxSeq: res.maxSeq,
+          hasMore: res.hasMore,
+        });
+        return;
+      }
+    }
+  }
+}
