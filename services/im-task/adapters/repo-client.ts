@@ -1,0 +1,62 @@
+// im-task's view of im-repo over gRPC: friends, group members, messages, presence and the gateway registry.
+import type { Client } from '@grpc/grpc-js';
+import type { ChatMessage, UserPresence } from '../../../proto/gen/gochat/common/v1/common';
+import {
+  FriendServiceClient,
+  GroupServiceClient,
+  MessageServiceClient,
+  PresenceServiceClient,
+} from '../../../proto/gen/gochat/repo/v1/repo';
+import { isDomainError } from '../../../lib/errors';
+import { call, connectClient } from '../../../lib/grpc';
+import type { GatewayAddress, MessageArchive, PresenceDirectory, SocialGraph } from '../domain/ports';
+
+export class RepoClient implements SocialGraph, MessageArchive, PresenceDirectory {
+  private readonly friends: FriendServiceClient;
+  private readonly groups: GroupServiceClient;
+  private readonly messages: MessageServiceClient;
+  private readonly presence: PresenceServiceClient;
+
+  constructor(address: string) {
+    this.friends = connectClient(FriendServiceClient, address);
+    this.groups = connectClient(GroupServiceClient, address);
+    this.messages = connectClient(MessageServiceClient, address);
+    this.presence = connectClient(PresenceServiceClient, address);
+  }
+
+  close(): void {
+    for (const c of [this.friends, this.groups, this.messages, this.presence] as Client[]) c.close();
+  }
+
+  async friendIdsOf(userId: string): Promise<string[]> {
+    const res = await call(this.friends, 'getUserFriends', { userId });
+    return res.friends.flatMap((f) => (f.user ? [f.user.userId] : []));
+  }
+
+  async groupMemberIds(groupId: string): Promise<string[]> {
+    try {
+      return (await call(this.groups, 'getGroupMembers', { groupId })).members.map((m) => m.userId);
+    } catch (err) {
+      if (isDomainError(err) && err.kind === 'NOT_FOUND') return [];
+      throw err;
+    }
+  }
+
+  async pullMessages(conversationId: string, fromSeq: number, toSeq: number, limit: number): Promise<ChatMessage[]> {
+    return (await call(this.messages, 'pullMessages', { conversationId, fromSeq, toSeq, limit })).messages;
+  }
+
+  async indexMessage(message: ChatMessage, memberIds: string[]): Promise<number> {
+    return (await call(this.messages, 'indexMessage', { message, memberIds })).indexed;
+  }
+
+  async getUsersPresence(userIds: readonly string[]): Promise<UserPresence[]> {
+    if (userIds.length === 0) return [];
+    return (await call(this.presence, 'getUsersPresence', { userIds: [...userIds] })).users;
+  }
+
+  async listGateways(): Promise<GatewayAddress[]> {
+    const res = await call(this.presence, 'listGateways', {});
+    return res.gateways.map((g) => ({ gatewayId: g.gatewayId, grpcAddress: g.grpcAddress }));
+  }
+}

@@ -1,0 +1,78 @@
+// Routes each consumed domain event to its task. A record redelivered after a restart or rebalance is recognised
+// by its event id and not pushed twice by this process; across processes the work stays harmless to repeat
+// (indexing is idempotent, a repeated signal carries the same cause event id for clients to drop).
+import type { AnyConsumedEvent } from '../../../lib/kafka';
+import type { Logger } from '../../../lib/log';
+import type { DerivedTasks } from '../domain/derived-tasks';
+import type { RoutedPush } from '../domain/signal-router';
+
+const REMEMBERED_EVENT_IDS = 10_000;
+
+export function taskEventHandler(tasks: DerivedTasks, logger: Logger): (event: AnyConsumedEvent) => Promise<void> {
+  const done = new RecentIds(REMEMBERED_EVENT_IDS);
+  return async (event) => {
+    const eventId = event.meta?.eventId ?? '';
+    if (eventId !== '' && done.has(eventId)) {
+      logger.debug({ eventId, eventType: event.type }, 'event already handled; skipping');
+      return;
+    }
+    const log = logger.child({ eventId, eventType: event.type, traceparent: event.traceparent });
+    const routed = await dispatch(tasks, event, log);
+    if (routed !== undefined) {
+      log.info(
+        {
+          gateways: [...routed.gateways.keys()],
+          delivered: routed.deliveredUserIds.length,
+          undelivered: routed.undeliveredUserIds.length,
+          offline: routed.offlineUserIds.length,
+        },
+        'signal pushed',
+      );
+    }
+    if (eventId !== '') done.add(eventId);
+  };
+}
+
+async function dispatch(tasks: DerivedTasks, event: AnyConsumedEvent, log: Logger): Promise<RoutedPush | undefined> {
+  switch (event.type) {
+    case 'user.online':
+      return tasks.presenceChanged({ online: true, event: event.message }, event.traceparent);
+    case 'user.offline':
+      return tasks.presenceChanged({ online: false, event: event.message }, event.traceparent);
+    case 'message.read':
+      return tasks.messageRead(event.message, event.traceparent);
+    case 'group.member.joined':
+      return tasks.groupMemberChanged({ joined: true, event: event.message }, event.traceparent);
+    case 'group.member.left':
+      return tasks.groupMemberChanged({ joined: false, event: event.message }, event.traceparent);
+    case 'message.persist': {
+      const { message, memberIds } = event.message;
+      if (message === undefined) {
+        log.warn('message.persist without a message; nothing to index');
+        return undefined;
+      }
+      const indexed = await tasks.indexStoredMessage(message, memberIds);
+      log.debug({ conversationId: message.conversationId, seq: message.seq, indexed }, 'message indexed');
+      return undefined;
+    }
+    default:
+      log.warn('no task for this event type; skipping');
+      return undefined;
+  }
+}
+
+/** A bounded set that forgets the oldest ids first. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly capacity: number) {}
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+  add(id: string): void {
+    this.ids.add(id);
+    if (this.ids.size > this.capacity) {
+      const oldest = this.ids.values().next().value;
+      if (oldest !== undefined) this.ids.delete(oldest);
+    }
+  }
+}
