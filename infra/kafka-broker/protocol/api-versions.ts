@@ -1,0 +1,81 @@
+// ApiVersions and the version ranges this broker serves (see the shared notes: the ranges both kafkajs
+// 2.2.4 and librdkafka 2.0.2 use, all below each API's first flexible version except ApiVersions v3).
+import type { ApiHandler } from './context';
+import { ErrorCode } from './error-codes';
+import { Writer } from './writer';
+
+export const ApiKey = {
+  Produce: 0,
+  Fetch: 1,
+  ListOffsets: 2,
+  Metadata: 3,
+  OffsetCommit: 8,
+  OffsetFetch: 9,
+  FindCoordinator: 10,
+  JoinGroup: 11,
+  Heartbeat: 12,
+  LeaveGroup: 13,
+  SyncGroup: 14,
+  DescribeGroups: 15,
+  ListGroups: 16,
+  ApiVersions: 18,
+  CreateTopics: 19,
+  DeleteTopics: 20,
+  InitProducerId: 22,
+  DescribeConfigs: 32,
+  DeleteGroups: 42,
+} as const;
+
+export const SUPPORTED_VERSIONS: ReadonlyMap<number, readonly [min: number, max: number]> = new Map([
+  [ApiKey.Produce, [3, 7]],
+  [ApiKey.Fetch, [4, 11]],
+  [ApiKey.ListOffsets, [1, 3]],
+  [ApiKey.Metadata, [1, 6]],
+  [ApiKey.OffsetCommit, [2, 7]],
+  [ApiKey.OffsetFetch, [1, 5]],
+  [ApiKey.FindCoordinator, [0, 2]],
+  [ApiKey.JoinGroup, [0, 5]],
+  [ApiKey.Heartbeat, [0, 3]],
+  [ApiKey.LeaveGroup, [0, 3]],
+  [ApiKey.SyncGroup, [0, 3]],
+  [ApiKey.DescribeGroups, [0, 4]],
+  [ApiKey.ListGroups, [0, 2]],
+  [ApiKey.ApiVersions, [0, 3]],
+  [ApiKey.CreateTopics, [0, 4]],
+  [ApiKey.DeleteTopics, [0, 1]],
+  [ApiKey.InitProducerId, [0, 1]],
+  [ApiKey.DescribeConfigs, [0, 2]],
+  [ApiKey.DeleteGroups, [0, 1]],
+]);
+
+export function isSupported(apiKey: number, version: number): boolean {
+  const range = SUPPORTED_VERSIONS.get(apiKey);
+  return range !== undefined && version >= range[0] && version <= range[1];
+}
+
+/** v3 is flexible; a version we do not know gets a v0 body with UNSUPPORTED_VERSION so the client steps down. */
+export const handleApiVersions: ApiHandler = (r, ctx) => {
+  const w = new Writer();
+  const v = ctx.apiVersion;
+  if (!isSupported(ApiKey.ApiVersions, v)) {
+    w.int16(ErrorCode.UNSUPPORTED_VERSION);
+    w.array([...SUPPORTED_VERSIONS], (w2, [key, [min, max]]) => w2.int16(key).int16(min).int16(max));
+    return w;
+  }
+  if (v >= 3) {
+    r.compactNullableString(); // client_software_name
+    r.compactNullableString(); // client_software_version
+    r.skipTaggedFields();
+    w.int16(ErrorCode.NONE);
+    w.compactArray([...SUPPORTED_VERSIONS], (w2, [key, [min, max]]) =>
+      w2.int16(key).int16(min).int16(max).emptyTaggedFields(),
+    );
+    w.int32(0);
+    w.emptyTaggedFields();
+    return w;
+  }
+  w.int16(ErrorCode.NONE);
+  w.array([...SUPPORTED_VERSIONS], (w2, [key, [min, max]]) => w2.int16(key).int16(min).int16(max));
+  if (v >= 1) w.int32(0);
+  return w;
+};

@@ -1,0 +1,14 @@
+import type { BrokerCore } from '../core';
+import type { Reader } from './reader';
+import type { Writer } from './writer';
+
+export interface RequestContext {
+  apiKey: number;
+  apiVersion: number;
+  correlationId: number;
+  clientId: string;
+  clientHost: string;
+}
+
+/** Decodes the request body from `r` and returns the response body, or null when none is due (acks=0). */
+export type ApiHandler = (r: Reader, ctx: RequestContext, core: BrokerCore) => Promise<Writer | null> | Writer | null;

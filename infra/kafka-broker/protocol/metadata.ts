@@ -1,0 +1,47 @@
+// Metadata v1-v6. Topics named in a request are auto-created (as Redpanda's dev mode does) unless the
+// client says not to (v4+) or the broker was started with autoCreateTopics off.
+import type { BrokerCore } from '../core';
+import { topicNameProblem } from '../log/topic-store';
+import type { ApiHandler } from './context';
+import { ErrorCode } from './error-codes';
+import { Writer } from './writer';
+
+export const handleMetadata: ApiHandler = (r, ctx, core) => {
+  const v = ctx.apiVersion;
+  const requested = r.nullableArray((x) => x.string());
+  const allowAutoCreate = v >= 4 ? r.bool() : true;
+  const names = requested ?? [...core.store.topics.keys()].sort();
+
+  const w = new Writer();
+  if (v >= 3) w.int32(0);
+  w.array([core], (w2) => {
+    w2.int32(core.nodeId).string(core.advertisedHost).int32(core.advertisedPort).nullableString(null);
+  });
+  if (v >= 2) w.nullableString(core.clusterId);
+  w.int32(core.nodeId);
+  w.array(names, (w2, name) => writeTopic(w2, v, core, name, allowAutoCreate && core.autoCreateTopics));
+  return w;
+};
+
+function writeTopic(w: Writer, v: number, core: BrokerCore, name: string, autoCreate: boolean): void {
+  let logs = core.store.topics.get(name);
+  let error: number = ErrorCode.NONE;
+  if (!logs) {
+    if (topicNameProblem(name) !== null) error = ErrorCode.INVALID_TOPIC_EXCEPTION;
+    else if (!autoCreate) error = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    else {
+      core.store.createTopic(name, core.defaultPartitions);
+      core.logger.info(`auto-created topic ${name} with ${core.defaultPartitions} partitions`);
+      logs = core.store.topics.get(name);
+    }
+  }
+  w.int16(error).string(name).bool(false);
+  const count = logs?.length ?? 0;
+  w.int32(count);
+  for (let p = 0; p < count; p++) {
+    w.int16(ErrorCode.NONE).int32(p).int32(core.nodeId);
+    w.array([core.nodeId], (w2, id) => w2.int32(id));
+    w.array([core.nodeId], (w2, id) => w2.int32(id));
+    if (v >= 5) w.int32(0);
+  }
+}

@@ -1,0 +1,101 @@
+// Produce v3-v7 and InitProducerId. Batches are checked (magic 2, CRC32C, idempotent sequence) and stored
+// as received with only their base offset rewritten. acks=-1 is answered once the batch is fsynced;
+// acks=0 gets no response at all, as clients expect.
+import type { BrokerCore } from '../core';
+import { checkBatch } from '../log/batch';
+import type { PartitionLog } from '../log/partition-log';
+import type { ApiHandler } from './context';
+import { ErrorCode } from './error-codes';
+import { Writer } from './writer';
+
+interface PartitionResult {
+  index: number;
+  errorCode: number;
+  baseOffset: number;
+  logStartOffset: number;
+}
+
+export const handleProduce: ApiHandler = async (r, ctx, core) => {
+  const v = ctx.apiVersion;
+  r.nullableString(); // transactional_id: transactions are not supported; batches are stored as plain ones
+  const acks = r.int16();
+  r.int32(); // timeout_ms
+  const topics = r.array((t) => ({
+    name: t.string(),
+    partitions: t.array((p) => ({ index: p.int32(), records: p.nullableBytes() })),
+  }));
+
+  const touched = new Set<PartitionLog>();
+  const results = topics.map((t) => ({
+    name: t.name,
+    partitions: t.partitions.map((p): PartitionResult => {
+      const log = core.store.log(t.name, p.index);
+      if (!log)
+        return { index: p.index, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, baseOffset: -1, logStartOffset: -1 };
+      const res = appendRecords(core, t.name, p.index, log, p.records);
+      if (res.errorCode === ErrorCode.NONE) touched.add(log);
+      return res;
+    }),
+  }));
+
+  if (acks === 0) return null;
+  if (acks === -1 && touched.size > 0) await Promise.all([...touched].map((l) => core.store.waitDurable(l)));
+
+  const w = new Writer();
+  w.array(results, (w2, t) => {
+    w2.string(t.name);
+    w2.array(t.partitions, (w3, p) => {
+      w3.int32(p.index).int16(p.errorCode).int64(p.baseOffset).int64(-1);
+      if (v >= 5) w3.int64(p.logStartOffset);
+    });
+  });
+  w.int32(0);
+  return w;
+};
+
+function appendRecords(
+  core: BrokerCore,
+  topic: string,
+  partition: number,
+  log: PartitionLog,
+  records: Buffer | null,
+): PartitionResult {
+  const fail = (errorCode: number, reason: string): PartitionResult => {
+    core.logger.warn(`produce to ${topic}/${partition} refused: ${reason}`);
+    return { index: partition, errorCode, baseOffset: -1, logStartOffset: log.logStartOffset };
+  };
+  if (!records || records.length === 0) return fail(ErrorCode.CORRUPT_MESSAGE, 'no record batch');
+  // check every batch before storing any, so a request is applied whole or not at all
+  const batches: Array<{ buf: Buffer; producerId: number; epoch: number; seq: number; delta: number }> = [];
+  for (let pos = 0; pos < records.length;) {
+    const h = checkBatch(records, pos);
+    if (typeof h === 'string') {
+      const code = h.includes('magic') ? ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT : ErrorCode.CORRUPT_MESSAGE;
+      return fail(code, h);
+    }
+    batches.push({
+      buf: records.subarray(pos, pos + h.size),
+      producerId: h.producerId,
+      epoch: h.producerEpoch,
+      seq: h.baseSequence,
+      delta: h.lastOffsetDelta,
+    });
+    pos += h.size;
+  }
+  let firstOffset = -1;
+  for (const b of batches) {
+    const seq = log.producers.check(b.producerId, b.epoch, b.seq, b.delta);
+    if (seq.kind === 'error') return fail(seq.code, seq.reason);
+    const base = seq.kind === 'duplicate' ? seq.baseOffset : log.append(b.buf);
+    if (seq.kind === 'append') core.appends.emit('batch', topic, partition, b.buf);
+    if (firstOffset < 0) firstOffset = base;
+  }
+  return { index: partition, errorCode: ErrorCode.NONE, baseOffset: firstOffset, logStartOffset: log.logStartOffset };
+}
+
+export const handleInitProducerId: ApiHandler = (r, _ctx, core) => {
+  r.nullableString(); // transactional_id
+  r.int32(); // transaction_timeout_ms
+  const id = core.store.allocateProducerId();
+  return new Writer().int32(0).int16(ErrorCode.NONE).int64(id).int16(0);
+};
