@@ -1,0 +1,136 @@
+// The appliance API: one HTTP + WebSocket server on loopback that the console UI (in Electron or any browser)
+// talks to. Everything it serves comes from the parts passed in, so it runs the same over the real supervisor and
+// broker as over test fakes.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { newConsoleToken } from './auth';
+import { createHttpHandler } from './http-server';
+import { LiveHub } from './live-hub';
+import { LiveMetrics } from './live-metrics';
+import type { ApplianceControl, DataReader, KafkaInspector, PresenceSource } from './ports';
+import { summarize } from './record-decoder';
+import { findBuiltRenderer } from './renderer-assets';
+import { Router } from './router';
+import { registerServiceRoutes } from './routes-services';
+import { registerStoreRoutes } from './routes-store';
+import { registerTopicRoutes } from './routes-topics';
+import { FlowTracker } from './flows/flow-tracker';
+import { registerFlowRoutes } from './flows/routes-flows';
+import { SimulatedClients } from './sim/simulated-clients';
+import { registerClientRoutes } from './sim/routes-clients';
+import { presenceChangeOf } from './presence-changes';
+
+export interface ApplianceApiOptions {
+  control: ApplianceControl;
+  kafka: KafkaInspector;
+  presence?: PresenceSource | null;
+  data?: DataReader | null;
+  /** Base HTTP URLs of the gateways' client APIs ("http://127.0.0.1:port"), for simulated clients. */
+  gatewayUrls?: () => string[];
+  /** Loopback only; the console is a local tool and the token is its only lock. */
+  host?: '127.0.0.1' | '::1' | 'localhost';
+  /** 0 = a free port. */
+  port?: number;
+  token?: string;
+  rendererDir?: () => string | null;
+  onError?: (error: unknown) => void;
+}
+
+export interface ApplianceApi {
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  /** What to open in a browser: the UI with the token in its address. */
+  readonly consoleUrl: string;
+  readonly flows: FlowTracker;
+  readonly clients: SimulatedClients;
+  close(): Promise<void>;
+}
+
+export async function startApplianceApi(options: ApplianceApiOptions): Promise<ApplianceApi> {
+  const host = options.host ?? '127.0.0.1';
+  if (!['127.0.0.1', '::1', 'localhost'].includes(host))
+    throw new Error(`the appliance API binds to loopback only, not "${host}"`);
+  const token = options.token ?? newConsoleToken();
+  const router = new Router();
+  const { control, kafka } = options;
+
+  const hub = new LiveHub(token, () => ({ type: 'hello', services: control.services(), atMs: Date.now() }));
+  const metrics = new LiveMetrics(
+    kafka,
+    (m) => hub.broadcast(m),
+    () => hub.connectionCount > 0,
+  );
+  const flows = new FlowTracker((span) => hub.broadcast({ type: 'span', span }));
+  const clients = new SimulatedClients({
+    gatewayUrls: options.gatewayUrls ?? (() => []),
+    onChange: (view) => hub.broadcast({ type: 'client', client: view }),
+    onFrame: (event) => flows.observeClientFrame(event),
+  });
+
+  const unsubscribes = [
+    control.onStatus((service) => hub.broadcast({ type: 'status', service })),
+    control.onLog((line) => {
+      hub.publishLog(line.service, { type: 'log', line });
+      flows.observeLog(line);
+    }),
+    kafka.onAppend((records) => {
+      metrics.countAppended(records);
+      const summaries = records.map(summarize);
+      hub.publishRecords(summaries);
+      for (const record of records) {
+        flows.observeRecord(record);
+        const change = presenceChangeOf(record);
+        if (change) hub.broadcast({ type: 'presence', change });
+      }
+    }),
+  ];
+
+  registerServiceRoutes(router, control);
+  registerTopicRoutes(router, kafka, () => metrics.lagHistory());
+  registerStoreRoutes(router, options.presence ?? null, options.data ?? null, () => hub.connectionCount);
+  registerFlowRoutes(router, flows);
+  registerClientRoutes(router, clients);
+  router.add('GET', '/api/info', () => ({
+    startedAtMs,
+    consoles: hub.connectionCount,
+    rendererBuilt: rendererDir() !== null,
+  }));
+
+  const rendererDir = options.rendererDir ?? (() => findBuiltRenderer());
+  const startedAtMs = Date.now();
+  const server: Server = createServer(
+    createHttpHandler({ token, router, rendererDir, onError: (error) => options.onError?.(error) }),
+  );
+  server.on('upgrade', (request, socket, head) => {
+    if (!hub.handleUpgrade(request, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+  });
+  server.on('clientError', (_error, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  metrics.start();
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    url,
+    port,
+    token,
+    consoleUrl: `${url}/?token=${encodeURIComponent(token)}`,
+    flows,
+    clients,
+    async close() {
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      metrics.stop();
+      await clients.closeAll();
+      hub.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,237 @@
+// Follows each flow by its trace id and turns what the appliance sees into the arrows of a sequence diagram:
+// records appended to topics (traceparent header, producer in EventMeta), frames and HTTP calls of simulated
+// clients, and signals pushed to them (cause meta). Hops the appliance cannot see directly (a gRPC call to
+// im-repo, a PushToUsers from im-task) are drawn from the seed flows when the event that follows them is seen,
+// and marked inferred, so the diagram never claims more than was observed.
+import type { BrokerRecord, LogLine } from '../ports';
+import { decodeRecord } from '../record-decoder';
+import { CONSUMER_OF, inferredCallsBefore, participantOfProducer, REPO_CALL_OF_TASK } from './flow-knowledge';
+
+export interface FlowSpan {
+  traceId: string;
+  seq: number;
+  atMs: number;
+  from: string;
+  to: string;
+  label: string;
+  kind: 'ws' | 'http' | 'kafka' | 'grpc' | 'note';
+  inferred: boolean;
+  detail?: string;
+}
+
+export interface FlowTrace {
+  traceId: string;
+  title: string;
+  startedAtMs: number;
+  lastAtMs: number;
+  participants: string[];
+  spans: FlowSpan[];
+}
+
+export interface ClientFrameEvent {
+  direction: 'out' | 'in';
+  /** "ws" frame or "http" request made by a simulated client. */
+  channel: 'ws' | 'http';
+  username: string;
+  gatewayId: string;
+  traceId: string | null;
+  atMs: number;
+  label: string;
+  /** For send frames and acks/messages: ties a flow together when the gateway starts a new trace. */
+  clientMsgId?: string;
+  /** For a signal: the event that caused it. */
+  causeEventType?: string;
+  signalType?: string;
+}
+
+const MAX_TRACES = 300;
+const MAX_SPANS = 300;
+
+export class FlowTracker {
+  private readonly traces = new Map<string, FlowTrace>();
+  private readonly traceOfClientMsg = new Map<string, string>();
+  private readonly aliases = new Map<string, string>();
+
+  constructor(private readonly onSpan: (span: FlowSpan) => void) {}
+
+  list(): Omit<FlowTrace, 'spans'>[] {
+    return [...this.traces.values()]
+      .map(({ spans, ...rest }) => ({ ...rest, spanCount: spans.length }))
+      .sort((a, b) => b.lastAtMs - a.lastAtMs);
+  }
+
+  get(traceId: string): FlowTrace | undefined {
+    return this.traces.get(this.aliases.get(traceId) ?? traceId);
+  }
+
+  private trace(traceId: string, title: string, atMs: number): FlowTrace {
+    const id = this.aliases.get(traceId) ?? traceId;
+    let trace = this.traces.get(id);
+    if (!trace) {
+      trace = { traceId: id, title, startedAtMs: atMs, lastAtMs: atMs, participants: [], spans: [] };
+      this.traces.set(id, trace);
+      if (this.traces.size > MAX_TRACES) {
+        const oldest = this.traces.keys().next().value;
+        if (oldest !== undefined) this.traces.delete(oldest);
+      }
+    }
+    return trace;
+  }
+
+  private add(trace: FlowTrace, span: Omit<FlowSpan, 'traceId' | 'seq'>): void {
+    if (trace.spans.length >= MAX_SPANS) return;
+    for (const p of [span.from, span.to]) if (!trace.participants.includes(p)) trace.participants.push(p);
+    const full: FlowSpan = { ...span, traceId: trace.traceId, seq: trace.spans.length };
+    trace.spans.push(full);
+    trace.lastAtMs = Math.max(trace.lastAtMs, span.atMs);
+    this.onSpan(full);
+  }
+
+  private has(trace: FlowTrace, from: string, to: string, label?: string): boolean {
+    return trace.spans.some((s) => s.from === from && s.to === to && (label === undefined || s.label === label));
+  }
+
+  observeRecord(record: BrokerRecord): void {
+    const decoded = decodeRecord(record);
+    if (!decoded.traceId) return;
+    const value = (decoded.value ?? {}) as { meta?: { producer?: string }; clientMsgId?: string; senderId?: string };
+    const eventType = decoded.eventType ?? decoded.messageType ?? 'record';
+    if (eventType === 'message.upstream' && value.clientMsgId)
+      this.joinClientTrace(`${value.senderId ?? ''}/${value.clientMsgId}`, value.clientMsgId, decoded.traceId);
+    const trace = this.trace(decoded.traceId, eventType, record.timestampMs);
+    const producer = participantOfProducer(value.meta?.producer ?? '');
+    const topic = `topic:${record.topic}`;
+    // The producer consumed an earlier topic of this flow first: draw that delivery before its output.
+    for (const [earlierTopic, consumer] of Object.entries(CONSUMER_OF)) {
+      const earlier = `topic:${earlierTopic}`;
+      if (consumer === producer && trace.participants.includes(earlier) && !this.has(trace, earlier, producer)) {
+        this.add(trace, {
+          atMs: record.timestampMs,
+          from: earlier,
+          to: producer,
+          label: 'consume',
+          kind: 'kafka',
+          inferred: false,
+        });
+      }
+    }
+    for (const call of inferredCallsBefore(eventType, producer)) {
+      if (!this.has(trace, call.from, call.to, call.label))
+        this.add(trace, { ...call, atMs: record.timestampMs, kind: 'grpc', inferred: true });
+    }
+    this.add(trace, {
+      atMs: record.timestampMs,
+      from: producer,
+      to: topic,
+      label: `${eventType} p${record.partition}@${record.offset}`,
+      kind: 'kafka',
+      inferred: false,
+      detail: decoded.key ?? undefined,
+    });
+  }
+
+  /** A simulated client's send used its own trace id and the gateway started another: treat them as one flow. */
+  private joinClientTrace(_key: string, clientMsgId: string, recordTraceId: string): void {
+    const clientTrace = this.traceOfClientMsg.get(clientMsgId);
+    this.traceOfClientMsg.set(clientMsgId, recordTraceId);
+    if (!clientTrace || clientTrace === recordTraceId) return;
+    const from = this.traces.get(clientTrace);
+    this.aliases.set(clientTrace, recordTraceId);
+    if (!from) return;
+    this.traces.delete(clientTrace);
+    const into = this.trace(recordTraceId, from.title, from.startedAtMs);
+    for (const span of from.spans) this.add(into, { ...span });
+  }
+
+  observeClientFrame(event: ClientFrameEvent): void {
+    let traceId = event.traceId;
+    if (event.clientMsgId) {
+      const known = this.traceOfClientMsg.get(event.clientMsgId);
+      if (known) traceId = known;
+      else if (traceId && event.direction === 'out') this.traceOfClientMsg.set(event.clientMsgId, traceId);
+    }
+    if (!traceId) return;
+    const client = `client:${event.username}`;
+    const gateway = `im-gateway/${event.gatewayId}`;
+    const trace = this.trace(traceId, `${event.username}: ${event.label}`, event.atMs);
+    if (event.direction === 'out') {
+      this.add(trace, {
+        atMs: event.atMs,
+        from: client,
+        to: gateway,
+        label: event.label,
+        kind: event.channel,
+        inferred: false,
+      });
+      return;
+    }
+    const downstream = 'topic:gochat.messages.downstream';
+    if (trace.participants.includes(downstream) && !event.signalType && !this.has(trace, downstream, gateway)) {
+      this.add(trace, {
+        atMs: event.atMs,
+        from: downstream,
+        to: gateway,
+        label: 'consume',
+        kind: 'kafka',
+        inferred: false,
+      });
+    }
+    if (event.signalType) {
+      const causeTopic = trace.participants.find(
+        (p) => p.startsWith('topic:') && CONSUMER_OF[p.slice(6)] === 'im-task',
+      );
+      if (causeTopic && !this.has(trace, causeTopic, 'im-task')) {
+        this.add(trace, {
+          atMs: event.atMs,
+          from: causeTopic,
+          to: 'im-task',
+          label: 'consume',
+          kind: 'kafka',
+          inferred: true,
+        });
+      }
+      const repoCall = event.causeEventType ? REPO_CALL_OF_TASK[event.causeEventType] : undefined;
+      if (repoCall && !this.has(trace, 'im-task', 'im-repo', repoCall)) {
+        this.add(trace, {
+          atMs: event.atMs,
+          from: 'im-task',
+          to: 'im-repo',
+          label: repoCall,
+          kind: 'grpc',
+          inferred: true,
+        });
+      }
+      const push = `PushToUsers(${event.signalType})`;
+      if (!this.has(trace, 'im-task', gateway, push)) {
+        this.add(trace, { atMs: event.atMs, from: 'im-task', to: gateway, label: push, kind: 'grpc', inferred: true });
+      }
+    }
+    this.add(trace, {
+      atMs: event.atMs,
+      from: gateway,
+      to: client,
+      label: event.label,
+      kind: event.channel,
+      inferred: false,
+    });
+  }
+
+  /** Warnings and errors logged inside a flow are shown on it, where they happened. */
+  observeLog(line: LogLine): void {
+    if (!line.traceId || (line.level !== 'warn' && line.level !== 'error' && line.level !== 'fatal')) return;
+    const trace = this.traces.get(this.aliases.get(line.traceId) ?? line.traceId);
+    if (!trace) return;
+    const service =
+      line.service.startsWith('gw-') || line.service.startsWith('im-gateway')
+        ? `im-gateway/${line.service.replace(/^im-gateway[-/]?/, '')}`
+        : line.service.replace(/-\d+$/, '');
+    this.add(trace, {
+      atMs: line.timeMs,
+      from: service,
+      to: service,
+      label: `${line.level}: ${line.msg}`,
+      kind: 'note',
+      inferred: false,
+    });
+  }
+}

@@ -1,0 +1,14 @@
+// /api/flows: the traces the appliance has followed, each as the arrows of a sequence diagram.
+import { NotFoundError } from '../errors';
+import type { Router } from '../router';
+import type { FlowTracker } from './flow-tracker';
+
+export function registerFlowRoutes(router: Router, flows: FlowTracker): void {
+  router
+    .add('GET', '/api/flows', () => ({ traces: flows.list() }))
+    .add('GET', '/api/flows/:traceId', ({ params }) => {
+      const trace = flows.get(params.traceId!);
+      if (!trace) throw new NotFoundError(`no flow with trace id ${params.traceId} (only the last 300 are kept)`);
+      return trace;
+    });
+}

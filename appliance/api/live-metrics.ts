@@ -1,0 +1,66 @@
+// Rates per topic (records/s, for the Overview's edges) and consumer-group lag over time (for the Topics view's
+// trend), pushed to consoles once a second / every few seconds while any console is connected.
+import type { BrokerRecord, GroupInfo, KafkaInspector } from './ports';
+
+export interface LagSample {
+  atMs: number;
+  /** groupId -> total lag over its partitions. */
+  lag: Record<string, number>;
+}
+
+const HISTORY = 150;
+
+export class LiveMetrics {
+  private counts = new Map<string, number>();
+  private readonly history: LagSample[] = [];
+  private rateTimer: NodeJS.Timeout | null = null;
+  private lagTimer: NodeJS.Timeout | null = null;
+  private lastRatesWereZero = false;
+
+  constructor(
+    private readonly kafka: KafkaInspector,
+    private readonly push: (message: { type: string } & Record<string, unknown>) => void,
+    private readonly anyoneWatching: () => boolean,
+    private readonly lagIntervalMs = 2000,
+  ) {}
+
+  start(): void {
+    this.rateTimer = setInterval(() => this.pushRates(), 1000);
+    this.lagTimer = setInterval(() => void this.sampleLag().catch(() => undefined), this.lagIntervalMs);
+    this.rateTimer.unref();
+    this.lagTimer.unref();
+  }
+
+  countAppended(records: BrokerRecord[]): void {
+    for (const record of records) this.counts.set(record.topic, (this.counts.get(record.topic) ?? 0) + 1);
+  }
+
+  private pushRates(): void {
+    const rates = Object.fromEntries(this.counts);
+    this.counts = new Map();
+    const zero = Object.keys(rates).length === 0;
+    // One zero message tells the consoles the edges went quiet; more would be noise.
+    if (zero && this.lastRatesWereZero) return;
+    this.lastRatesWereZero = zero;
+    if (this.anyoneWatching()) this.push({ type: 'rates', atMs: Date.now(), rates });
+  }
+
+  async sampleLag(): Promise<void> {
+    if (!this.anyoneWatching() && this.history.length > 0) return;
+    const groups: GroupInfo[] = await this.kafka.describeGroups();
+    const sample: LagSample = { atMs: Date.now(), lag: {} };
+    for (const group of groups) sample.lag[group.groupId] = group.partitions.reduce((sum, p) => sum + p.lag, 0);
+    this.history.push(sample);
+    if (this.history.length > HISTORY) this.history.shift();
+    this.push({ type: 'lag', sample, groups });
+  }
+
+  lagHistory(): LagSample[] {
+    return [...this.history];
+  }
+
+  stop(): void {
+    if (this.rateTimer) clearInterval(this.rateTimer);
+    if (this.lagTimer) clearInterval(this.lagTimer);
+  }
+}

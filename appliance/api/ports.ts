@@ -1,0 +1,142 @@
+// What the appliance API needs from the rest of the appliance. The supervisor, the embedded broker and the
+// stores satisfy these (directly or through the small adapters beside this file); tests pass in-memory fakes.
+
+export type ServiceState = 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
+export type ServiceHealth = 'serving' | 'not_serving' | 'unknown';
+
+/** One supervised process or in-process component, as the Overview shows it. */
+export interface ServiceStatus {
+  name: string;
+  kind: 'infra' | 'service';
+  state: ServiceState;
+  health: ServiceHealth;
+  pid: number | null;
+  port: number | null;
+  /** Named addresses ("grpc", "http", "kafka", "redis", ...), host:port. */
+  addresses: Record<string, string>;
+  startedAtMs: number | null;
+  restarts: number;
+  lastExitCode?: number | null;
+}
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+export interface LogLine {
+  service: string;
+  timeMs: number;
+  level: LogLevel;
+  msg: string;
+  /** The whole line as the process wrote it (pino JSON, or plain text). */
+  raw: string;
+  traceId?: string;
+}
+
+export type Unsubscribe = () => void;
+
+/** Start/stop/restart and observe the appliance's processes. */
+export interface ApplianceControl {
+  /** Every service and infra component with its current status. */
+  services(): ServiceStatus[];
+  restart(name: string): Promise<void>;
+  stop(name: string): Promise<void>;
+  start(name: string): Promise<void>;
+  /** The most recent log lines kept for one service, oldest first. */
+  logs(name: string): LogLine[];
+  onStatus(listener: (status: ServiceStatus) => void): Unsubscribe;
+  onLog(listener: (line: LogLine) => void): Unsubscribe;
+}
+
+export interface PartitionInfo {
+  partition: number;
+  lowWatermark: number;
+  highWatermark: number;
+}
+
+export interface TopicInfo {
+  name: string;
+  partitions: PartitionInfo[];
+}
+
+export interface GroupPartitionLag {
+  topic: string;
+  partition: number;
+  committedOffset: number;
+  highWatermark: number;
+  lag: number;
+}
+
+export interface GroupInfo {
+  groupId: string;
+  state: string;
+  members: number;
+  partitions: GroupPartitionLag[];
+}
+
+export interface BrokerRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestampMs: number;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers: Record<string, Uint8Array>;
+}
+
+export interface ProduceRequest {
+  topic: string;
+  partition?: number;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers: Record<string, Uint8Array>;
+}
+
+/** Read-side view of the Kafka broker, plus producing one record for the console's "produce" form. */
+export interface KafkaInspector {
+  listTopics(): Promise<TopicInfo[]>;
+  describeGroups(): Promise<GroupInfo[]>;
+  /** Records of one partition from an offset on, at most max, in offset order. */
+  readRecords(topic: string, partition: number, fromOffset: number, max: number): Promise<BrokerRecord[]>;
+  produce(request: ProduceRequest): Promise<{ partition: number; offset: number }>;
+  /** Every record appended to any topic, as soon as it is stored. */
+  onAppend(listener: (records: BrokerRecord[]) => void): Unsubscribe;
+}
+
+export interface PresenceConnectionView {
+  connId: string;
+  gatewayId: string;
+  connectedAtMs: number;
+  expiresAtMs: number;
+}
+
+export interface OnlineUserView {
+  userId: string;
+  connections: PresenceConnectionView[];
+}
+
+export interface GatewayView {
+  gatewayId: string;
+  publicAddress: string;
+  grpcAddress: string;
+  expiresAtMs: number;
+}
+
+/** Presence as the presence store (im-repo) holds it. */
+export interface PresenceSource {
+  onlineUsers(): Promise<OnlineUserView[]>;
+  gateways(): Promise<GatewayView[]>;
+}
+
+export interface TablePage {
+  table: string;
+  columns: string[];
+  rows: Record<string, unknown>[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+/** Read-only, paged access to the chat store's tables. */
+export interface DataReader {
+  tables(): Promise<{ name: string; rows: number }[]>;
+  page(table: string, offset: number, limit: number): Promise<TablePage>;
+}

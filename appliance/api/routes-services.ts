@@ -1,0 +1,54 @@
+// /api/services: status, stop/start/restart and logs of each supervised process.
+import { BadRequestError, NotFoundError } from './errors';
+import type { ApplianceControl, LogLevel, LogLine } from './ports';
+import { intParam, type Router } from './router';
+
+export const LOG_LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+export function filterLogs(lines: LogLine[], query: URLSearchParams): LogLine[] {
+  const level = query.get('level');
+  if (level !== null && level !== '' && !LOG_LEVELS.includes(level as LogLevel)) {
+    throw new BadRequestError(`level must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  }
+  const minimum = level ? LOG_LEVELS.indexOf(level as LogLevel) : 0;
+  const search = (query.get('q') ?? '').toLowerCase();
+  const limit = intParam(query, 'limit', 500, 1, 10_000);
+  const kept = lines.filter(
+    (line) => LOG_LEVELS.indexOf(line.level) >= minimum && (!search || line.raw.toLowerCase().includes(search)),
+  );
+  return kept.slice(-limit);
+}
+
+export function registerServiceRoutes(router: Router, control: ApplianceControl): void {
+  const known = (name: string): void => {
+    if (!control.services().some((s) => s.name === name)) {
+      throw new NotFoundError(
+        `no service "${name}"; services: ${control
+          .services()
+          .map((s) => s.name)
+          .join(', ')}`,
+      );
+    }
+  };
+  router
+    .add('GET', '/api/services', () => ({ services: control.services() }))
+    .add('POST', '/api/services/:name/stop', async ({ params }) => {
+      known(params.name!);
+      await control.stop(params.name!);
+      return { ok: true };
+    })
+    .add('POST', '/api/services/:name/start', async ({ params }) => {
+      known(params.name!);
+      await control.start(params.name!);
+      return { ok: true };
+    })
+    .add('POST', '/api/services/:name/restart', async ({ params }) => {
+      known(params.name!);
+      await control.restart(params.name!);
+      return { ok: true };
+    })
+    .add('GET', '/api/services/:name/logs', ({ params, query }) => {
+      known(params.name!);
+      return { lines: filterLogs(control.logs(params.name!), query) };
+    });
+}

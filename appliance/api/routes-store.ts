@@ -1,0 +1,30 @@
+// /api/presence and /api/data: who is online where, and the chat store's tables (read-only, paged).
+import { UnavailableError } from './errors';
+import type { DataReader, PresenceSource } from './ports';
+import { intParam, type Router } from './router';
+
+export function registerStoreRoutes(
+  router: Router,
+  presence: PresenceSource | null,
+  data: DataReader | null,
+  liveConsoles: () => number,
+): void {
+  router
+    .add('GET', '/api/presence', async () => {
+      if (!presence)
+        throw new UnavailableError('presence is not available: the presence store (im-repo) is not running');
+      const [users, gateways] = await Promise.all([presence.onlineUsers(), presence.gateways()]);
+      const connections = users.reduce((sum, user) => sum + user.connections.length, 0);
+      return { users, gateways, connections, consoles: liveConsoles() };
+    })
+    .add('GET', '/api/data/tables', async () => {
+      if (!data)
+        throw new UnavailableError('the chat database is not available yet (im-repo creates it on first start)');
+      return { tables: await data.tables() };
+    })
+    .add('GET', '/api/data/tables/:table', async ({ params, query }) => {
+      if (!data)
+        throw new UnavailableError('the chat database is not available yet (im-repo creates it on first start)');
+      return data.page(params.table!, intParam(query, 'offset', 0), intParam(query, 'limit', 50, 1, 1000));
+    });
+}

@@ -1,0 +1,112 @@
+// /api/topics and /api/groups: partitions, watermarks, consumer groups with lag, the message browser, export and
+// produce.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { BadRequestError } from './errors';
+import type { KafkaInspector } from './ports';
+import { encodeEvent, EVENT_MESSAGE_TYPES, knownMessageTypes } from './record-decoder';
+import { parseFilter, parseStart, RecordsBrowser } from './records-browser';
+import { intParam, NdjsonStream, objectBody, stringField, type Router } from './router';
+
+function partitionParam(query: URLSearchParams): number | null {
+  const raw = query.get('partition');
+  if (raw === null || raw === '' || raw === 'all') return null;
+  return intParam(query, 'partition', 0, 0, 10_000);
+}
+
+function cursorParam(query: URLSearchParams): Record<string, number> | undefined {
+  const raw = query.get('cursor');
+  if (!raw) return undefined;
+  const cursor: Record<string, number> = {};
+  for (const part of raw.split(',')) {
+    const [partition, offset] = part.split(':');
+    const p = Number(partition);
+    const o = Number(offset);
+    if (!Number.isInteger(p) || !Number.isInteger(o))
+      throw new BadRequestError(`cursor must be "partition:offset,...", got "${raw}"`);
+    cursor[p] = o;
+  }
+  return cursor;
+}
+
+export function registerTopicRoutes(router: Router, kafka: KafkaInspector, lagHistory: () => unknown): void {
+  const browser = new RecordsBrowser(kafka);
+  router
+    .add('GET', '/api/topics', async () => ({ topics: await kafka.listTopics() }))
+    .add('GET', '/api/groups', async () => ({ groups: await kafka.describeGroups(), history: lagHistory() }))
+    .add('GET', '/api/event-types', () => ({ eventTypes: EVENT_MESSAGE_TYPES, messageTypes: knownMessageTypes() }))
+    .add('GET', '/api/topics/:topic/records', async ({ params, query }) => {
+      const result = await browser.browse({
+        topic: params.topic!,
+        partition: partitionParam(query),
+        start: parseStart(query),
+        limit: intParam(query, 'limit', 100, 1, 5000),
+        scanLimit: intParam(query, 'scanLimit', 20_000, 1, 200_000),
+        filter: parseFilter(query),
+        cursor: cursorParam(query),
+      });
+      return {
+        ...result,
+        cursor: Object.entries(result.cursor)
+          .map(([p, o]) => `${p}:${o}`)
+          .join(','),
+      };
+    })
+    .add('GET', '/api/topics/:topic/export', ({ params, query }) => {
+      const lines = browser.export(
+        {
+          topic: params.topic!,
+          partition: partitionParam(query),
+          start: parseStart(query),
+          filter: parseFilter(query),
+        },
+        intParam(query, 'max', 100_000, 1, 1_000_000),
+      );
+      return new NdjsonStream(lines, `${params.topic}.ndjson`);
+    })
+    .add('POST', '/api/topics/:topic/records', async ({ params, body }) => {
+      const request = objectBody(body);
+      const headers: Record<string, Uint8Array> = {};
+      const given = request.headers ?? {};
+      if (typeof given !== 'object' || given === null || Array.isArray(given))
+        throw new BadRequestError('"headers" must be an object of strings');
+      for (const [name, value] of Object.entries(given)) {
+        if (typeof value !== 'string') throw new BadRequestError(`header "${name}" must be a string`);
+        headers[name] = Buffer.from(value);
+      }
+      const eventType = stringField(request, 'eventType');
+      const messageType =
+        stringField(request, 'messageType') ?? (eventType ? EVENT_MESSAGE_TYPES[eventType] : undefined);
+      let value: Uint8Array | null = null;
+      if (request.json !== undefined) {
+        if (!messageType)
+          throw new BadRequestError('a JSON value needs "eventType" or "messageType" to encode it as protobuf');
+        try {
+          value = encodeEvent(messageType, request.json);
+        } catch (error) {
+          throw new BadRequestError(
+            `cannot encode the value: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          );
+        }
+        headers['content-type'] ??= Buffer.from(`application/x-protobuf; messageType=${messageType}`);
+      } else {
+        const raw = stringField(request, 'valueBase64');
+        value = raw === undefined ? null : Buffer.from(raw, 'base64');
+      }
+      if (eventType) headers['event-type'] ??= Buffer.from(eventType);
+      headers['event-id'] ??= Buffer.from(randomUUID());
+      headers.traceparent ??= Buffer.from(`00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`);
+      const key = stringField(request, 'key');
+      const partition = request.partition;
+      if (partition !== undefined && (typeof partition !== 'number' || !Number.isInteger(partition) || partition < 0)) {
+        throw new BadRequestError('"partition" must be a non-negative integer');
+      }
+      return kafka.produce({
+        topic: params.topic!,
+        partition,
+        key: key === undefined ? null : Buffer.from(key),
+        value,
+        headers,
+      });
+    });
+}

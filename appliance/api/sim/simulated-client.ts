@@ -1,0 +1,389 @@
+// One simulated user: logged in through a gateway's HTTP API and connected to its /ws like a real client, keeping
+// what a chat app would show (conversations with sent / delivered / read ticks, friends' presence, group notices).
+import { randomUUID } from 'node:crypto';
+import { WebSocket } from 'ws';
+import type { ClientFrameEvent } from '../flows/flow-tracker';
+import { gatewayCall, GatewayCallError, newTraceparent } from './gateway-http';
+import type { ClientView, GatewayMessage, SimConversation, SimMessage, SimNotice } from './views';
+
+export const SIM_PASSWORD = 'simulated-password';
+
+interface Hooks {
+  onChange: (client: SimulatedClient) => void;
+  onFrame: (event: ClientFrameEvent) => void;
+  onMessage: (client: SimulatedClient, message: GatewayMessage) => void;
+}
+
+export class SimulatedClient {
+  userId = '';
+  displayName = '';
+  gatewayId = '';
+  connected = false;
+  lastError: string | null = null;
+  friends = new Map<string, { userId: string; username: string; status: string }>();
+  groups = new Map<string, { groupId: string; name: string; memberCount: number }>();
+  conversations = new Map<string, SimConversation>();
+  notices: SimNotice[] = [];
+  private token = '';
+  private socket: WebSocket | null = null;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    readonly username: string,
+    readonly gatewayUrl: string,
+    private readonly hooks: Hooks,
+  ) {}
+
+  view(): ClientView {
+    return {
+      username: this.username,
+      userId: this.userId,
+      displayName: this.displayName,
+      gatewayId: this.gatewayId,
+      gatewayUrl: this.gatewayUrl,
+      connected: this.connected,
+      lastError: this.lastError,
+      friends: [...this.friends.values()],
+      groups: [...this.groups.values()],
+      conversations: [...this.conversations.values()],
+      notices: this.notices.slice(-50),
+    };
+  }
+
+  private changed(): void {
+    this.hooks.onChange(this);
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  /** Resolves once predicate holds after some change, or rejects naming what was awaited. */
+  waitFor(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!predicate()) return;
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`${this.username} did not see ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  private emit(event: Omit<ClientFrameEvent, 'username' | 'gatewayId' | 'atMs'>): void {
+    this.hooks.onFrame({ ...event, username: this.username, gatewayId: this.gatewayId, atMs: Date.now() });
+  }
+
+  private async http<T>(method: 'GET' | 'POST', path: string, body?: unknown, label?: string): Promise<T> {
+    const { traceparent, traceId } = newTraceparent();
+    if (label) this.emit({ direction: 'out', channel: 'http', traceId, label });
+    return gatewayCall<T>(this.gatewayUrl, method, path, { token: this.token, body, traceparent });
+  }
+
+  /** Registers the user (or reuses it when it exists), logs in and connects the WebSocket. */
+  async signIn(): Promise<void> {
+    const health = await gatewayCall<{ gatewayId: string }>(this.gatewayUrl, 'GET', '/api/health');
+    this.gatewayId = health.gatewayId;
+    try {
+      await gatewayCall(this.gatewayUrl, 'POST', '/api/register', {
+        body: { username: this.username, password: SIM_PASSWORD, displayName: this.username },
+      });
+    } catch (error) {
+      if (!(error instanceof GatewayCallError && error.status === 409)) throw error;
+    }
+    const login = await gatewayCall<{ user: { userId: string; displayName: string }; token: string }>(
+      this.gatewayUrl,
+      'POST',
+      '/api/login',
+      {
+        body: { username: this.username, password: SIM_PASSWORD },
+      },
+    );
+    this.userId = login.user.userId;
+    this.displayName = login.user.displayName;
+    this.token = login.token;
+    await this.connect();
+    await this.refresh();
+  }
+
+  async connect(): Promise<void> {
+    if (this.socket) return;
+    const { traceparent, traceId } = newTraceparent();
+    const wsUrl = `${this.gatewayUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(this.token)}`;
+    const socket = new WebSocket(wsUrl, { headers: { traceparent } });
+    this.socket = socket;
+    this.emit({ direction: 'out', channel: 'ws', traceId, label: 'connect /ws' });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no hello from ${wsUrl} within 10 s`)), 10_000);
+      socket.on('message', (data) => {
+        const frame = this.parse(String(data));
+        if (frame?.type === 'hello') {
+          clearTimeout(timer);
+          this.connected = true;
+          this.changed();
+          resolve();
+        }
+        if (frame) this.onFrame(frame);
+      });
+      socket.on('error', (error) => {
+        clearTimeout(timer);
+        this.lastError = `WebSocket error: ${error.message}`;
+        reject(error);
+      });
+      socket.on('close', (code, reason) => {
+        clearTimeout(timer);
+        this.socket = null;
+        this.connected = false;
+        if (code !== 1000)
+          this.lastError = `disconnected by the gateway (${code}${reason.length ? `: ${String(reason)}` : ''})`;
+        this.changed();
+        reject(new Error(`WebSocket closed (${code}) before hello`));
+      });
+    });
+  }
+
+  async disconnect(): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return;
+    await new Promise<void>((resolve) => {
+      socket.once('close', () => resolve());
+      socket.close(1000, 'signed out');
+    });
+  }
+
+  private parse(text: string): GatewayMessage | null {
+    try {
+      return JSON.parse(text) as GatewayMessage;
+    } catch {
+      this.lastError = `the gateway sent a frame that is not JSON: ${text.slice(0, 80)}`;
+      return null;
+    }
+  }
+
+  /** Friends (with presence), groups and conversations as the gateway's HTTP API reports them. */
+  async refresh(): Promise<void> {
+    const [friends, groups, conversations] = await Promise.all([
+      this.http<{ friends: { user: { userId: string; username: string }; status: string }[] }>('GET', '/api/friends'),
+      this.http<{ groups: { groupId: string; name: string; memberCount: number }[] }>('GET', '/api/groups'),
+      this.http<{
+        conversations: { conversationId: string; title: string; peerId: string; groupId: string; readSeq: number }[];
+      }>('GET', '/api/conversations'),
+    ]);
+    for (const f of friends.friends)
+      this.friends.set(f.user.userId, { userId: f.user.userId, username: f.user.username, status: f.status });
+    for (const g of groups.groups) this.groups.set(g.groupId, g);
+    for (const c of conversations.conversations) {
+      const conversation = this.conversation(c.conversationId);
+      conversation.title = c.title || conversation.title;
+      conversation.readSeq = Math.max(conversation.readSeq, c.readSeq);
+    }
+    this.changed();
+  }
+
+  conversation(conversationId: string): SimConversation {
+    let conversation = this.conversations.get(conversationId);
+    if (!conversation) {
+      conversation = { conversationId, title: conversationId, messages: [], readSeq: 0, peerReadSeq: 0 };
+      this.conversations.set(conversationId, conversation);
+    }
+    return conversation;
+  }
+
+  /** Sends a text message over the WebSocket; the ack fills in its seq. Returns the trace id of the send. */
+  send(
+    to: { userId: string } | { groupId: string } | { conversationId: string },
+    body: string,
+  ): { clientMsgId: string; traceId: string } {
+    if (!this.socket || !this.connected) throw new Error(`${this.username} is not connected`);
+    const clientMsgId = randomUUID();
+    const { traceparent, traceId } = newTraceparent();
+    const conversationId =
+      'conversationId' in to
+        ? to.conversationId
+        : 'groupId' in to
+          ? `group:${to.groupId}`
+          : p2pConversationId(this.userId, to.userId);
+    const message: SimMessage = {
+      messageId: '',
+      conversationId,
+      seq: 0,
+      senderId: this.userId,
+      clientMsgId,
+      body,
+      sentAtMs: Date.now(),
+      status: 'sending',
+      traceId,
+    };
+    this.conversation(conversationId).messages.push(message);
+    this.socket.send(JSON.stringify({ type: 'send', id: clientMsgId, clientMsgId, to, body, traceparent }));
+    this.emit({ direction: 'out', channel: 'ws', traceId, label: 'send', clientMsgId });
+    this.changed();
+    return { clientMsgId, traceId };
+  }
+
+  /** Reports the conversation read up to its newest message (HTTP, as the seed flow does). */
+  async markRead(conversationId: string): Promise<number> {
+    const conversation = this.conversation(conversationId);
+    const seq = conversation.messages.reduce((max, m) => Math.max(max, m.seq), 0);
+    const result = await this.http<{ readSeq: number }>(
+      'POST',
+      `/api/conversations/${encodeURIComponent(conversationId)}/read`,
+      { seq },
+      `read ${conversationId}@${seq}`,
+    );
+    conversation.readSeq = result.readSeq;
+    this.changed();
+    return result.readSeq;
+  }
+
+  async addFriend(userId: string): Promise<void> {
+    await this.http('POST', '/api/friends', { userId }, 'add friend');
+    await this.refresh();
+  }
+
+  async createGroup(name: string, memberIds: string[]): Promise<string> {
+    const result = await this.http<{ group: { groupId: string } }>(
+      'POST',
+      '/api/groups',
+      { name, memberIds },
+      `create group ${name}`,
+    );
+    await this.refresh();
+    return result.group.groupId;
+  }
+
+  async addGroupMember(groupId: string, userId: string): Promise<void> {
+    await this.http('POST', `/api/groups/${encodeURIComponent(groupId)}/members`, { userId }, 'add group member');
+    await this.refresh();
+  }
+
+  private onFrame(frame: GatewayMessage): void {
+    const traceOf = (traceparent: unknown): string | null =>
+      typeof traceparent === 'string' ? (/^[0-9a-f]{2}-([0-9a-f]{32})-/.exec(traceparent)?.[1] ?? null) : null;
+    switch (frame.type) {
+      case 'ack': {
+        const message = this.findOwn(String(frame.clientMsgId));
+        if (message) {
+          message.messageId = String(frame.messageId ?? '');
+          message.seq = Number(frame.seq ?? 0);
+          if (message.status === 'sending') message.status = 'sent';
+          if (message.seq <= this.conversation(message.conversationId).peerReadSeq) message.status = 'read';
+        }
+        this.emit({
+          direction: 'in',
+          channel: 'ws',
+          traceId: message?.traceId ?? null,
+          label: `ack seq ${String(frame.seq)}`,
+          clientMsgId: String(frame.clientMsgId),
+        });
+        break;
+      }
+      case 'message': {
+        const m = frame.message as SimMessage & Record<string, unknown>;
+        const conversation = this.conversation(m.conversationId);
+        if (!conversation.messages.some((x) => x.messageId === m.messageId)) {
+          conversation.messages.push({ ...m, status: 'delivered', traceId: null });
+          conversation.messages.sort((a, b) => (a.seq || Infinity) - (b.seq || Infinity));
+        }
+        if (conversation.title === conversation.conversationId)
+          conversation.title = this.friends.get(m.senderId)?.username ?? conversation.title;
+        this.emit({
+          direction: 'in',
+          channel: 'ws',
+          traceId: null,
+          label: `message seq ${m.seq}`,
+          clientMsgId: m.clientMsgId,
+        });
+        this.hooks.onMessage(this, frame);
+        break;
+      }
+      case 'signal':
+        this.onSignal(frame, traceOf((frame.cause as { traceparent?: unknown } | null)?.traceparent));
+        break;
+      case 'error': {
+        const message = typeof frame.clientMsgId === 'string' ? this.findOwn(frame.clientMsgId) : undefined;
+        if (message) {
+          message.status = 'failed';
+          message.error = `${String(frame.code)}: ${String(frame.message)}`;
+        } else this.lastError = `${String(frame.code)}: ${String(frame.message)}`;
+        this.emit({
+          direction: 'in',
+          channel: 'ws',
+          traceId: message?.traceId ?? null,
+          label: `error ${String(frame.code)}`,
+          clientMsgId: message?.clientMsgId,
+        });
+        break;
+      }
+    }
+    this.changed();
+  }
+
+  private onSignal(frame: GatewayMessage, traceId: string | null): void {
+    const signalType = String(frame.signalType);
+    const payload = (frame.payload ?? {}) as Record<string, unknown>;
+    const cause = (frame.cause ?? {}) as { eventType?: string };
+    let text = signalType;
+    if (signalType === 'friend.status.changed') {
+      const friend = this.friends.get(String(payload.userId));
+      if (friend) friend.status = String(payload.status);
+      text = `${friend?.username ?? String(payload.userId)} is ${String(payload.status)}`;
+    } else if (signalType === 'message.receipt.updated') {
+      const conversation = this.conversation(String(payload.conversationId));
+      const readSeq = Number(payload.readSeq ?? 0);
+      if (String(payload.readerId) !== this.userId) {
+        conversation.peerReadSeq = Math.max(conversation.peerReadSeq, readSeq);
+        for (const m of conversation.messages)
+          if (m.senderId === this.userId && m.seq > 0 && m.seq <= readSeq) m.status = 'read';
+      }
+      text = `${this.nameOf(String(payload.readerId))} read ${String(payload.conversationId)} up to seq ${readSeq}`;
+    } else if (signalType === 'group.member.changed') {
+      const group = this.groups.get(String(payload.groupId));
+      if (group && typeof payload.memberCount === 'number') group.memberCount = payload.memberCount;
+      text = `${this.nameOf(String(payload.userId))} ${String(payload.change)} ${group?.name ?? String(payload.groupId)}`;
+      if (!group) void this.refresh().catch((error: unknown) => (this.lastError = String(error)));
+    }
+    this.notices.push({ atMs: Date.now(), signalType, text, traceId, payload });
+    this.emit({
+      direction: 'in',
+      channel: 'ws',
+      traceId,
+      label: `signal ${signalType}`,
+      signalType,
+      causeEventType: cause.eventType,
+    });
+  }
+
+  private nameOf(userId: string): string {
+    if (userId === this.userId) return this.username;
+    return this.friends.get(userId)?.username ?? userId;
+  }
+
+  findOwn(clientMsgId: string): SimMessage | undefined {
+    for (const conversation of this.conversations.values()) {
+      const found = conversation.messages.find((m) => m.clientMsgId === clientMsgId && m.senderId === this.userId);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  markDelivered(messageId: string): void {
+    for (const conversation of this.conversations.values()) {
+      const found = conversation.messages.find((m) => m.messageId === messageId);
+      if (found && found.status === 'sent') {
+        found.status = 'delivered';
+        this.changed();
+      }
+    }
+  }
+}
+
+export function p2pConversationId(a: string, b: string): string {
+  return a < b ? `p2p:${a}:${b}` : `p2p:${b}:${a}`;
+}

@@ -1,0 +1,97 @@
+// The simulated users the console drives, living in the appliance API process so that a browser tab closing does
+// not take them away. Each connects to a gateway in turn (round robin), so flows cross gateways.
+import { BadRequestError, NotFoundError, UnavailableError } from '../errors';
+import type { ClientFrameEvent } from '../flows/flow-tracker';
+import { SimulatedClient } from './simulated-client';
+import type { ClientView } from './views';
+
+export interface SimulatedClientsOptions {
+  gatewayUrls: () => string[];
+  onChange: (view: ClientView) => void;
+  onFrame: (event: ClientFrameEvent) => void;
+}
+
+const USERNAME = /^[a-z0-9_.-]{3,32}$/;
+const MAX_CLIENTS = 200;
+
+export class SimulatedClients {
+  private readonly clients = new Map<string, SimulatedClient>();
+  private nextGateway = 0;
+  private pendingChanges = new Set<SimulatedClient>();
+  private changeTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: SimulatedClientsOptions) {}
+
+  list(): ClientView[] {
+    return [...this.clients.values()].map((c) => c.view());
+  }
+
+  get(username: string): SimulatedClient {
+    const client = this.clients.get(username);
+    if (!client) throw new NotFoundError(`no simulated client "${username}"; create it first`);
+    return client;
+  }
+
+  byUserId(userId: string): SimulatedClient | undefined {
+    return [...this.clients.values()].find((c) => c.userId === userId);
+  }
+
+  /** Creates (or returns) a signed-in simulated user. */
+  async create(username: string): Promise<SimulatedClient> {
+    if (!USERNAME.test(username))
+      throw new BadRequestError(`username must be 3-32 characters of a-z 0-9 _ . -, got "${username}"`);
+    const existing = this.clients.get(username);
+    if (existing) {
+      if (!existing.connected) await existing.connect();
+      return existing;
+    }
+    if (this.clients.size >= MAX_CLIENTS) throw new BadRequestError(`at most ${MAX_CLIENTS} simulated clients at once`);
+    const gateways = this.options.gatewayUrls();
+    if (gateways.length === 0)
+      throw new UnavailableError('no gateway is running: start im-gateway from the Overview first');
+    const gatewayUrl = gateways[this.nextGateway++ % gateways.length]!;
+    const client = new SimulatedClient(username, gatewayUrl, {
+      onChange: (c) => this.scheduleChange(c),
+      onFrame: (event) => this.options.onFrame(event),
+      onMessage: (_receiver, frame) => {
+        const message = frame.message as { senderId?: string; messageId?: string } | undefined;
+        if (message?.senderId && message.messageId) this.byUserId(message.senderId)?.markDelivered(message.messageId);
+      },
+    });
+    this.clients.set(username, client);
+    try {
+      await client.signIn();
+    } catch (error) {
+      this.clients.delete(username);
+      await client.disconnect().catch(() => undefined);
+      throw new UnavailableError(
+        `could not sign in ${username} at ${gatewayUrl}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+    return client;
+  }
+
+  async remove(username: string): Promise<void> {
+    const client = this.get(username);
+    this.clients.delete(username);
+    await client.disconnect();
+  }
+
+  /** Coalesces bursts of changes to one push per client per 50 ms. */
+  private scheduleChange(client: SimulatedClient): void {
+    this.pendingChanges.add(client);
+    this.changeTimer ??= setTimeout(() => {
+      this.changeTimer = null;
+      const changed = this.pendingChanges;
+      this.pendingChanges = new Set();
+      for (const c of changed) if (this.clients.get(c.username) === c) this.options.onChange(c.view());
+    }, 50);
+  }
+
+  async closeAll(): Promise<void> {
+    if (this.changeTimer) clearTimeout(this.changeTimer);
+    await Promise.all([...this.clients.values()].map((c) => c.disconnect().catch(() => undefined)));
+    this.clients.clear();
+  }
+}

@@ -1,0 +1,50 @@
+// What the console's Clients view shows of each simulated user.
+
+export interface SimMessage {
+  messageId: string;
+  conversationId: string;
+  seq: number;
+  senderId: string;
+  clientMsgId: string;
+  body: string;
+  sentAtMs: number;
+  /** sending -> sent (acked: stored with a seq) -> delivered (a simulated recipient got it) -> read (receipt). */
+  status: 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
+  error?: string;
+  traceId: string | null;
+}
+
+export interface SimConversation {
+  conversationId: string;
+  title: string;
+  messages: SimMessage[];
+  /** How far this user has read. */
+  readSeq: number;
+  /** How far the other side has read (from receipts), for ticks on this user's messages. */
+  peerReadSeq: number;
+}
+
+export interface SimNotice {
+  atMs: number;
+  signalType: string;
+  text: string;
+  traceId: string | null;
+  payload: Record<string, unknown>;
+}
+
+export interface ClientView {
+  username: string;
+  userId: string;
+  displayName: string;
+  gatewayId: string;
+  gatewayUrl: string;
+  connected: boolean;
+  lastError: string | null;
+  friends: { userId: string; username: string; status: string }[];
+  groups: { groupId: string; name: string; memberCount: number }[];
+  conversations: SimConversation[];
+  notices: SimNotice[];
+}
+
+/** A frame from the gateway; fields depend on type (docs/protocol.md). */
+export type GatewayMessage = { type: string } & Record<string, unknown>;

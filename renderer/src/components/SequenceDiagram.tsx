@@ -1,0 +1,105 @@
+// A sequence diagram of one flow, drawn from the spans the appliance observed. Dashed arrows are hops inferred
+// from the seed flows (a gRPC call the appliance cannot see), solid ones were seen.
+import type { FlowSpan } from '../api/types';
+import { absolute } from './common';
+
+function rank(participant: string): number {
+  if (participant.startsWith('client:')) return 0;
+  if (participant.startsWith('im-gateway')) return 1;
+  if (participant.startsWith('topic:')) return 2;
+  if (participant === 'im-logic') return 3;
+  if (participant === 'im-task') return 4;
+  if (participant === 'im-repo') return 5;
+  return 6;
+}
+
+export function orderParticipants(participants: string[]): string[] {
+  return participants
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i)
+    .map(({ p }) => p);
+}
+
+function short(participant: string): string {
+  return participant.replace(/^topic:gochat\./, '').replace(/^client:/, '👤 ');
+}
+
+const LANE = 128;
+const ROW = 30;
+const TOP = 56;
+
+export function SequenceDiagram({ participants, spans }: { participants: string[]; spans: FlowSpan[] }) {
+  const lanes = orderParticipants(participants);
+  const x = (p: string) => 70 + lanes.indexOf(p) * LANE;
+  const width = Math.max(400, 140 + (lanes.length - 1) * LANE);
+  const height = TOP + spans.length * ROW + 30;
+  const start = spans[0]?.atMs ?? 0;
+  return (
+    <svg
+      className="sequence"
+      width={width + 60}
+      height={height}
+      role="img"
+      aria-label="sequence diagram"
+      data-testid="sequence-diagram"
+    >
+      <defs>
+        <marker
+          id="seq-arrow"
+          viewBox="0 0 10 10"
+          refX="9"
+          refY="5"
+          markerWidth="7"
+          markerHeight="7"
+          orient="auto-start-reverse"
+        >
+          <path d="M 0 0 L 10 5 L 0 10 z" fill="currentColor" />
+        </marker>
+      </defs>
+      {lanes.map((p) => (
+        <g
+          key={p}
+          className={`lane ${p.startsWith('topic:') ? 'topic' : p.startsWith('client:') ? 'client' : 'service'}`}
+        >
+          <rect x={x(p) - 58} y={8} width={116} height={28} rx={p.startsWith('topic:') ? 14 : 5} />
+          <text x={x(p)} y={26} textAnchor="middle">
+            {short(p)}
+          </text>
+          <line x1={x(p)} y1={36} x2={x(p)} y2={height - 8} className="lifeline" />
+        </g>
+      ))}
+      {spans.map((span, i) => {
+        const y = TOP + i * ROW + 10;
+        const x1 = x(span.from);
+        const x2 = x(span.to);
+        const ms = span.atMs - start;
+        if (span.from === span.to) {
+          return (
+            <g key={span.seq} className={`span note ${span.kind}`}>
+              <rect x={x1 + 6} y={y - 14} width={Math.min(360, 8 + span.label.length * 6.5)} height={20} rx={3} />
+              <text x={x1 + 10} y={y}>
+                {span.label}
+              </text>
+            </g>
+          );
+        }
+        return (
+          <g
+            key={span.seq}
+            className={`span ${span.kind} ${span.inferred ? 'inferred' : ''}`}
+            data-span={`${span.from}>${span.to}`}
+          >
+            <title>{`${absolute(span.atMs)}  ${span.from} → ${span.to}: ${span.label}${span.inferred ? ' (inferred from the seed flow)' : ''}${span.detail ? `\nkey ${span.detail}` : ''}`}</title>
+            <line x1={x1} y1={y} x2={x2 + (x2 > x1 ? -3 : 3)} y2={y} markerEnd="url(#seq-arrow)" />
+            <text x={(x1 + x2) / 2} y={y - 5} textAnchor="middle">
+              {span.label}
+            </text>
+            <text x={6} y={y + 4} className="offset-ms">
+              +{ms}ms
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}

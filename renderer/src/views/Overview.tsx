@@ -1,0 +1,201 @@
+// Overview: the map with live rates, every process with health / pid / port / uptime / restarts and its controls,
+// and the logs of the selected process (level filter, search, live).
+import { useEffect, useRef, useState } from 'react';
+import { api, live } from '../api/client';
+import type { LogLevel, LogLine, ServiceStatus } from '../api/types';
+import { Badge, duration, Empty, ErrorBox, Time } from '../components/common';
+import { useAction, useLive, useNow } from '../hooks';
+import { servicesOfNode, TopologyMap } from './TopologyMap';
+
+const LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+function stateTone(s: ServiceStatus): 'ok' | 'warn' | 'bad' | 'idle' {
+  if (s.state === 'running') return s.health === 'not_serving' ? 'warn' : 'ok';
+  if (s.state === 'crashed') return 'bad';
+  if (s.state === 'stopped') return 'idle';
+  return 'warn';
+}
+
+function ServiceRow({
+  service,
+  selected,
+  onSelect,
+}: {
+  service: ServiceStatus;
+  selected: boolean;
+  onSelect: () => void;
+}) {
+  const now = useNow();
+  const action = useAction();
+  const addresses = Object.entries(service.addresses);
+  return (
+    <tr className={selected ? 'selected' : ''} data-service={service.name} onClick={onSelect}>
+      <td>
+        <strong>{service.name}</strong> <span className="muted small">{service.kind}</span>
+      </td>
+      <td>
+        <Badge tone={stateTone(service)}>{service.state}</Badge>{' '}
+        {service.state === 'running' && <span className="muted small">health: {service.health}</span>}
+      </td>
+      <td className="num">{service.pid ?? '—'}</td>
+      <td className="small">
+        {addresses.length ? addresses.map(([k, v]) => `${k} ${v}`).join(', ') : (service.port ?? '—')}
+      </td>
+      <td className="num">
+        {service.startedAtMs && service.state === 'running' ? duration(now - service.startedAtMs) : '—'}
+      </td>
+      <td className="num">{service.restarts}</td>
+      <td className="actions" onClick={(e) => e.stopPropagation()}>
+        <button
+          disabled={action.busy || service.state !== 'running'}
+          onClick={() => action.run(() => api.serviceAction(service.name, 'stop'))}
+          data-action="stop"
+        >
+          Stop
+        </button>
+        <button
+          disabled={action.busy || service.state === 'running' || service.state === 'starting'}
+          onClick={() => action.run(() => api.serviceAction(service.name, 'start'))}
+          data-action="start"
+        >
+          Start
+        </button>
+        <button
+          disabled={action.busy}
+          onClick={() => action.run(() => api.serviceAction(service.name, 'restart'))}
+          data-action="restart"
+        >
+          Restart
+        </button>
+        <ErrorBox error={action.error} onDismiss={action.clear} />
+      </td>
+    </tr>
+  );
+}
+
+function LogsPanel({ service }: { service: string }) {
+  const [level, setLevel] = useState<LogLevel>('info');
+  const [search, setSearch] = useState('');
+  const [lines, setLines] = useState<LogLine[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [follow, setFollow] = useState(true);
+
+  useEffect(() => {
+    let cancelled = false;
+    api.logs(service, level, search).then(
+      (r) => !cancelled && (setLines(r.lines), setError(null)),
+      (e: unknown) => !cancelled && setError(e instanceof Error ? e.message : String(e)),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [service, level, search]);
+  useEffect(() => live.subscribe('logs', service), [service]);
+  useLive((m) => {
+    if (m.type !== 'log' || m.line.service !== service) return;
+    if (LEVELS.indexOf(m.line.level) < LEVELS.indexOf(level)) return;
+    if (search && !m.line.raw.toLowerCase().includes(search.toLowerCase())) return;
+    setLines((list) => [...list.slice(-1999), m.line]);
+  });
+  const bottom = useRef<HTMLDivElement | null>(null);
+  useEffect(() => {
+    if (follow) bottom.current?.scrollIntoView({ block: 'nearest' });
+  }, [lines, follow]);
+
+  return (
+    <section className="card logs">
+      <header className="row">
+        <h2>Logs · {service}</h2>
+        <select value={level} onChange={(e) => setLevel(e.target.value as LogLevel)} aria-label="minimum level">
+          {LEVELS.map((l) => (
+            <option key={l} value={l}>
+              {l}+
+            </option>
+          ))}
+        </select>
+        <input data-search placeholder="search logs (/)" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <label className="small">
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> follow
+        </label>
+      </header>
+      <ErrorBox error={error} />
+      <div className="log-lines" role="log">
+        {lines.length === 0 && !error && (
+          <Empty title="No log lines match">
+            Lower the level filter or clear the search; new lines appear here as they are written.
+          </Empty>
+        )}
+        {lines.map((line, i) => (
+          <div key={i} className={`log-line ${line.level}`}>
+            <span className="log-time">
+              <Time ms={line.timeMs} />
+            </span>
+            <span className={`lvl ${line.level}`}>{line.level}</span>
+            <span className="log-msg" title={line.raw}>
+              {line.msg}
+            </span>
+          </div>
+        ))}
+        <div ref={bottom} />
+      </div>
+    </section>
+  );
+}
+
+export function OverviewView({ services }: { services: ServiceStatus[] }) {
+  const [rates, setRates] = useState<Record<string, number>>({});
+  const [selected, setSelected] = useState<string | null>(null);
+  useLive((m) => {
+    if (m.type === 'rates') setRates(m.rates);
+  });
+  const current = selected ?? services.find((s) => s.kind === 'service')?.name ?? services[0]?.name ?? null;
+  const kafka = servicesOfNode('kafka', services);
+  const kafkaTone = kafka.length === 0 ? 'idle' : kafka.every((s) => s.state === 'running') ? 'ok' : 'bad';
+  return (
+    <div className="view" data-testid="overview">
+      <h1>Overview</h1>
+      <section className="card">
+        <TopologyMap services={services} rates={rates} kafkaUp={kafkaTone} />
+      </section>
+      <section className="card">
+        {services.length === 0 ? (
+          <Empty title="No processes reported yet">
+            The supervisor reports its processes here once it has started them. Start the appliance with{' '}
+            <code>npx gochat up</code>.
+          </Empty>
+        ) : (
+          <table className="grid services">
+            <thead>
+              <tr>
+                <th>process</th>
+                <th>state</th>
+                <th>pid</th>
+                <th>addresses</th>
+                <th>uptime</th>
+                <th>restarts</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {services.map((s) => (
+                <ServiceRow
+                  key={s.name}
+                  service={s}
+                  selected={s.name === current}
+                  onSelect={() => setSelected(s.name)}
+                />
+              ))}
+            </tbody>
+          </table>
+        )}
+        {services.some((s) => s.startedAtMs) && (
+          <p className="muted small">
+            Started <Time ms={Math.min(...services.map((s) => s.startedAtMs ?? Infinity))} />. Click a row to see its
+            logs.
+          </p>
+        )}
+      </section>
+      {current && <LogsPanel service={current} />}
+    </div>
+  );
+}

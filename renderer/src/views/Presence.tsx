@@ -1,0 +1,128 @@
+// Presence: who is online, on which gateway, with how many connections, and the changes as they happen.
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../api/client';
+import type { PresenceChange, PresenceSnapshot } from '../api/types';
+import { Badge, Empty, ErrorBox, Time } from '../components/common';
+import { useAsync, useLive } from '../hooks';
+
+export function PresenceView() {
+  const snapshot = useAsync<PresenceSnapshot>(() => api.presence(), []);
+  const clients = useAsync(() => api.clients(), []);
+  const [changes, setChanges] = useState<PresenceChange[]>([]);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const names = new Map((clients.data?.clients ?? []).map((c) => [c.userId, c.username]));
+  const name = (userId: string) => names.get(userId) ?? userId;
+
+  useLive((m) => {
+    if (m.type === 'presence') {
+      setChanges((list) => [m.change, ...list].slice(0, 200));
+      // The change says who; the store says how many connections now. Re-read it once the burst settles.
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(() => snapshot.reload(), 250);
+    } else if (m.type === 'client') clients.reload();
+  });
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+
+  const data = snapshot.data;
+  return (
+    <div className="view" data-testid="presence">
+      <h1>Presence</h1>
+      <ErrorBox error={snapshot.error} />
+      <div className="stats row">
+        <div className="stat">
+          <span className="big" data-testid="online-count">
+            {data?.users.length ?? '—'}
+          </span>
+          users online
+        </div>
+        <div className="stat">
+          <span className="big">{data?.connections ?? '—'}</span>connections
+        </div>
+        <div className="stat">
+          <span className="big">{data?.gateways.length ?? '—'}</span>gateways
+        </div>
+      </div>
+      <div className="split even">
+        <section className="card">
+          <h2>Online users</h2>
+          {data && data.users.length === 0 && (
+            <Empty title="Nobody is online">Create simulated users in the Clients view (4) and they appear here.</Empty>
+          )}
+          {data && data.users.length > 0 && (
+            <table className="grid">
+              <thead>
+                <tr>
+                  <th>user</th>
+                  <th>connections</th>
+                  <th>gateways</th>
+                  <th>since</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.users.map((u) => (
+                  <tr key={u.userId} data-user={name(u.userId)}>
+                    <td>
+                      <strong>{name(u.userId)}</strong>
+                      {names.has(u.userId) && <div className="muted small mono">{u.userId}</div>}
+                    </td>
+                    <td className="num">{u.connections.length}</td>
+                    <td>{[...new Set(u.connections.map((c) => c.gatewayId))].join(', ')}</td>
+                    <td>
+                      <Time ms={Math.min(...u.connections.map((c) => c.connectedAtMs))} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <h2>Gateways</h2>
+          {data && data.gateways.length === 0 && (
+            <p className="muted small">No gateway has registered; start im-gateway from the Overview.</p>
+          )}
+          <table className="grid compact">
+            <tbody>
+              {data?.gateways.map((g) => (
+                <tr key={g.gatewayId}>
+                  <td>
+                    <strong>{g.gatewayId}</strong>
+                  </td>
+                  <td className="mono small">{g.publicAddress}</td>
+                  <td className="num">
+                    {data.users.reduce(
+                      (n, u) => n + u.connections.filter((c) => c.gatewayId === g.gatewayId).length,
+                      0,
+                    )}{' '}
+                    conns
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section className="card">
+          <h2>Changes</h2>
+          {changes.length === 0 && (
+            <Empty title="No changes since this view opened">
+              A user coming online or going offline shows here the moment its event is appended.
+            </Empty>
+          )}
+          <ul className="feed" data-testid="presence-changes">
+            {changes.map((c, i) => (
+              <li key={i} data-change={`${name(c.userId)}:${c.status}`}>
+                <Badge tone={c.status === 'online' ? 'ok' : 'idle'}>{c.status}</Badge> <strong>{name(c.userId)}</strong>{' '}
+                on {c.gatewayId}
+                {c.reason && <span className="muted"> ({c.reason})</span>} <Time ms={c.atMs} />
+                {c.traceId && (
+                  <a className="small" href={`#/flows?trace=${c.traceId}`}>
+                    {' '}
+                    flow
+                  </a>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      </div>
+    </div>
+  );
+}

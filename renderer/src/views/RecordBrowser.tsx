@@ -1,0 +1,482 @@
+// The message browser of one topic: pages from oldest / newest / an offset / a time, filters by key, header and
+// event type with visible scan progress, a live tail that can pause and resume without losing records (what
+// arrives while paused is kept; what the server had to drop is fetched back by offset), decoded and raw views,
+// NDJSON export, and produce / replay-edited.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, live, type BrowseQuery } from '../api/client';
+import type { DecodedRecord, RecordSummary, TopicInfo } from '../api/types';
+import { Empty, ErrorBox, Time } from '../components/common';
+import { useAsync, useLive } from '../hooks';
+import { ProduceForm } from './ProduceForm';
+
+const SHOWN = 500;
+
+interface TailStats {
+  received: number;
+  /** Per partition: lowest and highest offset received and how many. */
+  partitions: Record<number, { first: number; last: number; count: number }>;
+}
+
+function missingOf(stats: TailStats): number {
+  return Object.values(stats.partitions).reduce((sum, p) => sum + (p.last - p.first + 1 - p.count), 0);
+}
+
+function matchesTail(r: RecordSummary, key: string, eventType: string, header: string): boolean {
+  if (key && !(r.key ?? '').includes(key)) return false;
+  if (eventType && r.eventType !== eventType) return false;
+  if (
+    header.startsWith('traceparent=') &&
+    !(r.traceId ?? '').includes(header.slice('traceparent='.length).split('-')[1] ?? header.slice(12))
+  )
+    return false;
+  return true;
+}
+
+function RecordDetail({
+  topic,
+  summary,
+  onReplay,
+}: {
+  topic: string;
+  summary: RecordSummary;
+  onReplay: (r: DecodedRecord) => void;
+}) {
+  const [mode, setMode] = useState<'decoded' | 'raw'>('decoded');
+  const detail = useAsync(
+    () =>
+      api
+        .browse(topic, { from: 'offset', offset: summary.offset, partition: summary.partition, limit: 1 })
+        .then((r) => r.records[0] ?? null),
+    [topic, summary.partition, summary.offset],
+  );
+  const record = detail.data;
+  return (
+    <section className="card record-detail" data-testid="record-detail">
+      <header className="row">
+        <h3>
+          p{summary.partition}@{summary.offset}
+        </h3>
+        <div className="tabs">
+          <button className={mode === 'decoded' ? 'active' : ''} onClick={() => setMode('decoded')}>
+            decoded
+          </button>
+          <button className={mode === 'raw' ? 'active' : ''} onClick={() => setMode('raw')}>
+            raw
+          </button>
+        </div>
+        {record && (
+          <button onClick={() => onReplay(record)} title="open this record in the produce form to edit and send again">
+            Replay edited…
+          </button>
+        )}
+        {record?.traceId && (
+          <a href={`#/flows?trace=${record.traceId}`} className="small">
+            open flow
+          </a>
+        )}
+      </header>
+      <ErrorBox error={detail.error} />
+      {record && (
+        <>
+          <table className="grid compact">
+            <tbody>
+              <tr>
+                <th>time</th>
+                <td>
+                  <Time ms={record.timestampMs} />
+                </td>
+              </tr>
+              <tr>
+                <th>key</th>
+                <td>{record.key ?? <span className="muted">null</span>}</td>
+              </tr>
+              <tr>
+                <th>type</th>
+                <td>{record.messageType ?? <span className="muted">unknown</span>}</td>
+              </tr>
+              {Object.entries(record.headers).map(([name, value]) => (
+                <tr key={name}>
+                  <th>{name}</th>
+                  <td className="mono">{value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {mode === 'decoded' ? (
+            record.decodeError ? (
+              <ErrorBox error={`Not decoded: ${record.decodeError}. The raw view shows the bytes.`} />
+            ) : (
+              <pre className="json">{JSON.stringify(record.value, null, 2)}</pre>
+            )
+          ) : (
+            <pre className="json raw">{hexDump(record.rawValue)}</pre>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function hexDump(base64: string | null): string {
+  if (!base64) return '(no value)';
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const lines: string[] = [];
+  for (let i = 0; i < bytes.length; i += 16) {
+    const chunk = [...bytes.slice(i, i + 16)];
+    const hex = chunk.map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    const text = chunk.map((b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : '.')).join('');
+    lines.push(`${i.toString(16).padStart(6, '0')}  ${hex.padEnd(48)}  ${text}`);
+  }
+  return lines.join('\n');
+}
+
+export function RecordBrowser({ topic }: { topic: TopicInfo }) {
+  const [from, setFrom] = useState<BrowseQuery['from']>('newest');
+  const [offset, setOffset] = useState('0');
+  const [time, setTime] = useState('');
+  const [partition, setPartition] = useState<'all' | number>('all');
+  const [key, setKey] = useState('');
+  const [header, setHeader] = useState('');
+  const [eventType, setEventType] = useState('');
+  const [rows, setRows] = useState<RecordSummary[]>([]);
+  const [page, setPage] = useState<{ cursor: string; scanned: number; remaining: number; done: boolean } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [tailing, setTailing] = useState(false);
+  const [paused, setPaused] = useState(false);
+  const [selected, setSelected] = useState<RecordSummary | null>(null);
+  const [replay, setReplay] = useState<DecodedRecord | null | undefined>(undefined);
+  const [stats, setStats] = useState<TailStats>({ received: 0, partitions: {} });
+  const heldRef = useRef<RecordSummary[]>([]);
+  const [held, setHeld] = useState(0);
+  const eventTypes = useAsync(() => api.eventTypes(), []);
+
+  const query = (): BrowseQuery => ({
+    from,
+    offset: from === 'offset' ? Number(offset) : undefined,
+    time: from === 'time' && time ? String(new Date(time).getTime()) : undefined,
+    partition,
+    key,
+    header,
+    eventType,
+  });
+
+  const load = useCallback(
+    (cursor?: string) => {
+      setLoading(true);
+      setError(null);
+      api.browse(topic.name, { ...query(), limit: 100, cursor }).then(
+        (result) => {
+          setRows((existing) => (cursor ? [...existing, ...result.records] : result.records));
+          setPage({
+            cursor: result.cursor,
+            scanned: (cursor ? (page?.scanned ?? 0) : 0) + result.scanned,
+            remaining: result.remaining,
+            done: result.done,
+          });
+          setLoading(false);
+        },
+        (e: unknown) => {
+          setError(e instanceof Error ? e.message : String(e));
+          setLoading(false);
+        },
+      );
+    },
+
+    [topic.name, from, offset, time, partition, key, header, eventType, page],
+  );
+
+  useEffect(() => {
+    load();
+    // Only on opening the topic; later loads are the user's.
+  }, [topic.name]);
+
+  useEffect(() => {
+    if (!tailing) return;
+    return live.subscribe('records', topic.name);
+  }, [tailing, topic.name]);
+
+  const accept = useCallback(
+    (records: RecordSummary[]) => {
+      const kept = records.filter(
+        (r) => (partition === 'all' || r.partition === partition) && matchesTail(r, key, eventType, header),
+      );
+      if (kept.length === 0) return;
+      setStats((s) => {
+        const partitions = { ...s.partitions };
+        for (const r of kept) {
+          const p = partitions[r.partition];
+          partitions[r.partition] = p
+            ? { first: Math.min(p.first, r.offset), last: Math.max(p.last, r.offset), count: p.count + 1 }
+            : { first: r.offset, last: r.offset, count: 1 };
+        }
+        return { received: s.received + kept.length, partitions };
+      });
+      setRows((existing) => [...existing, ...kept].slice(-SHOWN));
+    },
+    [partition, key, eventType, header],
+  );
+
+  const pausedRef = useRef(paused);
+  pausedRef.current = paused;
+  useLive((m) => {
+    if (!tailing) return;
+    if (m.type === 'records') {
+      const mine = m.records.filter((r) => r.topic === topic.name);
+      if (pausedRef.current) {
+        heldRef.current.push(...mine);
+        setHeld(heldRef.current.length);
+      } else accept(mine);
+    } else if (m.type === 'gap') {
+      // The server dropped records while this console was congested: fetch exactly those back by offset.
+      for (const range of m.ranges.filter((r) => r.topic === topic.name))
+        void refill(range.partition, range.fromOffset, range.toOffset);
+    }
+  });
+
+  const refill = async (p: number, fromOffset: number, toOffset: number): Promise<void> => {
+    let next = fromOffset;
+    while (next <= toOffset) {
+      const result = await api
+        .browse(topic.name, { from: 'offset', offset: next, partition: p, limit: Math.min(1000, toOffset - next + 1) })
+        .catch((e: unknown) => {
+          setError(`could not fetch records missed during a burst: ${e instanceof Error ? e.message : String(e)}`);
+          return null;
+        });
+      if (!result || result.records.length === 0) return;
+      const got = result.records.filter((r) => r.offset <= toOffset);
+      if (pausedRef.current) {
+        heldRef.current.push(...got);
+        setHeld(heldRef.current.length);
+      } else accept(got);
+      next = got[got.length - 1]!.offset + 1;
+    }
+  };
+
+  const resume = () => {
+    const pending = heldRef.current;
+    heldRef.current = [];
+    setHeld(0);
+    setPaused(false);
+    accept(pending);
+  };
+
+  const startTail = () => {
+    setRows([]);
+    setPage(null);
+    setStats({ received: 0, partitions: {} });
+    heldRef.current = [];
+    setHeld(0);
+    setPaused(false);
+    setTailing(true);
+  };
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (
+        event.key !== ' ' ||
+        !tailing ||
+        (target && ['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON'].includes(target.tagName))
+      )
+        return;
+      event.preventDefault();
+      if (pausedRef.current) resume();
+      else setPaused(true);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const missing = missingOf(stats);
+  const types = Object.keys(eventTypes.data?.eventTypes ?? {});
+
+  return (
+    <>
+      <section className="card browser">
+        <header className="row wrap">
+          <h2>Messages</h2>
+          <label>
+            from{' '}
+            <select
+              value={from}
+              onChange={(e) => setFrom(e.target.value as BrowseQuery['from'])}
+              aria-label="start from"
+            >
+              <option value="newest">newest</option>
+              <option value="oldest">oldest</option>
+              <option value="offset">offset</option>
+              <option value="time">time</option>
+            </select>
+          </label>
+          {from === 'offset' && (
+            <input
+              className="narrow"
+              value={offset}
+              onChange={(e) => setOffset(e.target.value)}
+              aria-label="offset"
+              inputMode="numeric"
+            />
+          )}
+          {from === 'time' && (
+            <input
+              type="datetime-local"
+              step="1"
+              value={time}
+              onChange={(e) => setTime(e.target.value)}
+              aria-label="time"
+            />
+          )}
+          <select
+            value={String(partition)}
+            onChange={(e) => setPartition(e.target.value === 'all' ? 'all' : Number(e.target.value))}
+            aria-label="partition"
+          >
+            <option value="all">all partitions</option>
+            {topic.partitions.map((p) => (
+              <option key={p.partition} value={p.partition}>
+                partition {p.partition}
+              </option>
+            ))}
+          </select>
+          <input
+            data-search
+            placeholder="key contains"
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            aria-label="key filter"
+          />
+          <input
+            placeholder="header name=value"
+            value={header}
+            onChange={(e) => setHeader(e.target.value)}
+            aria-label="header filter"
+          />
+          <select value={eventType} onChange={(e) => setEventType(e.target.value)} aria-label="event type">
+            <option value="">any event type</option>
+            {types.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+          <button
+            className="primary"
+            onClick={() => {
+              setTailing(false);
+              load();
+            }}
+            disabled={loading}
+          >
+            Search
+          </button>
+          {!tailing ? (
+            <button onClick={startTail} data-action="tail">
+              Live tail
+            </button>
+          ) : paused ? (
+            <button onClick={resume} data-action="resume" className="primary">
+              Resume{held ? ` (+${held})` : ''}
+            </button>
+          ) : (
+            <button onClick={() => setPaused(true)} data-action="pause">
+              Pause
+            </button>
+          )}
+          {tailing && (
+            <button onClick={() => setTailing(false)} data-action="stop-tail">
+              Stop tail
+            </button>
+          )}
+          <a className="button" href={api.exportUrl(topic.name, query())} download={`${topic.name}.ndjson`}>
+            Export NDJSON
+          </a>
+          <button onClick={() => setReplay(null)}>Produce…</button>
+        </header>
+        <ErrorBox error={error} onDismiss={() => setError(null)} />
+        {tailing && (
+          <p
+            className="small tail-stats"
+            data-testid="tail-stats"
+            data-received={stats.received}
+            data-missing={missing}
+            data-held={held}
+            data-paused={paused ? 'true' : 'false'}
+          >
+            {paused ? 'Paused' : 'Tailing'}: {stats.received} records received
+            {held ? `, ${held} held while paused` : ''}
+            {missing ? `, ${missing} missing (fetching back)` : ', none missing'}. Showing the last{' '}
+            {Math.min(rows.length, SHOWN)}.
+          </p>
+        )}
+        {!tailing && page && (
+          <p className="small muted" data-testid="scan-progress">
+            scanned {page.scanned} records, {rows.length} match
+            {page.done ? ', reached the end' : `, ${page.remaining} not yet scanned`}
+          </p>
+        )}
+        {rows.length === 0 && !loading && !error && (
+          <Empty title={tailing ? 'Waiting for new records…' : 'No records match'}>
+            {tailing
+              ? 'New records on this topic appear here as they are appended.'
+              : 'Start from oldest, loosen the filters, or use the Clients view to make some traffic.'}
+          </Empty>
+        )}
+        {rows.length > 0 && (
+          <div className="table-scroll">
+            <table className="grid records">
+              <thead>
+                <tr>
+                  <th>time</th>
+                  <th>p@offset</th>
+                  <th>key</th>
+                  <th>event type</th>
+                  <th>trace</th>
+                  <th>bytes</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr
+                    key={`${r.partition}-${r.offset}`}
+                    className={selected?.partition === r.partition && selected.offset === r.offset ? 'selected' : ''}
+                    onClick={() => setSelected(r)}
+                    data-record={`${r.partition}@${r.offset}`}
+                    data-event-type={r.eventType ?? ''}
+                  >
+                    <td>
+                      <Time ms={r.timestampMs} />
+                    </td>
+                    <td className="num">
+                      {r.partition}@{r.offset}
+                    </td>
+                    <td className="mono ellipsis">{r.key}</td>
+                    <td>{r.eventType ?? <span className="muted">—</span>}</td>
+                    <td className="mono small">
+                      {r.traceId ? <a href={`#/flows?trace=${r.traceId}`}>{r.traceId.slice(0, 8)}</a> : '—'}
+                    </td>
+                    <td className="num">{r.size}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {!tailing && page && !page.done && (
+          <button onClick={() => load(page.cursor)} disabled={loading}>
+            {loading ? 'Scanning…' : 'Load more'}
+          </button>
+        )}
+      </section>
+      {selected && <RecordDetail topic={topic.name} summary={selected} onReplay={(r) => setReplay(r)} />}
+      {replay !== undefined && (
+        <ProduceForm
+          topic={topic}
+          eventTypes={eventTypes.data?.eventTypes ?? {}}
+          from={replay}
+          onClose={() => setReplay(undefined)}
+        />
+      )}
+    </>
+  );
+}
