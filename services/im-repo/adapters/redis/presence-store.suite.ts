@@ -1,0 +1,170 @@
+// The presence store's behaviour, as one suite run against any Redis-protocol server: the real redis-server
+// (presence-store.test.ts) and the embedded RESP server (infra/resp-server runs it against its own).
+// Time is a controlled clock, so expiry is tested without waiting.
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Redis } from 'ioredis';
+import { PresenceStatus } from '../../../../proto/gen/gochat/common/v1/common';
+import { connectRedis, RedisPresenceStore } from './presence-store';
+
+export interface RedisUnderTest {
+  /** redis://host:port */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function presenceStoreSuite(label: string, startRedis: () => Promise<RedisUnderTest>): void {
+  describe(`presence store on ${label}`, () => {
+    let server: RedisUnderTest;
+    let redis: Redis;
+    let store: RedisPresenceStore;
+    const clock = { ms: 0, now: () => clock.ms };
+
+    before(async () => {
+      server = await startRedis();
+      redis = connectRedis(server.url);
+      await redis.connect();
+    });
+    after(async () => {
+      redis?.disconnect();
+      await server?.stop();
+    });
+    beforeEach(async () => {
+      await redis.flushdb();
+      clock.ms = 1_700_000_000_000;
+      store = new RedisPresenceStore(redis, clock);
+    });
+
+    test('online/offline are reported only on the first and last connection', async () => {
+      assert.deepEqual(await store.setOnline('alice', 'c1', 'gw-1', 30_000), {
+        firstConnection: true,
+        connectionCount: 1,
+      });
+      assert.deepEqual(await store.setOnline('alice', 'c2', 'gw-2', 30_000), {
+        firstConnection: false,
+        connectionCount: 2,
+      });
+      // The same connection announced again is a renewal, not a new connection.
+      assert.deepEqual(await store.setOnline('alice', 'c1', 'gw-1', 30_000), {
+        firstConnection: false,
+        connectionCount: 2,
+      });
+      assert.deepEqual(await store.setOffline('alice', 'c1', 'gw-1'), { lastConnection: false, connectionCount: 1 });
+      assert.deepEqual(await store.setOffline('alice', 'c2', 'gw-2'), { lastConnection: true, connectionCount: 0 });
+      // Closing an unknown or already closed connection is not a transition.
+      assert.deepEqual(await store.setOffline('alice', 'c2', 'gw-2'), { lastConnection: false, connectionCount: 0 });
+      assert.deepEqual(await store.setOnline('alice', 'c3', 'gw-1', 30_000), {
+        firstConnection: true,
+        connectionCount: 1,
+      });
+    });
+
+    test('concurrent first connections of one user report exactly one transition', async () => {
+      const results = await Promise.all(
+        ['a', 'b', 'c', 'd'].map((conn) => store.setOnline('bob', conn, 'gw-1', 30_000)),
+      );
+      assert.equal(results.filter((r) => r.firstConnection).length, 1);
+      const closed = await Promise.all(['a', 'b', 'c', 'd'].map((conn) => store.setOffline('bob', conn, 'gw-1')));
+      assert.equal(closed.filter((r) => r.lastConnection).length, 1);
+    });
+
+    test('presence lists each connection with its gateway; unknown users are offline', async () => {
+      await store.setOnline('alice', 'c1', 'gw-1', 30_000);
+      clock.ms += 10;
+      await store.setOnline('alice', 'c2', 'gw-2', 30_000);
+      const [alice, nobody] = await store.getPresence(['alice', 'nobody']);
+      assert.equal(alice?.status, PresenceStatus.PRESENCE_STATUS_ONLINE);
+      assert.deepEqual(
+        alice?.connections.map((c) => [c.connId, c.gatewayId, c.expiresAtMs - clock.ms]),
+        [
+          ['c1', 'gw-1', 30_000 - 10],
+          ['c2', 'gw-2', 30_000],
+        ],
+      );
+      assert.deepEqual(nobody, { userId: 'nobody', status: PresenceStatus.PRESENCE_STATUS_OFFLINE, connections: [] });
+    });
+
+    test("heartbeats keep connections alive; a crashed gateway's users expire and are reported once", async () => {
+      await store.setOnline('alice', 'a1', 'gw-1', 1000); // only on gw-1
+      await store.setOnline('bob', 'b1', 'gw-1', 1000); // on both gateways
+      await store.setOnline('bob', 'b2', 'gw-2', 1000);
+      await store.setOnline('carol', 'c1', 'gw-2', 1000); // only on gw-2
+
+      clock.ms += 800;
+      const beat = await store.heartbeat(
+        'gw-2',
+        [
+          { userId: 'bob', connId: 'b2' },
+          { userId: 'carol', connId: 'c1' },
+        ],
+        1000,
+      );
+      assert.deepEqual(beat, { renewed: 2, expiredUserIds: [] });
+
+      clock.ms += 500; // gw-1 never beat: its connections are past their expiry, gw-2's are not
+      const [alice, bob] = await store.getPresence(['alice', 'bob']);
+      assert.equal(alice?.status, PresenceStatus.PRESENCE_STATUS_OFFLINE, 'expired connections are not shown');
+      assert.deepEqual(
+        bob?.connections.map((c) => c.connId),
+        ['b2'],
+      );
+
+      const sweep = await store.heartbeat(
+        'gw-2',
+        [
+          { userId: 'bob', connId: 'b2' },
+          { userId: 'carol', connId: 'c1' },
+        ],
+        1000,
+      );
+      assert.deepEqual(sweep.expiredUserIds, ['alice']);
+      const again = await store.heartbeat('gw-2', [], 1000);
+      assert.deepEqual(again.expiredUserIds, []);
+      // bob keeps his gw-2 connection, so his leaving gw-1 is not an offline transition
+      assert.deepEqual(await store.setOffline('bob', 'b2', 'gw-2'), { lastConnection: true, connectionCount: 0 });
+    });
+
+    test('online users are listed for the console', async () => {
+      await store.setOnline('alice', 'c1', 'gw-1', 30_000);
+      await store.setOnline('bob', 'c2', 'gw-1', 30_000);
+      await store.setOffline('bob', 'c2', 'gw-1');
+      await store.setOnline('dave', 'c3', 'gw-1', 100);
+      clock.ms += 200;
+      const online = await store.listOnline();
+      assert.deepEqual(
+        online.map((u) => u.userId),
+        ['alice'],
+      );
+    });
+
+    test('gateways register with a TTL and drop out of the list when it passes', async () => {
+      const first = await store.registerGateway(
+        { gatewayId: 'gw-1', grpcAddress: '127.0.0.1:7001', publicAddress: '127.0.0.1:8001' },
+        5000,
+      );
+      await store.registerGateway(
+        { gatewayId: 'gw-2', grpcAddress: '127.0.0.1:7002', publicAddress: '127.0.0.1:8002' },
+        5000,
+      );
+      clock.ms += 3000;
+      const renewed = await store.registerGateway(
+        { gatewayId: 'gw-1', grpcAddress: '127.0.0.1:7001', publicAddress: '127.0.0.1:8001' },
+        5000,
+      );
+      assert.equal(renewed.registeredAtMs, first.registeredAtMs);
+      assert.equal(renewed.expiresAtMs, clock.ms + 5000);
+      assert.deepEqual(
+        (await store.listGateways()).map((g) => [g.gatewayId, g.grpcAddress]),
+        [
+          ['gw-1', '127.0.0.1:7001'],
+          ['gw-2', '127.0.0.1:7002'],
+        ],
+      );
+      clock.ms += 3000; // gw-2 was not renewed
+      assert.deepEqual(
+        (await store.listGateways()).map((g) => g.gatewayId),
+        ['gw-1'],
+      );
+    });
+  });
+}

@@ -1,0 +1,248 @@
+// Presence in Redis, per connection, using only the commands the embedded RESP server also serves (no Lua):
+//   gochat:presence:conns:<user>   HASH  conn_id -> {"gatewayId","connectedAtMs","expiresAtMs"}
+//   gochat:presence:expiry         ZSET  ["<user>","<conn>"] scored by expiresAtMs (what the sweep reads)
+//   gochat:gateway:<gateway>       STRING GatewayInfo JSON, PX ttl
+// im-repo is the only writer, and mutations run one at a time in this process, so a read-then-write sequence
+// cannot interleave with another mutation (that is what WATCH or Lua would otherwise be needed for).
+import { Redis } from 'ioredis';
+import {
+  PresenceStatus,
+  type PresenceConnection,
+  type UserPresence,
+} from '../../../../proto/gen/gochat/common/v1/common';
+import type { GatewayInfo } from '../../../../proto/gen/gochat/repo/v1/repo';
+import { Unavailable } from '../../../../lib/errors';
+import type { GatewayRegistration, PresenceStore } from '../../domain/ports';
+import type { Clock } from '../../domain/validation';
+
+const CONNS_PREFIX = 'gochat:presence:conns:';
+const EXPIRY_KEY = 'gochat:presence:expiry';
+const GATEWAY_PREFIX = 'gochat:gateway:';
+const SWEEP_BATCH = 1000;
+
+interface StoredConnection {
+  gatewayId: string;
+  connectedAtMs: number;
+  expiresAtMs: number;
+}
+
+function parseConnection(json: string | null | undefined): StoredConnection | undefined {
+  if (!json) return undefined;
+  try {
+    const value = JSON.parse(json) as Partial<StoredConnection>;
+    if (typeof value.gatewayId !== 'string' || typeof value.expiresAtMs !== 'number') return undefined;
+    return { gatewayId: value.gatewayId, connectedAtMs: value.connectedAtMs ?? 0, expiresAtMs: value.expiresAtMs };
+  } catch {
+    return undefined;
+  }
+}
+
+const expiryMember = (userId: string, connId: string): string => JSON.stringify([userId, connId]);
+
+/** Results of MULTI/EXEC, failing loudly if Redis refused the transaction or any command in it. */
+function execResults(results: [Error | null, unknown][] | null): unknown[] {
+  if (!results) throw new Unavailable('redis transaction was aborted');
+  return results.map(([err, value]) => {
+    if (err) throw new Unavailable(`redis command failed: ${err.message}`, { cause: err });
+    return value;
+  });
+}
+
+export function connectRedis(url: string): Redis {
+  return new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 2,
+    // Reconnect forever with a capped delay: Redis restarting must not need an im-repo restart.
+    retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
+  });
+}
+
+export class RedisPresenceStore implements PresenceStore {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Runs mutations one after another; a failed one does not block the next. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run.catch((err: unknown) => {
+      if (err instanceof Unavailable) throw err;
+      throw new Unavailable(`presence store failed: ${(err as Error).message}`, { cause: err });
+    });
+  }
+
+  setOnline(userId: string, connId: string, gatewayId: string, ttlMs: number) {
+    return this.serial(async () => {
+      const now = this.clock.now();
+      const key = CONNS_PREFIX + userId;
+      const existing = parseConnection(await this.redis.hget(key, connId));
+      const entry: StoredConnection = {
+        gatewayId,
+        connectedAtMs: existing?.connectedAtMs ?? now,
+        expiresAtMs: now + ttlMs,
+      };
+      const [added, , count] = execResults(
+        await this.redis
+          .multi()
+          .hset(key, connId, JSON.stringify(entry))
+          .zadd(EXPIRY_KEY, entry.expiresAtMs, expiryMember(userId, connId))
+          .hlen(key)
+          .exec(),
+      ) as [number, number, number];
+      return { firstConnection: added === 1 && count === 1, connectionCount: count };
+    });
+  }
+
+  setOffline(userId: string, connId: string, _gatewayId: string) {
+    return this.serial(async () => {
+      const key = CONNS_PREFIX + userId;
+      const [removed, , count] = execResults(
+        await this.redis.multi().hdel(key, connId).zrem(EXPIRY_KEY, expiryMember(userId, connId)).hlen(key).exec(),
+      ) as [number, number, number];
+      return { lastConnection: removed === 1 && count === 0, connectionCount: count };
+    });
+  }
+
+  heartbeat(gatewayId: string, connections: readonly { userId: string; connId: string }[], ttlMs: number) {
+    return this.serial(async () => {
+      const now = this.clock.now();
+      const expiresAtMs = now + ttlMs;
+      if (connections.length > 0) {
+        const lookup = this.redis.pipeline();
+        for (const { userId, connId } of connections) lookup.hget(CONNS_PREFIX + userId, connId);
+        const current = execResults(await lookup.exec()) as (string | null)[];
+        const renew = this.redis.multi();
+        connections.forEach(({ userId, connId }, i) => {
+          // A connection the gateway still holds is kept findable even if it had expired meanwhile, so pushes
+          // can still be routed to it.
+          const connectedAtMs = parseConnection(current[i])?.connectedAtMs ?? now;
+          const entry: StoredConnection = { gatewayId, connectedAtMs, expiresAtMs };
+          renew.hset(CONNS_PREFIX + userId, connId, JSON.stringify(entry));
+          renew.zadd(EXPIRY_KEY, expiresAtMs, expiryMember(userId, connId));
+        });
+        execResults(await renew.exec());
+      }
+      const expiredUserIds = await this.sweep(now);
+      return { renewed: connections.length, expiredUserIds };
+    });
+  }
+
+  /** Removes connections whose expiry has passed; returns the users left with none. */
+  private async sweep(now: number): Promise<string[]> {
+    const expiredUsers = new Set<string>();
+    const due = await this.redis.zrangebyscore(EXPIRY_KEY, '-inf', now, 'LIMIT', 0, SWEEP_BATCH);
+    for (const member of due) {
+      let userId: string;
+      let connId: string;
+      try {
+        [userId, connId] = JSON.parse(member) as [string, string];
+      } catch {
+        await this.redis.zrem(EXPIRY_KEY, member);
+        continue;
+      }
+      const key = CONNS_PREFIX + userId;
+      const stored = parseConnection(await this.redis.hget(key, connId));
+      if (stored && stored.expiresAtMs > now) {
+        await this.redis.zadd(EXPIRY_KEY, stored.expiresAtMs, member);
+        continue;
+      }
+      const [removed, , count] = execResults(
+        await this.redis.multi().hdel(key, connId).zrem(EXPIRY_KEY, member).hlen(key).exec(),
+      ) as [number, number, number];
+      if (removed === 1 && count === 0) expiredUsers.add(userId);
+    }
+    return [...expiredUsers];
+  }
+
+  async getPresence(userIds: readonly string[]): Promise<UserPresence[]> {
+    if (userIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const userId of userIds) pipeline.hgetall(CONNS_PREFIX + userId);
+    const hashes = execResults(await this.guard(pipeline.exec())) as Record<string, string>[];
+    const now = this.clock.now();
+    return userIds.map((userId, i) => this.presenceOf(userId, hashes[i] ?? {}, now));
+  }
+
+  async listOnline(): Promise<UserPresence[]> {
+    const userIds = (await this.scanKeys(CONNS_PREFIX)).map((key) => key.slice(CONNS_PREFIX.length)).sort();
+    const presence = await this.getPresence(userIds);
+    return presence.filter((p) => p.status === PresenceStatus.PRESENCE_STATUS_ONLINE);
+  }
+
+  private presenceOf(userId: string, hash: Record<string, string>, now: number): UserPresence {
+    const connections: PresenceConnection[] = [];
+    for (const [connId, json] of Object.entries(hash)) {
+      const stored = parseConnection(json);
+      if (!stored || stored.expiresAtMs <= now) continue;
+      connections.push({ userId, connId, ...stored });
+    }
+    connections.sort((a, b) => a.connectedAtMs - b.connectedAtMs || a.connId.localeCompare(b.connId));
+    return {
+      userId,
+      status: connections.length > 0 ? PresenceStatus.PRESENCE_STATUS_ONLINE : PresenceStatus.PRESENCE_STATUS_OFFLINE,
+      connections,
+    };
+  }
+
+  registerGateway(gateway: GatewayRegistration, ttlMs: number): Promise<GatewayInfo> {
+    return this.serial(async () => {
+      const now = this.clock.now();
+      const key = GATEWAY_PREFIX + gateway.gatewayId;
+      const previous = this.parseGateway(await this.redis.get(key));
+      const info: GatewayInfo = {
+        ...gateway,
+        registeredAtMs: previous && previous.expiresAtMs > now ? previous.registeredAtMs : now,
+        expiresAtMs: now + ttlMs,
+      };
+      await this.redis.set(key, JSON.stringify(info), 'PX', ttlMs);
+      return info;
+    });
+  }
+
+  async listGateways(): Promise<GatewayInfo[]> {
+    const keys = (await this.scanKeys(GATEWAY_PREFIX)).sort();
+    if (keys.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.get(key);
+    const values = execResults(await this.guard(pipeline.exec())) as (string | null)[];
+    const now = this.clock.now();
+    return values.flatMap((json) => {
+      const info = this.parseGateway(json);
+      return info && info.expiresAtMs > now ? [info] : [];
+    });
+  }
+
+  private parseGateway(json: string | null): GatewayInfo | undefined {
+    if (!json) return undefined;
+    try {
+      return JSON.parse(json) as GatewayInfo;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async scanKeys(prefix: string): Promise<string[]> {
+    const keys = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.guard(this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500));
+      cursor = next;
+      for (const key of batch) keys.add(key);
+    } while (cursor !== '0');
+    return [...keys];
+  }
+
+  private async guard<T>(pending: Promise<T>): Promise<T> {
+    try {
+      return await pending;
+    } catch (err) {
+      if (err instanceof Unavailable) throw err;
+      throw new Unavailable(`presence store failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}

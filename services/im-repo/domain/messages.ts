@@ -1,0 +1,138 @@
+// The message log of every conversation: storing with seqs, pulling ranges, read pointers and each user's
+// conversation list.
+import { randomUUID } from 'node:crypto';
+import { ConversationType, type ChatMessage } from '../../../proto/gen/gochat/common/v1/common';
+import type { Conversation } from '../../../proto/gen/gochat/repo/v1/repo';
+import { InvalidArgument, NotFound } from '../../../lib/errors';
+import { requireConversationId } from '../../../lib/conversation';
+import type { GroupStore, MessageStore, ReadPointerUpdate, UserStore } from './ports';
+import { requireId, requireIds, requireIntInRange, requireText, type Clock } from './validation';
+
+export const MAX_BODY_LENGTH = 16 * 1024;
+export const DEFAULT_PULL_LIMIT = 100;
+export const MAX_PULL_LIMIT = 1000;
+export const MAX_SEQ_ALLOCATION = 10_000;
+const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+
+export class ConversationLog {
+  constructor(
+    private readonly messages: MessageStore,
+    private readonly users: UserStore,
+    private readonly groups: GroupStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Stores a message with the next seq of its conversation; a retry returns the original with duplicate=true. */
+  save(message: ChatMessage | undefined): { message: ChatMessage; duplicate: boolean } {
+    if (!message) throw new InvalidArgument('message is required');
+    const parsed = requireConversationId(message.conversationId, 'message.conversation_id');
+    if (
+      message.conversationType !== ConversationType.CONVERSATION_TYPE_UNSPECIFIED &&
+      message.conversationType !== parsed.type
+    ) {
+      throw new InvalidArgument(
+        `message.conversation_type ${message.conversationType} does not match message.conversation_id "${message.conversationId}"`,
+      );
+    }
+    requireId('message.sender_id', message.senderId);
+    requireText('message.client_msg_id', message.clientMsgId, 128);
+    const contentType =
+      message.contentType === '' ? 'text/plain' : requireText('message.content_type', message.contentType, 128);
+    requireText('message.body', message.body, MAX_BODY_LENGTH, { allowEmpty: true });
+    return this.messages.save({
+      messageId: randomUUID(),
+      conversationId: message.conversationId,
+      conversationType: parsed.type,
+      senderId: message.senderId,
+      clientMsgId: message.clientMsgId,
+      contentType,
+      body: message.body,
+      sentAtMs: this.clock.now(),
+    });
+  }
+
+  allocateSeqs(conversationId: string, count: number): { firstSeq: number; lastSeq: number } {
+    requireConversationId(conversationId);
+    requireIntInRange('count', count, 1, MAX_SEQ_ALLOCATION);
+    return this.messages.allocateSeqs(conversationId, count);
+  }
+
+  pull(
+    conversationId: string,
+    fromSeq: number,
+    toSeq: number,
+    limit: number,
+  ): { messages: ChatMessage[]; maxSeq: number } {
+    requireConversationId(conversationId);
+    requireIntInRange('from_seq', fromSeq, 0, MAX_SEQ);
+    requireIntInRange('to_seq', toSeq, 0, MAX_SEQ);
+    if (toSeq !== 0 && toSeq < fromSeq) throw new InvalidArgument(`to_seq ${toSeq} is before from_seq ${fromSeq}`);
+    const size = limit === 0 ? DEFAULT_PULL_LIMIT : requireIntInRange('limit', limit, 1, MAX_PULL_LIMIT);
+    const maxSeq = this.messages.maxSeq(conversationId);
+    return { messages: this.messages.pull(conversationId, Math.max(1, fromSeq), toSeq, size), maxSeq };
+  }
+
+  maxSeqs(conversationIds: readonly string[]): { conversationId: string; maxSeq: number }[] {
+    conversationIds.forEach((id, i) => requireConversationId(id, `conversation_ids[${i}]`));
+    return [...new Set(conversationIds)].map((conversationId) => ({
+      conversationId,
+      maxSeq: this.messages.maxSeq(conversationId),
+    }));
+  }
+
+  updateReadPointer(userId: string, conversationId: string, seq: number): ReadPointerUpdate {
+    requireId('user_id', userId);
+    requireConversationId(conversationId);
+    requireIntInRange('seq', seq, 0, MAX_SEQ);
+    return this.messages.updateReadPointer(userId, conversationId, seq, this.clock.now());
+  }
+
+  readPointers(userId: string, conversationIds: readonly string[]) {
+    requireId('user_id', userId);
+    conversationIds.forEach((id, i) => requireConversationId(id, `conversation_ids[${i}]`));
+    return this.messages.readPointers(userId, conversationIds).map((p) => ({ userId, ...p }));
+  }
+
+  /** Idempotent: indexing the same message again changes nothing. */
+  index(message: ChatMessage | undefined, memberIds: readonly string[]): number {
+    if (!message) throw new InvalidArgument('message is required');
+    requireConversationId(message.conversationId, 'message.conversation_id');
+    requireIntInRange('message.seq', message.seq, 1, MAX_SEQ);
+    const members = requireIds('member_ids', memberIds, 10_000);
+    if (!this.messages.index(message.conversationId, message.seq, members, this.clock.now())) {
+      throw new NotFound(`no message with seq ${message.seq} in ${message.conversationId}`, {
+        code: 'MESSAGE_NOT_FOUND',
+      });
+    }
+    return members.length;
+  }
+
+  userConversations(userId: string): Conversation[] {
+    requireId('user_id', userId);
+    return this.messages.conversationsOf(userId).map((summary): Conversation => {
+      const parsed = requireConversationId(summary.conversationId);
+      let peerId = '';
+      let groupId = '';
+      let title = summary.conversationId;
+      if ('groupId' in parsed) {
+        groupId = parsed.groupId;
+        title = this.groups.get(groupId)?.name ?? groupId;
+      } else {
+        peerId = parsed.userIds[0] === userId ? parsed.userIds[1] : parsed.userIds[0];
+        const [peer] = this.users.getMany([peerId]);
+        title = peer?.displayName ?? peerId;
+      }
+      return {
+        conversationId: summary.conversationId,
+        type: summary.conversationType,
+        peerId,
+        groupId,
+        title,
+        maxSeq: summary.maxSeq,
+        readSeq: summary.readSeq,
+        unreadCount: summary.unreadCount,
+        lastMessage: summary.lastMessage,
+      };
+    });
+  }
+}

@@ -1,0 +1,148 @@
+// What im-repo's use cases need from storage. SQLite stores are synchronous (better-sqlite3): each method is one
+// transaction, which is what makes "dedup + next seq + insert" atomic. Presence lives in Redis and is async.
+import type {
+  ChatMessage,
+  ConversationType,
+  Group,
+  GroupMember,
+  GroupRole,
+  PresenceConnection,
+  User,
+  UserPresence,
+} from '../../../proto/gen/gochat/common/v1/common';
+import type { GatewayInfo } from '../../../proto/gen/gochat/repo/v1/repo';
+
+export interface NewUser {
+  userId: string;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  createdAtMs: number;
+}
+
+export interface UserStore {
+  /** Throws AlreadyExists (USERNAME_TAKEN or USER_ID_TAKEN). */
+  create(user: NewUser): User;
+  findCredential(username: string): { user: User; passwordHash: string } | undefined;
+  /** The users that exist among ids, in the order asked. */
+  getMany(userIds: readonly string[]): User[];
+  /** The ids among userIds that do not exist. */
+  missing(userIds: readonly string[]): string[];
+  /** Users ordered by user id, after the given id. */
+  list(limit: number, afterUserId: string): User[];
+}
+
+export interface FriendStore {
+  /** Stores both directions; false when they were already friends. */
+  add(userId: string, friendId: string, sinceMs: number): boolean;
+  remove(userId: string, friendId: string): boolean;
+  list(userId: string): { user: User; sinceMs: number }[];
+}
+
+export interface NewGroup {
+  groupId: string;
+  name: string;
+  ownerId: string;
+  createdAtMs: number;
+  members: { userId: string; role: GroupRole }[];
+}
+
+export interface GroupStore {
+  /** Throws AlreadyExists (GROUP_ID_TAKEN). */
+  create(group: NewGroup): { group: Group; members: GroupMember[] };
+  get(groupId: string): Group | undefined;
+  /** Adds a member whose history starts after the group's current max seq; returns the existing one if present. */
+  addMember(
+    groupId: string,
+    userId: string,
+    role: GroupRole,
+    joinedAtMs: number,
+  ): { member: GroupMember; alreadyMember: boolean; memberCount: number };
+  removeMember(groupId: string, userId: string): { removed: boolean; memberCount: number };
+  members(groupId: string): GroupMember[];
+  groupsOf(userId: string): Group[];
+}
+
+export interface NewMessage {
+  messageId: string;
+  conversationId: string;
+  conversationType: ConversationType;
+  senderId: string;
+  clientMsgId: string;
+  contentType: string;
+  body: string;
+  sentAtMs: number;
+}
+
+export interface ReadPointerUpdate {
+  readSeq: number;
+  previousReadSeq: number;
+  advanced: boolean;
+  maxSeq: number;
+}
+
+export interface ConversationSummary {
+  conversationId: string;
+  conversationType: ConversationType;
+  maxSeq: number;
+  readSeq: number;
+  unreadCount: number;
+  lastMessage: ChatMessage | undefined;
+}
+
+export interface MessageStore {
+  /** One transaction: dedup by (sender, client_msg_id), next seq, insert. A retry returns the original. */
+  save(message: NewMessage): { message: ChatMessage; duplicate: boolean };
+  allocateSeqs(conversationId: string, count: number): { firstSeq: number; lastSeq: number };
+  /** from <= seq <= to (to 0 = latest), oldest first, at most limit. */
+  pull(conversationId: string, fromSeq: number, toSeq: number, limit: number): ChatMessage[];
+  maxSeq(conversationId: string): number;
+  /** Moves forward only, capped at the conversation's max seq. */
+  updateReadPointer(userId: string, conversationId: string, seq: number, atMs: number): ReadPointerUpdate;
+  /** Pointers of the given conversations (0 where none is stored), or all of the user's when none is given. */
+  readPointers(
+    userId: string,
+    conversationIds: readonly string[],
+  ): { conversationId: string; readSeq: number; updatedAtMs: number }[];
+  /** Records a stored message in each member's conversation index; false when the message is not stored. */
+  index(conversationId: string, seq: number, memberIds: readonly string[], atMs: number): boolean;
+  /**
+   * The user's indexed conversations, most recent first. visibleFromSeq gives, per group conversation, the first
+   * seq the user may read (their joined_seq), which bounds unread counts.
+   */
+  conversationsOf(userId: string): ConversationSummary[];
+}
+
+export interface GatewayRegistration {
+  gatewayId: string;
+  grpcAddress: string;
+  publicAddress: string;
+}
+
+export interface PresenceStore {
+  /** first_connection only when this connection is the user's only one now. */
+  setOnline(
+    userId: string,
+    connId: string,
+    gatewayId: string,
+    ttlMs: number,
+  ): Promise<{ firstConnection: boolean; connectionCount: number }>;
+  /** last_connection only when a connection was removed and none is left. */
+  setOffline(
+    userId: string,
+    connId: string,
+    gatewayId: string,
+  ): Promise<{ lastConnection: boolean; connectionCount: number }>;
+  /** Renews the listed connections, then removes expired ones and returns users left with none. */
+  heartbeat(
+    gatewayId: string,
+    connections: readonly { userId: string; connId: string }[],
+    ttlMs: number,
+  ): Promise<{ renewed: number; expiredUserIds: string[] }>;
+  getPresence(userIds: readonly string[]): Promise<UserPresence[]>;
+  listOnline(): Promise<UserPresence[]>;
+  registerGateway(gateway: GatewayRegistration, ttlMs: number): Promise<GatewayInfo>;
+  listGateways(): Promise<GatewayInfo[]>;
+}
+
+export type { PresenceConnection };

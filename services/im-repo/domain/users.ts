@@ -1,0 +1,99 @@
+// Users and friendships: who exists, how they log in, and who is whose friend.
+import { randomBytes } from 'node:crypto';
+import type { User } from '../../../proto/gen/gochat/common/v1/common';
+import { InvalidArgument, NotFound } from '../../../lib/errors';
+import type { FriendStore, UserStore } from './ports';
+import { requireId, requireIds, requireIntInRange, requireText, type Clock } from './validation';
+
+const USERNAME_RE = /^[A-Za-z0-9_.-]{3,32}$/;
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+export function newUserId(): string {
+  return `u_${randomBytes(8).toString('hex')}`;
+}
+
+export class UserDirectory {
+  constructor(
+    private readonly users: UserStore,
+    private readonly clock: Clock,
+  ) {}
+
+  createUser(input: { username: string; displayName: string; passwordHash: string; userId: string }): User {
+    if (!USERNAME_RE.test(input.username)) {
+      throw new InvalidArgument(
+        `username "${input.username}" must be 3-32 characters of letters, digits, "_", "." or "-"`,
+      );
+    }
+    const displayName =
+      input.displayName.trim() === '' ? input.username : requireText('display_name', input.displayName, 64);
+    requireText('password_hash', input.passwordHash, 1024);
+    const userId = input.userId === '' ? newUserId() : requireId('user_id', input.userId);
+    return this.users.create({
+      userId,
+      username: input.username,
+      displayName,
+      passwordHash: input.passwordHash,
+      createdAtMs: this.clock.now(),
+    });
+  }
+
+  getCredential(username: string): { user: User; passwordHash: string } {
+    requireText('username', username, 64);
+    const credential = this.users.findCredential(username);
+    if (!credential) throw new NotFound(`no user named "${username}"`, { code: 'USER_NOT_FOUND' });
+    return credential;
+  }
+
+  /** The users that exist among ids; unknown ids are left out (a batch lookup, not an assertion). */
+  getUsers(userIds: readonly string[]): User[] {
+    return this.users.getMany(requireIds('user_ids', userIds));
+  }
+
+  listUsers(limit: number, cursor: string): { users: User[]; nextCursor: string } {
+    const size = limit === 0 ? DEFAULT_PAGE_SIZE : requireIntInRange('page.limit', limit, 1, MAX_PAGE_SIZE);
+    const after = cursor === '' ? '' : requireId('page.cursor', cursor);
+    // One extra row tells whether another page exists without a second query.
+    const rows = this.users.list(size + 1, after);
+    const users = rows.slice(0, size);
+    return { users, nextCursor: rows.length > size ? (users.at(-1)?.userId ?? '') : '' };
+  }
+
+  /** Throws NotFound naming the first unknown user. */
+  requireExisting(field: string, userIds: readonly string[]): void {
+    const [missing] = this.users.missing(userIds);
+    if (missing !== undefined) throw new NotFound(`${field}: no user "${missing}"`, { code: 'USER_NOT_FOUND' });
+  }
+}
+
+export class Friendships {
+  constructor(
+    private readonly friends: FriendStore,
+    private readonly directory: UserDirectory,
+    private readonly clock: Clock,
+  ) {}
+
+  list(userId: string): { user: User; sinceMs: number }[] {
+    requireId('user_id', userId);
+    this.directory.requireExisting('user_id', [userId]);
+    return this.friends.list(userId);
+  }
+
+  add(userId: string, friendId: string): boolean {
+    this.checkPair(userId, friendId);
+    this.directory.requireExisting('user_id', [userId]);
+    this.directory.requireExisting('friend_id', [friendId]);
+    return this.friends.add(userId, friendId, this.clock.now());
+  }
+
+  remove(userId: string, friendId: string): boolean {
+    this.checkPair(userId, friendId);
+    return this.friends.remove(userId, friendId);
+  }
+
+  private checkPair(userId: string, friendId: string): void {
+    requireId('user_id', userId);
+    requireId('friend_id', friendId);
+    if (userId === friendId) throw new InvalidArgument('friend_id must differ from user_id');
+  }
+}
