@@ -92,7 +92,16 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     }
   };
 
-  const eachMessage = async ({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> => {
+  const inFlight = new Set<Promise<void>>();
+  const eachMessage = (payload: EachMessagePayload): Promise<void> => {
+    // Once stopping, records still in the fetched batch are left uncommitted for the next owner.
+    if (stopping) return Promise.resolve();
+    const work = handleRecord(payload);
+    inFlight.add(work);
+    return work.finally(() => inFlight.delete(work));
+  };
+
+  const handleRecord = async ({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> => {
     const headers = headersToStrings(message.headers);
     const where = { topic, partition, offset: message.offset };
     const decoded = decodeRecord(topic, headers, message.value);
@@ -190,6 +199,8 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       stopped ??= (async () => {
         stopping = true;
         for (const wake of [...wakeSleepers]) wake();
+        // Let the record in hand finish and commit before leaving the group.
+        await Promise.allSettled([...inFlight]);
         await consumer.disconnect();
       })();
       return stopped;

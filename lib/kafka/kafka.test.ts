@@ -1,0 +1,232 @@
+// lib/kafka against the real embedded broker (infra/kafka-broker) with kafkajs: no mocks.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Partitioners, type Kafka } from 'kafkajs';
+import { startBroker } from '../../infra/kafka-broker/index';
+import { silentLogger } from '../log';
+import { newRootTraceparent, traceIdOf } from '../trace';
+import {
+  ALL_TOPICS,
+  createKafka,
+  ensureTopics,
+  EventPublisher,
+  startEventConsumer,
+  Topics,
+  type AnyConsumedEvent,
+  type RunningEventConsumer,
+} from './index';
+
+const logger = silentLogger();
+
+/** Resolves when `predicate` holds, checking after each event; rejects after a bounded wait. */
+function waitFor(
+  what: string,
+  predicate: () => boolean,
+  notify: { wake?: () => void },
+  timeoutMs = 20000,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+    const check = (): void => {
+      if (predicate()) {
+        clearTimeout(timer);
+        notify.wake = undefined;
+        resolve();
+      }
+    };
+    notify.wake = check;
+    check();
+  });
+}
+
+async function committedOffset(kafka: Kafka, groupId: string, topic: string, partition: number): Promise<string> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return entry?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+describe('lib/kafka with the embedded broker', () => {
+  let dataDir: string;
+  let broker: { address: string; stop(): Promise<void> };
+  let kafka: Kafka;
+  let publisher: EventPublisher;
+  const consumers: RunningEventConsumer[] = [];
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'lib-kafka-'));
+    broker = await startBroker({ dataDir, port: 0 });
+    kafka = createKafka({ brokers: [broker.address], clientId: 'lib-kafka-test', logger });
+    publisher = new EventPublisher({ kafka, producer: 'lib-test/1', logger });
+  });
+  after(async () => {
+    for (const consumer of consumers) await consumer.stop();
+    await publisher.disconnect();
+    await broker.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('ensureTopics creates every topic with its partition count, and is safe to repeat', async () => {
+    await ensureTopics(kafka, ALL_TOPICS);
+    await ensureTopics(kafka, ALL_TOPICS);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [Topics.userEvents, Topics.messagesUpstream] });
+      const partitions = Object.fromEntries(topics.map((t) => [t.name, t.partitions.length]));
+      assert.deepEqual(partitions, { [Topics.userEvents]: 4, [Topics.messagesUpstream]: 6 });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  test('a published event arrives decoded, with meta, headers, key and trace filled in', async () => {
+    const userId = `u-${randomUUID()}`;
+    const received: AnyConsumedEvent[] = [];
+    const signal: { wake?: () => void } = {};
+    consumers.push(
+      await startEventConsumer({
+        kafka,
+        groupId: `g-${randomUUID()}`,
+        topics: [Topics.userEvents],
+        fromBeginning: true,
+        logger,
+        handle: async (event) => {
+          if (event.key === userId) received.push(event);
+          signal.wake?.();
+        },
+      }),
+    );
+    const traceparent = newRootTraceparent();
+    const published = await publisher.publish(
+      'user.online',
+      userId,
+      { userId, gatewayId: 'gw-1', connId: 'c1', onlineAtMs: 42 },
+      { traceparent },
+    );
+    await waitFor('the user.online event', () => received.length === 1, signal);
+    const event = received[0];
+    assert.ok(event && event.type === 'user.online');
+    assert.equal(event.message.userId, userId);
+    assert.equal(event.message.onlineAtMs, 42);
+    assert.equal(event.topic, Topics.userEvents);
+    assert.equal(event.meta?.eventId, published.eventId);
+    assert.equal(event.meta?.eventType, 'user.online');
+    assert.equal(event.meta?.producer, 'lib-test/1');
+    assert.equal(event.headers['event-type'], 'user.online');
+    assert.equal(event.headers['event-id'], published.eventId);
+    assert.equal(event.headers['traceparent'], traceparent);
+    assert.equal(event.headers['content-type'], 'application/x-protobuf; messageType=gochat.events.v1.UserOnline');
+    assert.equal(traceIdOf(event.traceparent), traceIdOf(traceparent));
+    assert.equal(event.offset, published.offset);
+  });
+
+  test('a failing handler is retried, and the offset is committed only after it succeeds', async () => {
+    const groupId = `g-${randomUUID()}`;
+    const conversationId = `p2p:a-${randomUUID()}:b`;
+    let attempts = 0;
+    let handled = false;
+    const signal: { wake?: () => void } = {};
+    const consumer = await startEventConsumer({
+      kafka,
+      groupId,
+      topics: [Topics.messageEvents],
+      fromBeginning: true,
+      logger,
+      retry: { initialMs: 20, maxMs: 50 },
+      handle: async (event) => {
+        if (event.key !== conversationId) return;
+        attempts += 1;
+        signal.wake?.();
+        if (attempts < 3) throw new Error('repo unavailable');
+        handled = true;
+        signal.wake?.();
+      },
+    });
+    consumers.push(consumer);
+    const published = await publisher.publish('message.read', conversationId, {
+      readerId: 'b',
+      conversationId,
+      conversationType: 1,
+      previousReadSeq: 0,
+      readSeq: 3,
+      readAtMs: 1,
+    });
+    await waitFor('the handler to succeed', () => handled, signal);
+    assert.equal(attempts, 3);
+    await consumer.stop();
+    const committed = await committedOffset(kafka, groupId, Topics.messageEvents, published.partition);
+    assert.equal(committed, (BigInt(published.offset) + 1n).toString());
+  });
+
+  test('a record whose handler never succeeded is redelivered after a restart, and undecodable ones are skipped', async () => {
+    const groupId = `g-${randomUUID()}`;
+    const groupKey = `grp-${randomUUID()}`;
+    // A record with no usable headers, written by a plain producer straight onto the topic.
+    const raw = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await raw.connect();
+    await raw.send({ topic: Topics.notifications, messages: [{ key: groupKey, value: Buffer.from('not protobuf') }] });
+    await raw.disconnect();
+    const published = await publisher.publish('group.member.joined', groupKey, {
+      groupId: groupKey,
+      userId: 'u1',
+      role: 1,
+      operatorId: 'u0',
+      joinedSeq: 7,
+      memberCount: 2,
+    });
+
+    let attempts = 0;
+    const signal: { wake?: () => void } = {};
+    const failing = await startEventConsumer({
+      kafka,
+      groupId,
+      topics: [Topics.notifications],
+      fromBeginning: true,
+      logger,
+      retry: { initialMs: 20, maxMs: 20 },
+      handle: async (event) => {
+        if (event.key !== groupKey) return;
+        attempts += 1;
+        signal.wake?.();
+        throw new Error('always failing');
+      },
+    });
+    await waitFor('two failed attempts', () => attempts >= 2, signal);
+    await failing.stop();
+    const committed = await committedOffset(kafka, groupId, Topics.notifications, published.partition);
+    assert.ok(
+      BigInt(committed) <= BigInt(published.offset),
+      `committed ${committed} must not pass ${published.offset}`,
+    );
+
+    const redelivered: AnyConsumedEvent[] = [];
+    const again: { wake?: () => void } = {};
+    consumers.push(
+      await startEventConsumer({
+        kafka,
+        groupId,
+        topics: [Topics.notifications],
+        fromBeginning: true,
+        logger,
+        handle: async (event) => {
+          if (event.key === groupKey) redelivered.push(event);
+          again.wake?.();
+        },
+      }),
+    );
+    await waitFor('the redelivered record', () => redelivered.length === 1, again);
+    const event = redelivered[0];
+    assert.ok(event && event.type === 'group.member.joined');
+    assert.equal(event.message.joinedSeq, 7);
+    assert.equal(event.meta?.eventId, published.eventId);
+  });
+});
