@@ -1,7 +1,8 @@
 // A real `redis-server` run as a child process on a free port, with its dump in a directory of our choosing.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { createConnection } from 'node:net';
+import { freePort } from './free-port';
 
 export interface RedisServerProcess {
   url: string;
@@ -17,6 +18,8 @@ export interface RedisServerProcessOptions {
   port?: number;
   binary?: string;
   startTimeoutMs?: number;
+  /** Each line redis-server prints (its own log). */
+  onOutput?: (line: string) => void;
 }
 
 export class RedisServerUnavailableError extends Error {
@@ -27,17 +30,6 @@ export class RedisServerUnavailableError extends Error {
 export function findRedisServerBinary(binary = 'redis-server'): string | undefined {
   const probe = spawnSync(binary, ['--version'], { encoding: 'utf8', timeout: 5000 });
   return probe.status === 0 ? binary : undefined;
-}
-
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function canConnect(port: number): Promise<boolean> {
@@ -78,8 +70,14 @@ export async function startRedisServerProcess(options: RedisServerProcessOptions
     },
   );
   let output = '';
+  let partialLine = '';
   const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString('utf8')).slice(-4000);
+    const text = chunk.toString('utf8');
+    output = (output + text).slice(-4000);
+    if (!options.onOutput) return;
+    const lines = (partialLine + text).split('\n');
+    partialLine = lines.pop() ?? '';
+    for (const line of lines) if (line.trim() !== '') options.onOutput(line.trimEnd());
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);

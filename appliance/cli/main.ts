@@ -1,0 +1,107 @@
+// gochat: start, inspect and stop the appliance. Every command has --help.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { INFRA_MODES, type InfraMode } from '../../infra/providers/infra';
+import { runBroker } from './broker-command';
+import { runDown } from './down-command';
+import { runLogs } from './logs-command';
+import { runReset } from './reset-command';
+import { runStatus } from './status-command';
+import { runUp } from './up-command';
+
+const DEFAULT_DATA_DIR = './.gochat';
+export const DEFAULT_ADMIN_PORT = 7420;
+
+function integerIn(min: number, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected an integer, got "${value}"`);
+    const n = Number(value);
+    if (n < min || n > max) throw new InvalidArgumentError(`expected ${min} to ${max}, got ${n}`);
+    return n;
+  };
+}
+
+const dataDirOption = (): Option =>
+  new Option('--data-dir <dir>', 'where the appliance keeps its state').default(DEFAULT_DATA_DIR);
+
+const program = new Command()
+  .name('gochat')
+  .description('GoChat Appliance: an event-driven IM backend with its console, on one machine')
+  .showHelpAfterError()
+  .exitOverride((err) => process.exit(err.exitCode));
+
+program
+  .command('up')
+  .description('start Kafka, Redis and the four services; print "ready" with the console URL; stop on Ctrl-C')
+  .addOption(new Option('--infra <kind>', 'where Kafka and Redis come from').choices([...INFRA_MODES]).default('auto'))
+  .addOption(dataDirOption())
+  .option('--gateways <n>', 'number of im-gateway instances', integerIn(1, 16), 1)
+  .option(
+    '--admin-port <port>',
+    'port of the console / admin API on 127.0.0.1 (0 = a free port)',
+    integerIn(0, 65535),
+    DEFAULT_ADMIN_PORT,
+  )
+  .option('--no-seed', 'do not create the demo users and group on first start')
+  .option('--log-level <level>', 'log level of the services', 'info')
+  .action(
+    async (opts: {
+      infra: InfraMode;
+      dataDir: string;
+      gateways: number;
+      adminPort: number;
+      seed: boolean;
+      logLevel: string;
+    }) => {
+      process.exitCode = await runUp(opts);
+    },
+  );
+
+program
+  .command('status')
+  .description('show whether the appliance runs, its console URL, and the health of each service')
+  .addOption(dataDirOption())
+  .option('--json', 'print the appliance record with live health as JSON')
+  .action(async (opts: { dataDir: string; json?: boolean }) => {
+    process.exitCode = await runStatus(opts);
+  });
+
+program
+  .command('down')
+  .description('stop the running appliance (services, then infra) and wait until every process is gone')
+  .addOption(dataDirOption())
+  .action(async (opts: { dataDir: string }) => {
+    process.exitCode = await runDown(opts);
+  });
+
+program
+  .command('logs')
+  .description('print the log of one process (im-repo, im-logic, gw-1, im-task, kafka, redis)')
+  .argument('<service>', 'process name')
+  .addOption(dataDirOption())
+  .option('-f, --follow', 'keep printing new lines until Ctrl-C')
+  .option('-n, --lines <n>', 'how many recent lines to print first', integerIn(0, 1_000_000), 200)
+  .option('--json', 'print the raw JSON lines')
+  .action(async (service: string, opts: { dataDir: string; follow?: boolean; lines: number; json?: boolean }) => {
+    process.exitCode = await runLogs(service, opts);
+  });
+
+program
+  .command('reset')
+  .description('delete the data dir (users, messages, Kafka log, Redis dump, logs); asks first on a terminal')
+  .addOption(dataDirOption())
+  .option('--yes', 'do not ask (required when not on a terminal)')
+  .action(async (opts: { dataDir: string; yes?: boolean }) => {
+    process.exitCode = await runReset(opts);
+  });
+
+program
+  .command('broker')
+  .description('run only the embedded Kafka broker (kafkajs, kcat and other clients can attach)')
+  .requiredOption('--port <port>', 'port to listen on (0 = a free one)')
+  .requiredOption('--data-dir <dir>', 'where the broker keeps its log')
+  .option('--host <host>', 'interface to bind', '127.0.0.1')
+  .action(async (opts: { port: string; dataDir: string; host: string }) => {
+    process.exitCode = await runBroker(opts);
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,96 @@
+// gochat up: runs the supervisor in the foreground until Ctrl-C, SIGTERM or `gochat down`.
+import type { InfraMode } from '../../infra/providers/infra';
+import { startAdminServer, type AdminServer } from '../supervisor/admin-server';
+import { ApplianceAlreadyRunningError } from '../supervisor/data-dir';
+import { seedDemoData } from '../supervisor/seed';
+import { Supervisor } from '../supervisor/supervisor';
+
+export interface UpOptions {
+  infra: InfraMode;
+  dataDir: string;
+  gateways: number;
+  adminPort: number;
+  seed: boolean;
+  logLevel: string;
+}
+
+const say = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+export async function runUp(opts: UpOptions): Promise<number> {
+  const supervisor = new Supervisor({
+    dataDir: opts.dataDir,
+    infra: opts.infra,
+    gateways: opts.gateways,
+    logLevel: opts.logLevel,
+    progress: say,
+  });
+  let admin: AdminServer | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (why: string): Promise<void> => {
+    stopping ??= (async () => {
+      say(`stopping (${why})`);
+      await admin?.close();
+      await supervisor.shutdown();
+      say('stopped');
+    })();
+    return stopping;
+  };
+  const stopped = new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        say(`${signal} again: killing the services now`);
+        process.exit(1);
+      }
+      void stop(signal).then(resolve, (err: Error) => {
+        say(`shutdown failed: ${err.message}`);
+        process.exit(1);
+      });
+    };
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  });
+
+  try {
+    say(`gochat up: data dir ${supervisor.layout.root}, infra ${opts.infra}, ${opts.gateways} gateway(s)`);
+    // The admin port first: a clash is reported before anything heavy starts.
+    admin = await startAdminServer(opts.adminPort, () => supervisor.record()).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        throw new Error(
+          `admin port ${opts.adminPort} on 127.0.0.1 is in use; pass --admin-port 0 for a free port, or another port`,
+        );
+      }
+      throw err;
+    });
+    await supervisor.startAll();
+    const consoleUrl = `${admin.url}/`;
+    supervisor.setAdminEndpoint({ url: admin.url, port: admin.port }, consoleUrl);
+    const gatewayUrl = supervisor.gatewayUrls()[0];
+    if (opts.seed && gatewayUrl) {
+      try {
+        await seedDemoData(supervisor.layout, gatewayUrl, say);
+      } catch (err) {
+        say(`seed: failed, the appliance runs without demo data: ${(err as Error).message}`);
+      }
+    }
+    if (stopping) {
+      await stopping;
+      return 0;
+    }
+    for (const url of supervisor.gatewayUrls()) say(`gateway: ${url} (WebSocket ${url.replace('http', 'ws')}/ws)`);
+    say(`ready: console ${consoleUrl} (infra: ${supervisor.infra?.kind ?? 'none'})`);
+  } catch (err) {
+    if (stopping) {
+      await stopping; // Interrupted by a signal while starting: not a failure.
+      return 0;
+    }
+    await admin?.close();
+    await supervisor.shutdown();
+    const message =
+      err instanceof ApplianceAlreadyRunningError ? err.message : `gochat up failed: ${(err as Error).message}`;
+    process.stderr.write(`${message}\n`);
+    return 1;
+  }
+  await stopped;
+  return 0;
+}

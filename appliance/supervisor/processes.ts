@@ -1,0 +1,40 @@
+// Process checks the lock, `gochat down` and leftover cleanup rely on.
+import { readFileSync } from 'node:fs';
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The command line of a process (Linux /proc), or undefined where it cannot be read. */
+export function commandLineOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a pid is still one of our service processes, not an unrelated process that reused the number.
+ * Where /proc is missing the pid alone is trusted.
+ */
+export function isOurServiceProcess(pid: number): boolean {
+  if (!isProcessAlive(pid)) return false;
+  const commandLine = commandLineOf(pid);
+  return commandLine === undefined || /services\/im-[a-z]+\/main\.ts/.test(commandLine);
+}
+
+/** Resolves true once the process is gone, false if it is still alive after the timeout. */
+export async function waitForProcessExit(pid: number, timeoutMs: number, pollMs = 100): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isProcessAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  return true;
+}

@@ -1,0 +1,316 @@
+// One supervised service process: spawned with its environment, ready once it logs "ready" and its gRPC health
+// check answers SERVING, restarted with exponential backoff when it dies on its own.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { checkHealth, ServingStatus } from '../../lib/grpc/health';
+import { LineSplitter, parseLogLine } from './log-lines';
+import type { LogLine, ServiceHealth, ServiceProgram, ServiceState, ServiceStatus } from './status';
+
+export interface ServiceSpec {
+  /** "im-repo", "im-logic", "gw-1", "im-task". */
+  name: string;
+  program: ServiceProgram;
+  grpcPort: number;
+  httpPort?: number;
+  /** The environment for the next start (dependencies' addresses are read at each start). */
+  env(): Record<string, string>;
+}
+
+export interface ServiceProcessOptions {
+  projectRoot: string;
+  /** Longest wait for the "ready" line (tsx compiles each service on its first start). */
+  readyTimeoutMs?: number;
+  /** Longest wait for SERVING after "ready". */
+  healthTimeoutMs?: number;
+  /** Longest graceful stop before SIGKILL (the services give themselves 15 s). */
+  stopTimeoutMs?: number;
+  /** Backoff before the first restart; doubled per crash in a row, up to maxBackoffMs. */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Running this long counts as recovered: the next crash starts the backoff afresh. */
+  stableAfterMs?: number;
+}
+
+export interface RestartNotice {
+  name: string;
+  reason: string;
+  delayMs: number;
+  restarts: number;
+}
+
+interface ServiceProcessEvents {
+  status: [ServiceStatus];
+  log: [LogLine];
+  restarting: [RestartNotice];
+  restartFailed: [name: string, error: Error];
+}
+
+/** A service did not come up; the message carries its last output so the cause is visible. */
+export class ServiceStartError extends Error {
+  override name = 'ServiceStartError';
+}
+
+const RECENT_OUTPUT_LINES = 15;
+
+export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
+  private child: ChildProcess | undefined;
+  private state: ServiceState = 'stopped';
+  private health: ServiceHealth = 'unknown';
+  private startedAtMs: number | null = null;
+  private lastExitCode: number | null | undefined;
+  private restarts = 0;
+  private crashesInARow = 0;
+  /** Whether the process should be running; false after stop() or a failed first start. */
+  private wanted = false;
+  /** Set after the first successful start: only then is a crash answered with a restart. */
+  private superviseCrashes = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readyFields: Record<string, unknown> | undefined;
+  private readonly recentOutput: string[] = [];
+  private readonly exitWaiters = new Set<() => void>();
+  private readyWaiter: ((fields: Record<string, unknown>) => void) | undefined;
+  private readonly options: Required<ServiceProcessOptions>;
+
+  constructor(
+    readonly spec: ServiceSpec,
+    options: ServiceProcessOptions,
+  ) {
+    super();
+    this.options = {
+      readyTimeoutMs: 90_000,
+      healthTimeoutMs: 30_000,
+      stopTimeoutMs: 20_000,
+      initialBackoffMs: 500,
+      maxBackoffMs: 30_000,
+      stableAfterMs: 10_000,
+      ...options,
+    };
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  /** Fields of the last "ready" line (grpcAddress, httpAddress). */
+  get ready(): Record<string, unknown> | undefined {
+    return this.readyFields;
+  }
+
+  status(): ServiceStatus {
+    const addresses: Record<string, string> = { grpc: `127.0.0.1:${this.spec.grpcPort}` };
+    if (this.spec.httpPort !== undefined) addresses.http = `127.0.0.1:${this.spec.httpPort}`;
+    const status: ServiceStatus = {
+      name: this.spec.name,
+      kind: 'service',
+      state: this.state,
+      health: this.health,
+      pid: this.pid,
+      port: this.spec.grpcPort,
+      addresses,
+      startedAtMs: this.startedAtMs,
+      restarts: this.restarts,
+    };
+    if (this.lastExitCode !== undefined) status.lastExitCode = this.lastExitCode;
+    return status;
+  }
+
+  /** Starts the process and resolves once it is ready and SERVING; rejects (and leaves it stopped) otherwise. */
+  async start(): Promise<void> {
+    if (this.child) return;
+    this.wanted = true;
+    this.clearRestartTimer();
+    try {
+      await this.launch();
+      this.superviseCrashes = true;
+    } catch (err) {
+      const stopRequested = !this.wanted;
+      this.wanted = false;
+      await this.killNow();
+      this.setState(stopRequested ? 'stopped' : 'crashed', 'unknown');
+      throw err;
+    }
+  }
+
+  /** Graceful stop: SIGTERM, then SIGKILL if it takes longer than the stop timeout. */
+  async stop(): Promise<void> {
+    this.wanted = false;
+    this.clearRestartTimer();
+    const child = this.child;
+    if (!child) {
+      if (this.state !== 'crashed') this.setState('stopped', 'unknown');
+      return;
+    }
+    this.setState('stopping', this.health);
+    const exited = this.waitForExit();
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), this.options.stopTimeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  /** Synchronous last resort for process exit handlers: nothing may outlive the supervisor. */
+  killImmediately(): void {
+    this.wanted = false;
+    this.clearRestartTimer();
+    this.child?.kill('SIGKILL');
+  }
+
+  private async launch(): Promise<void> {
+    this.readyFields = undefined;
+    this.setState('starting', 'unknown');
+    const readyFields = new Promise<Record<string, unknown>>((resolve) => {
+      this.readyWaiter = resolve;
+    });
+    const child = this.spawnChild();
+    const exitedEarly = this.waitForExit().then(() => {
+      throw new ServiceStartError(
+        `${this.name} exited (code ${String(this.lastExitCode)}) before it was ready. Last output:\n${this.recentOutput.join('\n')}`,
+      );
+    });
+    const readyTimer = delay(this.options.readyTimeoutMs);
+    const timedOut = readyTimer.promise.then(() => {
+      throw new ServiceStartError(`${this.name} did not log "ready" within ${this.options.readyTimeoutMs} ms`);
+    });
+    try {
+      await Promise.race([readyFields, exitedEarly, timedOut]);
+      await Promise.race([this.waitUntilServing(child), exitedEarly]);
+    } finally {
+      readyTimer.cancel();
+      // After a successful start these settle only when the process later exits; nobody awaits them then.
+      exitedEarly.catch(() => undefined);
+      timedOut.catch(() => undefined);
+    }
+    this.setState('running', 'serving');
+  }
+
+  private spawnChild(): ChildProcess {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...this.spec.env() };
+    // A test runner's marker must not make a service think it is a test file.
+    delete env.NODE_TEST_CONTEXT;
+    const entry = `services/${this.spec.program}/main.ts`;
+    // Its own process group: a Ctrl-C in the terminal reaches only the supervisor, which stops services in order.
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      cwd: this.options.projectRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    this.child = child;
+    this.startedAtMs = Date.now();
+    this.recentOutput.length = 0;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const splitter = new LineSplitter();
+      const source = child[stream];
+      source?.on('data', (chunk: Buffer) => {
+        for (const line of splitter.push(chunk)) this.onOutputLine(line, stream);
+      });
+      source?.on('end', () => {
+        for (const line of splitter.flush()) this.onOutputLine(line, stream);
+      });
+    }
+    child.on('error', (err) => this.onOutputLine(`spawn failed: ${err.message}`, 'stderr'));
+    child.on('exit', (code, signal) => this.onExit(child, code, signal));
+    return child;
+  }
+
+  private onOutputLine(raw: string, stream: 'stdout' | 'stderr'): void {
+    this.recentOutput.push(raw);
+    if (this.recentOutput.length > RECENT_OUTPUT_LINES) this.recentOutput.shift();
+    const line = parseLogLine(this.name, raw, stream);
+    if (line.msg === 'ready' && raw.startsWith('{')) {
+      const fields = JSON.parse(raw) as Record<string, unknown>;
+      this.readyFields = fields;
+      this.readyWaiter?.(fields);
+      this.readyWaiter = undefined;
+    }
+    this.emit('log', line);
+  }
+
+  private async waitUntilServing(child: ChildProcess): Promise<void> {
+    const address = `127.0.0.1:${this.spec.grpcPort}`;
+    const deadline = Date.now() + this.options.healthTimeoutMs;
+    let lastProblem = 'no answer';
+    while (this.child === child) {
+      try {
+        const status = await checkHealth(address, '', 2000);
+        if (status === ServingStatus.SERVING) return;
+        lastProblem = `status ${ServingStatus[status]}`;
+      } catch (err) {
+        lastProblem = (err as Error).message;
+      }
+      if (Date.now() > deadline) {
+        throw new ServiceStartError(`${this.name} is not SERVING on ${address} after ready: ${lastProblem}`);
+      }
+      await delay(200).promise;
+    }
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child !== child) return;
+    this.child = undefined;
+    this.lastExitCode = code;
+    for (const waiter of this.exitWaiters) waiter();
+    this.exitWaiters.clear();
+    if (!this.wanted || !this.superviseCrashes) {
+      if (!this.wanted) this.setState('stopped', 'unknown');
+      return;
+    }
+    const uptimeMs = Date.now() - (this.startedAtMs ?? Date.now());
+    if (uptimeMs >= this.options.stableAfterMs) this.crashesInARow = 0;
+    const delayMs = Math.min(this.options.maxBackoffMs, this.options.initialBackoffMs * 2 ** this.crashesInARow);
+    this.crashesInARow += 1;
+    this.restarts += 1;
+    this.setState('crashed', 'unknown');
+    const reason = signal ? `killed by ${signal}` : `exited with code ${String(code)}`;
+    this.emit('restarting', { name: this.name, reason, delayMs, restarts: this.restarts });
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (!this.wanted) return;
+      // A failed relaunch ends in another exit, which schedules the next attempt with a longer backoff.
+      this.launch().catch((err: Error) => {
+        this.emit('restartFailed', this.name, err);
+        if (this.child && this.wanted) this.child.kill('SIGKILL');
+      });
+    }, delayMs);
+  }
+
+  private waitForExit(): Promise<void> {
+    if (!this.child) return Promise.resolve();
+    return new Promise((resolve) => this.exitWaiters.add(resolve));
+  }
+
+  private async killNow(): Promise<void> {
+    if (!this.child) return;
+    const exited = this.waitForExit();
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
+  private clearRestartTimer(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+  }
+
+  private setState(state: ServiceState, health: ServiceHealth): void {
+    this.state = state;
+    this.health = health;
+    this.emit('status', this.status());
+  }
+}
+
+function delay(ms: number): { promise: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}

@@ -1,0 +1,344 @@
+// The supervisor: starts the infrastructure, then im-repo, im-logic, the gateways and im-task; keeps them
+// running; records the appliance in its data dir; and offers start/stop/restart/logs of each process to the
+// appliance API (it satisfies the console's ApplianceControl).
+import { EventEmitter } from 'node:events';
+import { resolve } from 'node:path';
+import { startInfra } from '../../infra/providers/index';
+import type { InfraMode, RunningInfra } from '../../infra/providers/infra';
+import {
+  acquireLock,
+  dataDirLayout,
+  readApplianceRecord,
+  tokenSecret,
+  writeApplianceRecord,
+  type ApplianceRecord,
+  type DataDirLayout,
+} from './data-dir';
+import { LogFiles, LogRing, parseLogLine } from './log-lines';
+import { isOurServiceProcess } from './processes';
+import { planServices } from './service-plan';
+import { ServiceProcess, type RestartNotice } from './service-process';
+import type { LogLine, ServiceStatus, Unsubscribe } from './status';
+
+export interface SupervisorOptions {
+  dataDir: string;
+  infra: InfraMode;
+  gateways: number;
+  /** Environment that KAFKA_BROKERS / REDIS_URL are read from for external infra. */
+  env?: NodeJS.ProcessEnv;
+  /** The repository root the services are started from. */
+  projectRoot?: string;
+  /** One line per lifecycle step (starting, ready, restarting, stopping). */
+  progress?: (line: string) => void;
+  logLevel?: string;
+}
+
+interface SupervisorEvents {
+  status: [ServiceStatus];
+  log: [LogLine];
+}
+
+/** A name that is not one of the supervised processes. */
+export class UnknownServiceError extends Error {
+  override name = 'UnknownServiceError';
+}
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
+
+export class Supervisor {
+  readonly layout: DataDirLayout;
+  private readonly events = new EventEmitter<SupervisorEvents>();
+  private readonly rings = new Map<string, LogRing>();
+  private readonly progress: (line: string) => void;
+  private logFiles: LogFiles | undefined;
+  private releaseLock: (() => void) | undefined;
+  private runningInfra: RunningInfra | undefined;
+  private stages: ServiceProcess[][] = [];
+  private startedAt: Date | undefined;
+  private adminEndpoint: { url: string; port: number } | null = null;
+  private consoleUrl: string | null = null;
+  private recordTimer: NodeJS.Timeout | undefined;
+  private shuttingDown: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
+  private startSettled = false;
+  private stopRequested = false;
+  private readonly exitGuard = (): void => {
+    for (const service of this.processes()) service.killImmediately();
+  };
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.layout = dataDirLayout(options.dataDir);
+    this.progress = options.progress ?? (() => undefined);
+    this.events.setMaxListeners(100);
+  }
+
+  get infra(): RunningInfra | undefined {
+    return this.runningInfra;
+  }
+
+  /** Base URLs of the gateways' HTTP/WebSocket APIs ("http://127.0.0.1:port"). */
+  gatewayUrls(): string[] {
+    return this.processes()
+      .filter((service) => service.spec.httpPort !== undefined)
+      .map((service) => `http://127.0.0.1:${String(service.spec.httpPort)}`);
+  }
+
+  /** Takes the data dir, starts the infra and every service in order; throws (after cleaning up) on failure. */
+  async startAll(): Promise<void> {
+    this.starting = this.startInOrder().finally(() => {
+      this.startSettled = true;
+    });
+    try {
+      await this.starting;
+    } catch (err) {
+      await this.shutdown();
+      throw err;
+    }
+  }
+
+  private async startInOrder(): Promise<void> {
+    this.releaseLock = acquireLock(this.layout);
+    this.startedAt = new Date();
+    process.once('exit', this.exitGuard);
+    this.killLeftoversOfPreviousRun();
+    this.logFiles = new LogFiles(this.layout.logsDir);
+    this.runningInfra = await startInfra(this.options.infra, {
+      dataDir: this.layout.root,
+      env: this.options.env ?? process.env,
+      progress: this.progress,
+      log: (component, level, msg) => this.recordLine(infraLogLine(component, level, msg)),
+    });
+    this.throwIfStopRequested();
+    this.progress(`infra: ${this.runningInfra.kind} (${this.runningInfra.reason})`);
+    const plan = await planServices({
+      layout: this.layout,
+      infra: this.runningInfra,
+      gateways: this.options.gateways,
+      tokenSecret: tokenSecret(this.layout),
+      ...(this.options.logLevel ? { logLevel: this.options.logLevel } : {}),
+    });
+    const projectRoot = this.options.projectRoot ?? PROJECT_ROOT;
+    this.stages = plan.map((stage) => stage.map((spec) => this.supervise(new ServiceProcess(spec, { projectRoot }))));
+    for (const stage of this.stages) {
+      this.throwIfStopRequested();
+      this.progress(`starting ${stage.map((service) => service.name).join(', ')}`);
+      await Promise.all(stage.map((service) => service.start()));
+      for (const service of stage) {
+        this.progress(
+          `${service.name}: ready (pid ${String(service.pid)}, grpc ${service.status().addresses.grpc ?? '?'})`,
+        );
+      }
+    }
+    this.throwIfStopRequested();
+    this.writeRecordNow();
+  }
+
+  private throwIfStopRequested(): void {
+    if (this.stopRequested) throw new Error('start interrupted by a stop request');
+  }
+
+  /** Records where the console is served, for appliance.json and `gochat status`. */
+  setAdminEndpoint(endpoint: { url: string; port: number }, consoleUrl: string): void {
+    this.adminEndpoint = endpoint;
+    this.consoleUrl = consoleUrl;
+    this.writeRecordNow();
+  }
+
+  /**
+   * Stops services in reverse order, then the infra; releases the data dir. Safe to call more than once, and
+   * during startAll(): the services being started are stopped at once so the start gives up promptly.
+   */
+  shutdown(): Promise<void> {
+    if (!this.stopRequested) {
+      this.stopRequested = true;
+      if (this.starting && !this.startSettled) {
+        for (const service of this.processes()) void service.stop();
+      }
+    }
+    this.shuttingDown ??= (async () => {
+      await this.starting?.catch(() => undefined);
+      await this.doShutdown();
+    })();
+    return this.shuttingDown;
+  }
+
+  services(): ServiceStatus[] {
+    const infra: ServiceStatus[] = (this.runningInfra?.components ?? []).map((component) => ({
+      name: component.name,
+      kind: 'infra',
+      state: this.shuttingDown ? 'stopping' : 'running',
+      health: 'unknown',
+      pid: component.pid,
+      port: portOf(component.address),
+      addresses: { [component.name]: component.address },
+      startedAtMs: this.startedAt?.getTime() ?? null,
+      restarts: 0,
+    }));
+    return [...infra, ...this.processes().map((service) => service.status())];
+  }
+
+  async stop(name: string): Promise<void> {
+    await this.service(name).stop();
+  }
+
+  async start(name: string): Promise<void> {
+    await this.service(name).start();
+  }
+
+  async restart(name: string): Promise<void> {
+    await this.service(name).restart();
+  }
+
+  logs(name: string): LogLine[] {
+    return this.rings.get(name)?.snapshot() ?? [];
+  }
+
+  onStatus(listener: (status: ServiceStatus) => void): Unsubscribe {
+    this.events.on('status', listener);
+    return () => this.events.off('status', listener);
+  }
+
+  onLog(listener: (line: LogLine) => void): Unsubscribe {
+    this.events.on('log', listener);
+    return () => this.events.off('log', listener);
+  }
+
+  record(): ApplianceRecord {
+    const infra = this.runningInfra;
+    return {
+      version: 1,
+      supervisorPid: process.pid,
+      startedAt: (this.startedAt ?? new Date()).toISOString(),
+      running: this.shuttingDown === undefined,
+      ...(this.shuttingDown ? { stoppedAt: new Date().toISOString() } : {}),
+      dataDir: this.layout.root,
+      infra: {
+        kind: infra?.kind ?? 'none',
+        reason: infra?.reason ?? '',
+        kafkaBrokers: infra?.kafkaBrokers ?? '',
+        redisUrl: infra?.redisUrl ?? '',
+        components: infra?.components ?? [],
+      },
+      admin: this.adminEndpoint,
+      consoleUrl: this.consoleUrl,
+      services: this.services(),
+    };
+  }
+
+  private processes(): ServiceProcess[] {
+    return this.stages.flat();
+  }
+
+  private service(name: string): ServiceProcess {
+    const found = this.processes().find((service) => service.name === name);
+    if (found) return found;
+    const infraNames = (this.runningInfra?.components ?? []).map((component) => component.name);
+    if (infraNames.includes(name as 'kafka')) {
+      throw new UnknownServiceError(
+        `${name} is infrastructure and runs for the whole appliance; use \`gochat down\` to stop it`,
+      );
+    }
+    throw new UnknownServiceError(
+      `no service "${name}"; services: ${this.processes()
+        .map((s) => s.name)
+        .join(', ')}`,
+    );
+  }
+
+  private supervise(service: ServiceProcess): ServiceProcess {
+    service.on('status', (status) => {
+      this.events.emit('status', status);
+      this.scheduleRecordWrite();
+    });
+    service.on('log', (line) => this.recordLine(line));
+    service.on('restarting', (notice: RestartNotice) =>
+      this.progress(
+        `${notice.name}: ${notice.reason}; restarting in ${notice.delayMs} ms (restart #${notice.restarts})`,
+      ),
+    );
+    service.on('restartFailed', (name, err) =>
+      this.progress(`${name}: restart failed: ${err.message.split('\n')[0] ?? ''}`),
+    );
+    service.on('status', (status) => {
+      if (status.state === 'running' && status.restarts > 0)
+        this.progress(`${status.name}: running again (pid ${String(status.pid)})`);
+    });
+    return service;
+  }
+
+  private recordLine(line: LogLine): void {
+    let ring = this.rings.get(line.service);
+    if (!ring) this.rings.set(line.service, (ring = new LogRing()));
+    ring.add(line);
+    this.logFiles?.append(line.service, line.raw);
+    this.events.emit('log', line);
+  }
+
+  /** Service processes of a supervisor that was killed outright would otherwise hold ports and files. */
+  private killLeftoversOfPreviousRun(): void {
+    const previous = readApplianceRecordSafely(this.layout);
+    for (const service of previous?.services ?? []) {
+      if (service.kind === 'service' && service.pid !== null && isOurServiceProcess(service.pid)) {
+        this.progress(`stopping ${service.name} (pid ${service.pid}) left over from a previous run`);
+        try {
+          process.kill(service.pid, 'SIGKILL');
+        } catch {
+          // Gone in between.
+        }
+      }
+    }
+  }
+
+  private scheduleRecordWrite(): void {
+    if (this.recordTimer || !this.startedAt) return;
+    this.recordTimer = setTimeout(() => {
+      this.recordTimer = undefined;
+      this.writeRecordNow();
+    }, 100);
+  }
+
+  private writeRecordNow(): void {
+    try {
+      writeApplianceRecord(this.layout, this.record());
+    } catch (err) {
+      this.progress(`could not write ${this.layout.applianceFile}: ${(err as Error).message}`);
+    }
+  }
+
+  private async doShutdown(): Promise<void> {
+    for (const stage of [...this.stages].reverse()) {
+      const running = stage.filter((service) => service.pid !== null || service.status().state === 'crashed');
+      if (running.length > 0) this.progress(`stopping ${running.map((service) => service.name).join(', ')}`);
+      await Promise.all(stage.map((service) => service.stop()));
+    }
+    if (this.runningInfra) {
+      this.progress(`stopping infra (${this.runningInfra.kind})`);
+      await this.runningInfra.stop().catch((err: Error) => this.progress(`infra did not stop cleanly: ${err.message}`));
+    }
+    if (this.recordTimer) clearTimeout(this.recordTimer);
+    this.recordTimer = undefined;
+    if (this.startedAt) this.writeRecordNow();
+    await this.logFiles?.close();
+    process.off('exit', this.exitGuard);
+    this.releaseLock?.();
+    this.releaseLock = undefined;
+  }
+}
+
+/** Infra components log through callbacks; their lines are stored like a service's pino lines. */
+function infraLogLine(component: string, level: string, msg: string): LogLine {
+  return parseLogLine(component, JSON.stringify({ level, time: Date.now(), service: component, msg }), 'stdout');
+}
+
+function readApplianceRecordSafely(layout: DataDirLayout): ApplianceRecord | undefined {
+  try {
+    return readApplianceRecord(layout);
+  } catch {
+    return undefined;
+  }
+}
+
+function portOf(address: string): number | null {
+  const match = /:(\d+)\/?$/.exec(address.split(',')[0] ?? '');
+  return match ? Number(match[1]) : null;
+}

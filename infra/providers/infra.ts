@@ -1,0 +1,48 @@
+// What every infrastructure provider hands the supervisor: where Kafka and Redis are, and how to stop them.
+import type { Broker } from '../kafka-broker/index';
+
+export type InfraKind = 'external' | 'containers' | 'embedded';
+export type InfraMode = InfraKind | 'auto';
+export const INFRA_MODES: readonly InfraMode[] = ['auto', 'embedded', 'containers', 'external'];
+
+/** One running piece of infrastructure, as `gochat status` and the console list it. */
+export interface InfraComponent {
+  name: 'kafka' | 'redis';
+  /** How it runs, in words a person reads ("embedded Kafka broker, in-process"). */
+  description: string;
+  /** host:port for Kafka, redis:// URL for Redis. */
+  address: string;
+  /** The process serving it; the supervisor's own pid for in-process parts, null for containers and external. */
+  pid: number | null;
+}
+
+export interface RunningInfra {
+  kind: InfraKind;
+  /** Why this kind was used (the choice `--infra auto` made, or "asked for with --infra X"). */
+  reason: string;
+  /** Comma-separated host:port list, as KAFKA_BROKERS. */
+  kafkaBrokers: string;
+  redisUrl: string;
+  components: InfraComponent[];
+  /** The in-process broker when the infra is embedded, for the console's topic browser. */
+  embeddedBroker?: Broker;
+  stop(): Promise<void>;
+}
+
+export type InfraLogLevel = 'info' | 'warn' | 'error';
+
+export interface InfraStartOptions {
+  /** The appliance's data dir; embedded infra keeps its state below it. */
+  dataDir: string;
+  /** Where KAFKA_BROKERS / REDIS_URL are read from (process.env unless a test passes its own). */
+  env: NodeJS.ProcessEnv;
+  /** One line per step, for the terminal. */
+  progress: (line: string) => void;
+  /** Receives infrastructure log lines (broker, redis-server) for `gochat logs kafka|redis`. */
+  log?: (component: 'kafka' | 'redis', level: InfraLogLevel, msg: string) => void;
+}
+
+/** A provider could not give us working infrastructure; the message says why and what to do. */
+export class InfraUnavailableError extends Error {
+  override name = 'InfraUnavailableError';
+}
