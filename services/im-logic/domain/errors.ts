@@ -6,13 +6,17 @@ import { InvalidArgument, isDomainError, PermissionDenied, type DomainError } fr
 
 export { AlreadyExists, NotFound, Unauthenticated, isDomainError, type DomainError } from '../../../lib/errors';
 
-/** A request field is missing or malformed; the message starts with the field's name. */
+/**
+ * A request field is missing or malformed; the message starts with the field's name. The code defaults to
+ * INVALID_ARGUMENT; a limit clients handle on their own (BODY_TOO_LARGE) gets its own code.
+ */
 export class InvalidField extends InvalidArgument {
   constructor(
     readonly field: string,
     problem: string,
+    code: 'INVALID_ARGUMENT' | 'BODY_TOO_LARGE' = 'INVALID_ARGUMENT',
   ) {
-    super(`${field}: ${problem}`);
+    super(`${field}: ${problem}`, { code });
   }
 }
 

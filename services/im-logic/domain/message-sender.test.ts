@@ -82,7 +82,7 @@ describe('validation', () => {
     await assert.rejects(sender.send(command({ ...to, body: '  ' }), {}), reason('INVALID_ARGUMENT', 'body'));
     await assert.rejects(
       sender.send(command({ ...to, body: 'é'.repeat(8193) }), {}),
-      reason('INVALID_ARGUMENT', 'body'),
+      reason('BODY_TOO_LARGE', 'body'),
     );
     await assert.rejects(
       sender.send(command({ ...to, contentType: 'system/group.member.joined' }), {}),

@@ -64,7 +64,7 @@ export function validateOutgoing(req: SendRequest): OutgoingMessage {
   if (req.body.trim() === '') throw new InvalidField('body', 'is empty');
   const bytes = Buffer.byteLength(req.body, 'utf8');
   if (bytes > MAX_BODY_BYTES) {
-    throw new InvalidField('body', `is ${bytes} bytes, more than the ${MAX_BODY_BYTES} allowed`);
+    throw new InvalidField('body', `is ${bytes} bytes, more than the ${MAX_BODY_BYTES} allowed`, 'BODY_TOO_LARGE');
   }
   return { destination, senderId: req.senderId, clientMsgId: req.clientMsgId, contentType, body: req.body };
 }
