@@ -25,7 +25,7 @@ export class GrpcPresenceRegistry implements PresenceRegistry {
 
   async heartbeat(connections: { userId: string; connId: string }[], ttlMs: number) {
     const res = await call(this.client, 'heartbeat', { gatewayId: this.gatewayId, connections, ttlMs });
-    return { renewed: res.renewed };
+    return { renewed: res.renewed, expiredUserIds: res.expiredUserIds };
   }
 
   async registerGateway(grpcAddress: string, publicAddress: string, ttlMs: number): Promise<void> {

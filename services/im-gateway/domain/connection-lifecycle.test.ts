@@ -73,4 +73,19 @@ describe('ConnectionLifecycle', () => {
     assert.ok(offline.every((p) => p.type === 'user.offline' && p.event.reason === 'gateway_shutdown'));
     assert.equal(presence.conns.size, 0);
   });
+
+  test('users whose connections expired elsewhere are published offline with reason "expired"', async () => {
+    const { lifecycle, events, presence } = setup();
+    await lifecycle.open(new RecordingLink('c1', 'alice'));
+    presence.expireOnNextHeartbeat = ['zoe'];
+    const beat = await lifecycle.heartbeat();
+    assert.deepEqual(beat, { renewed: 1, expired: ['zoe'] });
+    const offline = events.published.filter((p) => p.type === 'user.offline');
+    assert.equal(offline.length, 1);
+    assert.ok(
+      offline[0]!.type === 'user.offline' &&
+        offline[0]!.event.userId === 'zoe' &&
+        offline[0]!.event.reason === 'expired',
+    );
+  });
 });

@@ -2,7 +2,7 @@ import type { ConnectionRegistry } from './connection-registry';
 import type { ClientLink, Clock, GatewayEventPublisher, PresenceRegistry } from './ports';
 import { KeyedSerialQueue } from './serial-queue';
 
-export type OfflineReason = 'closed' | 'gateway_shutdown';
+export type OfflineReason = 'closed' | 'gateway_shutdown' | 'expired';
 
 export interface LifecycleLog {
   warn(obj: object, msg: string): void;
@@ -81,11 +81,28 @@ export class ConnectionLifecycle {
     });
   }
 
-  /** Renews the presence entries of every connection held here. */
-  async heartbeat(): Promise<number> {
+  /**
+   * Renews the presence entries of every connection held here, and publishes user.offline (reason "expired")
+   * for the users whose connections expired, wherever they were held: a crashed gateway cannot say so itself.
+   */
+  async heartbeat(): Promise<{ renewed: number; expired: string[] }> {
     const connections = this.o.registry.all().map((l) => ({ userId: l.userId, connId: l.connId }));
-    const { renewed } = await this.o.presence.heartbeat(connections, this.o.presenceTtlMs);
-    return renewed;
+    const { renewed, expiredUserIds } = await this.o.presence.heartbeat(connections, this.o.presenceTtlMs);
+    const expired = expiredUserIds.filter((userId) => this.o.registry.linksOf(userId).length === 0);
+    await Promise.all(
+      expired.map((userId) =>
+        this.perUser.run(userId, () =>
+          this.o.events.publishUserOffline({
+            userId,
+            gatewayId: this.o.gatewayId,
+            connId: '',
+            offlineAtMs: this.o.clock.now(),
+            reason: 'expired',
+          }),
+        ),
+      ),
+    );
+    return { renewed, expired };
   }
 
   /** Shutdown: tells every client the gateway is going away and records each as offline. */

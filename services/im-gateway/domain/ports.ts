@@ -29,7 +29,14 @@ export interface SendAck {
 export interface PresenceRegistry {
   setOnline(userId: string, connId: string, ttlMs: number): Promise<{ firstConnection: boolean }>;
   setOffline(userId: string, connId: string): Promise<{ lastConnection: boolean }>;
-  heartbeat(connections: { userId: string; connId: string }[], ttlMs: number): Promise<{ renewed: number }>;
+  /**
+   * Renews this gateway's connections. im-repo then sweeps expired connections of ANY gateway (say, one that
+   * crashed) and reports, once, the users left with none.
+   */
+  heartbeat(
+    connections: { userId: string; connId: string }[],
+    ttlMs: number,
+  ): Promise<{ renewed: number; expiredUserIds: string[] }>;
   registerGateway(grpcAddress: string, publicAddress: string, ttlMs: number): Promise<void>;
 }
 

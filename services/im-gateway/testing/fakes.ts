@@ -9,6 +9,7 @@ export class FakePresence implements PresenceRegistry {
   failOnline = false;
   gateways: { grpcAddress: string; publicAddress: string }[] = [];
   heartbeats = 0;
+  expireOnNextHeartbeat: string[] = [];
 
   async setOnline(userId: string, connId: string) {
     if (this.failOnline) throw new Error('redis down');
@@ -29,7 +30,7 @@ export class FakePresence implements PresenceRegistry {
 
   async heartbeat(connections: { userId: string; connId: string }[]) {
     this.heartbeats += 1;
-    return { renewed: connections.length };
+    return { renewed: connections.length, expiredUserIds: this.expireOnNextHeartbeat.splice(0) };
   }
 
   async registerGateway(grpcAddress: string, publicAddress: string) {

@@ -74,8 +74,10 @@ export class GatewayServer {
   async close(): Promise<void> {
     this.stopAccepting();
     for (const ws of this.wss.clients) ws.terminate();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    // Keep-alive sockets would hold close() open; requests still running at this point are cut.
     this.http.closeAllConnections();
+    await closed;
   }
 
   private pingClients(): void {
@@ -161,6 +163,7 @@ export class GatewayServer {
     const traceparent = typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined;
     const ready = this.o.lifecycle.open(conn, traceparent).then(() => {
       conn.send({ type: 'hello', userId, connId, gatewayId: this.o.gatewayId });
+      this.o.log.info({ userId, connId, remoteAddress: conn.remoteAddress }, 'client connected');
     });
     ready.catch((err: unknown) => {
       this.o.log.warn({ err, userId, connId }, 'connection refused: presence could not be recorded');
@@ -171,7 +174,8 @@ export class GatewayServer {
       conn.alive = true;
     });
     ws.on('error', (err) => this.o.log.warn({ err, connId }, 'websocket error'));
-    ws.on('close', () => {
+    ws.on('close', (code) => {
+      this.o.log.info({ userId, connId, code }, 'client disconnected');
       void this.o.lifecycle.close(connId, 'closed');
     });
   }
