@@ -95,13 +95,28 @@ export class BrokerInspector implements KafkaInspector {
     return { partition: result?.partition ?? request.partition ?? 0, offset: Number(result?.baseOffset ?? -1) };
   }
 
-  /** Follows the broker across restarts: subscribe again with attach() when a new broker starts. */
+  /** Follows the broker across restarts: a new broker instance is subscribed to as soon as it is seen. */
   onAppend(listener: (records: BrokerRecord[]) => void): Unsubscribe {
-    const broker = this.broker();
-    if (!broker) return () => undefined;
-    return broker.onAppend((record) => {
-      if (record.decoded) listener([toBrokerRecord(record)]);
-    });
+    let subscribed: Broker | null = null;
+    let unsubscribe: () => void = () => undefined;
+    const follow = (): void => {
+      const broker = this.broker();
+      if (broker === subscribed) return;
+      unsubscribe();
+      subscribed = broker;
+      unsubscribe = broker
+        ? broker.onAppend((record) => {
+            if (record.decoded) listener([toBrokerRecord(record)]);
+          })
+        : () => undefined;
+    };
+    follow();
+    const timer = setInterval(follow, 1000);
+    timer.unref();
+    return () => {
+      clearInterval(timer);
+      unsubscribe();
+    };
   }
 
   async close(): Promise<void> {

@@ -143,6 +143,7 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [tailing, setTailing] = useState(false);
+  const [subscribed, setSubscribed] = useState(false);
   const [paused, setPaused] = useState(false);
   const [selected, setSelected] = useState<RecordSummary | null>(null);
   const [replay, setReplay] = useState<DecodedRecord | null | undefined>(undefined);
@@ -220,6 +221,7 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
   const pausedRef = useRef(paused);
   pausedRef.current = paused;
   useLive((m) => {
+    if (m.type === 'subscribed') setSubscribed(m.records.includes(topic.name));
     if (!tailing) return;
     if (m.type === 'records') {
       const mine = m.records.filter((r) => r.topic === topic.name);
@@ -402,6 +404,7 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
             data-missing={missing}
             data-held={held}
             data-paused={paused ? 'true' : 'false'}
+            data-subscribed={subscribed ? 'true' : 'false'}
           >
             {paused ? 'Paused' : 'Tailing'}: {stats.received} records received
             {held ? `, ${held} held while paused` : ''}
@@ -436,7 +439,7 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
                 </tr>
               </thead>
               <tbody>
-                {rows.map((r) => (
+                {(tailing ? [...rows].reverse() : rows).map((r) => (
                   <tr
                     key={`${r.partition}-${r.offset}`}
                     className={selected?.partition === r.partition && selected.offset === r.offset ? 'selected' : ''}

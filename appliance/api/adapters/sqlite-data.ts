@@ -1,0 +1,76 @@
+// DataReader over the chat store's SQLite file, opened read-only (the console must never write to it; im-repo
+// owns it). Only the chat tables are shown, whatever else the file holds.
+import type Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { NotFoundError, UnavailableError } from '../errors';
+import type { DataReader, TablePage } from '../ports';
+
+export const CHAT_TABLES = ['users', 'friends', 'groups', 'group_members', 'messages', 'user_read_pointers'];
+
+export class SqliteDataReader implements DataReader {
+  private db: Database.Database | null = null;
+
+  constructor(private readonly path: string) {}
+
+  /** The native module is loaded on first use: inside Electron it may be built for Node's ABI, not Electron's. */
+  private async open(): Promise<Database.Database> {
+    if (this.db) return this.db;
+    if (!existsSync(this.path))
+      throw new UnavailableError(
+        `the chat database ${this.path} does not exist yet (im-repo creates it on first start)`,
+      );
+    let Sqlite: typeof Database;
+    try {
+      Sqlite = (await import('better-sqlite3')).default;
+    } catch (error) {
+      throw new UnavailableError(
+        `better-sqlite3 cannot be loaded in this process (${error instanceof Error ? error.message : String(error)})`,
+        { cause: error },
+      );
+    }
+    this.db = new Sqlite(this.path, { readonly: true, fileMustExist: true });
+    return this.db;
+  }
+
+  private present(db: Database.Database): string[] {
+    const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+    const names = new Set(rows.map((r) => r.name));
+    return CHAT_TABLES.filter((t) => names.has(t));
+  }
+
+  async tables(): Promise<{ name: string; rows: number }[]> {
+    const db = await this.open();
+    return this.present(db).map((name) => ({
+      name,
+      rows: (db.prepare(`SELECT COUNT(*) AS n FROM "${name}"`).get() as { n: number }).n,
+    }));
+  }
+
+  async page(table: string, offset: number, limit: number): Promise<TablePage> {
+    const db = await this.open();
+    // The name goes into SQL text, so it must be one of the known tables, never what the caller typed.
+    const present = this.present(db);
+    if (!present.includes(table))
+      throw new NotFoundError(`no table "${table}"; tables: ${present.join(', ') || 'none yet'}`);
+    const statement = db.prepare(`SELECT * FROM "${table}" ORDER BY rowid LIMIT ? OFFSET ?`);
+    const rows = statement.all(limit, offset) as Record<string, unknown>[];
+    const columns = statement.columns().map((c) => c.name);
+    const total = (db.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n;
+    return { table, columns, rows: rows.map(jsonSafe), total, offset, limit };
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = null;
+  }
+}
+
+function jsonSafe(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (typeof value === 'bigint') out[key] = value.toString();
+    else if (Buffer.isBuffer(value)) out[key] = `<${value.length} bytes>`;
+    else out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+// Starts a whole appliance (supervisor with embedded infra, N gateways) and its console API in a temp data dir,
+// for the console's end-to-end tests; also runnable by hand to look at the UI:
+//   node --import tsx e2e/console/appliance-harness.ts     (prints the console URL; Ctrl-C stops everything)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startConsole, type RunningConsole } from '../../appliance/api/start-console';
+import { Supervisor } from '../../appliance/supervisor/supervisor';
+
+export interface RunningAppliance {
+  supervisor: Supervisor;
+  console: RunningConsole;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startAppliance(options: { gateways?: number; quiet?: boolean } = {}): Promise<RunningAppliance> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gochat-console-e2e-'));
+  const say = options.quiet ? () => undefined : (line: string) => process.stdout.write(`${line}\n`);
+  const supervisor = new Supervisor({ dataDir, infra: 'embedded', gateways: options.gateways ?? 2, progress: say });
+  try {
+    await supervisor.startAll();
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const console = await startConsole(supervisor, { port: 0, log: say });
+  return {
+    supervisor,
+    console,
+    dataDir,
+    async stop() {
+      await console.close();
+      await supervisor.shutdown();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const appliance = await startAppliance();
+  process.stdout.write(`console: ${appliance.console.consoleUrl}\n`);
+  const stop = () => void appliance.stop().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

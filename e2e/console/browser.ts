@@ -1,0 +1,66 @@
+// Headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core, one fresh profile per test; page
+// helpers that wait on the console's own ready/state attributes, never on time.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+
+/** Null (and the test skipped) when Chromium is missing outside CI; in CI a missing Chromium fails the test. */
+export function chromiumOrSkip(t: TestContext): string | null {
+  if (existsSync(CHROMIUM)) return CHROMIUM;
+  if (process.env.CI === 'true')
+    throw new Error(`Chromium is required in CI but ${CHROMIUM} does not exist (apt-get install chromium)`);
+  t.skip(`Chromium not found at ${CHROMIUM}; install it (apt-get install chromium) to run the console UI tests`);
+  return null;
+}
+
+export interface ConsoleBrowser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openConsole(
+  executablePath: string,
+  consoleUrl: string,
+  view = 'overview',
+): Promise<ConsoleBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'gochat-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const url = new URL(consoleUrl);
+  url.hash = `#/${view}`;
+  await page.goto(url.toString());
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
