@@ -35,7 +35,7 @@ function runtimeHints(env: NodeJS.ProcessEnv): { found: string | undefined; chec
       /^\s*(docker\.host|tc\.host)\s*=/m.test(properties),
     ) ??
     sockets.map((socket) => consider(socket, existsSync(socket))).find((hit) => hit !== undefined) ??
-    consider('Windows named pipe', process.platform === 'win32');
+    (process.platform === 'win32' ? consider('the Docker named pipe', true) : undefined);
   return { found, checked };
 }
 
