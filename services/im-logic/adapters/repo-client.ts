@@ -17,7 +17,7 @@ import {
   UserServiceClient,
   type Conversation,
 } from '../../../proto/gen/gochat/repo/v1/repo';
-import { isDomainError } from '../../../lib/errors';
+import { AlreadyExists, isDomainError } from '../../../lib/errors';
 import { call, connectClient } from '../../../lib/grpc';
 import type {
   FriendEntry,
@@ -62,8 +62,16 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
   }
 
   async createUser(input: { username: string; displayName: string; passwordHash: string }): Promise<User> {
-    const res = await call(this.users, 'createUser', { ...input, userId: '' });
-    return required(res.user, 'CreateUser returned no user');
+    try {
+      const res = await call(this.users, 'createUser', { ...input, userId: '' });
+      return required(res.user, 'CreateUser returned no user');
+    } catch (err) {
+      // Clients see the code of docs/protocol.md, whatever finer code im-repo uses internally.
+      if (isDomainError(err) && err.kind === 'ALREADY_EXISTS') {
+        throw new AlreadyExists(`username "${input.username}" is taken`, { cause: err });
+      }
+      throw err;
+    }
   }
   async getCredential(username: string): Promise<StoredCredential | undefined> {
     const res = await orUndefined(call(this.users, 'getCredential', { username }));

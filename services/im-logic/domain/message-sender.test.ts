@@ -80,10 +80,7 @@ describe('validation', () => {
     await repo.addFriend(alice.userId, bob.userId);
     const to = { senderId: alice.userId, toUserId: bob.userId };
     await assert.rejects(sender.send(command({ ...to, body: '  ' }), {}), reason('INVALID_ARGUMENT', 'body'));
-    await assert.rejects(
-      sender.send(command({ ...to, body: 'é'.repeat(8193) }), {}),
-      reason('BODY_TOO_LARGE', 'body'),
-    );
+    await assert.rejects(sender.send(command({ ...to, body: 'é'.repeat(8193) }), {}), reason('BODY_TOO_LARGE', 'body'));
     await assert.rejects(
       sender.send(command({ ...to, contentType: 'system/group.member.joined' }), {}),
       reason('INVALID_ARGUMENT', 'content_type'),
