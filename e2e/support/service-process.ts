@@ -1,0 +1,132 @@
+// One GoChat service run as a real child process (node --import tsx services/<name>/main.ts), its JSON log lines
+// kept in memory and in a file, with a wait for its "ready" line.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+
+export const REPO_ROOT = new URL('../..', import.meta.url).pathname;
+
+export type LogLine = Record<string, unknown> & { msg?: string; level?: string };
+
+/** Every child started here, so that none outlives the test process even when a test dies half-way. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+export class ServiceProcess {
+  readonly lines: LogLine[] = [];
+  private readonly child: ChildProcess;
+  private readonly logFile: WriteStream;
+  private tail = '';
+  private readonly exited: Promise<number | null>;
+  private lineWaiters: { pred: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
+
+  constructor(
+    readonly name: string,
+    service: string,
+    env: Record<string, string>,
+    logDir: string,
+  ) {
+    this.logFile = createWriteStream(join(logDir, `${name}.log`));
+    this.child = spawn(process.execPath, ['--import', 'tsx', join('services', service, 'main.ts')], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    live.add(this.child);
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code) => {
+        live.delete(this.child);
+        resolve(code);
+      });
+    });
+    this.child.stdout!.on('data', (chunk: Buffer) => this.onOutput(chunk));
+    this.child.stderr!.on('data', (chunk: Buffer) => {
+      this.logFile.write(chunk);
+      this.tail = (this.tail + chunk.toString('utf8')).slice(-4000);
+    });
+  }
+
+  private onOutput(chunk: Buffer): void {
+    this.logFile.write(chunk);
+    const text = this.tail + chunk.toString('utf8');
+    const parts = text.split('\n');
+    this.tail = parts.pop() ?? '';
+    for (const part of parts) {
+      if (!part.trim()) continue;
+      let line: LogLine;
+      try {
+        line = JSON.parse(part) as LogLine;
+      } catch {
+        line = { msg: part, level: 'raw' };
+      }
+      this.lines.push(line);
+      this.lineWaiters = this.lineWaiters.filter((w) => (w.pred(line) ? (w.resolve(line), false) : true));
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The last lines of output, for error messages. */
+  recentOutput(count = 15): string {
+    return this.lines
+      .slice(-count)
+      .map((l) => JSON.stringify(l))
+      .concat(this.tail ? [this.tail] : [])
+      .join('\n');
+  }
+
+  /** Resolves with the first log line matching pred; rejects when the process exits first or time runs out. */
+  waitForLine(pred: (l: LogLine) => boolean, timeoutMs: number, what: string): Promise<LogLine> {
+    const seen = this.lines.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`${this.name}: no ${what} within ${timeoutMs} ms; last output:\n${this.recentOutput()}`));
+      }, timeoutMs);
+      const waiter = {
+        pred,
+        resolve: (l: LogLine) => {
+          clearTimeout(timer);
+          resolve(l);
+        },
+      };
+      this.lineWaiters.push(waiter);
+      void this.exited.then((code) => {
+        clearTimeout(timer);
+        this.lineWaiters = this.lineWaiters.filter((w) => w !== waiter);
+        reject(new Error(`${this.name} exited (code ${code}) before ${what}; last output:\n${this.recentOutput()}`));
+      });
+    });
+  }
+
+  waitForReady(timeoutMs = 60_000): Promise<LogLine> {
+    return this.waitForLine((l) => l.msg === 'ready', timeoutMs, '"ready" log line');
+  }
+
+  /** SIGTERM (graceful shutdown), then SIGKILL if it is still running after graceMs. Resolves with the exit code. */
+  async stop(graceMs = 10_000): Promise<number | null> {
+    if (this.running) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+      const code = await this.exited;
+      clearTimeout(timer);
+      await new Promise<void>((resolve) => this.logFile.end(resolve));
+      return code;
+    }
+    const code = await this.exited;
+    await new Promise<void>((resolve) => this.logFile.end(resolve));
+    return code;
+  }
+
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+}
