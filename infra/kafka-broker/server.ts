@@ -21,6 +21,7 @@ class Connection {
   private buffered = 0;
   private readonly slots: Slot[] = [];
   private closed = false;
+  private readonly aborter = new AbortController();
   readonly name: string;
 
   constructor(
@@ -33,6 +34,7 @@ class Connection {
     socket.on('error', () => this.close(null));
     socket.on('close', () => {
       this.closed = true;
+      this.aborter.abort();
     });
   }
 
@@ -80,6 +82,7 @@ class Connection {
         correlationId: r.int32(),
         clientId: '',
         clientHost: this.socket.remoteAddress ?? '',
+        closed: this.aborter.signal,
       };
       ctx.clientId = r.nullableString() ?? '';
       if (ctx.apiKey === ApiKey.ApiVersions && ctx.apiVersion === 3) r.skipTaggedFields();
@@ -88,7 +91,9 @@ class Connection {
       return;
     }
     if (ctx.apiKey !== ApiKey.ApiVersions && !isSupported(ctx.apiKey, ctx.apiVersion)) {
-      this.close(`api key ${ctx.apiKey} version ${ctx.apiVersion} is not supported (client ${ctx.clientId})`);
+      this.close(
+        `api key ${ctx.apiKey} version ${ctx.apiVersion} is not supported (client ${JSON.stringify(ctx.clientId)})`,
+      );
       return;
     }
     const slot: Slot = { ready: false, frame: null };
@@ -107,7 +112,9 @@ class Connection {
             err instanceof MalformedRequestError
               ? err.message
               : `handler failed: ${(err as Error)?.stack ?? String(err)}`;
-          this.close(`api key ${context.apiKey} v${context.apiVersion} from ${context.clientId}: ${why}`);
+          this.close(
+            `api key ${context.apiKey} v${context.apiVersion} from ${JSON.stringify(context.clientId)}: ${why}`,
+          );
         },
       );
   }

@@ -8,6 +8,8 @@ export interface RequestContext {
   correlationId: number;
   clientId: string;
   clientHost: string;
+  /** Aborted when the connection closes, so long waits (fetch long-poll) end with it. */
+  closed: AbortSignal;
 }
 
 /** Decodes the request body from `r` and returns the response body, or null when none is due (acks=0). */

@@ -46,7 +46,7 @@ export const handleFetch: ApiHandler = async (r, ctx, core) => {
 
   let result = collect(core, topics, maxBytes);
   if (result.bytes < Math.max(minBytes, 1) && maxWaitMs > 0 && !result.hasError) {
-    await waitForAppend(core, new Set(topics.map((t) => t.name)), maxWaitMs);
+    await waitForAppend(core, new Set(topics.map((t) => t.name)), maxWaitMs, ctx.closed);
     result = collect(core, topics, maxBytes);
   }
 
@@ -100,8 +100,9 @@ function collect(core: BrokerCore, topics: Array<{ name: string; partitions: Fet
   return { topics: out, bytes, hasError };
 }
 
-function waitForAppend(core: BrokerCore, topics: Set<string>, ms: number): Promise<void> {
+function waitForAppend(core: BrokerCore, topics: Set<string>, ms: number, closed: AbortSignal): Promise<void> {
   return new Promise<void>((resolve) => {
+    if (closed.aborted) return resolve();
     const onBatch = (topic: string): void => {
       if (topics.has(topic)) done();
     };
@@ -109,9 +110,11 @@ function waitForAppend(core: BrokerCore, topics: Set<string>, ms: number): Promi
     function done(): void {
       clearTimeout(timer);
       core.appends.off('batch', onBatch);
+      closed.removeEventListener('abort', done);
       resolve();
     }
     core.appends.on('batch', onBatch);
+    closed.addEventListener('abort', done);
   });
 }
 

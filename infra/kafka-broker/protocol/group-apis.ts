@@ -18,7 +18,8 @@ export const handleJoinGroup: ApiHandler = async (r, ctx, core) => {
   const v = ctx.apiVersion;
   const groupId = r.string();
   const sessionTimeoutMs = r.int32();
-  const rebalanceTimeoutMs = v >= 1 ? r.int32() : sessionTimeoutMs;
+  // capped so a bogus value cannot park a group in PreparingRebalance for weeks
+  const rebalanceTimeoutMs = Math.min(Math.max(v >= 1 ? r.int32() : sessionTimeoutMs, 0), 10 * 60_000);
   const memberId = r.string();
   const groupInstanceId = v >= 5 ? r.nullableString() : null;
   const protocolType = r.string();
