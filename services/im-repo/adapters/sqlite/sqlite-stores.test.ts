@@ -1,0 +1,306 @@
+// The SQLite stores through im-repo's use cases, on real database files in temp dirs.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConversationType, GroupRole, type ChatMessage } from '../../../../proto/gen/gochat/common/v1/common';
+import { AlreadyExists, InvalidArgument, NotFound } from '../../../../lib/errors';
+import { GroupRoster } from '../../domain/groups';
+import { ConversationLog } from '../../domain/messages';
+import { Friendships, UserDirectory } from '../../domain/users';
+import { openDatabase, type SqliteDatabase } from './database';
+import { SqliteFriendStore } from './friend-store';
+import { SqliteGroupStore } from './group-store';
+import { SqliteMessageStore } from './message-store';
+import { SqliteUserStore } from './user-store';
+
+interface Repo {
+  db: SqliteDatabase;
+  users: UserDirectory;
+  friends: Friendships;
+  groups: GroupRoster;
+  log: ConversationLog;
+}
+
+const clock = { ms: 1_000, now: () => ++clock.ms };
+
+function open(path: string): Repo {
+  const db = openDatabase(path);
+  const userStore = new SqliteUserStore(db);
+  const groupStore = new SqliteGroupStore(db);
+  const users = new UserDirectory(userStore, clock);
+  return {
+    db,
+    users,
+    friends: new Friendships(new SqliteFriendStore(db), users, clock),
+    groups: new GroupRoster(groupStore, users, clock),
+    log: new ConversationLog(new SqliteMessageStore(db), userStore, groupStore, clock),
+  };
+}
+
+function text(conversationId: string, senderId: string, clientMsgId: string, body = clientMsgId): ChatMessage {
+  return {
+    messageId: '',
+    conversationId,
+    conversationType: ConversationType.CONVERSATION_TYPE_UNSPECIFIED,
+    seq: 0,
+    senderId,
+    clientMsgId,
+    contentType: 'text/plain',
+    body,
+    sentAtMs: 0,
+  };
+}
+
+const P2P = 'p2p:alice:bob';
+
+describe('SQLite stores', () => {
+  let dir: string;
+  let path: string;
+  let repo: Repo;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'im-repo-sqlite-'));
+    path = join(dir, 'nested', 'gochat.db');
+    repo = open(path);
+    for (const name of ['alice', 'bob', 'carol']) {
+      repo.users.createUser({
+        username: name,
+        displayName: name.toUpperCase(),
+        passwordHash: 'scrypt$x',
+        userId: name,
+      });
+    }
+  });
+  after(() => {
+    repo.db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the schema is migrated once and reopening is safe', () => {
+    assert.equal(repo.db.pragma('user_version', { simple: true }), 1);
+    assert.equal(repo.db.pragma('journal_mode', { simple: true }), 'wal');
+  });
+
+  test('users: usernames are unique regardless of case, credentials are found by username', () => {
+    assert.throws(
+      () => repo.users.createUser({ username: 'ALICE', displayName: '', passwordHash: 'h', userId: '' }),
+      (err) => err instanceof AlreadyExists && err.code === 'USERNAME_TAKEN',
+    );
+    assert.throws(
+      () => repo.users.createUser({ username: 'a b', displayName: '', passwordHash: 'h', userId: '' }),
+      /username "a b"/,
+    );
+    assert.equal(repo.users.getCredential('bob').passwordHash, 'scrypt$x');
+    assert.equal(repo.users.getCredential('bob').user.displayName, 'BOB');
+    assert.throws(() => repo.users.getCredential('nobody'), NotFound);
+    assert.deepEqual(
+      repo.users.getUsers(['bob', 'ghost', 'alice']).map((u) => u.userId),
+      ['bob', 'alice'],
+    );
+    const first = repo.users.listUsers(2, '');
+    assert.deepEqual(
+      first.users.map((u) => u.userId),
+      ['alice', 'bob'],
+    );
+    assert.equal(first.nextCursor, 'bob');
+    assert.deepEqual(repo.users.listUsers(2, first.nextCursor), {
+      users: repo.users.getUsers(['carol']),
+      nextCursor: '',
+    });
+  });
+
+  test('friendship is mutual, and adding twice is not an error', () => {
+    assert.equal(repo.friends.add('alice', 'bob'), true);
+    assert.equal(repo.friends.add('bob', 'alice'), false);
+    assert.deepEqual(
+      repo.friends.list('bob').map((f) => f.user.userId),
+      ['alice'],
+    );
+    assert.throws(() => repo.friends.add('alice', 'ghost'), /friend_id: no user "ghost"/);
+    assert.throws(() => repo.friends.add('alice', 'alice'), InvalidArgument);
+    assert.equal(repo.friends.remove('bob', 'alice'), true);
+    assert.deepEqual(repo.friends.list('alice'), []);
+  });
+
+  test('a retried send returns the original message and stores nothing twice', () => {
+    const first = repo.log.save(text(P2P, 'alice', 'm-1', 'hello'));
+    assert.equal(first.duplicate, false);
+    assert.equal(first.message.seq, 1);
+    assert.equal(first.message.conversationType, ConversationType.CONVERSATION_TYPE_P2P);
+    const retry = repo.log.save(text(P2P, 'alice', 'm-1', 'hello (resent)'));
+    assert.equal(retry.duplicate, true);
+    assert.deepEqual(retry.message, first.message);
+    // The same client id from another sender is another message.
+    const other = repo.log.save(text(P2P, 'bob', 'm-1'));
+    assert.equal(other.duplicate, false);
+    assert.equal(other.message.seq, 2);
+    assert.equal(repo.log.pull(P2P, 0, 0, 0).messages.length, 2);
+  });
+
+  test('bad messages are refused naming the field', () => {
+    assert.throws(() => repo.log.save(text('dm:alice', 'alice', 'x')), /message.conversation_id "dm:alice"/);
+    assert.throws(() => repo.log.save(text(P2P, '', 'x')), /message.sender_id is required/);
+    assert.throws(() => repo.log.save(text(P2P, 'alice', '')), /message.client_msg_id is required/);
+    assert.throws(
+      () => repo.log.save({ ...text(P2P, 'alice', 'x'), conversationType: ConversationType.CONVERSATION_TYPE_GROUP }),
+      /conversation_type/,
+    );
+    assert.throws(() => repo.log.save(undefined), /message is required/);
+  });
+
+  test('seqs never repeat across a reopen, including reserved ones', () => {
+    const conv = 'p2p:alice:carol';
+    const seqs = [1, 2, 3].map((i) => repo.log.save(text(conv, 'alice', `reopen-${i}`)).message.seq);
+    assert.deepEqual(seqs, [1, 2, 3]);
+    assert.deepEqual(repo.log.allocateSeqs(conv, 5), { firstSeq: 4, lastSeq: 8 });
+    repo.db.close();
+    repo = open(path);
+    const after = repo.log.save(text(conv, 'carol', 'reopen-4'));
+    assert.equal(after.message.seq, 9);
+    assert.equal(repo.log.save(text(conv, 'alice', 'reopen-1')).duplicate, true, 'dedup survives the reopen too');
+    assert.deepEqual(repo.log.maxSeqs([conv, 'group:none']), [
+      { conversationId: conv, maxSeq: 9 },
+      { conversationId: 'group:none', maxSeq: 0 },
+    ]);
+  });
+
+  test('pull returns a seq range oldest first, bounded by limit', () => {
+    const conv = 'p2p:bob:carol';
+    for (let i = 1; i <= 5; i++) repo.log.save(text(conv, 'bob', `pull-${i}`));
+    assert.deepEqual(
+      repo.log.pull(conv, 2, 4, 0).messages.map((m) => m.seq),
+      [2, 3, 4],
+    );
+    assert.deepEqual(
+      repo.log.pull(conv, 3, 0, 2).messages.map((m) => m.seq),
+      [3, 4],
+    );
+    assert.equal(repo.log.pull(conv, 0, 0, 0).maxSeq, 5);
+    assert.throws(() => repo.log.pull(conv, 4, 2, 0), /to_seq 2 is before from_seq 4/);
+    assert.throws(() => repo.log.pull(conv, 0, 0, 5000), /limit must be an integer from 1 to 1000/);
+  });
+
+  test('the read pointer only moves forward and never past the max seq', () => {
+    const conv = 'p2p:alice:bob'; // max seq 2 from the dedup test
+    assert.deepEqual(repo.log.updateReadPointer('bob', conv, 1), {
+      readSeq: 1,
+      previousReadSeq: 0,
+      advanced: true,
+      maxSeq: 2,
+    });
+    assert.deepEqual(repo.log.updateReadPointer('bob', conv, 99), {
+      readSeq: 2,
+      previousReadSeq: 1,
+      advanced: true,
+      maxSeq: 2,
+    });
+    assert.deepEqual(repo.log.updateReadPointer('bob', conv, 1), {
+      readSeq: 2,
+      previousReadSeq: 2,
+      advanced: false,
+      maxSeq: 2,
+    });
+    assert.throws(() => repo.log.updateReadPointer('bob', conv, -1), /seq must be an integer/);
+    assert.deepEqual(
+      repo.log.readPointers('bob', [conv, 'p2p:bob:carol']).map((p) => [p.conversationId, p.readSeq]),
+      [
+        [conv, 2],
+        ['p2p:bob:carol', 0],
+      ],
+    );
+  });
+
+  test('conversations list unread counts that exclude own messages and history before a join', () => {
+    const conv = 'p2p:alice:bob';
+    repo.db.close();
+    repo = open(path);
+    for (let i = 1; i <= 3; i++) {
+      const saved = repo.log.save(text(conv, 'alice', `unread-${i}`)).message;
+      assert.equal(repo.log.index(saved, ['alice', 'bob']), 2);
+      assert.equal(repo.log.index(saved, ['alice', 'bob']), 2, 'indexing twice is harmless');
+    }
+    const bobs = repo.log.userConversations('bob');
+    assert.deepEqual(
+      bobs.map((c) => [
+        c.conversationId,
+        c.peerId,
+        c.title,
+        c.maxSeq,
+        c.readSeq,
+        c.unreadCount,
+        c.lastMessage?.clientMsgId,
+      ]),
+      [[conv, 'alice', 'ALICE', 5, 2, 3, 'unread-3']],
+    );
+    // Of the 5 messages alice has read none, but only bob's one (seq 2) is unread for her: her own are not.
+    assert.equal(repo.log.userConversations('alice')[0]?.unreadCount, 1);
+
+    const { group } = repo.groups.create({ name: 'Team', ownerId: 'alice', memberIds: ['bob'], groupId: '' });
+    assert.ok(group);
+    const groupConv = `group:${group.groupId}`;
+    for (let i = 1; i <= 2; i++) {
+      repo.log.index(repo.log.save(text(groupConv, 'alice', `g-before-${i}`)).message, ['alice', 'bob']);
+    }
+    const joined = repo.groups.addMember(group.groupId, 'carol', GroupRole.GROUP_ROLE_UNSPECIFIED);
+    assert.equal(joined.member.joinedSeq, 3, 'history starts after the max seq at join time');
+    assert.equal(joined.member.role, GroupRole.GROUP_ROLE_MEMBER);
+    assert.equal(joined.memberCount, 3);
+    assert.equal(repo.groups.addMember(group.groupId, 'carol', GroupRole.GROUP_ROLE_MEMBER).alreadyMember, true);
+    repo.log.index(repo.log.save(text(groupConv, 'bob', 'g-after-1')).message, ['alice', 'bob', 'carol']);
+    const carols = repo.log.userConversations('carol');
+    assert.deepEqual(
+      carols.map((c) => [c.groupId, c.title, c.maxSeq, c.unreadCount, c.lastMessage?.clientMsgId]),
+      [[group.groupId, 'Team', 3, 1, 'g-after-1']],
+    );
+    assert.equal(repo.log.userConversations('bob').find((c) => c.groupId === group.groupId)?.unreadCount, 2);
+    assert.throws(() => repo.log.index({ ...text(groupConv, 'bob', 'x'), seq: 42 }, ['bob']), NotFound);
+  });
+
+  test('groups: members and roles, unknown ids are NotFound', () => {
+    const { group, members } = repo.groups.create({
+      name: ' Ops ',
+      ownerId: 'bob',
+      memberIds: ['carol', 'bob', 'carol'],
+      groupId: 'ops',
+    });
+    assert.deepEqual(group, {
+      groupId: 'ops',
+      name: 'Ops',
+      ownerId: 'bob',
+      createdAtMs: group?.createdAtMs,
+      memberCount: 2,
+    });
+    assert.deepEqual(
+      members.map((m) => [m.userId, m.role, m.joinedSeq]),
+      [
+        ['bob', GroupRole.GROUP_ROLE_OWNER, 1],
+        ['carol', GroupRole.GROUP_ROLE_MEMBER, 1],
+      ],
+    );
+    assert.throws(
+      () => repo.groups.create({ name: 'x', ownerId: 'bob', memberIds: [], groupId: 'ops' }),
+      AlreadyExists,
+    );
+    assert.throws(
+      () => repo.groups.create({ name: 'x', ownerId: 'bob', memberIds: ['ghost'], groupId: '' }),
+      /member_ids: no user "ghost"/,
+    );
+    assert.deepEqual(
+      repo.groups
+        .groupsOf('carol')
+        .map((g) => g.groupId)
+        .includes('ops'),
+      true,
+    );
+    assert.deepEqual(repo.groups.removeMember('ops', 'carol'), { removed: true, memberCount: 1 });
+    assert.deepEqual(repo.groups.removeMember('ops', 'carol'), { removed: false, memberCount: 1 });
+    assert.throws(
+      () => repo.groups.get('nope'),
+      (err) => err instanceof NotFound && err.code === 'GROUP_NOT_FOUND',
+    );
+    assert.throws(() => repo.groups.members('nope'), NotFound);
+    assert.throws(() => repo.groups.addMember('nope', 'bob', GroupRole.GROUP_ROLE_MEMBER), NotFound);
+  });
+});
