@@ -44,7 +44,7 @@ describe('a busy group', { skip }, () => {
         }
         const retried = Math.ceil(PER_USER / RETRY_EVERY);
         const acks = await ws.waitForCount((f) => f.type === 'ack', PER_USER + retried, {
-          timeoutMs: 180_000,
+          timeoutMs: 240_000,
           what: 'acks',
         });
         return { ids, acks };
