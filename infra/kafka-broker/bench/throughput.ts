@@ -1,0 +1,147 @@
+// Throughput of kafkajs against the embedded broker, beside the raw speed of this machine's disk and
+// loopback measured in the same run, so the figures read as ratios rather than absolute numbers.
+//   npx tsx infra/kafka-broker/bench/throughput.ts [records=200000] [valueBytes=200]   (ACKS=1 to compare)
+// Broker and kafkajs share one process here, as they do in the appliance's in-process mode.
+// Bounded: it produces a fixed number of records, consumes them, and stops everything it started.
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { startBroker } from '../index';
+
+const RECORDS = Number(process.argv[2] ?? 200_000);
+const VALUE_BYTES = Number(process.argv[3] ?? 200);
+const BATCH = 1000;
+const PARTITIONS = 6;
+const IN_FLIGHT = 4;
+const TIME_LIMIT_MS = 300_000;
+const ACKS = Number(process.env.ACKS ?? -1);
+
+interface Figure {
+  name: string;
+  ms: number;
+}
+
+const totalBytes = RECORDS * VALUE_BYTES;
+const chunk = Buffer.alloc(BATCH * VALUE_BYTES, 'x');
+
+function rate(f: Figure): string {
+  const s = f.ms / 1000;
+  return `${(RECORDS / s).toFixed(0).padStart(9)} rec/s  ${(totalBytes / s / 1e6).toFixed(1).padStart(7)} MB/s  (${f.ms.toFixed(0)} ms)`;
+}
+
+function fileBaseline(dir: string): Figure {
+  const fd = openSync(join(dir, 'baseline.bin'), 'w');
+  const start = performance.now();
+  // one fsync per batch-sized chunk, as acks=-1 asks of the broker
+  for (let written = 0; written < totalBytes; written += chunk.length) {
+    writeSync(fd, chunk);
+    fsyncSync(fd);
+  }
+  const ms = performance.now() - start;
+  closeSync(fd);
+  return { name: 'local file (write + fsync per 1000 records)', ms };
+}
+
+async function socketBaseline(): Promise<Figure> {
+  let received = 0;
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const server = createServer((s) => {
+    s.on('data', (d: Buffer) => {
+      received += d.length;
+      if (received >= totalBytes) done();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const client = connect(port, '127.0.0.1');
+  await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+  const start = performance.now();
+  for (let sent = 0; sent < totalBytes; sent += chunk.length) {
+    if (!client.write(chunk)) await new Promise<void>((resolve) => client.once('drain', () => resolve()));
+  }
+  await finished;
+  const ms = performance.now() - start;
+  client.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return { name: 'loopback TCP socket', ms };
+}
+
+async function brokerRun(dir: string): Promise<{ produce: Figure; consume: Figure }> {
+  const broker = await startBroker({ dataDir: join(dir, 'broker') });
+  try {
+    const kafka = new Kafka({ brokers: [broker.address], clientId: 'bench', logLevel: logLevel.NOTHING });
+    await broker.createTopic('bench', PARTITIONS);
+    const value = Buffer.alloc(VALUE_BYTES, 'v');
+    const producer = kafka.producer();
+    await producer.connect();
+    let next = 0;
+    const start = performance.now();
+    await Promise.all(
+      [...Array(IN_FLIGHT)].map(async () => {
+        while (next < RECORDS) {
+          const from = next;
+          next += BATCH;
+          const messages = [];
+          for (let i = from; i < Math.min(from + BATCH, RECORDS); i++)
+            messages.push({ partition: i % PARTITIONS, value });
+          await producer.send({ topic: 'bench', acks: ACKS, messages });
+        }
+      }),
+    );
+    const produce = { name: `kafkajs produce (acks=${ACKS}, 1000/send, 4 in flight)`, ms: performance.now() - start };
+    await producer.disconnect();
+
+    const consumer = kafka.consumer({ groupId: 'bench-readers', maxWaitTimeInMs: 100, maxBytes: 20 << 20 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'bench', fromBeginning: true });
+    let seen = 0;
+    let cstart = 0;
+    let allRead: () => void = () => undefined;
+    const read = new Promise<void>((resolve) => (allRead = resolve));
+    await consumer.run({
+      autoCommitInterval: 1000,
+      eachBatch: async ({ batch }) => {
+        if (cstart === 0) cstart = performance.now();
+        seen += batch.messages.length;
+        if (seen >= RECORDS) allRead();
+      },
+    });
+    await read;
+    const consume = { name: 'kafkajs consume (group, eachBatch)', ms: performance.now() - cstart };
+    await consumer.disconnect();
+    return { produce, consume };
+  } finally {
+    await broker.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kafka-bench-'));
+  const guard = setTimeout(() => {
+    process.stderr.write(`benchmark exceeded ${TIME_LIMIT_MS} ms; stopping\n`);
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(1);
+  }, TIME_LIMIT_MS);
+  try {
+    const file = fileBaseline(dir);
+    const socket = await socketBaseline();
+    const { produce, consume } = await brokerRun(dir);
+    console.log(`${RECORDS} records of ${VALUE_BYTES} bytes (${(totalBytes / 1e6).toFixed(1)} MB of values)`);
+    for (const f of [produce, consume, file, socket]) console.log(`${f.name.padEnd(50)} ${rate(f)}`);
+    console.log(`produce / file:   ${(file.ms / produce.ms).toFixed(2)}x`);
+    console.log(`produce / socket: ${(socket.ms / produce.ms).toFixed(2)}x`);
+    console.log(`consume / file:   ${(file.ms / consume.ms).toFixed(2)}x`);
+    console.log(`consume / socket: ${(socket.ms / consume.ms).toFixed(2)}x`);
+  } finally {
+    clearTimeout(guard);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
