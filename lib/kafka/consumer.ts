@@ -1,7 +1,7 @@
 // Consuming domain events: decode with the registry, run the handler, and commit a record's offset only after its
 // handler succeeded. A failing handler is retried with backoff (never skipped silently); a record that cannot be
 // decoded is logged with the reason and skipped, so one bad record cannot stall a partition forever.
-import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { EventMeta } from '../../proto/gen/gochat/common/v1/common';
 import type { Logger } from '../log';
 import { childTraceparent, isValidTraceparent, traceIdOf } from '../trace';
@@ -48,6 +48,8 @@ export interface RunningEventConsumer {
   stop(): Promise<void>;
 }
 
+const COMMIT_INTERVAL_MS = 200;
+
 function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
@@ -93,22 +95,48 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   };
 
   const inFlight = new Set<Promise<void>>();
-  const eachMessage = (payload: EachMessagePayload): Promise<void> => {
-    // Once stopping, records still in the fetched batch are left uncommitted for the next owner.
+  // Records of one partition are handled in order; the offset of the last handled record is committed at the end
+  // of each fetched batch, and at most every COMMIT_INTERVAL_MS within a long one. A record counts as handled
+  // only once its handler resolved (or it was undecodable and skipped), so a commit never covers unfinished work.
+  const eachBatch = (payload: EachBatchPayload): Promise<void> => {
     if (stopping) return Promise.resolve();
-    const work = handleRecord(payload);
+    const work = handleBatch(payload);
     inFlight.add(work);
     return work.finally(() => inFlight.delete(work));
   };
 
-  const handleRecord = async ({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> => {
+  const handleBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
+    const { topic, partition } = batch;
+    let handled: string | undefined;
+    let committed: string | undefined;
+    let lastCommitAt = Date.now();
+    for (const message of batch.messages) {
+      if (stopping || !isRunning() || isStale()) break;
+      if (!(await handleRecord(topic, partition, message, heartbeat))) break;
+      resolveOffset(message.offset);
+      handled = message.offset;
+      if (Date.now() - lastCommitAt >= COMMIT_INTERVAL_MS) {
+        await commit(topic, partition, handled);
+        committed = handled;
+        lastCommitAt = Date.now();
+      }
+    }
+    if (handled !== undefined && handled !== committed) await commit(topic, partition, handled);
+  };
+
+  /** Resolves true once the record is handled (or skipped as undecodable), false if abandoned because of stop. */
+  const handleRecord = async (
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> => {
     const headers = headersToStrings(message.headers);
     const where = { topic, partition, offset: message.offset };
     const decoded = decodeRecord(topic, headers, message.value);
     if (!decoded.ok) {
       logger.warn({ ...where, reason: decoded.reason }, 'skipping a record that cannot be decoded');
-      await commit(topic, partition, message.offset);
-      return;
+      return true;
     }
     const published = headers['traceparent'] ?? decoded.meta?.trace?.traceparent;
     const traceparent = childTraceparent(isValidTraceparent(published) ? published : undefined);
@@ -127,7 +155,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     for (let attempt = 1; ; attempt++) {
       try {
         await options.handle(event);
-        break;
+        return true;
       } catch (err) {
         const delayMs = Math.min(maxMs, initialMs * 2 ** Math.min(attempt - 1, 20));
         logger.error(
@@ -142,21 +170,19 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
           },
           'event handler failed; will retry',
         );
-        if (stopping) return;
-        await sleep(delayMs);
+        if (!stopping) await sleep(delayMs);
         if (stopping) {
           logger.warn(
             { ...where, eventType: event.type },
             'stopping with a record not yet handled; it will be redelivered',
           );
-          return;
+          return false;
         }
-        // Keeps the group membership while we retry; a rebalance error ends the attempt, and the record goes to
+        // Keeps the group membership while we retry; a rebalance error ends the batch, and the record goes to
         // whoever owns the partition next (uncommitted, so nothing is lost).
         await heartbeat();
       }
     }
-    await commit(topic, partition, message.offset);
   };
 
   const joined = new Promise<void>((resolve, reject) => {
@@ -181,8 +207,9 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
     await consumer.run({
       autoCommit: false,
+      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-      eachMessage,
+      eachBatch,
     });
     await joined;
   } catch (err) {
