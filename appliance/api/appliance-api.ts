@@ -65,6 +65,7 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
   const clients = new SimulatedClients({
     gatewayUrls: options.gatewayUrls ?? (() => []),
     onChange: (view) => hub.broadcast({ type: 'client', client: view }),
+    onRemoved: (username) => hub.broadcast({ type: 'client-removed', username }),
     onFrame: (event) => flows.observeClientFrame(event),
   });
 

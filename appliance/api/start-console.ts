@@ -21,6 +21,8 @@ export interface ConsoleOptions {
   /** 0 = a free port. */
   port?: number;
   token?: string;
+  /** Serve the UI from this folder instead of out/renderer (tests build a fresh one into their temp dir). */
+  rendererDir?: string;
   /** Build the UI with Vite when out/renderer is missing (default true). */
   buildIfMissing?: boolean;
   log?: (line: string) => void;
@@ -36,7 +38,7 @@ export async function startConsole(
   options: ConsoleOptions = {},
 ): Promise<RunningConsole> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  let rendererDir = findBuiltRenderer();
+  let rendererDir = options.rendererDir ?? findBuiltRenderer();
   if (!rendererDir && options.buildIfMissing !== false) {
     try {
       rendererDir = await buildRenderer(log);

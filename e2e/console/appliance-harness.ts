@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildRenderer } from '../../appliance/api/renderer-assets';
 import { startConsole, type RunningConsole } from '../../appliance/api/start-console';
 import { Supervisor } from '../../appliance/supervisor/supervisor';
 
@@ -24,7 +25,9 @@ export async function startAppliance(options: { gateways?: number; quiet?: boole
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
-  const console = await startConsole(supervisor, { port: 0, log: say });
+  // A fresh UI build per run, so a stale out/renderer never hides a change from the tests.
+  const rendererDir = await buildRenderer(() => undefined, join(dataDir, 'console-ui'));
+  const console = await startConsole(supervisor, { port: 0, log: say, rendererDir });
   return {
     supervisor,
     console,

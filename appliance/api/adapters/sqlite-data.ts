@@ -65,10 +65,14 @@ export class SqliteDataReader implements DataReader {
   }
 }
 
+/** Columns whose values the console never shows, even hashed: a screenshot or a shared screen must not leak them. */
+const SECRET_COLUMN = /password|secret|token|hash/i;
+
 function jsonSafe(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
-    if (typeof value === 'bigint') out[key] = value.toString();
+    if (SECRET_COLUMN.test(key)) out[key] = '(hidden)';
+    else if (typeof value === 'bigint') out[key] = value.toString();
     else if (Buffer.isBuffer(value)) out[key] = `<${value.length} bytes>`;
     else out[key] = value;
   }

@@ -18,6 +18,13 @@ export const REPO_CALL_OF_TASK: Record<string, string> = {
   'group.member.left': 'GetGroupMembers',
 };
 
+/** Event type im-logic publishes -> the gateway's gRPC call that asked for it (HTTP / WS requests of clients). */
+export const GATEWAY_RPC_OF: Record<string, string> = {
+  'message.read': 'MarkAsRead',
+  'group.member.joined': 'AddGroupMember',
+  'group.member.left': 'RemoveGroupMember',
+};
+
 /** "im-gateway/gw-1" stays as is (several gateways); "im-logic/im-logic-1" becomes "im-logic". */
 export function participantOfProducer(producer: string): string {
   if (!producer) return 'producer?';

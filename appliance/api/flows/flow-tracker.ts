@@ -5,7 +5,13 @@
 // and marked inferred, so the diagram never claims more than was observed.
 import type { BrokerRecord, LogLine } from '../ports';
 import { decodeRecord } from '../record-decoder';
-import { CONSUMER_OF, inferredCallsBefore, participantOfProducer, REPO_CALL_OF_TASK } from './flow-knowledge';
+import {
+  CONSUMER_OF,
+  GATEWAY_RPC_OF,
+  inferredCallsBefore,
+  participantOfProducer,
+  REPO_CALL_OF_TASK,
+} from './flow-knowledge';
 
 export interface FlowSpan {
   traceId: string;
@@ -42,7 +48,21 @@ export interface ClientFrameEvent {
   /** For a signal: the event that caused it. */
   causeEventType?: string;
   signalType?: string;
+  /**
+   * The event this request should cause, for gateways that do not carry the client's traceparent on every path:
+   * the first such record whose value has these fields joins the request's flow.
+   */
+  expects?: { eventType: string; fields: Record<string, string> };
 }
+
+interface Expectation {
+  eventType: string;
+  fields: Record<string, string>;
+  traceId: string;
+  atMs: number;
+}
+
+const EXPECTATION_TTL_MS = 15_000;
 
 const MAX_TRACES = 300;
 const MAX_SPANS = 300;
@@ -51,6 +71,7 @@ export class FlowTracker {
   private readonly traces = new Map<string, FlowTrace>();
   private readonly traceOfClientMsg = new Map<string, string>();
   private readonly aliases = new Map<string, string>();
+  private expectations: Expectation[] = [];
 
   constructor(private readonly onSpan: (span: FlowSpan) => void) {}
 
@@ -96,10 +117,26 @@ export class FlowTracker {
     if (!decoded.traceId) return;
     const value = (decoded.value ?? {}) as { meta?: { producer?: string }; clientMsgId?: string; senderId?: string };
     const eventType = decoded.eventType ?? decoded.messageType ?? 'record';
-    if (eventType === 'message.upstream' && value.clientMsgId)
-      this.joinClientTrace(`${value.senderId ?? ''}/${value.clientMsgId}`, value.clientMsgId, decoded.traceId);
+    if (eventType === 'message.upstream' && value.clientMsgId) this.joinClientTrace(value.clientMsgId, decoded.traceId);
+    this.meetExpectation(eventType, decoded.value, decoded.traceId, record.timestampMs);
     const trace = this.trace(decoded.traceId, eventType, record.timestampMs);
     const producer = participantOfProducer(value.meta?.producer ?? '');
+    // A client's HTTP request reached im-logic through its gateway: draw that call, which no record shows.
+    const rpc = GATEWAY_RPC_OF[eventType];
+    const request =
+      rpc && producer === 'im-logic'
+        ? trace.spans.find((s) => s.kind === 'http' && s.from.startsWith('client:'))
+        : undefined;
+    if (request && rpc && !this.has(trace, request.to, 'im-logic', rpc)) {
+      this.add(trace, {
+        atMs: record.timestampMs,
+        from: request.to,
+        to: 'im-logic',
+        label: rpc,
+        kind: 'grpc',
+        inferred: true,
+      });
+    }
     const topic = `topic:${record.topic}`;
     // The producer consumed an earlier topic of this flow first: draw that delivery before its output.
     for (const [earlierTopic, consumer] of Object.entries(CONSUMER_OF)) {
@@ -131,10 +168,26 @@ export class FlowTracker {
   }
 
   /** A simulated client's send used its own trace id and the gateway started another: treat them as one flow. */
-  private joinClientTrace(_key: string, clientMsgId: string, recordTraceId: string): void {
+  private joinClientTrace(clientMsgId: string, recordTraceId: string): void {
     const clientTrace = this.traceOfClientMsg.get(clientMsgId);
     this.traceOfClientMsg.set(clientMsgId, recordTraceId);
-    if (!clientTrace || clientTrace === recordTraceId) return;
+    if (clientTrace) this.merge(clientTrace, recordTraceId);
+  }
+
+  private meetExpectation(eventType: string, value: unknown, recordTraceId: string, atMs: number): void {
+    this.expectations = this.expectations.filter((e) => atMs - e.atMs < EXPECTATION_TTL_MS);
+    const fields = (value ?? {}) as Record<string, unknown>;
+    const met = this.expectations.find(
+      (e) => e.eventType === eventType && Object.entries(e.fields).every(([k, v]) => fields[k] === v),
+    );
+    if (!met) return;
+    this.expectations.splice(this.expectations.indexOf(met), 1);
+    this.merge(met.traceId, recordTraceId);
+  }
+
+  /** Moves a client's spans into the trace its request turned into; later lookups of its id land there too. */
+  private merge(clientTrace: string, recordTraceId: string): void {
+    if (clientTrace === recordTraceId) return;
     const from = this.traces.get(clientTrace);
     this.aliases.set(clientTrace, recordTraceId);
     if (!from) return;
@@ -145,6 +198,7 @@ export class FlowTracker {
 
   observeClientFrame(event: ClientFrameEvent): void {
     let traceId = event.traceId;
+    if (event.expects && traceId) this.expectations.push({ ...event.expects, traceId, atMs: event.atMs });
     if (event.clientMsgId) {
       const known = this.traceOfClientMsg.get(event.clientMsgId);
       if (known) traceId = known;

@@ -12,6 +12,8 @@ interface Hooks {
   onChange: (client: SimulatedClient) => void;
   onFrame: (event: ClientFrameEvent) => void;
   onMessage: (client: SimulatedClient, message: GatewayMessage) => void;
+  /** Usernames of other simulated users, for notices about people who are not friends. */
+  nameOf: (userId: string) => string | undefined;
 }
 
 export class SimulatedClient {
@@ -80,10 +82,36 @@ export class SimulatedClient {
     this.hooks.onFrame({ ...event, username: this.username, gatewayId: this.gatewayId, atMs: Date.now() });
   }
 
-  private async http<T>(method: 'GET' | 'POST', path: string, body?: unknown, label?: string): Promise<T> {
+  private async http<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    label?: string,
+    expects?: ClientFrameEvent['expects'],
+  ): Promise<T> {
     const { traceparent, traceId } = newTraceparent();
-    if (label) this.emit({ direction: 'out', channel: 'http', traceId, label });
-    return gatewayCall<T>(this.gatewayUrl, method, path, { token: this.token, body, traceparent });
+    if (label)
+      this.emit({
+        direction: 'out',
+        channel: 'http',
+        traceId,
+        label: `${method} ${label}`,
+        ...(expects ? { expects } : {}),
+      });
+    try {
+      const result = await gatewayCall<T>(this.gatewayUrl, method, path, { token: this.token, body, traceparent });
+      if (label) this.emit({ direction: 'in', channel: 'http', traceId, label: 'ok' });
+      return result;
+    } catch (error) {
+      if (label)
+        this.emit({
+          direction: 'in',
+          channel: 'http',
+          traceId,
+          label: error instanceof GatewayCallError ? `${error.status} ${error.code}` : 'failed',
+        });
+      throw error;
+    }
   }
 
   /** Registers the user (or reuses it when it exists), logs in and connects the WebSocket. */
@@ -259,7 +287,10 @@ export class SimulatedClient {
   }
 
   async addGroupMember(groupId: string, userId: string): Promise<void> {
-    await this.http('POST', `/api/groups/${encodeURIComponent(groupId)}/members`, { userId }, 'add group member');
+    await this.http('POST', `/api/groups/${encodeURIComponent(groupId)}/members`, { userId }, 'add group member', {
+      eventType: 'group.member.joined',
+      fields: { groupId, userId, operatorId: this.userId },
+    });
     await this.refresh();
   }
 
@@ -362,7 +393,7 @@ export class SimulatedClient {
 
   private nameOf(userId: string): string {
     if (userId === this.userId) return this.username;
-    return this.friends.get(userId)?.username ?? userId;
+    return this.friends.get(userId)?.username ?? this.hooks.nameOf(userId) ?? userId;
   }
 
   findOwn(clientMsgId: string): SimMessage | undefined {

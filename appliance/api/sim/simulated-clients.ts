@@ -8,6 +8,7 @@ import type { ClientView } from './views';
 export interface SimulatedClientsOptions {
   gatewayUrls: () => string[];
   onChange: (view: ClientView) => void;
+  onRemoved: (username: string) => void;
   onFrame: (event: ClientFrameEvent) => void;
 }
 
@@ -53,6 +54,7 @@ export class SimulatedClients {
     const client = new SimulatedClient(username, gatewayUrl, {
       onChange: (c) => this.scheduleChange(c),
       onFrame: (event) => this.options.onFrame(event),
+      nameOf: (userId) => this.byUserId(userId)?.username,
       onMessage: (_receiver, frame) => {
         const message = frame.message as { senderId?: string; messageId?: string } | undefined;
         if (message?.senderId && message.messageId) this.byUserId(message.senderId)?.markDelivered(message.messageId);
@@ -76,6 +78,7 @@ export class SimulatedClients {
     const client = this.get(username);
     this.clients.delete(username);
     await client.disconnect();
+    this.options.onRemoved(username);
   }
 
   /** Coalesces bursts of changes to one push per client per 50 ms. */

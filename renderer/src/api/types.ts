@@ -187,5 +187,6 @@ export type LiveMessage =
   | { type: 'presence'; change: PresenceChange }
   | { type: 'span'; span: FlowSpan }
   | { type: 'client'; client: ClientView }
+  | { type: 'client-removed'; username: string }
   | { type: 'subscribed'; logs: string[]; records: string[] }
   | { type: 'error'; error: string };

@@ -3,14 +3,24 @@
 import type { FlowSpan } from '../api/types';
 import { absolute } from './common';
 
+/** Lanes in the order a message travels, so most arrows are short and point right. */
+const TOPIC_RANK: Record<string, number> = {
+  'topic:gochat.messages.upstream': 2,
+  'topic:gochat.user-events': 5,
+  'topic:gochat.message-events': 5,
+  'topic:gochat.notifications': 5,
+  'topic:gochat.messages.persist': 6,
+  'topic:gochat.messages.downstream': 6,
+};
+
 function rank(participant: string): number {
   if (participant.startsWith('client:')) return 0;
   if (participant.startsWith('im-gateway')) return 1;
-  if (participant.startsWith('topic:')) return 2;
+  if (participant.startsWith('topic:')) return TOPIC_RANK[participant] ?? 6;
   if (participant === 'im-logic') return 3;
-  if (participant === 'im-task') return 4;
-  if (participant === 'im-repo') return 5;
-  return 6;
+  if (participant === 'im-repo') return 4;
+  if (participant === 'im-task') return 7;
+  return 8;
 }
 
 export function orderParticipants(participants: string[]): string[] {
@@ -21,10 +31,13 @@ export function orderParticipants(participants: string[]): string[] {
 }
 
 function short(participant: string): string {
-  return participant.replace(/^topic:gochat\./, '').replace(/^client:/, '👤 ');
+  return participant
+    .replace(/^topic:gochat\.(messages\.)?/, '')
+    .replace(/^client:/, '')
+    .replace(/^im-gateway\//, 'gateway ');
 }
 
-const LANE = 128;
+const LANE = 100;
 const ROW = 30;
 const TOP = 56;
 
@@ -37,8 +50,8 @@ export function SequenceDiagram({ participants, spans }: { participants: string[
   return (
     <svg
       className="sequence"
-      width={width + 60}
-      height={height}
+      viewBox={`0 0 ${width + 60} ${height}`}
+      style={{ width: '100%', maxWidth: width + 60, minWidth: Math.min(width + 60, 720) }}
       role="img"
       aria-label="sequence diagram"
       data-testid="sequence-diagram"
@@ -61,7 +74,7 @@ export function SequenceDiagram({ participants, spans }: { participants: string[
           key={p}
           className={`lane ${p.startsWith('topic:') ? 'topic' : p.startsWith('client:') ? 'client' : 'service'}`}
         >
-          <rect x={x(p) - 58} y={8} width={116} height={28} rx={p.startsWith('topic:') ? 14 : 5} />
+          <rect x={x(p) - 46} y={8} width={92} height={28} rx={p.startsWith('topic:') ? 14 : 5} />
           <text x={x(p)} y={26} textAnchor="middle">
             {short(p)}
           </text>

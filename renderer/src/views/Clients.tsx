@@ -25,8 +25,8 @@ function ClientPanel({ client, others }: { client: ClientView; others: ClientVie
     (o) => o.userId !== client.userId && !client.friends.some((f) => f.userId === o.userId),
   );
   const destinations = [
-    ...client.friends.map((f) => ({ value: `user:${f.userId}`, label: `👤 ${f.username}` })),
-    ...client.groups.map((g) => ({ value: `group:${g.groupId}`, label: `👥 ${g.name}` })),
+    ...client.friends.map((f) => ({ value: `user:${f.userId}`, label: f.username })),
+    ...client.groups.map((g) => ({ value: `group:${g.groupId}`, label: `group ${g.name}` })),
   ];
   const chosen = target || (conversation ? `conv:${conversation.conversationId}` : (destinations[0]?.value ?? ''));
 
@@ -259,10 +259,11 @@ export function ClientsView() {
 
   const known = clients ?? new Map((initial.data?.clients ?? []).map((c) => [c.username, c]));
   useLive((m) => {
-    if (m.type !== 'client') return;
+    if (m.type !== 'client' && m.type !== 'client-removed') return;
     setClients(() => {
       const next = new Map(known);
-      next.set(m.client.username, m.client);
+      if (m.type === 'client') next.set(m.client.username, m.client);
+      else next.delete(m.username);
       return next;
     });
   });

@@ -97,9 +97,10 @@ function LogsPanel({ service }: { service: string }) {
     if (search && !m.line.raw.toLowerCase().includes(search.toLowerCase())) return;
     setLines((list) => [...list.slice(-1999), m.line]);
   });
-  const bottom = useRef<HTMLDivElement | null>(null);
+  const box = useRef<HTMLDivElement | null>(null);
   useEffect(() => {
-    if (follow) bottom.current?.scrollIntoView({ block: 'nearest' });
+    // Scroll the log box itself: scrolling an element into view would move the whole page.
+    if (follow && box.current) box.current.scrollTop = box.current.scrollHeight;
   }, [lines, follow]);
 
   return (
@@ -119,7 +120,7 @@ function LogsPanel({ service }: { service: string }) {
         </label>
       </header>
       <ErrorBox error={error} />
-      <div className="log-lines" role="log">
+      <div className="log-lines" role="log" ref={box}>
         {lines.length === 0 && !error && (
           <Empty title="No log lines match">
             Lower the level filter or clear the search; new lines appear here as they are written.
@@ -136,7 +137,6 @@ function LogsPanel({ service }: { service: string }) {
             </span>
           </div>
         ))}
-        <div ref={bottom} />
       </div>
     </section>
   );

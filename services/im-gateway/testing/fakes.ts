@@ -45,20 +45,36 @@ export type PublishedEvent =
 
 export class FakeEvents implements GatewayEventPublisher {
   readonly published: PublishedEvent[] = [];
+  private waiters: { pred: (e: PublishedEvent) => boolean; resolve: (e: PublishedEvent) => void }[] = [];
+
+  /** The first published event matching pred, already published or still to come. */
+  next(pred: (e: PublishedEvent) => boolean, timeoutMs = 3000): Promise<PublishedEvent> {
+    const seen = this.published.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no matching event published in time')), timeoutMs);
+      this.waiters.push({ pred, resolve: (e) => (clearTimeout(timer), resolve(e)) });
+    });
+  }
+
+  private record(e: PublishedEvent): void {
+    this.published.push(e);
+    this.waiters = this.waiters.filter((w) => (w.pred(e) ? (w.resolve(e), false) : true));
+  }
   failUpstream = false;
   /** Resolved by tests to let a publish finish later. */
   gate: Promise<void> = Promise.resolve();
 
   async publishUserOnline(event: Omit<UserOnline, 'meta'>) {
     await this.gate;
-    this.published.push({ type: 'user.online', event });
+    this.record({ type: 'user.online', event });
   }
   async publishUserOffline(event: Omit<UserOffline, 'meta'>) {
-    this.published.push({ type: 'user.offline', event });
+    this.record({ type: 'user.offline', event });
   }
   async publishUpstream(event: Omit<MessageUpstream, 'meta'>, key: string, traceparent?: string) {
     if (this.failUpstream) throw new Error('broker unreachable');
-    this.published.push({ type: 'message.upstream', event, key, ...(traceparent ? { traceparent } : {}) });
+    this.record({ type: 'message.upstream', event, key, ...(traceparent ? { traceparent } : {}) });
   }
 }
 

@@ -121,8 +121,7 @@ describe('gateway HTTP + WebSocket server', () => {
     assert.equal(hello.gatewayId, 'gw-1');
     assert.ok(presence.conns.get('alice')?.has(hello.connId));
     alice.sendJson({ type: 'send', id: 7, clientMsgId: 'c-1', to: { userId: 'bob' }, body: 'hi' });
-    await waitFor(() => events.published.some((p) => p.type === 'message.upstream'));
-    const up = events.published.find((p) => p.type === 'message.upstream');
+    const up = await events.next((p) => p.type === 'message.upstream');
     assert.ok(up && up.type === 'message.upstream');
     assert.equal(up.key, 'p2p:alice:bob');
     assert.equal(up.event.originConnId, hello.connId);
@@ -255,11 +254,3 @@ describe('gateway HTTP + WebSocket server', () => {
     assert.match(((await res.json()) as Frame).error.message, /conversationId/);
   });
 });
-
-async function waitFor(cond: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

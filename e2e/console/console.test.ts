@@ -1,0 +1,146 @@
+// The console against a whole running appliance (supervisor, embedded Kafka and Redis, im-repo, im-logic, two
+// gateways, im-task) in headless Chromium, driven as a user drives it. Each test saves a screenshot under
+// e2e/artifacts/.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './browser';
+import { startAppliance, type RunningAppliance } from './appliance-harness';
+
+let appliance: RunningAppliance;
+let browser: ConsoleBrowser | null = null;
+const WAIT = { timeout: 20_000 };
+
+before(async () => {
+  appliance = await startAppliance({ gateways: 2, quiet: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await appliance?.stop();
+});
+
+async function api(path: string, method = 'GET'): Promise<unknown> {
+  const response = await fetch(`${appliance.console.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${appliance.console.token}` },
+  });
+  assert.ok(response.ok, `${method} ${path} answered ${response.status}`);
+  return response.json();
+}
+
+async function go(page: Page, hash: string): Promise<void> {
+  await page.evaluate((h) => (window.location.hash = h), hash);
+}
+
+async function createUser(page: Page, username: string): Promise<void> {
+  await page.fill('[aria-label="new username"]', username);
+  await page.click('[data-action="create-client"]');
+  await page.waitForSelector(`[data-client="${username}"] .dot.ok`, WAIT);
+}
+
+describe('console end to end', () => {
+  test(
+    'two simulated users chat; the records, the presence change and the flow show up',
+    { timeout: 180_000 },
+    async (t) => {
+      const chromium = chromiumOrSkip(t);
+      if (!chromium) return;
+      browser = await openConsole(chromium, appliance.console.consoleUrl, 'clients');
+      const { page } = browser;
+
+      await createUser(page, 'e2e-alice');
+      await createUser(page, 'e2e-bob');
+      const alice = '[data-client="e2e-alice"]';
+      const bob = '[data-client="e2e-bob"]';
+      await page.selectOption(`${alice} [aria-label="add friend"]`, { label: 'e2e-bob' });
+      await page.waitForSelector(`${alice} [data-friend="e2e-bob"][data-status="online"]`, WAIT);
+
+      await page.fill(`${alice} [aria-label="message from e2e-alice"]`, 'hello from the e2e test');
+      await page.click(`${alice} [data-action="send"]`);
+      await page.waitForSelector(`${bob} [data-message="hello from the e2e test"]`, WAIT);
+      await page.waitForSelector(
+        `${alice} [data-message="hello from the e2e test"]:is([data-status="sent"], [data-status="delivered"])`,
+        WAIT,
+      );
+      await page.click(`${bob} [data-action="read"]`);
+      await page.waitForSelector(`${alice} [data-message="hello from the e2e test"][data-status="read"]`, WAIT);
+      await page.waitForSelector(`${alice} [data-signal="message.receipt.updated"]`, WAIT);
+      await screenshot(page, 'clients-send-and-read');
+      const flowLink = await page.getAttribute(`${alice} [data-message="hello from the e2e test"] a`, 'href');
+      assert.match(flowLink ?? '', /^#\/flows\?trace=[0-9a-f]{32}$/);
+
+      // Every step left its record: the send upstream, the stored message downstream, the read on message-events.
+      for (const [topic, eventType] of [
+        ['gochat.messages.upstream', 'message.upstream'],
+        ['gochat.messages.persist', 'message.persist'],
+        ['gochat.messages.downstream', 'message.downstream'],
+        ['gochat.message-events', 'message.read'],
+        ['gochat.user-events', 'user.online'],
+      ]) {
+        await go(page, `#/overview`);
+        await go(page, `#/topics?topic=${topic}`);
+        await page.waitForSelector(`[data-topic="${topic}"].active`, WAIT);
+        await page.waitForSelector(`tr[data-event-type="${eventType}"]`, WAIT);
+      }
+      await page.click('tr[data-event-type="user.online"]');
+      await page.waitForSelector('[data-testid="record-detail"] pre.json', WAIT);
+      assert.match((await page.textContent('[data-testid="record-detail"] pre.json')) ?? '', /"gatewayId": "gw-\d"/);
+      await screenshot(page, 'topics-records-of-the-chat');
+
+      // Presence: bob goes offline and comes back while the Presence view is open.
+      await go(page, '#/presence');
+      await page.waitForSelector('[data-user="e2e-bob"]', WAIT);
+      await api('/api/clients/e2e-bob/disconnect', 'POST');
+      await page.waitForSelector('[data-change="e2e-bob:offline"]', WAIT);
+      await api('/api/clients/e2e-bob/connect', 'POST');
+      await page.waitForSelector('[data-change="e2e-bob:online"]', WAIT);
+      await page.waitForSelector('[data-user="e2e-bob"]', WAIT);
+      await screenshot(page, 'presence-changes');
+
+      // The send as a sequence diagram: client -> gateway -> upstream -> im-logic -> downstream -> both gateways.
+      await go(page, flowLink!);
+      await page.waitForSelector('[data-testid="sequence-diagram"]', WAIT);
+      for (const arrow of [
+        'client:e2e-alice>im-gateway/gw-1',
+        'im-gateway/gw-1>topic:gochat.messages.upstream',
+        'topic:gochat.messages.upstream>im-logic',
+        'im-logic>topic:gochat.messages.downstream',
+      ]) {
+        await page.waitForSelector(`[data-span="${arrow}"]`, WAIT);
+      }
+      await page.waitForSelector('[data-span$=">client:e2e-bob"]', WAIT);
+      await screenshot(page, 'flows-send');
+    },
+  );
+
+  test('stops, starts and restarts a service from the Overview', { timeout: 120_000 }, async (t) => {
+    const chromium = chromiumOrSkip(t);
+    if (!chromium) return;
+    browser ??= await openConsole(chromium, appliance.console.consoleUrl, 'overview');
+    const { page } = browser;
+    await go(page, '#/overview');
+    const row = '[data-service="im-task"]';
+    await page.waitForSelector(`${row} .badge:text("running")`, WAIT);
+    await page.click(`${row} [data-action="stop"]`);
+    await page.waitForSelector(`${row} .badge:text("stopped")`, WAIT);
+    assert.equal(appliance.supervisor.services().find((s) => s.name === 'im-task')?.state, 'stopped');
+    await screenshot(page, 'overview-im-task-stopped');
+    await page.click(`${row} [data-action="start"]`);
+    await page.waitForSelector(`${row} .badge:text("running")`, WAIT);
+    const before = appliance.supervisor.services().find((s) => s.name === 'im-task')!;
+    await page.click(`${row} [data-action="restart"]`);
+    await page.waitForFunction(
+      ({ pid }) => {
+        const cells = document.querySelectorAll('[data-service="im-task"] td');
+        return cells[1]?.textContent?.includes('running') && cells[2]?.textContent !== String(pid);
+      },
+      { pid: before.pid },
+      WAIT,
+    );
+    const after = appliance.supervisor.services().find((s) => s.name === 'im-task')!;
+    assert.equal(after.state, 'running');
+    assert.notEqual(after.pid, before.pid, 'the restart started a new process');
+    await screenshot(page, 'overview-im-task-restarted');
+  });
+});

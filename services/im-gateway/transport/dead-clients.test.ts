@@ -1,0 +1,71 @@
+// A client that stops answering pings (a laptop lid closed, a dead NAT entry) is dropped by the heartbeat and
+// recorded offline, instead of being held, and reported online, forever.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WebSocket } from 'ws';
+import { ConnectionLifecycle } from '../domain/connection-lifecycle';
+import { ConnectionRegistry } from '../domain/connection-registry';
+import { ConversationSync } from '../domain/conversation-sync';
+import { UpstreamSender } from '../domain/upstream-sender';
+import { FakeEvents, FakePresence, fakeLogic } from '../testing/fakes';
+import { GatewayServer } from './gateway-server';
+
+const registry = new ConnectionRegistry();
+const presence = new FakePresence();
+const events = new FakeEvents();
+const log = { warn: () => undefined, error: () => undefined, info: () => undefined };
+const logic = fakeLogic();
+const server = new GatewayServer({
+  host: '127.0.0.1',
+  port: 0,
+  gatewayId: 'gw-1',
+  logic,
+  lifecycle: new ConnectionLifecycle({
+    gatewayId: 'gw-1',
+    presenceTtlMs: 30_000,
+    registry,
+    presence,
+    events,
+    clock: { now: () => Date.now() },
+    log,
+  }),
+  registry,
+  sender: new UpstreamSender('gw-1', events),
+  sync: new ConversationSync(logic, registry),
+  pingIntervalMs: 100,
+  log,
+});
+let base = '';
+
+before(async () => {
+  base = await server.listen();
+});
+after(async () => {
+  await server.close();
+});
+
+function open(user: string, autoPong: boolean): Promise<{ ws: WebSocket; closed: Promise<number> }> {
+  const ws = new WebSocket(`ws://${base}/ws?token=token-${user}`, { autoPong });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    ws.once('message', () => resolve({ ws, closed }));
+    ws.once('error', reject);
+  });
+}
+
+test('a silent client is dropped and goes offline; a live one stays', { timeout: 10_000 }, async () => {
+  const live = await open('alice', true);
+  const silent = await open('bob', false);
+  const code = await silent.closed;
+  assert.equal(code, 1006, 'terminated without a closing handshake');
+  await events.next((p) => p.type === 'user.offline');
+  const offline = events.published.filter((p) => p.type === 'user.offline').map((p) => p.event.userId);
+  assert.deepEqual(offline, ['bob']);
+  assert.equal(presence.conns.has('bob'), false);
+  assert.equal(live.ws.readyState, WebSocket.OPEN, 'a client that answers pings is kept');
+  assert.deepEqual(
+    registry.all().map((l) => l.userId),
+    ['alice'],
+  );
+  live.ws.close();
+});
