@@ -34,6 +34,8 @@ export interface BrokerOptions {
   /** How long a new group waits for more members before its first rebalance completes. */
   initialRebalanceDelayMs?: number;
   logger?: BrokerLogger;
+  /** Address told to clients when it differs from the bound one (a proxy or port mapping in front). */
+  advertise?: { host: string; port: number };
 }
 
 export interface Broker {
@@ -107,7 +109,9 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     unlock();
     throw err;
   }
-  core.advertisedPort = port;
+  core.advertisedPort = options.advertise?.port ?? port;
+  const boundHost = core.advertisedHost;
+  if (options.advertise) core.advertisedHost = options.advertise.host;
   groups.start();
   const retentionTimer = setInterval(() => store.applyRetention(), RETENTION_CHECK_MS);
   retentionTimer.unref();
@@ -115,8 +119,8 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
 
   let stopped: Promise<void> | null = null;
   return {
-    address: `${core.advertisedHost}:${port}`,
-    host: core.advertisedHost,
+    address: `${boundHost}:${port}`,
+    host: boundHost,
     port,
     dataDir: options.dataDir,
     stop() {
