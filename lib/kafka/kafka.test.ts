@@ -129,6 +129,57 @@ describe('lib/kafka with the embedded broker', () => {
     assert.equal(event.offset, published.offset);
   });
 
+  test('concurrent publishes go out together yet each learns its own offset, in order per key', async () => {
+    const keys = [`p2p:a:${randomUUID()}`, `p2p:b:${randomUUID()}`];
+    const received = new Map<string, AnyConsumedEvent>();
+    const signal: { wake?: () => void } = {};
+    consumers.push(
+      await startEventConsumer({
+        kafka,
+        groupId: `g-${randomUUID()}`,
+        topics: [Topics.messagesUpstream],
+        fromBeginning: true,
+        logger,
+        handle: async (event) => {
+          if (keys.includes(event.key) && event.meta) received.set(event.meta.eventId, event);
+          signal.wake?.();
+        },
+      }),
+    );
+    const published = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => {
+        const conversationId = keys[i % 2] as string;
+        return publisher.publish('message.upstream', conversationId, {
+          senderId: 'a',
+          toUserId: 'b',
+          groupId: '',
+          conversationId,
+          clientMsgId: `m-${i}`,
+          contentType: 'text/plain',
+          body: `#${i}`,
+          originGatewayId: 'gw-1',
+          originConnId: 'c1',
+        });
+      }),
+    );
+    await waitFor('all 40 events', () => received.size === 40, signal);
+    for (const [i, sent] of published.entries()) {
+      const got = received.get(sent.eventId);
+      assert.ok(got && got.type === 'message.upstream');
+      assert.equal(got.message.body, `#${i}`);
+      assert.equal(got.partition, sent.partition);
+      assert.equal(got.offset, sent.offset, `offset of #${i}`);
+    }
+    for (const key of keys) {
+      const offsets = published.filter((_, i) => keys[i % 2] === key).map((p) => BigInt(p.offset));
+      assert.deepEqual(
+        offsets,
+        [...offsets].sort((a, b) => (a < b ? -1 : 1)),
+        `publish order kept for ${key}`,
+      );
+    }
+  });
+
   test('a failing handler is retried, and the offset is committed only after it succeeds', async () => {
     const groupId = `g-${randomUUID()}`;
     const conversationId = `p2p:a-${randomUUID()}:b`;

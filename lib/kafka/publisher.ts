@@ -2,12 +2,20 @@
 // in-sync replicas (acks -1), and uses an idempotent producer where the broker supports it so retries never
 // duplicate a record.
 import { randomUUID } from 'node:crypto';
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import {
+  CompressionTypes,
+  Partitioners,
+  type Kafka,
+  type Message,
+  type PartitionMetadata,
+  type Producer,
+} from 'kafkajs';
 import type { EventMeta } from '../../proto/gen/gochat/common/v1/common';
 import type { Logger } from '../log';
 import { isValidTraceparent, newRootTraceparent } from '../trace';
 import { contentTypeOf, EVENT_REGISTRY, type EventCodec, type EventMessages, type EventType } from './registry';
-import { Headers } from './topics';
+import { ensureTopics } from './admin';
+import { Headers, isTopicName } from './topics';
 
 export interface EventPublisherOptions {
   kafka: Kafka;
@@ -37,9 +45,25 @@ export interface PublishedEvent {
 /** The message of an event type without its meta, which the publisher fills in. */
 export type EventBody<K extends EventType> = Omit<EventMessages[K], 'meta'>;
 
+interface QueuedRecord {
+  topic: string;
+  message: Message & { partition: number };
+  resolve(result: { partition: number; offset: string }): void;
+  reject(err: unknown): void;
+}
+
+/** Most records sent in one request when publishes pile up behind a request in flight. */
+const MAX_RECORDS_PER_REQUEST = 500;
+
 export class EventPublisher {
   private producer: Producer | undefined;
   private connecting: Promise<Producer> | undefined;
+  // Publishes made while a request is in flight go out together in the next one: an idempotent producer allows
+  // one request in flight, so without this, concurrent publishers would each wait a full broker round trip.
+  private queue: QueuedRecord[] = [];
+  private draining: Promise<void> | undefined;
+  private readonly partitionCounts = new Map<string, Promise<number>>();
+  private readonly partitioner = Partitioners.DefaultPartitioner();
 
   constructor(private readonly options: EventPublisherOptions) {}
 
@@ -108,33 +132,105 @@ export class EventPublisher {
     const message = codec.fromPartial({ ...body, meta });
     const value = Buffer.from(codec.encode(message));
     const producer = await this.ready();
-    const [result] = await producer.send({
-      topic: descriptor.topic,
-      acks: -1,
-      compression: CompressionTypes.None,
-      messages: [
-        {
-          key,
-          value,
-          headers: {
-            [Headers.eventType]: type,
-            [Headers.eventId]: meta.eventId,
-            [Headers.traceparent]: traceparent,
-            [Headers.contentType]: contentTypeOf(type),
-          },
-        },
-      ],
-    });
-    return {
-      eventId: meta.eventId,
-      topic: descriptor.topic,
-      partition: result?.partition ?? -1,
-      offset: result?.baseOffset ?? result?.offset ?? '',
-      traceparent,
+    const record: Message = {
+      key,
+      value,
+      headers: {
+        [Headers.eventType]: type,
+        [Headers.eventId]: meta.eventId,
+        [Headers.traceparent]: traceparent,
+        [Headers.contentType]: contentTypeOf(type),
+      },
     };
+    // The same murmur2 partitioner kafkajs uses, applied here so each record's offset can be told apart in a
+    // batched response; every producer of a topic therefore still puts a key on the same partition.
+    const partitionMetadata = await this.partitionsOf(descriptor.topic);
+    const partition = this.partitioner({ topic: descriptor.topic, partitionMetadata, message: record });
+    const result = await new Promise<{ partition: number; offset: string }>((resolve, reject) => {
+      this.queue.push({ topic: descriptor.topic, message: { ...record, partition }, resolve, reject });
+      this.kick(producer);
+    });
+    return { eventId: meta.eventId, topic: descriptor.topic, ...result, traceparent };
   }
 
+  private partitionsOf(topic: string): Promise<PartitionMetadata[]> {
+    let count = this.partitionCounts.get(topic);
+    if (!count) {
+      count = this.fetchPartitionCount(topic);
+      this.partitionCounts.set(topic, count);
+      count.catch(() => this.partitionCounts.delete(topic));
+    }
+    return count.then(
+      (n) =>
+        Array.from({ length: n }, (_, partitionId) => ({
+          partitionId,
+          leader: 0,
+          replicas: [0],
+          isr: [0],
+        })) as PartitionMetadata[],
+    );
+  }
+
+  private async fetchPartitionCount(topic: string): Promise<number> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = await admin.listTopics();
+      if (!existing.includes(topic)) {
+        if (!isTopicName(topic)) throw new Error(`topic ${topic} does not exist`);
+        await ensureTopics(this.options.kafka, [topic]);
+      }
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const count = topics[0]?.partitions.length ?? 0;
+      if (count === 0) throw new Error(`topic ${topic} has no partitions`);
+      return count;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private kick(producer: Producer): void {
+    this.draining ??= this.drain(producer).finally(() => {
+      this.draining = undefined;
+      // A record queued between the last loop check and here would otherwise wait for the next publish.
+      if (this.queue.length > 0) this.kick(producer);
+    });
+  }
+
+  private async drain(producer: Producer): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_RECORDS_PER_REQUEST);
+      try {
+        const topics = [...new Set(batch.map((r) => r.topic))];
+        const results = await producer.sendBatch({
+          acks: -1,
+          compression: CompressionTypes.None,
+          topicMessages: topics.map((topic) => ({
+            topic,
+            messages: batch.filter((r) => r.topic === topic).map((r) => r.message),
+          })),
+        });
+        const seen = new Map<string, number>();
+        for (const queued of batch) {
+          const slot = `${queued.topic}/${queued.message.partition}`;
+          const index = seen.get(slot) ?? 0;
+          seen.set(slot, index + 1);
+          const meta = results.find((r) => r.topicName === queued.topic && r.partition === queued.message.partition);
+          const base = meta?.baseOffset ?? meta?.offset;
+          queued.resolve({
+            partition: queued.message.partition,
+            offset: base === undefined ? '' : (BigInt(base) + BigInt(index)).toString(),
+          });
+        }
+      } catch (err) {
+        for (const queued of batch) queued.reject(err);
+      }
+    }
+  }
+
+  /** Waits for queued publishes to be answered, then closes the producer. */
   async disconnect(): Promise<void> {
+    while (this.draining) await this.draining;
     const pending = this.connecting;
     this.connecting = undefined;
     this.producer = undefined;
