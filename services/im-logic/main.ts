@@ -2,7 +2,15 @@
 // upstream message topic, calls im-repo, publishes domain events.
 import { runService } from '../../lib/service-main';
 import { serviceOf, startGrpcServer } from '../../lib/grpc';
-import { ConsumerGroups, createKafka, ensureTopics, EventPublisher, startEventConsumer, Topics } from '../../lib/kafka';
+import {
+  ConsumerGroups,
+  createKafka,
+  ensureTopics,
+  EventPublisher,
+  startEventConsumer,
+  TOPIC_SPECS,
+  Topics,
+} from '../../lib/kafka';
 import { AuthServiceService, ChatServiceService, SocialServiceService } from '../../proto/gen/gochat/logic/v1/logic';
 import { KafkaLogicEvents } from './adapters/kafka-events';
 import { RepoClient } from './adapters/repo-client';
@@ -60,6 +68,8 @@ await runService({
       topics: [Topics.messagesUpstream],
       // A new group must not skip sends made before it first joined: they are users' messages.
       fromBeginning: true,
+      // One record at a time per partition keeps each conversation in order; partitions run side by side.
+      partitionsConsumedConcurrently: TOPIC_SPECS[Topics.messagesUpstream].partitions,
       logger,
       handle: upstreamHandler(domain.sender, logger),
     });

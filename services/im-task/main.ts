@@ -49,6 +49,8 @@ await runService({
       topics: TOPICS,
       // Indexing must see every stored message, including those published before this group first joined.
       fromBeginning: true,
+      // One record at a time per partition keeps per-key order (a user's offline never overtakes their online).
+      partitionsConsumedConcurrently: 4,
       logger,
       handle: taskEventHandler(tasks, logger),
     });

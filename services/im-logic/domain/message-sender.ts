@@ -42,22 +42,25 @@ export class MessageSender {
     });
     // The persist record is published for a duplicate too: if an earlier attempt stored the message and then
     // died before publishing, this is what gets it indexed. Indexing is idempotent, so the repeat costs nothing.
-    await this.events.messagePersisted({ message: saved.message, memberIds: audience.memberIds }, origin);
     // The sender is among the recipients so that their other devices see the message; the origin gateway sends
     // the ack (not the message) to the origin connection. A duplicate only repeats the ack.
-    await this.events.messageDownstream(
-      {
-        conversationId: ref.conversationId,
-        message: saved.message,
-        recipientIds: saved.duplicate ? [] : audience.memberIds,
-        originGatewayId: cmd.originGatewayId,
-        originConnId: cmd.originConnId,
-        ackOnly: saved.duplicate,
-        clientMsgId: outgoing.clientMsgId,
-        senderId: outgoing.senderId,
-      },
-      origin,
-    );
+    // The two records go to different topics, so publishing them together keeps each topic's order.
+    await Promise.all([
+      this.events.messagePersisted({ message: saved.message, memberIds: audience.memberIds }, origin),
+      this.events.messageDownstream(
+        {
+          conversationId: ref.conversationId,
+          message: saved.message,
+          recipientIds: saved.duplicate ? [] : audience.memberIds,
+          originGatewayId: cmd.originGatewayId,
+          originConnId: cmd.originConnId,
+          ackOnly: saved.duplicate,
+          clientMsgId: outgoing.clientMsgId,
+          senderId: outgoing.senderId,
+        },
+        origin,
+      ),
+    ]);
     return { message: saved.message, duplicate: saved.duplicate };
   }
 
