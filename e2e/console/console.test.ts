@@ -67,6 +67,13 @@ describe('console end to end', () => {
       await page.waitForSelector(`${alice} [data-message="hello from the e2e test"][data-status="read"]`, WAIT);
       await page.waitForSelector(`${alice} [data-signal="message.receipt.updated"]`, WAIT);
       await screenshot(page, 'clients-send-and-read');
+      // Bob's read request, the message.read record and alice's receipt are one flow.
+      const flows = (await api('/api/flows')) as { traces: { traceId: string; title: string }[] };
+      const readFlow = flows.traces.find((f) => f.title === 'e2e-bob: POST read seq 1');
+      assert.ok(readFlow, `a flow for bob's read; flows: ${flows.traces.map((f) => f.title).join(', ')}`);
+      const read = (await api(`/api/flows/${readFlow.traceId}`)) as { participants: string[] };
+      assert.ok(read.participants.includes('topic:gochat.message-events'), read.participants.join(', '));
+      assert.ok(read.participants.includes('client:e2e-alice'), read.participants.join(', '));
       const flowLink = await page.getAttribute(`${alice} [data-message="hello from the e2e test"] a`, 'href');
       assert.match(flowLink ?? '', /^#\/flows\?trace=[0-9a-f]{32}$/);
 

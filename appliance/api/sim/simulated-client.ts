@@ -263,7 +263,8 @@ export class SimulatedClient {
       'POST',
       `/api/conversations/${encodeURIComponent(conversationId)}/read`,
       { seq },
-      `read ${conversationId}@${seq}`,
+      `read seq ${seq}`,
+      { eventType: 'message.read', fields: { readerId: this.userId, conversationId } },
     );
     conversation.readSeq = result.readSeq;
     this.changed();
