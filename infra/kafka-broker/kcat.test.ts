@@ -203,4 +203,29 @@ describe('kcat (librdkafka) interoperability', { skip: skip ?? false }, () => {
       assert.equal(String(stored[0]?.value), 'hello from kafkajs');
     },
   );
+
+  test(
+    'kcat joining a kafkajs group is refused with INCONSISTENT_GROUP_PROTOCOL; the kafkajs member carries on',
+    { timeout: 60_000 },
+    async () => {
+      await broker.createTopic('mixed-group', 2);
+      const consumer = kafka.consumer({ groupId: 'mixed-clients', maxWaitTimeInMs: 100 });
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'mixed-group' });
+      let joined: () => void = () => undefined;
+      const joinedP = new Promise<void>((resolve) => (joined = resolve));
+      consumer.on(consumer.events.GROUP_JOIN, () => joined());
+      await consumer.run({ eachMessage: async () => undefined });
+      await joinedP;
+      const intruder = new LiveProcess(KCAT, ['-b', broker.address, '-G', 'mixed-clients', 'mixed-group']);
+      live.push(intruder);
+      await intruder.waitFor(/Inconsistent group protocol/, 30_000, 'stderr');
+      await intruder.stop('SIGKILL');
+      const group = broker.describeGroups().find((g) => g.groupId === 'mixed-clients');
+      assert.equal(group?.state, 'Stable');
+      assert.equal(group?.members.length, 1);
+      assert.equal(group?.protocol, 'RoundRobinAssigner');
+      await consumer.disconnect();
+    },
+  );
 });
