@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBroker, type Broker } from '../../infra/kafka-broker';
 import { isDomainError } from '../../lib/errors';
-import { call, connectClient } from '../../lib/grpc';
+import { call, checkHealth, connectClient, ServingStatus } from '../../lib/grpc';
 import { EventPublisher, Topics } from '../../lib/kafka';
 import { silentLogger } from '../../lib/log';
 import { GroupRole } from '../../proto/gen/gochat/common/v1/common';
@@ -38,6 +38,7 @@ describe('im-logic process', { skip }, () => {
   let social: SocialServiceClient;
   let topics: Awaited<ReturnType<typeof collectTopics>>;
   let upstream: EventPublisher;
+  let logicAddress: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'im-logic-it-'));
@@ -60,7 +61,7 @@ describe('im-logic process', { skip }, () => {
       REPO_ADDR: repoAddress,
       TOKEN_SECRET: SECRET,
     });
-    const logicAddress = await logic.ready();
+    logicAddress = await logic.ready();
     auth = connectClient(AuthServiceClient, logicAddress);
     chat = connectClient(ChatServiceClient, logicAddress);
     social = connectClient(SocialServiceClient, logicAddress);
@@ -102,6 +103,17 @@ describe('im-logic process', { skip }, () => {
     originGatewayId: 'gw-test',
     originConnId: 'conn-1',
     ...over,
+  });
+
+  test('serves health for the server and each of its services', async () => {
+    assert.equal(await checkHealth(logicAddress), ServingStatus.SERVING);
+    for (const name of [
+      'gochat.logic.v1.AuthService',
+      'gochat.logic.v1.ChatService',
+      'gochat.logic.v1.SocialService',
+    ]) {
+      assert.equal(await checkHealth(logicAddress, name), ServingStatus.SERVING, name);
+    }
   });
 
   test('accounts: register, login, verify, and the refusals a client sees', async () => {

@@ -8,7 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBroker, type Broker } from '../../infra/kafka-broker';
-import { call, connectClient, serviceOf, startGrpcServer, type RunningGrpcServer } from '../../lib/grpc';
+import {
+  call,
+  checkHealth,
+  connectClient,
+  ServingStatus,
+  serviceOf,
+  startGrpcServer,
+  type RunningGrpcServer,
+} from '../../lib/grpc';
 import { EventPublisher } from '../../lib/kafka';
 import { silentLogger } from '../../lib/log';
 import { GroupRole, PresenceStatus } from '../../proto/gen/gochat/common/v1/common';
@@ -75,6 +83,7 @@ describe('im-task process', { skip }, () => {
   let groups: GroupServiceClient;
   let messages: MessageServiceClient;
   let presence: PresenceServiceClient;
+  let taskAddress: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'im-task-it-'));
@@ -121,7 +130,7 @@ describe('im-task process', { skip }, () => {
       GOCHAT_LOG_LEVEL: 'debug',
       REPO_ADDR: repoAddress,
     });
-    await task.ready();
+    taskAddress = await task.ready();
     const kafka = new Kafka({ clientId: 'test-producer', brokers: [broker.address], logLevel: logLevel.NOTHING });
     events = new EventPublisher({ kafka, producer: 'test/producer', logger: silentLogger() });
   });
@@ -147,6 +156,10 @@ describe('im-task process', { skip }, () => {
   async function online(userId: string, gatewayId = 'gw-test'): Promise<void> {
     await call(presence, 'setUserOnline', { userId, connId: `${userId}@${gatewayId}`, gatewayId, ttlMs: 600_000 });
   }
+
+  test('serves health', async () => {
+    assert.equal(await checkHealth(taskAddress), ServingStatus.SERVING);
+  });
 
   test('user.online becomes friend.status.changed, pushed only to online friends on their gateway', async () => {
     const alice = await user('alice');
