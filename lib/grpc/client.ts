@@ -47,6 +47,8 @@ export interface CallOptionsLite {
   /** The caller's trace context, sent as "traceparent" metadata. */
   traceparent?: string;
   metadata?: Metadata;
+  /** Wait (until the deadline) for the server to be reachable instead of failing at once with UNAVAILABLE. */
+  waitForReady?: boolean;
 }
 
 /** Calls a unary method and resolves with its response, or rejects with the domain error the server raised. */
@@ -62,6 +64,7 @@ export function call<C extends Client, M extends UnaryMethodName<C>>(
   const fn = client[method] as unknown as UnaryFn<RequestOf<C, M>, ResponseOf<C, M>>;
   if (typeof fn !== 'function') return Promise.reject(new Error(`client has no method "${method}"`));
   return new Promise((resolve, reject) => {
+    if (options.waitForReady) metadata.setOptions({ waitForReady: true });
     fn.call(client, request, metadata, { deadline }, (error, response) => {
       if (error) reject(fromGrpcError(error));
       else resolve(response);

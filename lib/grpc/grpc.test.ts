@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Metadata } from '@grpc/grpc-js';
+import { credentials, makeGenericClientConstructor, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { UserServiceClient, UserServiceService, type GetUsersRequest } from '../../proto/gen/gochat/repo/v1/repo';
 import { HealthClient, type HealthCheckResponse } from '../../proto/gen/grpc/health/v1/health';
 import { InvalidArgument, NotFound, Unavailable } from '../errors';
@@ -117,6 +117,34 @@ describe('gRPC server and client helpers', () => {
     });
   });
 
+  test('a request that is not valid protobuf is refused without harming the server', async () => {
+    const Raw = makeGenericClientConstructor(
+      {
+        getUsers: {
+          path: '/gochat.repo.v1.UserService/GetUsers',
+          requestStream: false,
+          responseStream: false,
+          requestSerialize: (value: Buffer) => value,
+          requestDeserialize: (value: Buffer) => value,
+          responseSerialize: (value: Buffer) => value,
+          responseDeserialize: (value: Buffer) => value,
+        },
+      },
+      'Raw',
+    );
+    const raw = new Raw(server.address, credentials.createInsecure()) as unknown as {
+      getUsers(req: Buffer, cb: (err: ServiceError | null) => void): void;
+      close(): void;
+    };
+    const err = await new Promise<ServiceError | null>((resolve) =>
+      raw.getUsers(Buffer.from([0x0a, 0xff, 0xff]), resolve),
+    );
+    raw.close();
+    assert.ok(err);
+    assert.notEqual(err.code, status.OK);
+    assert.equal((await call(client, 'getUsers', { userIds: ['after-garbage'] })).users.length, 1);
+  });
+
   test('health Check answers for the server and each service, NOT_FOUND for others', async () => {
     assert.equal(await checkHealth(server.address, ''), ServingStatus.SERVING);
     assert.equal(await checkHealth(server.address, 'gochat.repo.v1.UserService'), ServingStatus.SERVING);
@@ -161,5 +189,32 @@ test('a port already in use is reported with the address', async () => {
     );
   } finally {
     await first.shutdown(500);
+  }
+});
+
+test('waitForReady lets a call wait for a server that is still starting', async () => {
+  const probe = await startGrpcServer({ host: '127.0.0.1', port: 0, services: [], logger: silentLogger() });
+  const port = probe.port;
+  await probe.shutdown(100);
+  const client = connectClient(UserServiceClient, `127.0.0.1:${port}`);
+  try {
+    await assert.rejects(call(client, 'getUsers', { userIds: [] }, { deadlineMs: 2000 }), Unavailable);
+    const pending = call(client, 'getUsers', { userIds: ['late'] }, { deadlineMs: 10_000, waitForReady: true });
+    const late = await startGrpcServer({
+      host: '127.0.0.1',
+      port,
+      services: [serviceOf(UserServiceService, users)],
+      logger: silentLogger(),
+    });
+    try {
+      assert.deepEqual(
+        (await pending).users.map((u) => u.userId),
+        ['late'],
+      );
+    } finally {
+      await late.shutdown(500);
+    }
+  } finally {
+    client.close();
   }
 });

@@ -15,7 +15,7 @@ import {
   PresenceServiceClient,
   UserServiceClient,
 } from '../../proto/gen/gochat/repo/v1/repo';
-import { InvalidArgument, NotFound } from '../../lib/errors';
+import { InvalidArgument, NotFound, Unavailable } from '../../lib/errors';
 import { call, checkHealth, connectClient, ServingStatus } from '../../lib/grpc';
 import { hasRedisServer, startRedisServer } from './adapters/redis/redis-server';
 import type { RedisUnderTest } from './adapters/redis/presence-store.suite';
@@ -187,6 +187,24 @@ if (!hasRedisServer() && process.env.CI === 'true') {
       assert.equal(await checkHealth(address), ServingStatus.SERVING);
     });
 
+    test('when Redis goes away, presence fails as Unavailable and reports NOT_SERVING; messages keep working', async () => {
+      const presence = client(PresenceServiceClient);
+      const messages = client(MessageServiceClient);
+      await redis.stop();
+      await assert.rejects(
+        call(presence, 'getUsersPresence', { userIds: ['anyone'] }, { deadlineMs: 10_000 }),
+        (err) => err instanceof Unavailable,
+      );
+      assert.equal(await checkHealth(address, 'gochat.repo.v1.PresenceService'), ServingStatus.NOT_SERVING);
+      const pulled = await call(messages, 'pullMessages', {
+        conversationId: 'group:nobody',
+        fromSeq: 0,
+        toSeq: 0,
+        limit: 0,
+      });
+      assert.equal(pulled.maxSeq, 0);
+    });
+
     test('SIGTERM stops it gracefully with exit code 0', async () => {
       const exited = new Promise<number | null>((resolve) => proc.child.once('exit', (code) => resolve(code)));
       proc.child.kill('SIGTERM');
@@ -195,3 +213,18 @@ if (!hasRedisServer() && process.env.CI === 'true') {
     });
   });
 }
+
+test('a bad setting stops im-repo at start with exit code 2, naming the variable', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/im-repo/main.ts'], {
+    cwd: root,
+    env: { ...process.env, REDIS_URL: 'not-a-url', SQLITE_PATH: '/tmp/unused.db', GRPC_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  assert.equal(code, 2);
+  const line = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as LogLine;
+  assert.equal(line.level, 'fatal');
+  assert.equal(line.variable, 'REDIS_URL');
+});

@@ -14,7 +14,12 @@ import { systemClock } from '../domain/validation';
 const count = Number(process.argv[2] ?? 5000);
 const dir = mkdtempSync(join(tmpdir(), 'im-repo-bench-'));
 const db = openDatabase(join(dir, 'gochat.db'));
-const log = new ConversationLog(new SqliteMessageStore(db), new SqliteUserStore(db), new SqliteGroupStore(db), systemClock);
+const log = new ConversationLog(
+  new SqliteMessageStore(db),
+  new SqliteUserStore(db),
+  new SqliteGroupStore(db),
+  systemClock,
+);
 try {
   const started = process.hrtime.bigint();
   for (let i = 0; i < count; i++) {
