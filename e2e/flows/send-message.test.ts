@@ -129,6 +129,43 @@ describe('sending between friends', { skip }, () => {
     assert.equal(again.body.message.seq, 3);
   });
 
+  test('a client traceparent is followed through upstream, downstream, the ack and the push', async () => {
+    const gw = sys.gateways[0]!.httpAddress;
+    const erin = await TestUser.register(gw, 'erin');
+    const frank = await TestUser.register(gw, 'frank');
+    await erin.befriend(frank);
+    const erinWs = await erin.connect();
+    const frankWs = await frank.connect();
+    const traceId = randomUUID().replace(/-/g, '');
+    const clientMsgId = randomUUID();
+    erinWs.sendFrame({
+      type: 'send',
+      clientMsgId,
+      to: { userId: frank.userId },
+      body: 'traced',
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+    });
+    const ack = await erinWs.waitFor((f) => f.type === 'ack' && f.clientMsgId === clientMsgId, { what: 'ack' });
+    const pushed = await frankWs.waitFor((f) => f.type === 'message' && f.message.clientMsgId === clientMsgId, {
+      what: 'push',
+    });
+    const traceOf = (tp: unknown) => String(tp).split('-')[1];
+    assert.equal(traceOf(ack.traceparent), traceId, 'the ack carries the trace');
+    assert.equal(traceOf(pushed.traceparent), traceId, 'the push carries the trace');
+    const upstream = await sys.waitForEvent(
+      'gochat.messages.upstream',
+      'message.upstream',
+      (e) => e.message.clientMsgId === clientMsgId,
+    );
+    assert.equal(traceOf(upstream.headers.traceparent), traceId);
+    const downstream = await sys.waitForEvent(
+      'gochat.messages.downstream',
+      'message.downstream',
+      (e) => e.message.clientMsgId === clientMsgId,
+    );
+    assert.equal(traceOf(downstream.headers.traceparent), traceId);
+  });
+
   test('sending to someone who is not a friend is refused with an error frame and stores nothing', async () => {
     const gw = sys.gateways[0]!.httpAddress;
     const carol = await TestUser.register(gw, 'carol');

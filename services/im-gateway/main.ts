@@ -68,7 +68,7 @@ await runService({
       topics: [Topics.messagesDownstream],
       logger: log,
       handle: async (event) => {
-        if (event.type === 'message.downstream') delivery.onDownstream(event.message);
+        if (event.type === 'message.downstream') delivery.onDownstream(event.message, event.traceparent);
       },
     });
 

@@ -7,6 +7,8 @@ import * as logic from '../../../proto/gen/gochat/logic/v1/logic';
 import { Unauthenticated } from '../../../lib/errors';
 import type { LogicApi } from '../domain/ports';
 
+const trace = (traceparent: string | undefined) => (traceparent ? { traceparent } : {});
+
 export class GrpcLogicApi implements LogicApi {
   private readonly auth: logic.AuthServiceClient;
   private readonly chat: logic.ChatServiceClient;
@@ -18,26 +20,38 @@ export class GrpcLogicApi implements LogicApi {
     this.social = connectClient(logic.SocialServiceClient, address);
   }
 
-  async verify(token: string): Promise<User> {
-    const res = await call(this.auth, 'verifyToken', { token });
+  async verify(token: string, traceparent?: string): Promise<User> {
+    const res = await call(this.auth, 'verifyToken', { token }, trace(traceparent));
     if (!res.user) throw new Unauthenticated('token names no user');
     return res.user;
   }
 
-  register = (req: logic.RegisterRequest) => call(this.auth, 'register', req);
-  login = (req: logic.LoginRequest) => call(this.auth, 'login', req);
-  sendMessage = (req: logic.SendMessageRequest) => call(this.chat, 'sendMessage', req);
-  markAsRead = (req: logic.MarkAsReadRequest) => call(this.chat, 'markAsRead', req);
-  getHistory = (req: logic.GetHistoryRequest) => call(this.chat, 'getHistory', req);
-  getConversations = (req: logic.GetConversationsRequest) => call(this.chat, 'getConversations', req);
-  addFriend = (req: logic.AddFriendRequest) => call(this.social, 'addFriend', req);
-  removeFriend = (req: logic.RemoveFriendRequest) => call(this.social, 'removeFriend', req);
-  listFriends = (req: logic.ListFriendsRequest) => call(this.social, 'listFriends', req);
-  createGroup = (req: logic.CreateGroupRequest) => call(this.social, 'createGroup', req);
-  addGroupMember = (req: logic.AddGroupMemberRequest) => call(this.social, 'addGroupMember', req);
-  listGroupMembers = (req: logic.ListGroupMembersRequest) => call(this.social, 'listGroupMembers', req);
-  listUserGroups = (req: logic.ListUserGroupsRequest) => call(this.social, 'listUserGroups', req);
-  searchUsers = (req: logic.SearchUsersRequest) => call(this.social, 'searchUsers', req);
+  register = (req: logic.RegisterRequest, traceparent?: string) => call(this.auth, 'register', req, trace(traceparent));
+  login = (req: logic.LoginRequest, traceparent?: string) => call(this.auth, 'login', req, trace(traceparent));
+  sendMessage = (req: logic.SendMessageRequest, traceparent?: string) =>
+    call(this.chat, 'sendMessage', req, trace(traceparent));
+  markAsRead = (req: logic.MarkAsReadRequest, traceparent?: string) =>
+    call(this.chat, 'markAsRead', req, trace(traceparent));
+  getHistory = (req: logic.GetHistoryRequest, traceparent?: string) =>
+    call(this.chat, 'getHistory', req, trace(traceparent));
+  getConversations = (req: logic.GetConversationsRequest, traceparent?: string) =>
+    call(this.chat, 'getConversations', req, trace(traceparent));
+  addFriend = (req: logic.AddFriendRequest, traceparent?: string) =>
+    call(this.social, 'addFriend', req, trace(traceparent));
+  removeFriend = (req: logic.RemoveFriendRequest, traceparent?: string) =>
+    call(this.social, 'removeFriend', req, trace(traceparent));
+  listFriends = (req: logic.ListFriendsRequest, traceparent?: string) =>
+    call(this.social, 'listFriends', req, trace(traceparent));
+  createGroup = (req: logic.CreateGroupRequest, traceparent?: string) =>
+    call(this.social, 'createGroup', req, trace(traceparent));
+  addGroupMember = (req: logic.AddGroupMemberRequest, traceparent?: string) =>
+    call(this.social, 'addGroupMember', req, trace(traceparent));
+  listGroupMembers = (req: logic.ListGroupMembersRequest, traceparent?: string) =>
+    call(this.social, 'listGroupMembers', req, trace(traceparent));
+  listUserGroups = (req: logic.ListUserGroupsRequest, traceparent?: string) =>
+    call(this.social, 'listUserGroups', req, trace(traceparent));
+  searchUsers = (req: logic.SearchUsersRequest, traceparent?: string) =>
+    call(this.social, 'searchUsers', req, trace(traceparent));
 
   close(): void {
     this.auth.close();

@@ -21,15 +21,19 @@ export class ConversationSync {
     conversationId: string,
     fromSeq: number,
     limit = DEFAULT_SYNC_LIMIT,
+    traceparent?: string,
   ): Promise<{ messages: ChatMessage[]; maxSeq: number; hasMore: boolean }> {
     assertConversationId(conversationId);
-    const res = await this.logic.getHistory({
-      userId: reader.userId,
-      conversationId,
-      fromSeq,
-      toSeq: 0,
-      limit: Math.min(Math.max(1, limit), MAX_SYNC_LIMIT),
-    });
+    const res = await this.logic.getHistory(
+      {
+        userId: reader.userId,
+        conversationId,
+        fromSeq,
+        toSeq: 0,
+        limit: Math.min(Math.max(1, limit), MAX_SYNC_LIMIT),
+      },
+      traceparent,
+    );
     for (const m of res.messages) this.registry.markDelivered(reader.connId, m.conversationId, m.seq);
     return res;
   }

@@ -10,10 +10,11 @@ export interface ClientLink {
   readonly userId: string;
   readonly connectedAtMs: number;
   readonly remoteAddress: string;
-  pushMessage(message: ChatMessage): void;
+  // traceparent: the trace the delivery belongs to, shown to the client so one send can be followed end to end.
+  pushMessage(message: ChatMessage, traceparent?: string): void;
   pushSignal(signal: SystemSignalMessage): void;
-  acknowledgeSend(ack: SendAck): void;
-  rejectSend(clientMsgId: string, code: string, message: string): void;
+  acknowledgeSend(ack: SendAck, traceparent?: string): void;
+  rejectSend(clientMsgId: string, code: string, message: string, traceparent?: string): void;
   /** Closes the connection because the gateway is going away. */
   goAway(reason: string): void;
 }
@@ -50,7 +51,7 @@ export interface GatewayEventPublisher {
 
 /** im-logic AuthService.VerifyToken. Rejects with Unauthenticated when the token is not good. */
 export interface TokenVerifier {
-  verify(token: string): Promise<User>;
+  verify(token: string, traceparent?: string): Promise<User>;
 }
 
 export interface Clock {
@@ -60,22 +61,23 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 /**
- * The im-logic calls behind the client API. Requests and responses are the contract's own types; failures are
+ * The im-logic calls behind the client API; traceparent (the client's trace, when it sent one) travels on as gRPC
+ * metadata. Requests and responses are the contract's own types; failures are
  * the domain errors of lib/errors carrying im-logic's code (NOT_A_MEMBER, NOT_AN_ADMIN, ...).
  */
 export interface LogicApi extends TokenVerifier {
-  register(req: logic.RegisterRequest): Promise<logic.RegisterResponse>;
-  login(req: logic.LoginRequest): Promise<logic.LoginResponse>;
-  sendMessage(req: logic.SendMessageRequest): Promise<logic.SendMessageResponse>;
-  markAsRead(req: logic.MarkAsReadRequest): Promise<logic.MarkAsReadResponse>;
-  getHistory(req: logic.GetHistoryRequest): Promise<logic.GetHistoryResponse>;
-  getConversations(req: logic.GetConversationsRequest): Promise<logic.GetConversationsResponse>;
-  addFriend(req: logic.AddFriendRequest): Promise<logic.AddFriendResponse>;
-  removeFriend(req: logic.RemoveFriendRequest): Promise<logic.RemoveFriendResponse>;
-  listFriends(req: logic.ListFriendsRequest): Promise<logic.ListFriendsResponse>;
-  createGroup(req: logic.CreateGroupRequest): Promise<logic.CreateGroupResponse>;
-  addGroupMember(req: logic.AddGroupMemberRequest): Promise<logic.AddGroupMemberResponse>;
-  listGroupMembers(req: logic.ListGroupMembersRequest): Promise<logic.ListGroupMembersResponse>;
-  listUserGroups(req: logic.ListUserGroupsRequest): Promise<logic.ListUserGroupsResponse>;
-  searchUsers(req: logic.SearchUsersRequest): Promise<logic.SearchUsersResponse>;
+  register(req: logic.RegisterRequest, traceparent?: string): Promise<logic.RegisterResponse>;
+  login(req: logic.LoginRequest, traceparent?: string): Promise<logic.LoginResponse>;
+  sendMessage(req: logic.SendMessageRequest, traceparent?: string): Promise<logic.SendMessageResponse>;
+  markAsRead(req: logic.MarkAsReadRequest, traceparent?: string): Promise<logic.MarkAsReadResponse>;
+  getHistory(req: logic.GetHistoryRequest, traceparent?: string): Promise<logic.GetHistoryResponse>;
+  getConversations(req: logic.GetConversationsRequest, traceparent?: string): Promise<logic.GetConversationsResponse>;
+  addFriend(req: logic.AddFriendRequest, traceparent?: string): Promise<logic.AddFriendResponse>;
+  removeFriend(req: logic.RemoveFriendRequest, traceparent?: string): Promise<logic.RemoveFriendResponse>;
+  listFriends(req: logic.ListFriendsRequest, traceparent?: string): Promise<logic.ListFriendsResponse>;
+  createGroup(req: logic.CreateGroupRequest, traceparent?: string): Promise<logic.CreateGroupResponse>;
+  addGroupMember(req: logic.AddGroupMemberRequest, traceparent?: string): Promise<logic.AddGroupMemberResponse>;
+  listGroupMembers(req: logic.ListGroupMembersRequest, traceparent?: string): Promise<logic.ListGroupMembersResponse>;
+  listUserGroups(req: logic.ListUserGroupsRequest, traceparent?: string): Promise<logic.ListUserGroupsResponse>;
+  searchUsers(req: logic.SearchUsersRequest, traceparent?: string): Promise<logic.SearchUsersResponse>;
 }

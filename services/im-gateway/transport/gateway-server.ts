@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ConnectionLifecycle } from '../domain/connection-lifecycle';
 import type { ConnectionRegistry } from '../domain/connection-registry';
 import { Unauthenticated } from '../../../lib/errors';
+import { childTraceparent } from '../../../lib/trace';
 import type { LogicApi } from '../domain/ports';
 import { buildRoutes, dispatch } from './http-api';
 import { bearerToken } from './http-request';
@@ -103,10 +104,13 @@ export class GatewayServer {
     }
     let status: number;
     let body: unknown;
+    const incoming = req.headers.traceparent;
+    const traceparent = childTraceparent(typeof incoming === 'string' ? incoming : undefined);
+    res.setHeader('traceparent', traceparent);
     try {
       if (!this.accepting) throw new Error('shutting down');
       const url = new URL(req.url ?? '/', 'http://gateway');
-      ({ status, body } = await dispatch(this.routes, this.o.logic, req, url));
+      ({ status, body } = await dispatch(this.routes, this.o.logic, req, url, traceparent));
     } catch (err) {
       const mapped = this.accepting
         ? httpErrorBody(err)
@@ -143,24 +147,25 @@ export class GatewayServer {
     if (!this.accepting) {
       return this.refuseUpgrade(socket, 503, { error: { code: 'UNAVAILABLE', message: 'gateway is shutting down' } });
     }
+    const incoming = req.headers.traceparent;
+    const traceparent = childTraceparent(typeof incoming === 'string' ? incoming : undefined);
     let user;
     try {
       const token = bearerToken(req, url, true);
       if (!token) throw new Unauthenticated('a token is required ("Authorization: Bearer" header or ?token=)');
-      user = await this.o.logic.verify(token);
+      user = await this.o.logic.verify(token, traceparent);
     } catch (err) {
       const mapped = httpErrorBody(err);
       if (!mapped.expected) this.o.log.error({ err }, 'token verification failed');
       return this.refuseUpgrade(socket, mapped.status, mapped.body);
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, user.userId, req));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, user.userId, req, traceparent));
   }
 
-  private onConnection(ws: WebSocket, userId: string, req: IncomingMessage): void {
+  private onConnection(ws: WebSocket, userId: string, req: IncomingMessage, traceparent: string): void {
     const connId = `${this.o.gatewayId}.${randomBytes(6).toString('hex')}`;
     const conn = new WsConnection(ws, connId, userId, req.socket.remoteAddress ?? '', Date.now(), this.o);
     (ws as WebSocket & { gochat?: WsConnection }).gochat = conn;
-    const traceparent = typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined;
     const ready = this.o.lifecycle.open(conn, traceparent).then(() => {
       conn.send({ type: 'hello', userId, connId, gatewayId: this.o.gatewayId });
       this.o.log.info({ userId, connId, remoteAddress: conn.remoteAddress }, 'client connected');

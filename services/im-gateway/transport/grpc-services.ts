@@ -28,7 +28,7 @@ export function gatewayGrpcServices(
           case 'signal':
             return delivery.pushSignal(req.userIds, req.payload.value);
           case 'message':
-            return delivery.pushMessage(req.userIds, req.payload.value);
+            return delivery.pushMessage(req.userIds, req.payload.value, req.trace?.traceparent || undefined);
           default:
             throw new InvalidArgument('payload must be a signal or a message');
         }

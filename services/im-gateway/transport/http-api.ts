@@ -24,7 +24,11 @@ export interface ApiResult {
 }
 
 interface RouteContext {
+  /** im-logic, with this request's trace attached to every call. */
+  logic: LogicApi;
   req: IncomingMessage;
+  /** This request's span: a child of the client's "traceparent" header, or a new trace. */
+  traceparent: string;
   url: URL;
   params: string[];
   /** Present on routes that require a token. */
@@ -70,7 +74,6 @@ function parseDestination(o: Record<string, unknown>): SendDestination {
 }
 
 export function buildRoutes(o: HttpApiOptions): Route[] {
-  const { logic } = o;
   return [
     {
       method: 'GET',
@@ -82,7 +85,7 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
       method: 'POST',
       path: /^\/api\/register$/,
       public: true,
-      handle: async ({ body }) => {
+      handle: async ({ body, logic }) => {
         const b = await body();
         const res = await logic.register({
           username: requiredString(b, 'username', 32),
@@ -96,7 +99,7 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
       method: 'POST',
       path: /^\/api\/login$/,
       public: true,
-      handle: async ({ body }) => {
+      handle: async ({ body, logic }) => {
         const b = await body();
         const res = await logic.login({
           username: requiredString(b, 'username', 32),
@@ -109,7 +112,7 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
     {
       method: 'GET',
       path: /^\/api\/friends$/,
-      handle: async ({ user }) => {
+      handle: async ({ user, logic }) => {
         const res = await logic.listFriends({ userId: user.userId });
         return ok({
           friends: res.friends.map((f) => ({
@@ -123,7 +126,7 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
     {
       method: 'POST',
       path: /^\/api\/friends$/,
-      handle: async ({ user, body }) => {
+      handle: async ({ user, body, logic }) => {
         const res = await logic.addFriend({ userId: user.userId, friendId: requiredString(await body(), 'userId') });
         return res.created ? created({ created: true }) : ok({ created: false });
       },
@@ -131,12 +134,13 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
     {
       method: 'DELETE',
       path: /^\/api\/friends\/([^/]+)$/,
-      handle: async ({ user, params }) => ok(await logic.removeFriend({ userId: user.userId, friendId: params[0]! })),
+      handle: async ({ user, params, logic }) =>
+        ok(await logic.removeFriend({ userId: user.userId, friendId: params[0]! })),
     },
     {
       method: 'GET',
       path: /^\/api\/users$/,
-      handle: async ({ url }) => {
+      handle: async ({ url, logic }) => {
         const res = await logic.searchUsers({
           query: url.searchParams.get('query') ?? '',
           limit: Math.min(queryInteger(url.searchParams, 'limit', 20), 100),
@@ -147,7 +151,7 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
     {
       method: 'POST',
       path: /^\/api\/groups$/,
-      handle: async ({ user, body }) => {
+      handle: async ({ user, body, logic }) => {
         const b = await body();
         const res = await logic.createGroup({
           operatorId: user.userId,
@@ -160,13 +164,13 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
     {
       method: 'GET',
       path: /^\/api\/groups$/,
-      handle: async ({ user }) =>
+      handle: async ({ user, logic }) =>
         ok({ groups: (await logic.listUserGroups({ userId: user.userId })).groups.map(groupView) }),
     },
     {
       method: 'GET',
       path: /^\/api\/groups\/([^/]+)\/members$/,
-      handle: async ({ user, params }) => {
+      handle: async ({ user, params, logic }) => {
         const res = await logic.listGroupMembers({ operatorId: user.userId, groupId: params[0]! });
         return ok({ members: res.members.map(memberView), users: res.users.map(userView) });
       },
@@ -174,7 +178,7 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
     {
       method: 'POST',
       path: /^\/api\/groups\/([^/]+)\/members$/,
-      handle: async ({ user, params, body }) => {
+      handle: async ({ user, params, body, logic }) => {
         const b = await body();
         const res = await logic.addGroupMember({
           operatorId: user.userId,
@@ -193,7 +197,7 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
     {
       method: 'GET',
       path: /^\/api\/conversations$/,
-      handle: async ({ user }) =>
+      handle: async ({ user, logic }) =>
         ok({
           conversations: (await logic.getConversations({ userId: user.userId })).conversations.map(conversationView),
         }),
@@ -201,7 +205,7 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
     {
       method: 'GET',
       path: /^\/api\/conversations\/([^/]+)\/messages$/,
-      handle: async ({ user, params, url }) => {
+      handle: async ({ user, params, url, logic }) => {
         const q = url.searchParams;
         const res = await logic.getHistory({
           userId: user.userId,
@@ -216,7 +220,7 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
     {
       method: 'POST',
       path: /^\/api\/conversations\/([^/]+)\/read$/,
-      handle: async ({ user, params, body }) => {
+      handle: async ({ user, params, body, logic }) => {
         const res = await logic.markAsRead({
           userId: user.userId,
           conversationId: assertConversationId(params[0]!),
@@ -228,7 +232,7 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
     {
       method: 'POST',
       path: /^\/api\/messages$/,
-      handle: async ({ user, body }) => {
+      handle: async ({ user, body, logic }) => {
         const b = await body();
         const to = parseDestination(b);
         const text = typeof b.body === 'string' ? b.body : undefined;
@@ -255,7 +259,25 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
 }
 
 /** Finds the route for a request and runs it; throws domain errors for the caller to map. */
-export async function dispatch(routes: Route[], logic: LogicApi, req: IncomingMessage, url: URL): Promise<ApiResult> {
+/** A view of im-logic whose every call carries the request's trace. */
+function withTrace(logic: LogicApi, traceparent: string): LogicApi {
+  return new Proxy(logic, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (request: unknown) => (value as (r: unknown, t: string) => unknown).call(target, request, traceparent);
+    },
+  });
+}
+
+export async function dispatch(
+  routes: Route[],
+  untracedLogic: LogicApi,
+  req: IncomingMessage,
+  url: URL,
+  traceparent: string,
+): Promise<ApiResult> {
+  const logic = withTrace(untracedLogic, traceparent);
   let pathMatched = false;
   for (const route of routes) {
     const m = route.path.exec(url.pathname);
@@ -276,7 +298,7 @@ export async function dispatch(routes: Route[], logic: LogicApi, req: IncomingMe
     }
     let bodyPromise: Promise<Record<string, unknown>> | undefined;
     const body = () => (bodyPromise ??= readJsonBody(req));
-    return route.handle({ req, url, params, user, body });
+    return route.handle({ req, url, params, user, body, logic, traceparent });
   }
   if (pathMatched)
     throw new InvalidArgument(`${req.method} is not allowed on ${url.pathname}`, {

@@ -49,24 +49,31 @@ export class WsConnection implements ClientLink {
     });
   }
 
-  pushMessage(message: ChatMessage): void {
-    this.send({ type: 'message', message: messageView(message) });
+  pushMessage(message: ChatMessage, traceparent?: string): void {
+    this.send({ type: 'message', message: messageView(message), ...(traceparent ? { traceparent } : {}) });
   }
 
   pushSignal(signal: SystemSignalMessage): void {
     this.send(signalFrame(signal));
   }
 
-  acknowledgeSend(ack: SendAck): void {
+  acknowledgeSend(ack: SendAck, traceparent?: string): void {
     const id = this.frameIdOfSend.get(ack.clientMsgId);
     this.frameIdOfSend.delete(ack.clientMsgId);
-    this.send({ type: 'ack', ...(id !== undefined ? { id } : {}), ...ack });
+    this.send({ type: 'ack', ...(id !== undefined ? { id } : {}), ...ack, ...(traceparent ? { traceparent } : {}) });
   }
 
-  rejectSend(clientMsgId: string, code: string, message: string): void {
+  rejectSend(clientMsgId: string, code: string, message: string, traceparent?: string): void {
     const id = this.frameIdOfSend.get(clientMsgId);
     this.frameIdOfSend.delete(clientMsgId);
-    this.send({ type: 'error', code, message, ref: id ?? clientMsgId, clientMsgId });
+    this.send({
+      type: 'error',
+      code,
+      message,
+      ref: id ?? clientMsgId,
+      clientMsgId,
+      ...(traceparent ? { traceparent } : {}),
+    });
   }
 
   goAway(reason: string): void {
@@ -151,7 +158,10 @@ export class WsConnection implements ClientLink {
       }
       case 'read': {
         const conversationId = assertConversationId(frame.conversationId);
-        const res = await this.deps.logic.markAsRead({ userId: this.userId, conversationId, seq: frame.seq });
+        const res = await this.deps.logic.markAsRead(
+          { userId: this.userId, conversationId, seq: frame.seq },
+          frame.traceparent,
+        );
         this.send({
           type: 'read.ack',
           ...echo,
@@ -169,6 +179,7 @@ export class WsConnection implements ClientLink {
           frame.conversationId,
           frame.fromSeq,
           frame.limit,
+          frame.traceparent,
         );
         this.send({
           type: 'synced',
