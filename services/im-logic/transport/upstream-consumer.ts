@@ -3,6 +3,7 @@
 // retries the record and does not commit its offset until the send went through.
 import type { AnyConsumedEvent } from '../../../lib/kafka';
 import type { Logger } from '../../../lib/log';
+import { traceIdOf } from '../../../lib/trace';
 import type { MessageSender } from '../domain/message-sender';
 
 export function upstreamHandler(sender: MessageSender, logger: Logger): (event: AnyConsumedEvent) => Promise<void> {
@@ -26,10 +27,17 @@ export function upstreamHandler(sender: MessageSender, logger: Logger): (event: 
       },
       { traceparent: event.traceparent },
     );
+    const traceId = traceIdOf(event.traceparent);
     if (outcome instanceof Error) {
       logger.info(
-        { code: outcome.code, reason: outcome.message, senderId: up.senderId, clientMsgId: up.clientMsgId },
+        { code: outcome.code, reason: outcome.message, senderId: up.senderId, clientMsgId: up.clientMsgId, traceId },
         'send refused; reported to the origin connection',
+      );
+    } else {
+      const { message, duplicate } = outcome;
+      logger.debug(
+        { conversationId: message.conversationId, seq: message.seq, duplicate, clientMsgId: up.clientMsgId, traceId },
+        duplicate ? 'retried send acked again' : 'message stored and published',
       );
     }
   };
