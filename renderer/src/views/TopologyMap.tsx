@@ -29,6 +29,11 @@ const NODES: Node[] = [
   { id: 'sqlite', label: 'sqlite', x: 830, y: 220, kind: 'store' },
 ];
 
+function widthOf(node: Node): number {
+  if (node.kind === 'topic') return 116;
+  return node.id === 'im-gateway' ? 110 : 92;
+}
+
 /** [from, to, topic whose rate labels the edge] */
 const EDGES: [string, string, string | null][] = [
   ['clients', 'im-gateway', null],
@@ -106,14 +111,12 @@ export function TopologyMap({
         const a = byId.get(from)!;
         const b = byId.get(to)!;
         const rate = topic ? (rates[topic] ?? 0) : 0;
-        const dx = b.x - a.x;
-        const dy = b.y - a.y;
-        const len = Math.hypot(dx, dy) || 1;
-        const pad = 48;
-        const x1 = a.x + (dx / len) * pad;
-        const y1 = a.y + (dy / len) * 16;
-        const x2 = b.x - (dx / len) * pad;
-        const y2 = b.y - (dy / len) * 16;
+        // Leave and enter boxes at their left/right sides, so edges fan out instead of crossing the boxes.
+        const dir = Math.sign(b.x - a.x) || 1;
+        const x1 = a.x + (dir * widthOf(a)) / 2;
+        const y1 = a.y;
+        const x2 = b.x - (dir * widthOf(b)) / 2 - dir * 3;
+        const y2 = b.y;
         return (
           <g key={`${from}-${to}`} className={`edge ${rate > 0 ? 'active' : ''}`}>
             <line x1={x1} y1={y1} x2={x2} y2={y2} markerEnd="url(#arrow)" />
@@ -128,7 +131,7 @@ export function TopologyMap({
       {NODES.map((node) => {
         const list = node.kind === 'service' || node.id === 'redis' ? servicesOfNode(node.id, services) : [];
         const state = node.kind === 'service' || node.id === 'redis' ? tone(list) : node.kind;
-        const w = node.kind === 'topic' ? 116 : 92;
+        const w = widthOf(node);
         return (
           <g key={node.id} className={`node ${node.kind} ${state}`} data-node={node.id}>
             <rect x={node.x - w / 2} y={node.y - 15} width={w} height={30} rx={node.kind === 'store' ? 15 : 6} />
