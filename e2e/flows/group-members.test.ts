@@ -69,11 +69,18 @@ describe('group membership changes', { skip }, () => {
       members.body.members.map((m: any) => m.userId).sort(),
       [owner.userId, member.userId, joiner.userId].sort(),
     );
+    const joinerGroups = await joiner.call('GET', '/api/groups');
+    assert.deepEqual(
+      joinerGroups.body.groups.map((g: any) => [g.groupId, g.memberCount]),
+      [[groupId, 3]],
+    );
     // Adding again is not an error and changes nothing.
     const again = await owner.call('POST', `/api/groups/${groupId}/members`, { userId: joiner.userId });
     assert.equal(again.status, 200);
     assert.equal(again.body.alreadyMember, true);
 
+    const joinedEvents = await sys.readEvents('gochat.notifications', 'group.member.joined');
+    assert.ok(!joinedEvents.some((e) => e.message.userId === outsider.userId), 'the refused add published nothing');
     // The outsider heard nothing about a group it is not in (checked after everyone else got their signal).
     assert.equal(outsiderWs!.received((f) => f.signalType === 'group.member.changed').length, 0);
   });

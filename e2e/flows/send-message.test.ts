@@ -166,6 +166,35 @@ describe('sending between friends', { skip }, () => {
     assert.equal(traceOf(downstream.headers.traceparent), traceId);
   });
 
+  test('friends over HTTP: listed, searchable, and after removal messages are refused', async () => {
+    const gw = sys.gateways[0]!.httpAddress;
+    const gina = await TestUser.register(gw, 'gina');
+    const hal = await TestUser.register(gw, 'hal');
+    await gina.befriend(hal);
+    const listed = await hal.call('GET', '/api/friends');
+    assert.deepEqual(
+      listed.body.friends.map((f: any) => f.user.userId),
+      [gina.userId],
+      'friendship is mutual',
+    );
+    const found = await gina.call('GET', `/api/users?query=${encodeURIComponent(hal.username)}`);
+    assert.equal(found.status, 200);
+    assert.deepEqual(
+      found.body.users.map((u: any) => u.userId),
+      [hal.userId],
+    );
+    const me = await gina.call('GET', '/api/me');
+    assert.equal(me.body.user.username, gina.username);
+    const removed = await gina.call('DELETE', `/api/friends/${hal.userId}`);
+    assert.equal(removed.status, 200);
+    assert.equal(removed.body.removed, true);
+    assert.deepEqual((await hal.call('GET', '/api/friends')).body.friends, []);
+    const ginaWs = await gina.connect();
+    const clientMsgId = ginaWs.send({ userId: hal.userId }, 'still there?');
+    const err = await ginaWs.waitFor((f) => f.type === 'error' && f.clientMsgId === clientMsgId, { what: 'refusal' });
+    assert.equal(err.code, 'NOT_FRIENDS');
+  });
+
   test('sending to someone who is not a friend is refused with an error frame and stores nothing', async () => {
     const gw = sys.gateways[0]!.httpAddress;
     const carol = await TestUser.register(gw, 'carol');
