@@ -143,10 +143,14 @@ describe('im-logic process', { skip }, () => {
       rejectsWith('NOT_FRIENDS'),
     );
     assert.equal((await call(social, 'addFriend', { userId: a.userId, friendId: b.userId })).created, true);
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const sent = await call(
       chat,
       'sendMessage',
       sendReq({ senderId: a.userId, toUserId: b.userId, clientMsgId: 'm1' }),
+      {
+        traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+      },
     );
     const conv = a.userId < b.userId ? `p2p:${a.userId}:${b.userId}` : `p2p:${b.userId}:${a.userId}`;
     assert.equal(sent.duplicate, false);
@@ -155,6 +159,7 @@ describe('im-logic process', { skip }, () => {
 
     const persisted = await topics.waitFor('message.persist', (e) => e.key === conv, 'persist record');
     assert.equal(persisted.headers['event-type'], 'message.persist');
+    assert.equal(persisted.headers['traceparent']?.split('-')[1], traceId, "the caller's trace continues on Kafka");
     assert.deepEqual([...persisted.message.memberIds].sort(), [a.userId, b.userId].sort());
     const down = await topics.waitFor('message.downstream', (e) => e.key === conv, 'downstream record');
     assert.deepEqual([...down.message.recipientIds].sort(), [a.userId, b.userId].sort());
