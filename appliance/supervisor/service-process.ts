@@ -277,8 +277,9 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
       if (!this.wanted) return;
       // A failed relaunch ends in another exit, which schedules the next attempt with a longer backoff.
       this.launch().catch((err: Error) => {
+        if (!this.wanted) return; // Stopped on request while relaunching: not a failure.
         this.emit('restartFailed', this.name, err);
-        if (this.child && this.wanted) this.child.kill('SIGKILL');
+        this.child?.kill('SIGKILL');
       });
     }, delayMs);
   }
