@@ -1,11 +1,12 @@
-// A client that stops answering pings (a laptop lid closed, a dead NAT entry) is dropped by the heartbeat and
-// recorded offline, instead of being held, and reported online, forever.
+// Unhealthy clients are dropped and recorded offline instead of being held (and reported online) forever: one
+// that stops answering pings (a laptop lid closed, a dead NAT entry), and one that stops reading what it is sent.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { ConnectionLifecycle } from '../domain/connection-lifecycle';
 import { ConnectionRegistry } from '../domain/connection-registry';
 import { ConversationSync } from '../domain/conversation-sync';
+import { Delivery } from '../domain/delivery';
 import { UpstreamSender } from '../domain/upstream-sender';
 import { FakeEvents, FakePresence, fakeLogic } from '../testing/fakes';
 import { GatewayServer } from './gateway-server';
@@ -13,7 +14,12 @@ import { GatewayServer } from './gateway-server';
 const registry = new ConnectionRegistry();
 const presence = new FakePresence();
 const events = new FakeEvents();
-const log = { warn: () => undefined, error: () => undefined, info: () => undefined };
+const warnings: string[] = [];
+const log = {
+  warn: (_o: object, msg: string) => void warnings.push(msg),
+  error: () => undefined,
+  info: () => undefined,
+};
 const logic = fakeLogic();
 const server = new GatewayServer({
   host: '127.0.0.1',
@@ -44,6 +50,8 @@ after(async () => {
   await server.close();
 });
 
+const delivery = new Delivery('gw-1', registry);
+
 function open(user: string, autoPong: boolean): Promise<{ ws: WebSocket; closed: Promise<number> }> {
   const ws = new WebSocket(`ws://${base}/ws?token=token-${user}`, { autoPong });
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
@@ -68,4 +76,31 @@ test('a silent client is dropped and goes offline; a live one stays', { timeout:
     ['alice'],
   );
   live.ws.close();
+});
+
+test('a client that stops reading is dropped once too much is queued for it', { timeout: 20_000 }, async () => {
+  const stalled = await open('carol', true);
+  stalled.ws.pause(); // stops reading from its socket; the gateway's send buffer fills up
+  const body = 'x'.repeat(16 * 1024);
+  let seq = 0;
+  while (registry.linksOf('carol').length > 0 && seq < 5000) {
+    seq += 1;
+    delivery.pushMessage(['carol'], {
+      messageId: `m${seq}`,
+      conversationId: 'p2p:alice:carol',
+      conversationType: 1,
+      seq,
+      senderId: 'alice',
+      clientMsgId: `c${seq}`,
+      contentType: 'text/plain',
+      body,
+      sentAtMs: 1,
+    });
+    // Let the socket write what it can, as it would between downstream records.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const offline = await events.next((p) => p.type === 'user.offline' && p.event.userId === 'carol');
+  assert.ok(offline);
+  assert.ok(seq < 5000, `dropped after ${seq} messages of 16 KiB`);
+  assert.ok(warnings.includes('client is not reading; dropped'), 'dropped for not reading, not for a missed pong');
 });

@@ -17,6 +17,11 @@ export const MAX_BAD_FRAMES = 5;
 /** Frames waiting to be handled before the client is considered to be flooding. */
 const MAX_QUEUED_FRAMES = 1000;
 const MAX_PENDING_ACK_IDS = 1000;
+/**
+ * Bytes queued for a client that does not read before it is dropped: one stalled client must not hold an
+ * unbounded share of the gateway's memory. It reconnects and catches up by seq.
+ */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 export interface WsConnectionDeps {
   sender: UpstreamSender;
@@ -44,6 +49,14 @@ export class WsConnection implements ClientLink {
 
   send(frame: object): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.deps.log.warn(
+        { connId: this.connId, buffered: this.socket.bufferedAmount },
+        'client is not reading; dropped',
+      );
+      this.socket.terminate();
+      return;
+    }
     this.socket.send(JSON.stringify(frame), (err) => {
       if (err) this.deps.log.warn({ err, connId: this.connId }, 'frame could not be written');
     });
