@@ -120,10 +120,18 @@ describe('im-logic process', { skip }, () => {
     const alice = await newUser('alice');
     const verified = await call(auth, 'verifyToken', { token: alice.token });
     assert.equal(verified.user?.username, alice.username);
+    const traceId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
     await assert.rejects(
-      call(auth, 'register', { username: alice.username, password: 'another password', displayName: '' }),
+      call(
+        auth,
+        'register',
+        { username: alice.username, password: 'another password', displayName: '' },
+        { traceparent: `00-${traceId}-1111111111111111-01` },
+      ),
       rejectsWith('ALREADY_EXISTS'),
     );
+    // im-logic's call to im-repo carried the caller's trace: im-repo logs the refusal under the same trace id.
+    await repo.waitForLine((l) => l.traceId === traceId, "an im-repo log line in the caller's trace");
     await assert.rejects(
       call(auth, 'register', { username: 'X', password: 'another password', displayName: '' }),
       (err: Error) => rejectsWith('INVALID_ARGUMENT')(err) && /^username/.test(err.message),

@@ -22,7 +22,7 @@ import { MessageSender } from './domain/message-sender';
 import { ReadState } from './domain/read-state';
 import { Friendships } from './domain/social';
 import { TokenSigner } from './domain/token';
-import { authService, chatService, socialService, type LogicDomain } from './transport/grpc-services';
+import { authService, chatService, socialService, traced, type LogicDomain } from './transport/grpc-services';
 import { upstreamHandler } from './transport/upstream-consumer';
 
 await runService({
@@ -57,9 +57,9 @@ await runService({
       port: config.grpcPort,
       logger,
       services: [
-        serviceOf(AuthServiceService, authService(domain)),
-        serviceOf(ChatServiceService, chatService(domain)),
-        serviceOf(SocialServiceService, socialService(domain)),
+        serviceOf(AuthServiceService, traced(authService(domain))),
+        serviceOf(ChatServiceService, traced(chatService(domain))),
+        serviceOf(SocialServiceService, traced(socialService(domain))),
       ],
     });
     const upstream = await startEventConsumer({

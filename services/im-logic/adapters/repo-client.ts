@@ -19,6 +19,7 @@ import {
 } from '../../../proto/gen/gochat/repo/v1/repo';
 import { AlreadyExists, isDomainError } from '../../../lib/errors';
 import { call, connectClient } from '../../../lib/grpc';
+import { traceOptions } from './trace-scope';
 import type {
   FriendEntry,
   FriendGraph,
@@ -63,7 +64,7 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
 
   async createUser(input: { username: string; displayName: string; passwordHash: string }): Promise<User> {
     try {
-      const res = await call(this.users, 'createUser', { ...input, userId: '' });
+      const res = await call(this.users, 'createUser', { ...input, userId: '' }, traceOptions());
       return required(res.user, 'CreateUser returned no user');
     } catch (err) {
       // Clients see the code of docs/protocol.md, whatever finer code im-repo uses internally.
@@ -74,27 +75,27 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
     }
   }
   async getCredential(username: string): Promise<StoredCredential | undefined> {
-    const res = await orUndefined(call(this.users, 'getCredential', { username }));
+    const res = await orUndefined(call(this.users, 'getCredential', { username }, traceOptions()));
     if (res?.user === undefined) return undefined;
     return { user: res.user, passwordHash: res.passwordHash };
   }
   async getUsers(ids: readonly string[]): Promise<User[]> {
     if (ids.length === 0) return [];
-    return (await call(this.users, 'getUsers', { userIds: [...ids] })).users;
+    return (await call(this.users, 'getUsers', { userIds: [...ids] }, traceOptions())).users;
   }
   async listUsers(limit: number, cursor: string): Promise<{ users: User[]; nextCursor: string }> {
-    return call(this.users, 'listUsers', { page: { limit, cursor } });
+    return call(this.users, 'listUsers', { page: { limit, cursor } }, traceOptions());
   }
 
   async listFriends(userId: string): Promise<FriendEntry[]> {
-    const res = await call(this.friends, 'getUserFriends', { userId });
+    const res = await call(this.friends, 'getUserFriends', { userId }, traceOptions());
     return res.friends.flatMap((f) => (f.user ? [{ user: f.user, sinceMs: f.sinceMs }] : []));
   }
   async addFriend(userId: string, friendId: string): Promise<boolean> {
-    return (await call(this.friends, 'addFriend', { userId, friendId })).created;
+    return (await call(this.friends, 'addFriend', { userId, friendId }, traceOptions())).created;
   }
   async removeFriend(userId: string, friendId: string): Promise<boolean> {
-    return (await call(this.friends, 'removeFriend', { userId, friendId })).removed;
+    return (await call(this.friends, 'removeFriend', { userId, friendId }, traceOptions())).removed;
   }
 
   async createGroup(input: {
@@ -102,18 +103,18 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
     ownerId: string;
     memberIds: string[];
   }): Promise<{ group: Group; members: GroupMember[] }> {
-    const res = await call(this.groups, 'createGroup', { ...input, groupId: '' });
+    const res = await call(this.groups, 'createGroup', { ...input, groupId: '' }, traceOptions());
     return { group: required(res.group, 'CreateGroup returned no group'), members: res.members };
   }
   async getGroup(groupId: string): Promise<Group | undefined> {
-    return (await orUndefined(call(this.groups, 'getGroup', { groupId })))?.group;
+    return (await orUndefined(call(this.groups, 'getGroup', { groupId }, traceOptions())))?.group;
   }
   async addMember(
     groupId: string,
     userId: string,
     role: GroupRole,
   ): Promise<{ member: GroupMember; alreadyMember: boolean; memberCount: number }> {
-    const res = await call(this.groups, 'addGroupMember', { groupId, userId, role });
+    const res = await call(this.groups, 'addGroupMember', { groupId, userId, role }, traceOptions());
     return {
       member: required(res.member, 'AddGroupMember returned no member'),
       alreadyMember: res.alreadyMember,
@@ -121,14 +122,14 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
     };
   }
   async getMembers(groupId: string): Promise<GroupMember[]> {
-    return (await orUndefined(call(this.groups, 'getGroupMembers', { groupId })))?.members ?? [];
+    return (await orUndefined(call(this.groups, 'getGroupMembers', { groupId }, traceOptions())))?.members ?? [];
   }
   async getUserGroups(userId: string): Promise<Group[]> {
-    return (await call(this.groups, 'getUserGroups', { userId })).groups;
+    return (await call(this.groups, 'getUserGroups', { userId }, traceOptions())).groups;
   }
 
   async saveMessage(message: ChatMessage): Promise<{ message: ChatMessage; duplicate: boolean }> {
-    const res = await call(this.messages, 'saveMessage', { message });
+    const res = await call(this.messages, 'saveMessage', { message }, traceOptions());
     return { message: required(res.message, 'SaveMessage returned no message'), duplicate: res.duplicate };
   }
   async pullMessages(
@@ -137,18 +138,18 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
     toSeq: number,
     limit: number,
   ): Promise<{ messages: ChatMessage[]; maxSeq: number }> {
-    return call(this.messages, 'pullMessages', { conversationId, fromSeq, toSeq, limit });
+    return call(this.messages, 'pullMessages', { conversationId, fromSeq, toSeq, limit }, traceOptions());
   }
   async updateReadPointer(userId: string, conversationId: string, seq: number): Promise<ReadPointerUpdate> {
-    return call(this.messages, 'updateReadPointer', { userId, conversationId, seq });
+    return call(this.messages, 'updateReadPointer', { userId, conversationId, seq }, traceOptions());
   }
   async getUserConversations(userId: string): Promise<Conversation[]> {
-    return (await call(this.messages, 'getUserConversations', { userId })).conversations;
+    return (await call(this.messages, 'getUserConversations', { userId }, traceOptions())).conversations;
   }
 
   async getUsersPresence(userIds: readonly string[]): Promise<UserPresence[]> {
     if (userIds.length === 0) return [];
-    return (await call(this.presence, 'getUsersPresence', { userIds: [...userIds] })).users;
+    return (await call(this.presence, 'getUsersPresence', { userIds: [...userIds] }, traceOptions())).users;
   }
 }
 

@@ -4,6 +4,7 @@
 import type { AnyConsumedEvent } from '../../../lib/kafka';
 import type { Logger } from '../../../lib/log';
 import { traceIdOf } from '../../../lib/trace';
+import { withTraceparent } from '../adapters/trace-scope';
 import type { MessageSender } from '../domain/message-sender';
 
 export function upstreamHandler(sender: MessageSender, logger: Logger): (event: AnyConsumedEvent) => Promise<void> {
@@ -13,19 +14,21 @@ export function upstreamHandler(sender: MessageSender, logger: Logger): (event: 
       return;
     }
     const up = event.message;
-    const outcome = await sender.sendFromUpstream(
-      {
-        senderId: up.senderId,
-        toUserId: up.toUserId,
-        groupId: up.groupId,
-        conversationId: up.conversationId,
-        clientMsgId: up.clientMsgId,
-        contentType: up.contentType,
-        body: up.body,
-        originGatewayId: up.originGatewayId,
-        originConnId: up.originConnId,
-      },
-      { traceparent: event.traceparent },
+    const outcome = await withTraceparent(event.traceparent, () =>
+      sender.sendFromUpstream(
+        {
+          senderId: up.senderId,
+          toUserId: up.toUserId,
+          groupId: up.groupId,
+          conversationId: up.conversationId,
+          clientMsgId: up.clientMsgId,
+          contentType: up.contentType,
+          body: up.body,
+          originGatewayId: up.originGatewayId,
+          originConnId: up.originConnId,
+        },
+        { traceparent: event.traceparent },
+      ),
     );
     const traceId = traceIdOf(event.traceparent);
     if (outcome instanceof Error) {

@@ -9,6 +9,7 @@ import {
 } from '../../../proto/gen/gochat/repo/v1/repo';
 import { isDomainError } from '../../../lib/errors';
 import { call, connectClient } from '../../../lib/grpc';
+import { traceOptions } from './trace-scope';
 import type { GatewayAddress, MessageArchive, PresenceDirectory, SocialGraph } from '../domain/ports';
 
 export class RepoClient implements SocialGraph, MessageArchive, PresenceDirectory {
@@ -29,13 +30,13 @@ export class RepoClient implements SocialGraph, MessageArchive, PresenceDirector
   }
 
   async friendIdsOf(userId: string): Promise<string[]> {
-    const res = await call(this.friends, 'getUserFriends', { userId });
+    const res = await call(this.friends, 'getUserFriends', { userId }, traceOptions());
     return res.friends.flatMap((f) => (f.user ? [f.user.userId] : []));
   }
 
   async groupMemberIds(groupId: string): Promise<string[]> {
     try {
-      return (await call(this.groups, 'getGroupMembers', { groupId })).members.map((m) => m.userId);
+      return (await call(this.groups, 'getGroupMembers', { groupId }, traceOptions())).members.map((m) => m.userId);
     } catch (err) {
       if (isDomainError(err) && err.kind === 'NOT_FOUND') return [];
       throw err;
@@ -43,20 +44,21 @@ export class RepoClient implements SocialGraph, MessageArchive, PresenceDirector
   }
 
   async pullMessages(conversationId: string, fromSeq: number, toSeq: number, limit: number): Promise<ChatMessage[]> {
-    return (await call(this.messages, 'pullMessages', { conversationId, fromSeq, toSeq, limit })).messages;
+    return (await call(this.messages, 'pullMessages', { conversationId, fromSeq, toSeq, limit }, traceOptions()))
+      .messages;
   }
 
   async indexMessage(message: ChatMessage, memberIds: string[]): Promise<number> {
-    return (await call(this.messages, 'indexMessage', { message, memberIds })).indexed;
+    return (await call(this.messages, 'indexMessage', { message, memberIds }, traceOptions())).indexed;
   }
 
   async getUsersPresence(userIds: readonly string[]): Promise<UserPresence[]> {
     if (userIds.length === 0) return [];
-    return (await call(this.presence, 'getUsersPresence', { userIds: [...userIds] })).users;
+    return (await call(this.presence, 'getUsersPresence', { userIds: [...userIds] }, traceOptions())).users;
   }
 
   async listGateways(): Promise<GatewayAddress[]> {
-    const res = await call(this.presence, 'listGateways', {});
+    const res = await call(this.presence, 'listGateways', {}, traceOptions());
     return res.gateways.map((g) => ({ gatewayId: g.gatewayId, grpcAddress: g.grpcAddress }));
   }
 }
