@@ -124,6 +124,33 @@ export function presenceStoreSuite(label: string, startRedis: () => Promise<Redi
       assert.deepEqual(await store.setOffline('bob', 'b2', 'gw-2'), { lastConnection: true, connectionCount: 0 });
     });
 
+    test('a heartbeat renews only connections on record: a closed or already expired one is not brought back', async () => {
+      await store.setOnline('erin', 'e1', 'gw-1', 1000);
+      await store.setOnline('erin', 'e2', 'gw-1', 1000);
+      await store.setOffline('erin', 'e2', 'gw-1'); // closed while the gateway's heartbeat was on its way
+      await store.setOnline('fred', 'f1', 'gw-2', 1000);
+      clock.ms += 1500; // both gateways are late; gw-1 beats first, so its connections are still on record
+      const late = await store.heartbeat(
+        'gw-1',
+        [
+          { userId: 'erin', connId: 'e1' },
+          { userId: 'erin', connId: 'e2' },
+        ],
+        1000,
+      );
+      assert.deepEqual(late, { renewed: 1, expiredUserIds: ['fred'] });
+      const [erin] = await store.getPresence(['erin']);
+      assert.deepEqual(
+        erin?.connections.map((c) => [c.connId, c.expiresAtMs]),
+        [['e1', clock.ms + 1000]],
+      );
+      // fred's expiry was reported: his gateway's late heartbeat does not bring him back silently
+      const tooLate = await store.heartbeat('gw-2', [{ userId: 'fred', connId: 'f1' }], 1000);
+      assert.deepEqual(tooLate, { renewed: 0, expiredUserIds: [] });
+      const [fred] = await store.getPresence(['fred']);
+      assert.equal(fred?.status, PresenceStatus.PRESENCE_STATUS_OFFLINE);
+    });
+
     test('online users are listed for the console', async () => {
       await store.setOnline('alice', 'c1', 'gw-1', 30_000);
       await store.setOnline('bob', 'c2', 'gw-1', 30_000);

@@ -112,23 +112,33 @@ export class RedisPresenceStore implements PresenceStore {
     return this.serial(async () => {
       const now = this.clock.now();
       const expiresAtMs = now + ttlMs;
+      let renewed = 0;
       if (connections.length > 0) {
         const lookup = this.redis.pipeline();
         for (const { userId, connId } of connections) lookup.hget(CONNS_PREFIX + userId, connId);
         const current = execResults(await lookup.exec()) as (string | null)[];
-        const renew = this.redis.multi();
+        const renewals: { userId: string; connId: string; entry: StoredConnection }[] = [];
         connections.forEach(({ userId, connId }, i) => {
-          // A connection the gateway still holds is kept findable even if it had expired meanwhile, so pushes
-          // can still be routed to it.
-          const connectedAtMs = parseConnection(current[i])?.connectedAtMs ?? now;
-          const entry: StoredConnection = { gatewayId, connectedAtMs, expiresAtMs };
-          renew.hset(CONNS_PREFIX + userId, connId, JSON.stringify(entry));
-          renew.zadd(EXPIRY_KEY, expiresAtMs, expiryMember(userId, connId));
+          // Only connections still on record are renewed (late ones too, if no sweep removed them yet): a heartbeat
+          // racing a SetUserOffline must not bring a closed connection back, and one whose expiry was already
+          // reported stays gone. A gateway that sees fewer renewed than it sent can re-announce the missing ones
+          // with SetUserOnline, which reports the transition properly.
+          const stored = parseConnection(current[i]);
+          if (!stored) return;
+          renewals.push({ userId, connId, entry: { gatewayId, connectedAtMs: stored.connectedAtMs, expiresAtMs } });
         });
-        execResults(await renew.exec());
+        if (renewals.length > 0) {
+          const renew = this.redis.multi();
+          for (const { userId, connId, entry } of renewals) {
+            renew.hset(CONNS_PREFIX + userId, connId, JSON.stringify(entry));
+            renew.zadd(EXPIRY_KEY, expiresAtMs, expiryMember(userId, connId));
+          }
+          execResults(await renew.exec());
+        }
+        renewed = renewals.length;
       }
       const expiredUserIds = await this.sweep(now);
-      return { renewed: connections.length, expiredUserIds };
+      return { renewed, expiredUserIds };
     });
   }
 
