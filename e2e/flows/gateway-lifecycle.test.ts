@@ -25,8 +25,9 @@ describe('gateway crash and shutdown', { skip }, () => {
     const alice = await TestUser.register(gw1.httpAddress, 'alice');
     const bob = await TestUser.register(gw1.httpAddress, 'bob');
     await alice.befriend(bob);
-    const aliceWs = await alice.connect(gw1.httpAddress);
+    // bob first: alice's online is only pushed to friends connected when it happens.
     const bobWs = await bob.connect(gw2.httpAddress);
+    const aliceWs = await alice.connect(gw1.httpAddress);
     await bobWs.waitFor((f) => f.signalType === 'friend.status.changed' && f.payload.userId === alice.userId, {
       what: 'alice online at bob',
     });
