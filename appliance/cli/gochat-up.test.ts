@@ -12,10 +12,12 @@ const SERVICES = ['im-repo', 'im-logic', 'gw-1', 'im-task'];
 describe('gochat up --infra embedded', () => {
   let appliance: RunningAppliance;
   let clients: ChatClient[] = [];
+  let consoleUrl: URL;
 
   before(async () => {
-    appliance = RunningAppliance.start(['--infra', 'embedded']);
-    await appliance.waitForLine(READY, 240_000);
+    appliance = RunningAppliance.start(['--infra', 'embedded', '--no-console-build']);
+    const ready = await appliance.waitForLine(READY, 240_000);
+    consoleUrl = new URL(READY.exec(ready.line)?.[1] ?? '');
   });
   after(() => {
     for (const client of clients) client.close();
@@ -31,7 +33,7 @@ describe('gochat up --infra embedded', () => {
     return [alice, bob];
   }
 
-  test('reaches ready, records itself, and serves its status on the admin port', async () => {
+  test('reaches ready, records itself, and serves the console API on the admin port', async () => {
     const record = appliance.record();
     assert.equal(record.running, true);
     assert.equal(record.infra.kind, 'embedded');
@@ -43,10 +45,15 @@ describe('gochat up --infra embedded', () => {
       assert.equal(service.state, 'running', `${service.name} is running`);
       assert.ok(service.pid !== null && isProcessAlive(service.pid), `${service.name} has a live pid`);
     }
-    const status = (await (await fetch(`${record.admin?.url ?? ''}/api/status`)).json()) as {
-      services: { name: string }[];
-    };
-    assert.ok(status.services.some((service) => service.name === 'gw-1'));
+    assert.equal(record.consoleUrl, consoleUrl.href);
+    // The console's API on the admin port answers with the per-run token from the printed URL, and only with it.
+    const token = consoleUrl.searchParams.get('token') ?? '';
+    const services = await fetch(`${consoleUrl.origin}/api/services`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await services.json()) as { services: { name: string; state: string }[] };
+    assert.equal(body.services.find((service) => service.name === 'gw-1')?.state, 'running');
+    assert.equal((await fetch(`${consoleUrl.origin}/api/services`)).status, 401);
   });
 
   test('a seeded user logs in over HTTP and messages another over WebSocket', async () => {

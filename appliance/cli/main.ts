@@ -42,6 +42,7 @@ program
     DEFAULT_ADMIN_PORT,
   )
   .option('--no-seed', 'do not create the demo users and group on first start')
+  .option('--no-console-build', 'do not build the console UI when it is missing (the API still runs)')
   .option('--log-level <level>', 'log level of the services', 'info')
   .action(
     async (opts: {
@@ -51,6 +52,7 @@ program
       adminPort: number;
       seed: boolean;
       logLevel: string;
+      consoleBuild: boolean;
     }) => {
       process.exitCode = await runUp(opts);
     },

@@ -1,6 +1,7 @@
 // gochat up: runs the supervisor in the foreground until Ctrl-C, SIGTERM or `gochat down`.
 import type { InfraMode } from '../../infra/providers/infra';
-import { startAdminServer, type AdminServer } from '../supervisor/admin-server';
+import { startConsole } from '../api/start-console';
+import { startAdminServer } from '../supervisor/admin-server';
 import { ApplianceAlreadyRunningError } from '../supervisor/data-dir';
 import { seedDemoData } from '../supervisor/seed';
 import { Supervisor } from '../supervisor/supervisor';
@@ -12,6 +13,45 @@ export interface UpOptions {
   adminPort: number;
   seed: boolean;
   logLevel: string;
+  /** Build the console UI with Vite when it is missing (default true). */
+  consoleBuild?: boolean;
+}
+
+/** Whatever serves the admin port: the console's appliance API, or the minimal status endpoint. */
+interface AdminEndpoint {
+  url: string;
+  port: number;
+  consoleUrl: string;
+  close(): Promise<void>;
+}
+
+function portInUse(port: number): Error {
+  return new Error(`admin port ${port} on 127.0.0.1 is in use; pass --admin-port 0 for a free port, or another port`);
+}
+
+/**
+ * The console's API on the admin port. If it cannot start for any reason but a taken port, the appliance still
+ * runs, with the minimal GET /api/status endpoint, so a console problem never takes the backend down.
+ */
+async function startAdminEndpoint(supervisor: Supervisor, opts: UpOptions): Promise<AdminEndpoint> {
+  try {
+    const api = await startConsole(supervisor, {
+      port: opts.adminPort,
+      buildIfMissing: opts.consoleBuild ?? true,
+      log: say,
+    });
+    return api;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse(opts.adminPort);
+    say(`console: could not start (${(err as Error).message}); serving only GET /api/status on the admin port`);
+  }
+  try {
+    const minimal = await startAdminServer(opts.adminPort, () => supervisor.record());
+    return { ...minimal, consoleUrl: `${minimal.url}/` };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw portInUse(opts.adminPort);
+    throw err;
+  }
 }
 
 const say = (line: string): void => {
@@ -26,7 +66,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
     logLevel: opts.logLevel,
     progress: say,
   });
-  let admin: AdminServer | undefined;
+  let admin: AdminEndpoint | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (why: string): Promise<void> => {
     stopping ??= (async () => {
@@ -54,16 +94,9 @@ export async function runUp(opts: UpOptions): Promise<number> {
   try {
     say(`gochat up: data dir ${supervisor.layout.root}, infra ${opts.infra}, ${opts.gateways} gateway(s)`);
     // The admin port first: a clash is reported before anything heavy starts.
-    admin = await startAdminServer(opts.adminPort, () => supervisor.record()).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') {
-        throw new Error(
-          `admin port ${opts.adminPort} on 127.0.0.1 is in use; pass --admin-port 0 for a free port, or another port`,
-        );
-      }
-      throw err;
-    });
+    admin = await startAdminEndpoint(supervisor, opts);
     await supervisor.startAll();
-    const consoleUrl = `${admin.url}/`;
+    const consoleUrl = admin.consoleUrl;
     supervisor.setAdminEndpoint({ url: admin.url, port: admin.port }, consoleUrl);
     const gatewayUrl = supervisor.gatewayUrls()[0];
     if (opts.seed && gatewayUrl) {

@@ -2,7 +2,8 @@
 // running; records the appliance in its data dir; and offers start/stop/restart/logs of each process to the
 // appliance API (it satisfies the console's ApplianceControl).
 import { EventEmitter } from 'node:events';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { startInfra } from '../../infra/providers/index';
 import type { InfraMode, RunningInfra } from '../../infra/providers/infra';
 import {
@@ -43,7 +44,16 @@ export class UnknownServiceError extends Error {
   override name = 'UnknownServiceError';
 }
 
-const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
+/**
+ * The repository root the services are started from: the nearest folder above this file that holds
+ * services/im-repo/main.ts. Searched rather than fixed because bundlers (electron-vite) move this code elsewhere.
+ */
+export function findProjectRoot(from = import.meta.dirname): string {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'services', 'im-repo', 'main.ts'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`cannot find the project root (services/) above ${from}`);
+  }
+}
 
 export class Supervisor {
   readonly layout: DataDirLayout;
@@ -117,7 +127,7 @@ export class Supervisor {
       tokenSecret: tokenSecret(this.layout),
       ...(this.options.logLevel ? { logLevel: this.options.logLevel } : {}),
     });
-    const projectRoot = this.options.projectRoot ?? PROJECT_ROOT;
+    const projectRoot = this.options.projectRoot ?? findProjectRoot();
     this.stages = plan.map((stage) => stage.map((spec) => this.supervise(new ServiceProcess(spec, { projectRoot }))));
     for (const stage of this.stages) {
       this.throwIfStopRequested();
