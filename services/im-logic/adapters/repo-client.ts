@@ -18,8 +18,8 @@ import {
   type Conversation,
 } from '../../../proto/gen/gochat/repo/v1/repo';
 import { AlreadyExists, isDomainError } from '../../../lib/errors';
-import { call, connectClient } from '../../../lib/grpc';
-import { traceOptions } from './trace-scope';
+import { connectClient } from '../../../lib/grpc';
+import { repoCall } from './repo-call';
 import type {
   FriendEntry,
   FriendGraph,
@@ -64,7 +64,7 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
 
   async createUser(input: { username: string; displayName: string; passwordHash: string }): Promise<User> {
     try {
-      const res = await call(this.users, 'createUser', { ...input, userId: '' }, traceOptions());
+      const res = await repoCall(this.users, 'createUser', { ...input, userId: '' });
       return required(res.user, 'CreateUser returned no user');
     } catch (err) {
       // Clients see the code of docs/protocol.md, whatever finer code im-repo uses internally.
@@ -75,27 +75,27 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
     }
   }
   async getCredential(username: string): Promise<StoredCredential | undefined> {
-    const res = await orUndefined(call(this.users, 'getCredential', { username }, traceOptions()));
+    const res = await orUndefined(repoCall(this.users, 'getCredential', { username }));
     if (res?.user === undefined) return undefined;
     return { user: res.user, passwordHash: res.passwordHash };
   }
   async getUsers(ids: readonly string[]): Promise<User[]> {
     if (ids.length === 0) return [];
-    return (await call(this.users, 'getUsers', { userIds: [...ids] }, traceOptions())).users;
+    return inBatches(ids, async (userIds) => (await repoCall(this.users, 'getUsers', { userIds })).users);
   }
   async listUsers(limit: number, cursor: string): Promise<{ users: User[]; nextCursor: string }> {
-    return call(this.users, 'listUsers', { page: { limit, cursor } }, traceOptions());
+    return repoCall(this.users, 'listUsers', { page: { limit, cursor } });
   }
 
   async listFriends(userId: string): Promise<FriendEntry[]> {
-    const res = await call(this.friends, 'getUserFriends', { userId }, traceOptions());
+    const res = await repoCall(this.friends, 'getUserFriends', { userId });
     return res.friends.flatMap((f) => (f.user ? [{ user: f.user, sinceMs: f.sinceMs }] : []));
   }
   async addFriend(userId: string, friendId: string): Promise<boolean> {
-    return (await call(this.friends, 'addFriend', { userId, friendId }, traceOptions())).created;
+    return (await repoCall(this.friends, 'addFriend', { userId, friendId })).created;
   }
   async removeFriend(userId: string, friendId: string): Promise<boolean> {
-    return (await call(this.friends, 'removeFriend', { userId, friendId }, traceOptions())).removed;
+    return (await repoCall(this.friends, 'removeFriend', { userId, friendId })).removed;
   }
 
   async createGroup(input: {
@@ -103,18 +103,18 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
     ownerId: string;
     memberIds: string[];
   }): Promise<{ group: Group; members: GroupMember[] }> {
-    const res = await call(this.groups, 'createGroup', { ...input, groupId: '' }, traceOptions());
+    const res = await repoCall(this.groups, 'createGroup', { ...input, groupId: '' });
     return { group: required(res.group, 'CreateGroup returned no group'), members: res.members };
   }
   async getGroup(groupId: string): Promise<Group | undefined> {
-    return (await orUndefined(call(this.groups, 'getGroup', { groupId }, traceOptions())))?.group;
+    return (await orUndefined(repoCall(this.groups, 'getGroup', { groupId })))?.group;
   }
   async addMember(
     groupId: string,
     userId: string,
     role: GroupRole,
   ): Promise<{ member: GroupMember; alreadyMember: boolean; memberCount: number }> {
-    const res = await call(this.groups, 'addGroupMember', { groupId, userId, role }, traceOptions());
+    const res = await repoCall(this.groups, 'addGroupMember', { groupId, userId, role });
     return {
       member: required(res.member, 'AddGroupMember returned no member'),
       alreadyMember: res.alreadyMember,
@@ -122,14 +122,14 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
     };
   }
   async getMembers(groupId: string): Promise<GroupMember[]> {
-    return (await orUndefined(call(this.groups, 'getGroupMembers', { groupId }, traceOptions())))?.members ?? [];
+    return (await orUndefined(repoCall(this.groups, 'getGroupMembers', { groupId })))?.members ?? [];
   }
   async getUserGroups(userId: string): Promise<Group[]> {
-    return (await call(this.groups, 'getUserGroups', { userId }, traceOptions())).groups;
+    return (await repoCall(this.groups, 'getUserGroups', { userId })).groups;
   }
 
   async saveMessage(message: ChatMessage): Promise<{ message: ChatMessage; duplicate: boolean }> {
-    const res = await call(this.messages, 'saveMessage', { message }, traceOptions());
+    const res = await repoCall(this.messages, 'saveMessage', { message });
     return { message: required(res.message, 'SaveMessage returned no message'), duplicate: res.duplicate };
   }
   async pullMessages(
@@ -138,22 +138,34 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
     toSeq: number,
     limit: number,
   ): Promise<{ messages: ChatMessage[]; maxSeq: number }> {
-    return call(this.messages, 'pullMessages', { conversationId, fromSeq, toSeq, limit }, traceOptions());
+    return repoCall(this.messages, 'pullMessages', { conversationId, fromSeq, toSeq, limit });
   }
   async updateReadPointer(userId: string, conversationId: string, seq: number): Promise<ReadPointerUpdate> {
-    return call(this.messages, 'updateReadPointer', { userId, conversationId, seq }, traceOptions());
+    return repoCall(this.messages, 'updateReadPointer', { userId, conversationId, seq });
   }
   async getUserConversations(userId: string): Promise<Conversation[]> {
-    return (await call(this.messages, 'getUserConversations', { userId }, traceOptions())).conversations;
+    return (await repoCall(this.messages, 'getUserConversations', { userId })).conversations;
   }
 
   async getUsersPresence(userIds: readonly string[]): Promise<UserPresence[]> {
     if (userIds.length === 0) return [];
-    return (await call(this.presence, 'getUsersPresence', { userIds: [...userIds] }, traceOptions())).users;
+    return inBatches(
+      userIds,
+      async (batch) => (await repoCall(this.presence, 'getUsersPresence', { userIds: batch })).users,
+    );
   }
 }
 
 function required<T>(value: T | undefined, problem: string): T {
   if (value === undefined) throw new Error(problem);
   return value;
+}
+
+/** im-repo takes at most 1,000 ids per lookup; a user may have more friends than that. */
+const IDS_PER_CALL = 500;
+
+async function inBatches<T>(ids: readonly string[], lookup: (batch: string[]) => Promise<T[]>): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_CALL) results.push(...(await lookup(ids.slice(i, i + IDS_PER_CALL))));
+  return results;
 }

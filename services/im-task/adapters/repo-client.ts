@@ -12,6 +12,8 @@ import { call, connectClient } from '../../../lib/grpc';
 import { traceOptions } from './trace-scope';
 import type { GatewayAddress, MessageArchive, PresenceDirectory, SocialGraph } from '../domain/ports';
 
+const IDS_PER_CALL = 500;
+
 export class RepoClient implements SocialGraph, MessageArchive, PresenceDirectory {
   private readonly friends: FriendServiceClient;
   private readonly groups: GroupServiceClient;
@@ -53,8 +55,13 @@ export class RepoClient implements SocialGraph, MessageArchive, PresenceDirector
   }
 
   async getUsersPresence(userIds: readonly string[]): Promise<UserPresence[]> {
-    if (userIds.length === 0) return [];
-    return (await call(this.presence, 'getUsersPresence', { userIds: [...userIds] }, traceOptions())).users;
+    // im-repo takes at most 1,000 ids per lookup; a user may have more friends than that.
+    const found: UserPresence[] = [];
+    for (let i = 0; i < userIds.length; i += IDS_PER_CALL) {
+      const batch = userIds.slice(i, i + IDS_PER_CALL);
+      found.push(...(await call(this.presence, 'getUsersPresence', { userIds: batch }, traceOptions())).users);
+    }
+    return found;
   }
 
   async listGateways(): Promise<GatewayAddress[]> {
