@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
+import { checkHealth, ServingStatus } from '../../lib/grpc';
 import { api, TestUser } from '../support/chat-client';
 import { missingPrerequisite } from '../support/redis';
 import { startSystem, type RunningSystem } from '../support/system';
@@ -91,5 +92,8 @@ describe('gateway bad input', { skip }, () => {
     const health = await api(gw, 'GET', '/api/health');
     assert.equal(health.status, 200);
     assert.equal(health.body.status, 'ok');
+    const grpcAddress = sys.gateways[0]!.grpcAddress;
+    assert.equal(await checkHealth(grpcAddress), ServingStatus.SERVING);
+    assert.equal(await checkHealth(grpcAddress, 'gochat.gateway.v1.PusherService'), ServingStatus.SERVING);
   });
 });

@@ -46,7 +46,12 @@ await runService({
       port: config.grpcPort,
       services: gatewayGrpcServices(config.gatewayId, delivery, registry),
       logger: log,
+      // NOT_SERVING until the downstream consumer has joined: before that, acks could be missed.
+      servingAtStart: false,
     });
+    const setServing = (serving: boolean) => {
+      for (const name of grpc.health.services()) grpc.setStatus(name, serving);
+    };
     const server = new GatewayServer({
       host: config.httpHost,
       port: config.httpPort,
@@ -83,11 +88,13 @@ await runService({
       );
     }, config.heartbeatMs);
     heartbeat.unref();
+    setServing(true);
 
     return {
       ready: { grpcAddress: grpc.address, httpAddress, gatewayId: config.gatewayId },
       shutdown: async () => {
         clearInterval(heartbeat);
+        setServing(false);
         server.stopAccepting();
         await lifecycle.closeAll();
         await consumer.stop();
