@@ -1,13 +1,9 @@
-// Real parts for this service's integration tests: a redis-server on a free port, services started from their
-// main.ts as child processes (waited on until their "ready" log line), and a kafkajs consumer that collects and
-// decodes every record of some topics. Everything started here is stopped by the returned stop functions, and
-// killed when the test process exits, so no process outlives a test.
+// Real parts for this service's integration tests: a redis-server on a free port and services started from their
+// main.ts as child processes (waited on until their "ready" log line). Everything started here is stopped by the
+// returned stop functions, and killed when the test process exits, so no process outlives a test.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
-import { decodeRecord, type EventMessages, type EventType } from '../../../lib/kafka';
-import type { EventMeta } from '../../../proto/gen/gochat/common/v1/common';
 
 const REPO_ROOT = new URL('../../..', import.meta.url).pathname;
 const live = new Set<ChildProcess>();
@@ -129,75 +125,4 @@ export async function startRedis(): Promise<{ url: string; stop: () => Promise<v
   );
   await redis.waitForLine((l) => /Ready to accept connections/.test(String(l.msg)), 'redis ready line');
   return { url: `redis://127.0.0.1:${port}`, stop: async () => void (await redis.stop()) };
-}
-
-export interface Collected<K extends EventType> {
-  type: K;
-  message: EventMessages[K];
-  meta: EventMeta | undefined;
-  topic: string;
-  key: string;
-  headers: Record<string, string>;
-}
-export type CollectedEvent = { [K in EventType]: Collected<K> }[EventType];
-
-export interface TopicCollector {
-  events: CollectedEvent[];
-  ofType<K extends EventType>(type: K): Collected<K>[];
-  /** The first event of this type matching pred, already seen or still to come. */
-  waitFor<K extends EventType>(
-    type: K,
-    pred: (e: Collected<K>) => boolean,
-    what: string,
-    timeoutMs?: number,
-  ): Promise<Collected<K>>;
-  stop(): Promise<void>;
-}
-
-/** Collects every record of the topics (from the beginning) with a kafkajs consumer of its own group. */
-export async function collectTopics(brokers: string[], topics: string[]): Promise<TopicCollector> {
-  const kafka = new Kafka({ clientId: 'test-collector', brokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `test-collector-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 100 });
-  const events: CollectedEvent[] = [];
-  let waiters: { pred: (e: CollectedEvent) => boolean; done: (e: CollectedEvent) => void }[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ topic, message }) => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = v.toString();
-      const decoded = decodeRecord(topic, headers, message.value);
-      if (!decoded.ok) throw new Error(`undecodable record on ${topic}: ${decoded.reason}`);
-      const event = {
-        type: decoded.type,
-        message: decoded.message,
-        meta: decoded.meta,
-        topic,
-        key: message.key?.toString() ?? '',
-        headers,
-      } as CollectedEvent;
-      events.push(event);
-      waiters = waiters.filter((w) => (w.pred(event) ? (w.done(event), false) : true));
-    },
-  });
-  const ofType = <K extends EventType>(type: K): Collected<K>[] =>
-    events.filter((e): e is CollectedEvent & Collected<K> => e.type === type);
-  return {
-    events,
-    ofType,
-    waitFor: <K extends EventType>(type: K, pred: (e: Collected<K>) => boolean, what: string, timeoutMs = 20_000) => {
-      const matches = (e: CollectedEvent): e is CollectedEvent & Collected<K> =>
-        e.type === type && pred(e as Collected<K>);
-      const seen = events.find(matches);
-      if (seen) return Promise.resolve(seen);
-      return new Promise<Collected<K>>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`no ${what} within ${timeoutMs} ms (saw ${events.map((e) => e.type).join(', ')})`)),
-          timeoutMs,
-        );
-        waiters.push({ pred: matches, done: (e) => (clearTimeout(timer), resolve(e as Collected<K>)) });
-      });
-    },
-    stop: () => consumer.disconnect(),
-  };
 }
