@@ -150,4 +150,42 @@ describe('console end to end', () => {
     assert.notEqual(after.pid, before.pid, 'the restart started a new process');
     await screenshot(page, 'overview-im-task-restarted');
   });
+
+  test(
+    'a simulated user reconnects by itself when its gateway is restarted from the Overview',
+    { timeout: 120_000 },
+    async (t) => {
+      const chromium = chromiumOrSkip(t);
+      if (!chromium) return;
+      browser ??= await openConsole(chromium, appliance.console.consoleUrl, 'overview');
+      const { page } = browser;
+      const created = (await (
+        await fetch(`${appliance.console.url}/api/clients`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${appliance.console.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'e2e-carol' }),
+        })
+      ).json()) as { clients: { userId: string; gatewayId: string }[] };
+      const carol = created.clients[0]!;
+      await go(page, '#/overview');
+      const restartedAt = Date.now();
+      await page.click(`[data-service="${carol.gatewayId}"] [data-action="restart"]`);
+      await page.waitForSelector(`[data-service="${carol.gatewayId}"] .badge:text("running")`, WAIT);
+      await go(page, '#/clients');
+      await page.waitForSelector('[data-client="e2e-carol"] .dot.ok', WAIT);
+      // The presence store has her again, on a connection made after the restart.
+      let reconnected = false;
+      for (let attempt = 0; attempt < 40 && !reconnected; attempt++) {
+        const presence = (await api('/api/presence')) as {
+          users: { userId: string; connections: { connectedAtMs: number }[] }[];
+        };
+        reconnected = presence.users.some(
+          (u) => u.userId === carol.userId && u.connections.some((c) => c.connectedAtMs >= restartedAt),
+        );
+        if (!reconnected) await page.waitForTimeout(250);
+      }
+      assert.ok(reconnected, 'e2e-carol holds a connection made after her gateway restarted');
+      await screenshot(page, 'clients-reconnected-after-gateway-restart');
+    },
+  );
 });

@@ -22,6 +22,10 @@ function toBrokerRecord(record: StoredRecord): BrokerRecord {
   };
 }
 
+const NOT_EMBEDDED = new UnavailableError(
+  'the topic browser reads the embedded Kafka broker, which is not running in this appliance (it is starting, stopped, or the appliance uses external or container Kafka, which the console cannot browse yet)',
+);
+
 export class BrokerInspector implements KafkaInspector {
   private producer: Promise<Producer> | null = null;
 
@@ -29,13 +33,13 @@ export class BrokerInspector implements KafkaInspector {
 
   private running(): Broker {
     const broker = this.broker();
-    if (!broker) throw new UnavailableError('the Kafka broker is not running; start it from the Overview');
+    if (!broker) throw NOT_EMBEDDED;
     return broker;
   }
 
   listTopics(): Promise<TopicInfo[]> {
     const broker = this.broker();
-    if (!broker) return Promise.resolve([]);
+    if (!broker) return Promise.reject(NOT_EMBEDDED);
     return Promise.resolve(
       broker.listTopics().map((t) => ({
         name: t.name,
@@ -50,7 +54,7 @@ export class BrokerInspector implements KafkaInspector {
 
   describeGroups(): Promise<GroupInfo[]> {
     const broker = this.broker();
-    if (!broker) return Promise.resolve([]);
+    if (!broker) return Promise.reject(NOT_EMBEDDED);
     return Promise.resolve(
       broker
         .describeGroups()

@@ -29,6 +29,10 @@ export class SimulatedClient {
   private token = '';
   private socket: WebSocket | null = null;
   private readonly waiters = new Set<() => void>();
+  /** False once the user signed out: the gateway closing the socket then is not a reason to reconnect. */
+  private wantConnected = true;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private reconnectAttempts = 0;
 
   constructor(
     readonly username: string,
@@ -141,6 +145,7 @@ export class SimulatedClient {
   }
 
   async connect(): Promise<void> {
+    this.wantConnected = true;
     if (this.socket) return;
     const { traceparent, traceId } = newTraceparent();
     const wsUrl = `${this.gatewayUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(this.token)}`;
@@ -171,12 +176,34 @@ export class SimulatedClient {
         if (code !== 1000)
           this.lastError = `disconnected by the gateway (${code}${reason.length ? `: ${String(reason)}` : ''})`;
         this.changed();
+        if (this.wantConnected) this.scheduleReconnect();
         reject(new Error(`WebSocket closed (${code}) before hello`));
       });
     });
   }
 
+  /** Reconnects after the gateway went away (restart, crash), backing off with jitter so restarts are no storm. */
+  private scheduleReconnect(): void {
+    if (this.reconnectTimer || !this.wantConnected) return;
+    const delayMs = Math.min(10_000, 500 * 2 ** this.reconnectAttempts) * (0.5 + Math.random() / 2);
+    this.reconnectAttempts += 1;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect()
+        .then(() => {
+          this.reconnectAttempts = 0;
+          this.lastError = null;
+          return this.refresh();
+        })
+        .catch(() => this.scheduleReconnect());
+    }, delayMs);
+    this.reconnectTimer.unref();
+  }
+
   async disconnect(): Promise<void> {
+    this.wantConnected = false;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
     const socket = this.socket;
     if (!socket) return;
     await new Promise<void>((resolve) => {

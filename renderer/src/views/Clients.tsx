@@ -260,8 +260,9 @@ export function ClientsView() {
   const known = clients ?? new Map((initial.data?.clients ?? []).map((c) => [c.username, c]));
   useLive((m) => {
     if (m.type !== 'client' && m.type !== 'client-removed') return;
-    setClients(() => {
-      const next = new Map(known);
+    // Build on the latest state, not this render's: several updates can arrive before React renders again.
+    setClients((previous) => {
+      const next = new Map(previous ?? known);
       if (m.type === 'client') next.set(m.client.username, m.client);
       else next.delete(m.username);
       return next;

@@ -112,7 +112,11 @@ export function FlowsView() {
               <header className="row">
                 <h2>{trace.title}</h2>
                 <span className="mono small">trace {trace.traceId}</span>
-                <a className="small" href={`#/topics?topic=gochat.messages.upstream`}>
+                <a
+                  className="small"
+                  href={`#/topics?topic=${encodeURIComponent(trace.participants.find((p) => p.startsWith('topic:'))?.slice(6) ?? 'gochat.messages.upstream')}&trace=${trace.traceId}`}
+                  title="this flow's records in the Topics view"
+                >
                   records
                 </a>
               </header>

@@ -131,12 +131,14 @@ function hexDump(base64: string | null): string {
 }
 
 export function RecordBrowser({ topic }: { topic: TopicInfo }) {
-  const [from, setFrom] = useState<BrowseQuery['from']>('newest');
+  // Opened from a flow (…&trace=<id>): every record of that trace on this topic, oldest first.
+  const traceFromLink = new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('trace');
+  const [from, setFrom] = useState<BrowseQuery['from']>(traceFromLink ? 'oldest' : 'newest');
   const [offset, setOffset] = useState('0');
   const [time, setTime] = useState('');
   const [partition, setPartition] = useState<'all' | number>('all');
   const [key, setKey] = useState('');
-  const [header, setHeader] = useState('');
+  const [header, setHeader] = useState(traceFromLink ? `traceparent=${traceFromLink}` : '');
   const [eventType, setEventType] = useState('');
   const [rows, setRows] = useState<RecordSummary[]>([]);
   const [page, setPage] = useState<{ cursor: string; scanned: number; remaining: number; done: boolean } | null>(null);
