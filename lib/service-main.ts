@@ -45,14 +45,8 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   });
 
   let started: StartedService | undefined;
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal during shutdown; exiting now');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
+  let stopRequested = false;
+  const shutdown = (): void => {
     const timeoutMs = options.shutdownTimeoutMs ?? 15000;
     const timer = setTimeout(() => {
       logger.error({ timeoutMs }, 'shutdown took too long; exiting');
@@ -70,8 +64,18 @@ export async function runService(options: RunServiceOptions): Promise<void> {
       }
     })();
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  const onSignal = (signal: string): void => {
+    if (stopRequested) {
+      logger.warn({ signal }, 'second signal during shutdown; exiting now');
+      process.exit(1);
+    }
+    stopRequested = true;
+    logger.info({ signal }, 'shutting down');
+    // A signal during start is honoured once start has finished, so whatever it opened is closed properly.
+    if (started) shutdown();
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
 
   try {
     started = await options.start({ env, logger, instanceId });
@@ -83,10 +87,9 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     logger.fatal({ err }, 'failed to start');
     process.exit(1);
   }
-  if (stopping) {
-    // A signal arrived while starting: the stop above ran before shutdown existed.
-    await started.shutdown().catch((err: unknown) => logger.error({ err }, 'shutdown failed'));
-    process.exit(0);
+  if (stopRequested) {
+    shutdown();
+    return;
   }
   logger.info(started.ready, 'ready');
 }
