@@ -26,7 +26,7 @@ describe('a busy group', { skip }, () => {
   test(
     `${USERS} members, ${TOTAL} messages: each member gets each message once, in order, no gap`,
     { timeout: 300_000 },
-    async () => {
+    async (t) => {
       const gw = sys.gateways[0]!.httpAddress;
       const users: TestUser[] = [];
       for (let i = 0; i < USERS; i++) users.push(await TestUser.register(gw, `member${i}`));
@@ -34,6 +34,7 @@ describe('a busy group', { skip }, () => {
       const sessions = await Promise.all(users.map((u) => u.connect()));
       const conversationId = `group:${groupId}`;
 
+      const startedAt = performance.now();
       const sends = sessions.map(async (ws, u) => {
         const ids: string[] = [];
         for (let i = 0; i < PER_USER; i++) {
@@ -50,6 +51,7 @@ describe('a busy group', { skip }, () => {
         return { ids, acks };
       });
       const results = await Promise.all(sends);
+      const ackedAt = Math.max(...results.flatMap((r, u) => r.acks.map((a) => sessions[u]!.arrivedAt(a))));
       const errors = sessions.flatMap((ws) => ws.received((f) => f.type === 'error'));
       assert.deepEqual(errors, [], 'no send was refused');
 
@@ -91,6 +93,17 @@ describe('a busy group', { skip }, () => {
           `member ${u} has no gap`,
         );
       });
+
+      const deliveredAt = Math.max(
+        ...sessions.flatMap((ws) => ws.received((f) => f.type === 'message').map((f) => ws.arrivedAt(f))),
+      );
+      const seconds = (ms: number) => ((ms - startedAt) / 1000).toFixed(1);
+      // A figure, not an assertion: printed so runs on different machines can be compared.
+      t.diagnostic(
+        `${TOTAL} messages (+${(USERS * PER_USER) / RETRY_EVERY} retries) acked after ${seconds(ackedAt)} s ` +
+          `(${(TOTAL / ((ackedAt - startedAt) / 1000)).toFixed(0)} msg/s); ` +
+          `all ${TOTAL * (USERS - 1)} pushes delivered after ${seconds(deliveredAt)} s`,
+      );
 
       const stored = sys
         .db()

@@ -93,6 +93,7 @@ export class WsSession {
   hello: Frame = {};
   readonly closed: Promise<{ code: number; reason: string }>;
   private readonly listeners = new Set<(f: Frame) => void>();
+  private readonly arrivals = new WeakMap<Frame, number>();
   private failure: Error | undefined;
 
   constructor(
@@ -102,6 +103,7 @@ export class WsSession {
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as Frame;
       this.frames.push(frame);
+      this.arrivals.set(frame, performance.now());
       for (const listener of [...this.listeners]) listener(frame);
     });
     ws.on('error', (err) => {
@@ -153,6 +155,11 @@ export class WsSession {
   async waitFor(pred: (f: Frame) => boolean, options: { timeoutMs?: number; what?: string } = {}): Promise<Frame> {
     const frames = await this.waitForCount(pred, 1, options);
     return frames[0]!;
+  }
+
+  /** When a frame arrived (performance.now() of this process), for latency figures. */
+  arrivedAt(frame: Frame): number {
+    return this.arrivals.get(frame) ?? NaN;
   }
 
   /** Frames received so far that match pred. */
