@@ -8,6 +8,17 @@ import { childTraceparent, isValidTraceparent, traceIdOf } from '../trace';
 import { decodeRecord, type EventMessages, type EventType } from './registry';
 import type { TopicName } from './topics';
 
+/**
+ * Thrown by a handler for a record that can never be handled (e.g. it refers to something that no longer exists):
+ * the consumer logs it with the reason and moves past it instead of retrying forever.
+ */
+export class SkipRecord extends Error {
+  override readonly name = 'SkipRecord';
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(reason, options);
+  }
+}
+
 export interface ConsumedEvent<K extends EventType = EventType> {
   type: K;
   message: EventMessages[K];
@@ -157,6 +168,13 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         await options.handle(event);
         return true;
       } catch (err) {
+        if (err instanceof SkipRecord) {
+          logger.warn(
+            { ...where, eventType: event.type, eventId: event.meta?.eventId, reason: err.message, cause: err.cause },
+            'handler skipped a record it can never handle',
+          );
+          return true;
+        }
         const delayMs = Math.min(maxMs, initialMs * 2 ** Math.min(attempt - 1, 20));
         logger.error(
           {

@@ -1,6 +1,7 @@
 export { ensureTopics } from './admin';
 export { createKafka, kafkaLogCreator, type KafkaOptions } from './client';
 export {
+  SkipRecord,
   startEventConsumer,
   type AnyConsumedEvent,
   type ConsumedEvent,

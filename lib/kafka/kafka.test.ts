@@ -15,6 +15,7 @@ import {
   ensureTopics,
   EventPublisher,
   startEventConsumer,
+  SkipRecord,
   Topics,
   type AnyConsumedEvent,
   type RunningEventConsumer,
@@ -216,6 +217,46 @@ describe('lib/kafka with the embedded broker', () => {
     await consumer.stop();
     const committed = await committedOffset(kafka, groupId, Topics.messageEvents, published.partition);
     assert.equal(committed, (BigInt(published.offset) + 1n).toString());
+  });
+
+  test('a handler can skip a record it can never handle; the next one is handled and the offset moves on', async () => {
+    const groupId = `g-${randomUUID()}`;
+    const reader = `r-${randomUUID()}`;
+    const conversationId = `p2p:${reader}:z`;
+    const seen: number[] = [];
+    const signal: { wake?: () => void } = {};
+    const consumer = await startEventConsumer({
+      kafka,
+      groupId,
+      topics: [Topics.messageEvents],
+      fromBeginning: true,
+      logger,
+      handle: async (event) => {
+        if (event.type !== 'message.read' || event.message.readerId !== reader) return;
+        seen.push(event.message.readSeq);
+        signal.wake?.();
+        if (event.message.readSeq === 1) throw new SkipRecord('conversation was deleted');
+      },
+    });
+    consumers.push(consumer);
+    const read = (readSeq: number) =>
+      publisher.publish('message.read', conversationId, {
+        readerId: reader,
+        conversationId,
+        conversationType: 1,
+        previousReadSeq: readSeq - 1,
+        readSeq,
+        readAtMs: 1,
+      });
+    await read(1);
+    const second = await read(2);
+    await waitFor('both records', () => seen.length === 2, signal);
+    assert.deepEqual(seen, [1, 2], 'the skipped record was tried once, not retried');
+    await consumer.stop();
+    assert.equal(
+      await committedOffset(kafka, groupId, Topics.messageEvents, second.partition),
+      (BigInt(second.offset) + 1n).toString(),
+    );
   });
 
   test('a record whose handler never succeeded is redelivered after a restart, and undecodable ones are skipped', async () => {
