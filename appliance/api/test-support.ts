@@ -1,5 +1,14 @@
 // In-memory ApplianceControl for the API's own tests (the real one is the supervisor's).
-import type { ApplianceControl, LogLine, ServiceStatus, Unsubscribe } from './ports';
+import type {
+  ApplianceControl,
+  BrokerRecord,
+  GroupInfo,
+  KafkaInspector,
+  LogLine,
+  ServiceStatus,
+  TopicInfo,
+  Unsubscribe,
+} from './ports';
 
 export class FakeControl implements ApplianceControl {
   readonly calls: string[] = [];
@@ -66,5 +75,56 @@ export class FakeControl implements ApplianceControl {
   onLog(listener: (l: LogLine) => void): Unsubscribe {
     this.logListeners.add(listener);
     return () => this.logListeners.delete(listener);
+  }
+}
+
+/** In-memory KafkaInspector: tests append records by hand and watch what the API does with them. */
+export class FakeKafka implements KafkaInspector {
+  private readonly listeners = new Set<(records: BrokerRecord[]) => void>();
+  readonly records: BrokerRecord[] = [];
+
+  append(records: BrokerRecord[]): void {
+    this.records.push(...records);
+    for (const listener of this.listeners) listener(records);
+  }
+
+  listTopics(): Promise<TopicInfo[]> {
+    const topics = new Map<string, Map<number, number>>();
+    for (const r of this.records) {
+      const partitions = topics.get(r.topic) ?? new Map<number, number>();
+      partitions.set(r.partition, Math.max(partitions.get(r.partition) ?? 0, r.offset + 1));
+      topics.set(r.topic, partitions);
+    }
+    return Promise.resolve(
+      [...topics].map(([name, partitions]) => ({
+        name,
+        partitions: [...partitions].map(([partition, highWatermark]) => ({
+          partition,
+          lowWatermark: 0,
+          highWatermark,
+        })),
+      })),
+    );
+  }
+
+  describeGroups(): Promise<GroupInfo[]> {
+    return Promise.resolve([]);
+  }
+
+  readRecords(topic: string, partition: number, fromOffset: number, max: number): Promise<BrokerRecord[]> {
+    return Promise.resolve(
+      this.records
+        .filter((r) => r.topic === topic && r.partition === partition && r.offset >= fromOffset)
+        .slice(0, max),
+    );
+  }
+
+  produce(): Promise<{ partition: number; offset: number }> {
+    return Promise.reject(new Error('FakeKafka does not produce'));
+  }
+
+  onAppend(listener: (records: BrokerRecord[]) => void): Unsubscribe {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 }
