@@ -41,6 +41,12 @@ async function orUndefined<T>(pending: Promise<T>): Promise<T | undefined> {
   }
 }
 
+/**
+ * grpc-js backs off up to two minutes between reconnects; after an im-repo restart that would leave this service
+ * failing calls long after im-repo is back. Identical options also let the clients share one connection.
+ */
+const CHANNEL_OPTIONS = { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 3000 };
+
 export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, MessageStore, PresenceReader {
   private readonly users: UserServiceClient;
   private readonly friends: FriendServiceClient;
@@ -49,13 +55,11 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
   private readonly presence: PresenceServiceClient;
 
   constructor(address: string) {
-    this.users = connectClient(UserServiceClient, address);
-    // One channel per client class would open five connections to the same address; grpc-js shares the
-    // subchannel when the target and options match, so this stays one TCP connection.
-    this.friends = connectClient(FriendServiceClient, address);
-    this.groups = connectClient(GroupServiceClient, address);
-    this.messages = connectClient(MessageServiceClient, address);
-    this.presence = connectClient(PresenceServiceClient, address);
+    this.users = connectClient(UserServiceClient, address, CHANNEL_OPTIONS);
+    this.friends = connectClient(FriendServiceClient, address, CHANNEL_OPTIONS);
+    this.groups = connectClient(GroupServiceClient, address, CHANNEL_OPTIONS);
+    this.messages = connectClient(MessageServiceClient, address, CHANNEL_OPTIONS);
+    this.presence = connectClient(PresenceServiceClient, address, CHANNEL_OPTIONS);
   }
 
   close(): void {

@@ -14,6 +14,12 @@ import type { GatewayAddress, MessageArchive, PresenceDirectory, SocialGraph } f
 
 const IDS_PER_CALL = 500;
 
+/**
+ * grpc-js backs off up to two minutes between reconnects; after an im-repo restart that would leave this service
+ * failing calls long after im-repo is back. Identical options also let the clients share one connection.
+ */
+const CHANNEL_OPTIONS = { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 3000 };
+
 export class RepoClient implements SocialGraph, MessageArchive, PresenceDirectory {
   private readonly friends: FriendServiceClient;
   private readonly groups: GroupServiceClient;
@@ -21,10 +27,10 @@ export class RepoClient implements SocialGraph, MessageArchive, PresenceDirector
   private readonly presence: PresenceServiceClient;
 
   constructor(address: string) {
-    this.friends = connectClient(FriendServiceClient, address);
-    this.groups = connectClient(GroupServiceClient, address);
-    this.messages = connectClient(MessageServiceClient, address);
-    this.presence = connectClient(PresenceServiceClient, address);
+    this.friends = connectClient(FriendServiceClient, address, CHANNEL_OPTIONS);
+    this.groups = connectClient(GroupServiceClient, address, CHANNEL_OPTIONS);
+    this.messages = connectClient(MessageServiceClient, address, CHANNEL_OPTIONS);
+    this.presence = connectClient(PresenceServiceClient, address, CHANNEL_OPTIONS);
   }
 
   close(): void {
