@@ -19,14 +19,24 @@ export function commandLineOf(pid: number): string | undefined {
   }
 }
 
+/** Command lines of the processes an appliance starts besides itself. */
+const APPLIANCE_CHILD = /services\/im-[a-z-]+\/main\.ts|redis-server/;
+
 /**
- * Whether a pid is still one of our service processes, not an unrelated process that reused the number.
- * Where /proc is missing the pid alone is trusted.
+ * Whether a pid is still one of the appliance's child processes (a service or redis-server), not an unrelated
+ * process that reused the number. Where /proc is missing the pid alone is trusted.
  */
-export function isOurServiceProcess(pid: number): boolean {
-  if (!isProcessAlive(pid)) return false;
+export function isApplianceChild(pid: number): boolean {
+  if (pid === process.pid || !isProcessAlive(pid)) return false;
   const commandLine = commandLineOf(pid);
-  return commandLine === undefined || /services\/im-[a-z]+\/main\.ts/.test(commandLine);
+  return commandLine === undefined || APPLIANCE_CHILD.test(commandLine);
+}
+
+/** The child pids an appliance record names: services and infra run as separate processes. */
+export function childPidsOf(record: { supervisorPid: number; services: { pid: number | null }[] }): number[] {
+  return record.services
+    .map((entry) => entry.pid)
+    .filter((pid): pid is number => pid !== null && pid !== record.supervisorPid);
 }
 
 /** Resolves true once the process is gone, false if it is still alive after the timeout. */

@@ -16,7 +16,7 @@ import {
   type DataDirLayout,
 } from './data-dir';
 import { LogFiles, LogRing, parseLogLine } from './log-lines';
-import { isOurServiceProcess } from './processes';
+import { childPidsOf, isApplianceChild } from './processes';
 import { planServices } from './service-plan';
 import { ServiceProcess, type RestartNotice } from './service-process';
 import type { LogLine, ServiceStatus, Unsubscribe } from './status';
@@ -284,17 +284,17 @@ export class Supervisor {
     this.events.emit('log', line);
   }
 
-  /** Service processes of a supervisor that was killed outright would otherwise hold ports and files. */
+  /** Children of a supervisor that was killed outright would otherwise hold ports and files. */
   private killLeftoversOfPreviousRun(): void {
     const previous = readApplianceRecordSafely(this.layout);
-    for (const service of previous?.services ?? []) {
-      if (service.kind === 'service' && service.pid !== null && isOurServiceProcess(service.pid)) {
-        this.progress(`stopping ${service.name} (pid ${service.pid}) left over from a previous run`);
-        try {
-          process.kill(service.pid, 'SIGKILL');
-        } catch {
-          // Gone in between.
-        }
+    if (!previous) return;
+    for (const pid of childPidsOf(previous).filter(isApplianceChild)) {
+      const name = previous.services.find((entry) => entry.pid === pid)?.name ?? '?';
+      this.progress(`stopping ${name} (pid ${pid}) left over from a previous run`);
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone in between.
       }
     }
   }

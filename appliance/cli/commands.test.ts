@@ -1,0 +1,142 @@
+// The short gochat commands, run as the real CLI against data dirs laid out as the supervisor leaves them.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dataDirLayout, writeApplianceRecord, type ApplianceRecord } from '../supervisor/data-dir';
+import { isProcessAlive, waitForProcessExit } from '../supervisor/processes';
+import { runGochat, tempDataDir } from '../test-support/running-appliance';
+
+function gochatDataDir(): string {
+  const dir = tempDataDir();
+  mkdirSync(join(dir, 'logs'));
+  writeFileSync(join(dir, 'token-secret'), 'x'.repeat(64));
+  return dir;
+}
+
+function record(dataDir: string, supervisorPid: number, services: ApplianceRecord['services']): ApplianceRecord {
+  return {
+    version: 1,
+    supervisorPid,
+    startedAt: new Date().toISOString(),
+    running: true,
+    dataDir,
+    infra: { kind: 'embedded', reason: 'test', kafkaBrokers: '', redisUrl: '', components: [] },
+    admin: null,
+    consoleUrl: null,
+    services,
+  };
+}
+
+describe('gochat reset', () => {
+  test('refuses without --yes when it cannot ask, and deletes with it', async () => {
+    const dir = gochatDataDir();
+    const refused = await runGochat(['reset', '--data-dir', dir]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /refusing to delete .* without --yes \(not on a terminal/);
+    assert.ok(existsSync(dir));
+    const done = await runGochat(['reset', '--yes', '--data-dir', dir]);
+    assert.equal(done.status, 0, done.stderr);
+    assert.ok(!existsSync(dir));
+    const again = await runGochat(['reset', '--yes', '--data-dir', dir]);
+    assert.match(again.stdout, /nothing to reset/);
+  });
+
+  test('refuses a folder that is not a gochat data dir, and a running appliance', async () => {
+    const foreign = tempDataDir();
+    writeFileSync(join(foreign, 'thesis.tex'), 'precious');
+    const refused = await runGochat(['reset', '--yes', '--data-dir', foreign]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /does not look like a gochat data dir/);
+    assert.ok(existsSync(join(foreign, 'thesis.tex')));
+
+    const running = gochatDataDir();
+    // This test process stands in for a live supervisor holding the lock.
+    writeFileSync(dataDirLayout(running).lockFile, JSON.stringify({ pid: process.pid }));
+    const busy = await runGochat(['reset', '--yes', '--data-dir', running]);
+    assert.equal(busy.status, 1);
+    assert.match(
+      busy.stderr,
+      new RegExp(`gochat is running on .* \\(pid ${process.pid}\\); run \`gochat down\` first`),
+    );
+  });
+});
+
+describe('gochat logs', () => {
+  test('prints recent lines readably, raw with --json, and names the logs there are', async () => {
+    const dir = gochatDataDir();
+    const lines = [
+      {
+        level: 'info',
+        time: Date.UTC(2026, 0, 1, 10, 0, 0, 5),
+        service: 'im-gateway',
+        instance: 'gw-1',
+        msg: 'consumer joined its group',
+      },
+      {
+        level: 'info',
+        time: Date.UTC(2026, 0, 1, 10, 0, 1, 0),
+        service: 'im-gateway',
+        instance: 'gw-1',
+        grpcAddress: '127.0.0.1:1',
+        msg: 'ready',
+      },
+    ].map((line) => JSON.stringify(line));
+    writeFileSync(join(dir, 'logs', 'gw-1.log'), `${lines.join('\n')}\n`);
+
+    const readable = await runGochat(['logs', 'gw-1', '--data-dir', dir]);
+    assert.equal(readable.status, 0, readable.stderr);
+    assert.deepEqual(readable.stdout.trim().split('\n'), [
+      '10:00:00.005 INFO  consumer joined its group',
+      '10:00:01.000 INFO  ready {"grpcAddress":"127.0.0.1:1"}',
+    ]);
+    const raw = await runGochat(['logs', 'gw-1', '-n', '1', '--json', '--data-dir', dir]);
+    assert.equal(raw.stdout.trim(), lines[1]);
+    const unknown = await runGochat(['logs', 'gw-9', '--data-dir', dir]);
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /no log for "gw-9" .*; logs: gw-1/);
+  });
+});
+
+describe('gochat status and down when nothing runs', () => {
+  test('status says not running; down cleans up children a killed supervisor left behind', async () => {
+    const dir = gochatDataDir();
+    const status = await runGochat(['status', '--data-dir', dir]);
+    assert.equal(status.status, 1);
+    assert.match(status.stdout, /gochat is not running on/);
+
+    // A process whose command line looks like a service, as an orphan of a supervisor killed with SIGKILL.
+    const orphan = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'services/im-task/main.ts'], {
+      stdio: 'ignore',
+    });
+    const pid = orphan.pid as number;
+    const deadSupervisor = spawn(process.execPath, ['-e', '']);
+    assert.ok(await waitForProcessExit(deadSupervisor.pid as number, 10_000));
+    writeApplianceRecord(
+      dataDirLayout(dir),
+      record(dir, deadSupervisor.pid as number, [
+        {
+          name: 'im-task',
+          kind: 'service',
+          state: 'running',
+          health: 'serving',
+          pid,
+          port: 1,
+          addresses: {},
+          startedAtMs: 1,
+          restarts: 0,
+        },
+      ]),
+    );
+    try {
+      assert.ok(isProcessAlive(pid));
+      const down = await runGochat(['down', '--data-dir', dir]);
+      assert.equal(down.status, 0, down.stderr);
+      assert.match(down.stdout, new RegExp(`stopping leftover im-task \\(pid ${pid}\\)`));
+      assert.ok(await waitForProcessExit(pid, 10_000), 'the orphan is gone');
+    } finally {
+      orphan.kill('SIGKILL');
+    }
+  });
+});
