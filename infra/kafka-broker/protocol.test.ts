@@ -154,4 +154,52 @@ describe('wire protocol', () => {
       other.close();
     }
   });
+
+  test('a long-polling fetch is answered as soon as a record arrives', async () => {
+    await broker.createTopic('wakeup', 1);
+    const fetching = client.request(
+      1,
+      11,
+      (w) => {
+        w.int32(-1)
+          .int32(30_000)
+          .int32(1)
+          .int32(1 << 20)
+          .int8(0)
+          .int32(0)
+          .int32(-1);
+        w.array(['wakeup'], (w2, t) => {
+          w2.string(t);
+          w2.array([0], (w3, p) =>
+            w3
+              .int32(p)
+              .int32(-1)
+              .int64(0)
+              .int64(-1)
+              .int32(1 << 20),
+          );
+        });
+        w.int32(0).string('');
+      },
+      10_000, // far below max_wait: only a wake-up on append answers in time
+    );
+    const producer = await RawKafkaClient.connect(broker.port);
+    assert.deepEqual(await produceBatch(producer, 'wakeup', 0, buildBatch([{ value: 'ding' }])), [0, 0]);
+    producer.close();
+    const r = await fetching;
+    r.int32();
+    r.int16();
+    r.int32();
+    r.int32();
+    r.string();
+    r.int32();
+    r.int32();
+    assert.equal(r.int16(), 0);
+    assert.equal(r.int64(), 1); // high watermark
+    r.int64();
+    r.int64();
+    r.int32();
+    r.int32();
+    assert.ok(r.int32() > 0, 'the fetch should carry the new batch');
+  });
 });

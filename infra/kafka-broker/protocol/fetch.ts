@@ -45,8 +45,10 @@ export const handleFetch: ApiHandler = async (r, ctx, core) => {
   if (v >= 11) r.string(); // rack_id
 
   let result = collect(core, topics, maxBytes);
-  if (result.bytes < Math.max(minBytes, 1) && maxWaitMs > 0 && !result.hasError) {
-    await waitForAppend(core, new Set(topics.map((t) => t.name)), maxWaitMs, ctx.closed);
+  const deadline = Date.now() + maxWaitMs;
+  const names = new Set(topics.map((t) => t.name));
+  while (result.bytes < Math.max(minBytes, 1) && !result.hasError && !ctx.closed.aborted && Date.now() < deadline) {
+    await waitForAppend(core, names, deadline - Date.now(), ctx.closed);
     result = collect(core, topics, maxBytes);
   }
 
