@@ -43,7 +43,11 @@ program
   )
   .option('--no-seed', 'do not create the demo users and group on first start')
   .option('--no-console-build', 'do not build the console UI when it is missing (the API still runs)')
-  .option('--log-level <level>', 'log level of the services', 'info')
+  .addOption(
+    new Option('--log-level <level>', 'log level of the services')
+      .choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal'])
+      .default('info'),
+  )
   .action(
     async (opts: {
       infra: InfraMode;
