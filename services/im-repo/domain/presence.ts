@@ -26,21 +26,21 @@ function requireKey(field: string, value: string): string {
 export class PresenceTracker {
   constructor(private readonly store: PresenceStore) {}
 
-  setOnline(userId: string, connId: string, gatewayId: string, ttlMs: number) {
+  async setOnline(userId: string, connId: string, gatewayId: string, ttlMs: number) {
     requireKey('user_id', userId);
     requireKey('conn_id', connId);
     requireKey('gateway_id', gatewayId);
     return this.store.setOnline(userId, connId, gatewayId, ttl('ttl_ms', ttlMs, DEFAULT_CONNECTION_TTL_MS));
   }
 
-  setOffline(userId: string, connId: string, gatewayId: string) {
+  async setOffline(userId: string, connId: string, gatewayId: string) {
     requireKey('user_id', userId);
     requireKey('conn_id', connId);
     requireKey('gateway_id', gatewayId);
     return this.store.setOffline(userId, connId, gatewayId);
   }
 
-  heartbeat(gatewayId: string, connections: readonly { userId: string; connId: string }[], ttlMs: number) {
+  async heartbeat(gatewayId: string, connections: readonly { userId: string; connId: string }[], ttlMs: number) {
     requireKey('gateway_id', gatewayId);
     if (connections.length > MAX_HEARTBEAT_CONNECTIONS) {
       throw new InvalidArgument(
@@ -54,15 +54,15 @@ export class PresenceTracker {
     return this.store.heartbeat(gatewayId, connections, ttl('ttl_ms', ttlMs, DEFAULT_CONNECTION_TTL_MS));
   }
 
-  getPresence(userIds: readonly string[]): Promise<UserPresence[]> {
+  async getPresence(userIds: readonly string[]): Promise<UserPresence[]> {
     return this.store.getPresence(requireIds('user_ids', userIds, 10_000));
   }
 
-  listOnline(): Promise<UserPresence[]> {
+  async listOnline(): Promise<UserPresence[]> {
     return this.store.listOnline();
   }
 
-  registerGateway(gateway: GatewayInfo | undefined, ttlMs: number): Promise<GatewayInfo> {
+  async registerGateway(gateway: GatewayInfo | undefined, ttlMs: number): Promise<GatewayInfo> {
     if (!gateway) throw new InvalidArgument('gateway is required');
     requireKey('gateway.gateway_id', gateway.gatewayId);
     requireKey('gateway.grpc_address', gateway.grpcAddress);
@@ -73,7 +73,7 @@ export class PresenceTracker {
     );
   }
 
-  listGateways(): Promise<GatewayInfo[]> {
+  async listGateways(): Promise<GatewayInfo[]> {
     return this.store.listGateways();
   }
 }
