@@ -248,6 +248,36 @@ describe('im-logic process', { skip }, () => {
     assert.equal(ok.message.message?.seq, 1);
   });
 
+  test('upstream sends of one conversation get seqs in the order they were published', async () => {
+    const a = await newUser('ord');
+    const b = await newUser('er');
+    await call(social, 'addFriend', { userId: a.userId, friendId: b.userId });
+    const conv = a.userId < b.userId ? `p2p:${a.userId}:${b.userId}` : `p2p:${b.userId}:${a.userId}`;
+    const count = 30;
+    for (let i = 0; i < count; i++) {
+      await upstream.publish('message.upstream', conv, {
+        senderId: i % 2 === 0 ? a.userId : b.userId,
+        toUserId: i % 2 === 0 ? b.userId : a.userId,
+        groupId: '',
+        conversationId: '',
+        clientMsgId: `order-${i}`,
+        contentType: '',
+        body: `#${i}`,
+        originGatewayId: 'gw-test',
+        originConnId: 'conn-order',
+      });
+    }
+    await topics.waitFor('message.downstream', (e) => e.message.clientMsgId === `order-${count - 1}`, 'the last send');
+    const seqs = topics
+      .ofType('message.downstream')
+      .filter((e) => e.key === conv)
+      .map((e) => [e.message.clientMsgId, e.message.message?.seq]);
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: count }, (_, i) => [`order-${i}`, i + 1]),
+    );
+  });
+
   test('an unavailable im-repo is retried, not reported to the client as its fault', async () => {
     const a = await newUser('eve');
     const b = await newUser('fay');
