@@ -134,4 +134,38 @@ describe('log recovery', () => {
       dir.remove();
     }
   });
+
+  test('idempotent producer state survives a restart: a retry after it is still recognised', async () => {
+    const dir = makeTempDir('producer-state');
+    try {
+      const first = await startBroker({ dataDir: dir.path, logger: recordingLogger() });
+      await first.createTopic('inbox', 1);
+      let client = await RawKafkaClient.connect(first.port);
+      const batch = buildBatch([{ value: 'once' }, { value: 'only' }], {
+        producerId: 4242,
+        producerEpoch: 0,
+        baseSequence: 0,
+      });
+      assert.deepEqual(await produceBatch(client, 'inbox', 0, Buffer.from(batch)), [0, 0]);
+      client.close();
+      await first.stop();
+
+      const second = await startBroker({ dataDir: dir.path, logger: recordingLogger() });
+      try {
+        client = await RawKafkaClient.connect(second.port);
+        assert.deepEqual(await produceBatch(client, 'inbox', 0, Buffer.from(batch)), [0, 0]);
+        const gap = buildBatch([{ value: 'gap' }], { producerId: 4242, producerEpoch: 0, baseSequence: 5 });
+        assert.equal((await produceBatch(client, 'inbox', 0, gap))[0], 45);
+        client.close();
+        assert.deepEqual(
+          (await second.readRecords('inbox', 0, 0, 10)).map((r) => String(r.value)),
+          ['once', 'only'],
+        );
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      dir.remove();
+    }
+  });
 });

@@ -42,3 +42,39 @@ test('size retention deletes the oldest whole segments and moves the log start',
     dir.remove();
   }
 });
+
+test('time retention deletes segments whose newest record is older than maxAgeMs', async () => {
+  const dir = makeTempDir('retention-age');
+  const broker = await startBroker({
+    dataDir: dir.path,
+    logger: recordingLogger(),
+    segmentBytes: 1024,
+    retention: { maxAgeMs: 60_000 },
+  });
+  try {
+    await broker.createTopic('presence', 1);
+    const client = await RawKafkaClient.connect(broker.port);
+    const hourAgo = Date.now() - 3_600_000;
+    for (let i = 0; i < 20; i++) {
+      await produceBatch(
+        client,
+        'presence',
+        0,
+        buildBatch([{ value: `old-${i}`.padEnd(150, '.') }], { timestamp: hourAgo }),
+      );
+    }
+    for (let i = 0; i < 20; i++)
+      await produceBatch(client, 'presence', 0, buildBatch([{ value: `new-${i}`.padEnd(150, '.') }]));
+    client.close();
+    const records = await broker.readRecords('presence', 0, 0, 100);
+    assert.ok(
+      records.every((r) => String(r.value).startsWith('new-')),
+      'every segment of old records should be gone',
+    );
+    assert.equal(records.length, 20);
+    assert.equal(broker.listTopics()[0]?.partitions[0]?.logStartOffset, 20);
+  } finally {
+    await broker.stop();
+    dir.remove();
+  }
+});
