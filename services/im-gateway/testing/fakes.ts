@@ -11,7 +11,11 @@ export class FakePresence implements PresenceRegistry {
   heartbeats = 0;
   expireOnNextHeartbeat: string[] = [];
 
+  /** Runs inside setOnline before it records anything; lets a test hold a connection mid-open. */
+  beforeOnline: (userId: string) => Promise<void> = async () => undefined;
+
   async setOnline(userId: string, connId: string) {
+    await this.beforeOnline(userId);
     if (this.failOnline) throw new Error('redis down');
     const set = this.conns.get(userId) ?? new Set<string>();
     this.conns.set(userId, set);

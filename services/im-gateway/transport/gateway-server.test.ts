@@ -155,6 +155,41 @@ describe('gateway HTTP + WebSocket server', () => {
     });
   });
 
+  test('hello is the first frame even when a push arrives while presence is being recorded', async () => {
+    let entered!: () => void;
+    let release!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    presence.beforeOnline = async (userId) => {
+      if (userId !== 'zoe') return;
+      entered();
+      await new Promise<void>((r) => (release = r));
+    };
+    try {
+      const client = new TestClient(new WebSocket(`ws://${base}/ws?token=token-zoe`));
+      clients.push(client);
+      await inside;
+      delivery.pushMessage(['zoe'], {
+        messageId: 'm9',
+        conversationId: 'p2p:alice:zoe',
+        conversationType: ConversationType.CONVERSATION_TYPE_P2P,
+        seq: 9,
+        senderId: 'alice',
+        clientMsgId: 'c9',
+        contentType: 'text/plain',
+        body: 'early',
+        sentAtMs: 1,
+      });
+      release();
+      await client.next((f) => f.type === 'message');
+      assert.deepEqual(
+        client.frames.map((f) => f.type),
+        ['hello', 'message'],
+      );
+    } finally {
+      presence.beforeOnline = async () => undefined;
+    }
+  });
+
   test('a send that cannot reach Kafka is answered with an error frame naming the clientMsgId', async () => {
     const alice = await connect('alice');
     events.failUpstream = true;

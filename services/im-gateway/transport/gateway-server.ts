@@ -167,7 +167,7 @@ export class GatewayServer {
     const conn = new WsConnection(ws, connId, userId, req.socket.remoteAddress ?? '', Date.now(), this.o);
     (ws as WebSocket & { gochat?: WsConnection }).gochat = conn;
     const ready = this.o.lifecycle.open(conn, traceparent).then(() => {
-      conn.send({ type: 'hello', userId, connId, gatewayId: this.o.gatewayId });
+      conn.greet({ type: 'hello', userId, connId, gatewayId: this.o.gatewayId });
       this.o.log.info({ userId, connId, remoteAddress: conn.remoteAddress }, 'client connected');
     });
     ready.catch((err: unknown) => {

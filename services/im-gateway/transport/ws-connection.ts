@@ -47,7 +47,27 @@ export class WsConnection implements ClientLink {
     private readonly deps: WsConnectionDeps,
   ) {}
 
+  /**
+   * Frames produced before the hello (a push can reach a connection while its presence is still being recorded)
+   * wait here, so that hello is always the first frame a client sees.
+   */
+  private beforeHello: object[] | undefined = [];
+
+  /** Sends the hello frame, then whatever was waiting for it. */
+  greet(hello: object): void {
+    const waiting = this.beforeHello ?? [];
+    this.beforeHello = undefined;
+    this.send(hello);
+    for (const frame of waiting) this.send(frame);
+  }
+
   send(frame: object): void {
+    if (this.beforeHello) {
+      this.beforeHello.push(frame);
+      if (this.beforeHello.length > MAX_QUEUED_FRAMES)
+        this.socket.close(CloseCode.policyViolation, 'too many frames before hello');
+      return;
+    }
     if (this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.deps.log.warn(
