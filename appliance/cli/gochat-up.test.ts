@@ -7,15 +7,15 @@ import { ChatClient, exchangeMessage } from '../test-support/chat-client';
 import { RunningAppliance, runGochat } from '../test-support/running-appliance';
 
 const READY = /^ready: console (http:\/\/127\.0\.0\.1:\d+\/\S*) \(infra: embedded\)$/;
-const SERVICES = ['im-repo', 'im-logic', 'gw-1', 'im-task'];
+const SERVICES = ['im-repo', 'im-logic', 'gw-1', 'gw-2', 'im-task'];
 
-describe('gochat up --infra embedded', () => {
+describe('gochat up --infra embedded --gateways 2', () => {
   let appliance: RunningAppliance;
   let clients: ChatClient[] = [];
   let consoleUrl: URL;
 
   before(async () => {
-    appliance = RunningAppliance.start(['--infra', 'embedded', '--no-console-build']);
+    appliance = RunningAppliance.start(['--infra', 'embedded', '--gateways', '2', '--no-console-build']);
     const ready = await appliance.waitForLine(READY, 240_000);
     consoleUrl = new URL(READY.exec(ready.line)?.[1] ?? '');
   });
@@ -24,11 +24,11 @@ describe('gochat up --infra embedded', () => {
     appliance?.kill();
   });
 
+  /** Alice on gw-1 and Bob on gw-2, so every message crosses gateways. */
   async function loginAliceAndBob(): Promise<[ChatClient, ChatClient]> {
     for (const client of clients) client.close();
-    const gateway = appliance.gatewayHttpUrl();
-    const alice = await ChatClient.login(gateway, 'alice', 'password123');
-    const bob = await ChatClient.login(gateway, 'bob', 'password123');
+    const alice = await ChatClient.login(appliance.gatewayHttpUrl('gw-1'), 'alice', 'password123');
+    const bob = await ChatClient.login(appliance.gatewayHttpUrl('gw-2'), 'bob', 'password123');
     clients = [alice, bob];
     return [alice, bob];
   }
@@ -56,7 +56,7 @@ describe('gochat up --infra embedded', () => {
     assert.equal((await fetch(`${consoleUrl.origin}/api/services`)).status, 401);
   });
 
-  test('a seeded user logs in over HTTP and messages another over WebSocket', async () => {
+  test('a seeded user logs in over HTTP and messages another, connected to the other gateway, over WebSocket', async () => {
     const [alice, bob] = await loginAliceAndBob();
     const { ack, delivered } = await exchangeMessage(alice, bob, 'hello bob, from the appliance test');
     assert.equal(typeof ack.seq, 'number');
