@@ -71,8 +71,10 @@ export function unaryHandler<Req, Res>(
     } catch (err) {
       pending = Promise.reject(err);
     }
+    const startedAt = performance.now();
     pending.then(
       (response) => {
+        callLogger.debug({ durationMs: Math.round((performance.now() - startedAt) * 1000) / 1000 }, 'call handled');
         if (response === undefined || response === null) {
           callLogger.error('handler returned no response');
           answer(new Error(`${method} returned no response`));

@@ -51,6 +51,11 @@ export interface EventConsumerOptions {
   /** Longest a fetch waits for new records; short so a broker without long-poll wake-ups still feels live. */
   maxWaitTimeMs?: number;
   partitionsConsumedConcurrently?: number;
+  /**
+   * Called when the consumer died of an error it will not restart after, so the records would stop flowing.
+   * Default: log fatal and exit the process with code 1, so the supervisor sees the failure and restarts it.
+   */
+  onFatal?: (err: unknown) => void;
 }
 
 export interface RunningEventConsumer {
@@ -217,7 +222,18 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   });
   joined.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
   consumer.on(consumer.events.CRASH, (event) => {
-    logger.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
+    const { error, restart } = event.payload;
+    if (restart || stopping) {
+      logger.error({ err: error, restart }, 'consumer crashed; kafkajs restarts it');
+      return;
+    }
+    const onFatal =
+      options.onFatal ??
+      ((err: unknown) => {
+        logger.fatal({ err }, 'consumer stopped for good; exiting so the process can be restarted');
+        process.exit(1);
+      });
+    onFatal(error);
   });
 
   try {

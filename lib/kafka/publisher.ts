@@ -117,7 +117,8 @@ export class EventPublisher {
     body: EventBody<K> | EventMessages[K],
     options: PublishOptions = {},
   ): Promise<PublishedEvent> {
-    const descriptor = EVENT_REGISTRY[type];
+    const descriptor = EVENT_REGISTRY[type] as (typeof EVENT_REGISTRY)[K] | undefined;
+    if (!descriptor) throw new Error(`publish: unknown event type "${String(type)}"`);
     if (key === '') throw new Error(`publish ${type}: the record key must not be empty`);
     const traceparent =
       options.traceparent && isValidTraceparent(options.traceparent) ? options.traceparent : newRootTraceparent();
