@@ -21,6 +21,8 @@ export class ServiceProcess {
   private tail = '';
   private readonly exited: Promise<number | null>;
   private lineWaiters: { pred: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
+  /** Set when the test itself stops or kills the process; any other exit is reported as a crash. */
+  private expectingExit = false;
 
   constructor(
     readonly name: string,
@@ -36,8 +38,13 @@ export class ServiceProcess {
     });
     live.add(this.child);
     this.exited = new Promise((resolve) => {
-      this.child.once('exit', (code) => {
+      this.child.once('exit', (code, signal) => {
         live.delete(this.child);
+        if (!this.expectingExit) {
+          process.stderr.write(
+            `[e2e] ${this.name} exited unexpectedly (code ${code}, signal ${signal}); last output:\n${this.recentOutput()}\n`,
+          );
+        }
         resolve(code);
       });
     });
@@ -113,6 +120,7 @@ export class ServiceProcess {
 
   /** SIGTERM (graceful shutdown), then SIGKILL if it is still running after graceMs. Resolves with the exit code. */
   async stop(graceMs = 10_000): Promise<number | null> {
+    this.expectingExit = true;
     if (this.running) {
       this.child.kill('SIGTERM');
       const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
@@ -127,6 +135,7 @@ export class ServiceProcess {
   }
 
   kill(): void {
+    this.expectingExit = true;
     this.child.kill('SIGKILL');
   }
 }
