@@ -51,8 +51,9 @@ export class SimulatedClient {
       lastError: this.lastError,
       friends: [...this.friends.values()],
       groups: [...this.groups.values()],
-      conversations: [...this.conversations.values()],
+      conversations: [...this.conversations.values()].map((c) => ({ ...c, title: this.titleOf(c) })),
       notices: this.notices.slice(-50),
+      names: this.directory(),
     };
   }
 
@@ -350,8 +351,10 @@ export class SimulatedClient {
           conversation.messages.push({ ...m, status: 'delivered', traceId: null });
           conversation.messages.sort((a, b) => (a.seq || Infinity) - (b.seq || Infinity));
         }
-        if (conversation.title === conversation.conversationId)
-          conversation.title = this.friends.get(m.senderId)?.username ?? conversation.title;
+        // A message from someone not (yet) in the friend list: they may have just added this user.
+        if (m.senderId !== this.userId && !this.friends.has(m.senderId) && !m.conversationId.startsWith('group:')) {
+          void this.refresh().catch((error: unknown) => (this.lastError = String(error)));
+        }
         this.emit({
           direction: 'in',
           channel: 'ws',
@@ -401,7 +404,8 @@ export class SimulatedClient {
         for (const m of conversation.messages)
           if (m.senderId === this.userId && m.seq > 0 && m.seq <= readSeq) m.status = 'read';
       }
-      text = `${this.nameOf(String(payload.readerId))} read ${String(payload.conversationId)} up to seq ${readSeq}`;
+      const where = conversation.conversationId.startsWith('group:') ? ` in ${this.titleOf(conversation)}` : '';
+      text = `${this.nameOf(String(payload.readerId))} read up to #${readSeq}${where}`;
     } else if (signalType === 'group.member.changed') {
       const group = this.groups.get(String(payload.groupId));
       if (group && typeof payload.memberCount === 'number') group.memberCount = payload.memberCount;
@@ -417,6 +421,33 @@ export class SimulatedClient {
       signalType,
       causeEventType: cause.eventType,
     });
+  }
+
+  /** The other user's name for a p2p conversation, the group's name for a group one. */
+  titleOf(conversation: SimConversation): string {
+    const id = conversation.conversationId;
+    if (id.startsWith('p2p:')) {
+      const other = id
+        .slice(4)
+        .split(':')
+        .find((u) => u !== this.userId);
+      return other ? this.nameOf(other) : conversation.title;
+    }
+    if (id.startsWith('group:')) {
+      const group = this.groups.get(id.slice(6));
+      return group ? `group ${group.name}` : conversation.title !== id ? conversation.title : id;
+    }
+    return conversation.title;
+  }
+
+  /** Every user id this client can put a name to. */
+  private directory(): Record<string, string> {
+    const names: Record<string, string> = { [this.userId]: this.username };
+    for (const friend of this.friends.values()) names[friend.userId] = friend.username;
+    for (const conversation of this.conversations.values()) {
+      for (const m of conversation.messages) names[m.senderId] ??= this.nameOf(m.senderId);
+    }
+    return names;
   }
 
   private nameOf(userId: string): string {

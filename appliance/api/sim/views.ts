@@ -44,6 +44,8 @@ export interface ClientView {
   groups: { groupId: string; name: string; memberCount: number }[];
   conversations: SimConversation[];
   notices: SimNotice[];
+  /** user id -> username, for everyone this client knows of. */
+  names: Record<string, string>;
 }
 
 /** A frame from the gateway; fields depend on type (docs/protocol.md). */

@@ -167,6 +167,7 @@ export interface ClientView {
     traceId: string | null;
     payload: Record<string, unknown>;
   }[];
+  names: Record<string, string>;
 }
 
 export interface FlowRun {

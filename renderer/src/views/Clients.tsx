@@ -109,9 +109,7 @@ function ClientPanel({ client, others }: { client: ClientView; others: ClientVie
         {!conversation && <Empty title="No conversations">Add a friend, then send a message below.</Empty>}
         {conversation?.messages.map((m) => {
           const mine = m.senderId === client.userId;
-          const sender = mine
-            ? 'me'
-            : (client.friends.find((f) => f.userId === m.senderId)?.username ?? m.senderId.slice(0, 6));
+          const sender = mine ? 'me' : (client.names[m.senderId] ?? m.senderId);
           return (
             <div
               key={m.clientMsgId || m.messageId}
@@ -299,7 +297,13 @@ export function ClientsView() {
           <button
             className="primary"
             disabled={create.busy || username.length < 3}
-            onClick={() => create.run(async () => (await api.createClients(username, count), await refresh()))}
+            onClick={() =>
+              create.run(async () => {
+                await api.createClients(username, count);
+                setUsername('');
+                await refresh();
+              })
+            }
             data-action="create-client"
           >
             {create.busy ? 'Signing in…' : count > 1 ? `Create ${count} users` : 'Create user'}
