@@ -224,7 +224,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   consumer.on(consumer.events.CRASH, (event) => {
     const { error, restart } = event.payload;
     if (restart || stopping) {
-      logger.error({ err: error, restart }, 'consumer crashed; kafkajs restarts it');
+      logger.error({ err: error, restart, stopping }, 'consumer crashed');
       return;
     }
     const onFatal =
