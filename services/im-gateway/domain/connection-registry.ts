@@ -1,9 +1,11 @@
 import type { ClientLink } from './ports';
 
-// The same stored message can reach a connection by two roads (the downstream topic and a PushToUsers call, or a
-// redelivered record after a consumer restart). Each connection remembers the (conversation, seq) pairs it was
-// given recently so that it never receives one twice; the window is bounded to keep memory flat.
-const DELIVERY_WINDOW = 4096;
+// The same stored message can reach a connection by two roads (the downstream topic and a PushToUsers call, a
+// sync answer racing a push, or records redelivered after a consumer restart, which are those since the last
+// commit: a handful). Each connection remembers the (conversation, seq) pairs it was given recently so that it
+// never receives one twice. The window is bounded (about 30 KB per connection) to keep memory flat with many
+// connections; a duplicate older than the window is still dropped by the client, which keys messages by seq.
+const DELIVERY_WINDOW = 512;
 
 class DeliveryLedger {
   private readonly seen = new Set<string>();
