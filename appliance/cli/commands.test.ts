@@ -2,11 +2,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDirLayout, writeApplianceRecord, type ApplianceRecord } from '../supervisor/data-dir';
 import { isProcessAlive, waitForProcessExit } from '../supervisor/processes';
-import { runGochat, tempDataDir } from '../test-support/running-appliance';
+import { GOCHAT_BIN, PROJECT_ROOT, runGochat, tempDataDir } from '../test-support/running-appliance';
 
 function gochatDataDir(): string {
   const dir = tempDataDir();
@@ -96,6 +96,40 @@ describe('gochat logs', () => {
     const unknown = await runGochat(['logs', 'gw-9', '--data-dir', dir]);
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /no log for "gw-9" .*; logs: gw-1/);
+  });
+
+  test('-f prints lines as they are appended until Ctrl-C', async () => {
+    const dir = gochatDataDir();
+    const file = join(dir, 'logs', 'im-task.log');
+    writeFileSync(file, `${JSON.stringify({ level: 'info', time: 1, msg: 'before' })}\n`);
+    const follower = spawn(process.execPath, [GOCHAT_BIN, 'logs', 'im-task', '-f', '--data-dir', dir], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const seen = (text: string): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`"${text}" not printed; got:\n${out}`)), 30_000);
+        const check = (): void => {
+          if (!out.includes(text)) return;
+          clearTimeout(timer);
+          follower.stdout.off('data', check);
+          resolve();
+        };
+        follower.stdout.on('data', check);
+        check();
+      });
+    follower.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => follower.on('exit', (code) => resolve(code)));
+    try {
+      await seen('INFO  before');
+      appendFileSync(file, `${JSON.stringify({ level: 'error', time: 2, msg: 'appended later' })}\n`);
+      await seen('ERROR appended later');
+      follower.kill('SIGINT');
+      assert.equal(await exited, 0);
+    } finally {
+      follower.kill('SIGKILL');
+    }
   });
 });
 

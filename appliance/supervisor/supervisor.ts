@@ -67,7 +67,6 @@ export class Supervisor {
   private startedAt: Date | undefined;
   private adminEndpoint: { url: string; port: number } | null = null;
   private consoleUrl: string | null = null;
-  private recordTimer: NodeJS.Timeout | undefined;
   private shuttingDown: Promise<void> | undefined;
   private starting: Promise<void> | undefined;
   private startSettled = false;
@@ -258,7 +257,8 @@ export class Supervisor {
   private supervise(service: ServiceProcess): ServiceProcess {
     service.on('status', (status) => {
       this.events.emit('status', status);
-      this.scheduleRecordWrite();
+      // Written at once, so appliance.json never names a pid that is already gone for long.
+      if (this.startedAt) this.writeRecordNow();
     });
     service.on('log', (line) => this.recordLine(line));
     service.on('restarting', (notice: RestartNotice) =>
@@ -299,14 +299,6 @@ export class Supervisor {
     }
   }
 
-  private scheduleRecordWrite(): void {
-    if (this.recordTimer || !this.startedAt) return;
-    this.recordTimer = setTimeout(() => {
-      this.recordTimer = undefined;
-      this.writeRecordNow();
-    }, 100);
-  }
-
   private writeRecordNow(): void {
     try {
       writeApplianceRecord(this.layout, this.record());
@@ -325,8 +317,6 @@ export class Supervisor {
       this.progress(`stopping infra (${this.runningInfra.kind})`);
       await this.runningInfra.stop().catch((err: Error) => this.progress(`infra did not stop cleanly: ${err.message}`));
     }
-    if (this.recordTimer) clearTimeout(this.recordTimer);
-    this.recordTimer = undefined;
     if (this.startedAt) this.writeRecordNow();
     await this.logFiles?.close();
     process.off('exit', this.exitGuard);
