@@ -8,7 +8,7 @@ import { RepoPresence } from './adapters/repo-presence';
 import { SqliteDataReader } from './adapters/sqlite-data';
 import { startApplianceApi, type ApplianceApi } from './appliance-api';
 import type { ApplianceControl } from './ports';
-import { buildRenderer, findBuiltRenderer } from './renderer-assets';
+import { buildRenderer, findBuiltRenderer, isStale } from './renderer-assets';
 
 /** What the console needs of the supervisor beyond ApplianceControl. */
 export interface SupervisedAppliance extends ApplianceControl {
@@ -39,6 +39,10 @@ export async function startConsole(
 ): Promise<RunningConsole> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   let rendererDir = options.rendererDir ?? findBuiltRenderer();
+  if (rendererDir && !options.rendererDir && options.buildIfMissing !== false && isStale(rendererDir)) {
+    log('console: the UI sources are newer than the build in out/renderer; rebuilding.');
+    rendererDir = null;
+  }
   if (!rendererDir && options.buildIfMissing !== false) {
     try {
       rendererDir = await buildRenderer(log);
