@@ -214,6 +214,66 @@ if (!hasRedisServer() && process.env.CI === 'true') {
   });
 }
 
+test(
+  'every acknowledged message survives a SIGKILL, with seqs contiguous after the restart',
+  { skip: hasRedisServer() ? false : 'redis-server is not installed' },
+  async () => {
+    const redis = await startRedisServer();
+    const dataDir = mkdtempSync(join(tmpdir(), 'im-repo-kill-'));
+    const env = { GRPC_PORT: '0', REDIS_URL: redis.url, GOCHAT_DATA_DIR: dataDir };
+    const conv = 'p2p:kim:lee';
+    let acked = 0;
+    try {
+      const first = startRepoProcess(env);
+      const firstAddress = String((await first.ready).grpcAddress);
+      const messages = connectClient(MessageServiceClient, firstAddress);
+      const exited = new Promise((resolve) => first.child.once('exit', resolve));
+      // Sends keep going while the process is killed; only acknowledged ones are counted.
+      const sending = (async () => {
+        for (let i = 0; ; i++) {
+          try {
+            await call(messages, 'saveMessage', { message: message(conv, 'kim', `k-${i}`) }, { deadlineMs: 2000 });
+            acked += 1;
+            if (acked === 60) first.child.kill('SIGKILL');
+          } catch {
+            return;
+          }
+        }
+      })();
+      await sending;
+      await exited;
+      messages.close();
+      assert.ok(acked >= 60);
+
+      const second = startRepoProcess(env);
+      const secondAddress = String((await second.ready).grpcAddress);
+      const reopened = connectClient(MessageServiceClient, secondAddress);
+      try {
+        const pulled = await call(reopened, 'pullMessages', {
+          conversationId: conv,
+          fromSeq: 1,
+          toSeq: 0,
+          limit: 1000,
+        });
+        assert.ok(pulled.messages.length >= acked, `${pulled.messages.length} stored, ${acked} acknowledged`);
+        assert.deepEqual(
+          pulled.messages.map((m) => m.seq),
+          pulled.messages.map((_, i) => i + 1),
+        );
+        const next = await call(reopened, 'saveMessage', { message: message(conv, 'lee', 'after-restart') });
+        assert.equal(next.message?.seq, pulled.maxSeq + 1);
+      } finally {
+        reopened.close();
+        second.child.kill('SIGTERM');
+        await new Promise((resolve) => second.child.once('exit', resolve));
+      }
+    } finally {
+      await redis.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+);
+
 test('a bad setting stops im-repo at start with exit code 2, naming the variable', async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'services/im-repo/main.ts'], {
     cwd: root,

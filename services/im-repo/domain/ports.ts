@@ -107,8 +107,8 @@ export interface MessageStore {
   /** Records a stored message in each member's conversation index; false when the message is not stored. */
   index(conversationId: string, seq: number, memberIds: readonly string[], atMs: number): boolean;
   /**
-   * The user's indexed conversations, most recent first. visibleFromSeq gives, per group conversation, the first
-   * seq the user may read (their joined_seq), which bounds unread counts.
+   * The user's indexed conversations, most recent first. In a group, unread counts and the last message start at
+   * the user's joined_seq: history from before the join is not theirs to read.
    */
   conversationsOf(userId: string): ConversationSummary[];
 }
