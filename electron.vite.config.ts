@@ -1,4 +1,5 @@
-// `npm run build:console`: the Electron main process, its preload and the console UI, all into out/. The UI is
+// `npm run build:console`: the Electron main process, its preload and the console UI into out/main, out/preload
+// and out/renderer (electron-vite's defaults; `--outDir` moves all three). The UI is
 // the same build the appliance API serves to browsers (renderer/vite.config.ts writes the same out/renderer).
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
@@ -7,7 +8,6 @@ export default defineConfig({
   main: {
     // vite is loaded only to build a missing UI; it stays a dependency to import, not something to bundle.
     build: {
-      outDir: 'out/main',
       externalizeDeps: { include: ['vite'] },
       rollupOptions: { input: { index: 'main/index.ts' } },
     },
@@ -15,7 +15,6 @@ export default defineConfig({
   preload: {
     // A sandboxed preload must be CommonJS, whatever the package's module type.
     build: {
-      outDir: 'out/preload',
       externalizeDeps: true,
       rollupOptions: { input: { index: 'main/preload.ts' }, output: { format: 'cjs', entryFileNames: '[name].cjs' } },
     },
@@ -24,6 +23,6 @@ export default defineConfig({
     root: 'renderer',
     base: './',
     plugins: [react()],
-    build: { outDir: 'out/renderer', emptyOutDir: true, rollupOptions: { input: { index: 'renderer/index.html' } } },
+    build: { emptyOutDir: true, rollupOptions: { input: { index: 'renderer/index.html' } } },
   },
 });
