@@ -1,10 +1,13 @@
 // Throughput of kafkajs against the embedded broker, beside the raw speed of this machine's disk and
 // loopback measured in the same run, so the figures read as ratios rather than absolute numbers.
-//   npx tsx infra/kafka-broker/bench/throughput.ts [records=200000] [valueBytes=200]   (ACKS=1 to compare)
-// Broker and kafkajs share one process here, as they do in the appliance's in-process mode.
+//   npx tsx infra/kafka-broker/bench/throughput.ts [records=200000] [valueBytes=200]
+//   ACKS=1 to compare with acks=1; BROKER=process runs the broker as its own process (main.ts), as `gochat up`
+//   does; by default broker and kafkajs share this process, as in the in-process (test) mode.
 // Bounded: it produces a fixed number of records, consumes them, and stops everything it started.
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer, connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -69,11 +72,45 @@ async function socketBaseline(): Promise<Figure> {
   return { name: 'loopback TCP socket', ms };
 }
 
+interface BenchBroker {
+  address: string;
+  stop(): Promise<void>;
+}
+
+async function brokerProcess(dataDir: string): Promise<BenchBroker> {
+  const main = fileURLToPath(new URL('../main.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', main, '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const address = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (\S+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`broker process exited with ${code}`)));
+  });
+  return {
+    address,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 async function brokerRun(dir: string): Promise<{ produce: Figure; consume: Figure }> {
-  const broker = await startBroker({ dataDir: join(dir, 'broker') });
+  const dataDir = join(dir, 'broker');
+  const broker: BenchBroker =
+    process.env.BROKER === 'process' ? await brokerProcess(dataDir) : await startBroker({ dataDir });
   try {
     const kafka = new Kafka({ brokers: [broker.address], clientId: 'bench', logLevel: logLevel.NOTHING });
-    await broker.createTopic('bench', PARTITIONS);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'bench', numPartitions: PARTITIONS }] });
+    await admin.disconnect();
     const value = Buffer.alloc(VALUE_BYTES, 'v');
     const producer = kafka.producer();
     await producer.connect();
@@ -129,7 +166,9 @@ async function main(): Promise<void> {
     const file = fileBaseline(dir);
     const socket = await socketBaseline();
     const { produce, consume } = await brokerRun(dir);
-    console.log(`${RECORDS} records of ${VALUE_BYTES} bytes (${(totalBytes / 1e6).toFixed(1)} MB of values)`);
+    const where =
+      process.env.BROKER === 'process' ? 'broker in its own process' : 'broker in the same process as kafkajs';
+    console.log(`${RECORDS} records of ${VALUE_BYTES} bytes (${(totalBytes / 1e6).toFixed(1)} MB of values), ${where}`);
     for (const f of [produce, consume, file, socket]) console.log(`${f.name.padEnd(50)} ${rate(f)}`);
     console.log(`produce / file:   ${(file.ms / produce.ms).toFixed(2)}x`);
     console.log(`produce / socket: ${(socket.ms / produce.ms).toFixed(2)}x`);
