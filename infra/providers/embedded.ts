@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startBroker, type Broker } from '../kafka-broker/index';
 import { startRespServer } from '../resp-server/index';
 import { InfraUnavailableError, type InfraComponent, type InfraStartOptions, type RunningInfra } from './infra';
-import { findRedisServerBinary, startRedisServerProcess } from './redis-server-process';
+import { findRedisServerBinary, startRedisServerProcess, type RedisServerProcess } from './redis-server-process';
 
 /** Matches the partition counts the services create, so auto-created topics look the same. */
 const DEFAULT_PARTITIONS = 4;
@@ -16,27 +16,67 @@ interface StartedRedis {
   stop(): Promise<void>;
 }
 
+/**
+ * redis-server as a child, restarted on the same port and dump if it dies (presence lives there), with a
+ * growing pause between attempts.
+ */
+async function startSupervisedRedisServer(options: InfraStartOptions, binary: string): Promise<StartedRedis> {
+  const log = options.log ?? (() => undefined);
+  const dir = join(options.dataDir, 'redis');
+  const launch = (port?: number): Promise<RedisServerProcess> =>
+    startRedisServerProcess({
+      dataDir: dir,
+      binary,
+      ...(port === undefined ? {} : { port }),
+      onOutput: (line) => log('redis', 'info', line),
+    });
+  let current = await launch();
+  let stopping = false;
+  const component: InfraComponent = {
+    name: 'redis',
+    description: `redis-server child process (dump in ${dir})`,
+    address: current.url,
+    pid: current.pid,
+  };
+  const watch = (running: RedisServerProcess): void => {
+    void running.exited.then(async ({ code, signal }) => {
+      if (stopping) return;
+      const why = `redis-server (pid ${running.pid}) exited (${signal ?? `code ${String(code)}`}); restarting it on port ${running.port}`;
+      log('redis', 'error', why);
+      options.progress(`infra: ${why}`);
+      for (let attempt = 0; !stopping; attempt += 1) {
+        try {
+          current = await launch(running.port);
+          if (stopping) {
+            await current.stop(); // stop() came while this restart was under way
+            return;
+          }
+          component.pid = current.pid;
+          options.progress(`infra: redis-server running again (pid ${current.pid})`);
+          watch(current);
+          return;
+        } catch (err) {
+          log('redis', 'error', `redis-server restart failed: ${(err as Error).message}`);
+          await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)));
+        }
+      }
+    });
+  };
+  watch(current);
+  return {
+    url: current.url,
+    component,
+    stop: async () => {
+      stopping = true;
+      await current.stop();
+    },
+  };
+}
+
 async function startRedis(options: InfraStartOptions): Promise<StartedRedis> {
   const log = options.log ?? (() => undefined);
   const binary = findRedisServerBinary();
-  if (binary) {
-    const dir = join(options.dataDir, 'redis');
-    const redis = await startRedisServerProcess({
-      dataDir: dir,
-      binary,
-      onOutput: (line) => log('redis', 'info', line),
-    });
-    return {
-      url: redis.url,
-      component: {
-        name: 'redis',
-        description: `redis-server child process (dump in ${dir})`,
-        address: redis.url,
-        pid: redis.pid,
-      },
-      stop: redis.stop,
-    };
-  }
+  if (binary) return startSupervisedRedisServer(options, binary);
   options.progress(
     'infra: redis-server is not installed; using the embedded RESP server (presence kept in memory only)',
   );

@@ -26,7 +26,7 @@ if (!findRedisServerBinary() && process.env.CI === 'true') {
 }
 
 describe('embedded infra', () => {
-  test('runs the broker in-process and redis-server as a child, each keeping its data in the data dir', async () => {
+  test('runs the broker in-process and redis-server as a child (restarted if killed), each keeping its data in the data dir', async () => {
     const dataDir = tempDir();
     const lines: string[] = [];
     const infra = await startInfra('embedded', { dataDir, env: {}, progress: (line) => lines.push(line) });
@@ -42,6 +42,18 @@ describe('embedded infra', () => {
         assert.ok(redisPid !== null && redisPid !== process.pid && alive(redisPid));
       }
       assert.ok(existsSync(join(dataDir, 'kafka')), 'the Kafka log is under <data-dir>/kafka');
+      if (redis && redisPid !== null && redisPid !== process.pid) {
+        // redis-server killed outright comes back on the same address.
+        process.kill(redisPid, 'SIGKILL');
+        const deadline = Date.now() + 20_000;
+        while (redis.pid === redisPid) {
+          assert.ok(Date.now() < deadline, 'redis-server was not restarted within 20 s');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        assert.ok(lines.some((line) => /redis-server \(pid \d+\) exited \(SIGKILL\); restarting it/.test(line)));
+        redisPid = redis.pid;
+        await assertInfraWorks(infra);
+      }
     } finally {
       await infra.stop();
     }

@@ -8,6 +8,8 @@ export interface RedisServerProcess {
   url: string;
   port: number;
   pid: number;
+  /** Settles when the process exits, for whatever reason (stop() included). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -82,13 +84,17 @@ export async function startRedisServerProcess(options: RedisServerProcessOptions
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const spawnFailure = new Promise<Error>((resolve) => child.once('error', resolve));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
   for (;;) {
     const failed = await Promise.race([spawnFailure, new Promise<undefined>((r) => setTimeout(r, 50))]);
     if (failed) throw new RedisServerUnavailableError(`could not run ${binary}: ${failed.message}`, { cause: failed });
-    if (child.exitCode !== null) {
-      throw new RedisServerUnavailableError(`${binary} exited with code ${child.exitCode}: ${output.trim()}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      const how = child.signalCode ?? `code ${String(child.exitCode)}`;
+      throw new RedisServerUnavailableError(`${binary} exited (${how}): ${output.trim()}`);
     }
     if (await canConnect(port)) break;
     if (Date.now() > deadline) {
@@ -101,6 +107,7 @@ export async function startRedisServerProcess(options: RedisServerProcessOptions
     url: `redis://127.0.0.1:${port}`,
     port,
     pid: child.pid ?? -1,
+    exited,
     stop: async () => {
       // SIGTERM makes redis-server write its dump before exiting when saving is on.
       child.kill('SIGTERM');
