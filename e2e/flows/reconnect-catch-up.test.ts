@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestUser } from '../support/chat-client';
 import { missingPrerequisite } from '../support/redis';
-import { startSystem, type RunningSystem } from '../support/system';
+import { startSystem, waitUntil, type RunningSystem } from '../support/system';
 
 const skip = missingPrerequisite();
 
@@ -40,9 +40,13 @@ describe('catch-up after a reconnect', { skip }, () => {
     assert.deepEqual(missed, [4, 5, 6, 7]);
 
     bobWs = await bob.connect();
-    const conversations = await bob.call('GET', '/api/conversations');
-    const conv = conversations.body.conversations.find((c: any) => c.conversationId === conversationId);
-    assert.equal(conv?.maxSeq, 7, 'the conversation list tells the client how far the conversation has got');
+    // The conversation list tells the client how far the conversation has got (indexed by im-task a moment after
+    // each message is stored).
+    const maxSeqOf = async () =>
+      (await bob.call('GET', '/api/conversations')).body.conversations.find(
+        (c: any) => c.conversationId === conversationId,
+      )?.maxSeq;
+    assert.ok(await waitUntil(async () => (await maxSeqOf()) === 7), 'the conversation list shows max seq 7');
 
     bobWs.sendFrame({ type: 'sync', id: 'catch-up', conversationId, fromSeq: lastSeen + 1 });
     const synced = await bobWs.waitFor((f) => f.type === 'synced' && f.id === 'catch-up', { what: 'synced' });
