@@ -230,6 +230,22 @@ describe('topics and records', () => {
     assert.equal(lines.length, 2);
     assert.ok(lines.every((l) => l.topic === 'gochat.user-events'));
 
+    // The export imports back: same keys, headers and values, appended again.
+    const imported = await post('/api/topics/gochat.user-events/import', { records: lines });
+    assert.equal(imported.status, 200, JSON.stringify(imported.body));
+    assert.equal(imported.body.imported, 2);
+    const again = await get('/api/topics/gochat.user-events/records?from=oldest');
+    assert.equal(again.body.records.length, 4);
+    const copies = again.body.records.filter((r: any) => r.key === 'user-1');
+    assert.equal(copies.length, 2);
+    assert.deepEqual(copies[1].value, copies[0].value);
+    assert.equal(
+      copies[1].headers['event-id'],
+      copies[0].headers['event-id'],
+      'an import keeps the event id (consumers dedup it)',
+    );
+    assert.equal((await post('/api/topics/gochat.user-events/import', { records: [{ rawValue: 5 }] })).status, 400);
+
     const bad = await post('/api/topics/gochat.user-events/records', {
       eventType: 'user.online',
       json: { userID: 'u' },

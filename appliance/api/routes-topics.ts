@@ -1,8 +1,8 @@
-// /api/topics and /api/groups: partitions, watermarks, consumer groups with lag, the message browser, export and
-// produce.
+// /api/topics and /api/groups: partitions, watermarks, consumer groups with lag, the message browser, export,
+// import and produce.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BadRequestError } from './errors';
-import type { KafkaInspector } from './ports';
+import type { KafkaInspector, ProduceRequest } from './ports';
 import { encodeEvent, EVENT_MESSAGE_TYPES, knownMessageTypes } from './record-decoder';
 import { parseFilter, parseStart, RecordsBrowser } from './records-browser';
 import { intParam, NdjsonStream, objectBody, stringField, type Router } from './router';
@@ -63,6 +63,17 @@ export function registerTopicRoutes(router: Router, kafka: KafkaInspector, lagHi
       );
       return new NdjsonStream(lines, `${params.topic}.ndjson`);
     })
+    .add('POST', '/api/topics/:topic/import', async ({ params, body }) => {
+      const records = objectBody(body).records;
+      if (!Array.isArray(records))
+        throw new BadRequestError('"records" must be an array of exported records (lines of an NDJSON export)');
+      if (records.length > 5000)
+        throw new BadRequestError('at most 5000 records per import call; send the file in parts');
+      const imported = [];
+      for (const [index, record] of records.entries())
+        imported.push(await kafka.produce(importedRecord(params.topic!, record, index)));
+      return { imported: imported.length, offsets: imported };
+    })
     .add('POST', '/api/topics/:topic/records', async ({ params, body }) => {
       const request = objectBody(body);
       const headers: Record<string, Uint8Array> = {};
@@ -109,4 +120,29 @@ export function registerTopicRoutes(router: Router, kafka: KafkaInspector, lagHi
         headers,
       });
     });
+}
+
+/**
+ * One line of an NDJSON export, produced again as it was stored: the same key, headers and value bytes
+ * (rawKey / rawValue), to the same partition unless the topic has fewer.
+ */
+function importedRecord(topic: string, line: unknown, index: number): ProduceRequest {
+  const where = `record ${index + 1}`;
+  if (typeof line !== 'object' || line === null) throw new BadRequestError(`${where} is not an object`);
+  const r = line as { rawKey?: unknown; rawValue?: unknown; headers?: unknown; partition?: unknown };
+  const bytes = (value: unknown, field: string): Buffer | null => {
+    if (value === null || value === undefined) return null;
+    if (typeof value !== 'string') throw new BadRequestError(`${where}: "${field}" must be base64 text or null`);
+    return Buffer.from(value, 'base64');
+  };
+  const headers: Record<string, Uint8Array> = {};
+  if (r.headers !== undefined) {
+    if (typeof r.headers !== 'object' || r.headers === null)
+      throw new BadRequestError(`${where}: "headers" must be an object`);
+    for (const [name, value] of Object.entries(r.headers)) {
+      if (typeof value !== 'string') throw new BadRequestError(`${where}: header "${name}" must be a string`);
+      headers[name] = Buffer.from(value);
+    }
+  }
+  return { topic, key: bytes(r.rawKey, 'rawKey'), value: bytes(r.rawValue, 'rawValue'), headers };
 }

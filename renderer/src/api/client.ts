@@ -119,6 +119,8 @@ export const api = {
     topic: string,
     record: { key?: string; partition?: number; eventType?: string; json?: unknown; headers?: Record<string, string> },
   ) => call<{ partition: number; offset: number }>('POST', `/api/topics/${encodeURIComponent(topic)}/records`, record),
+  importRecords: (topic: string, records: unknown[]) =>
+    call<{ imported: number }>('POST', `/api/topics/${encodeURIComponent(topic)}/import`, { records }),
   presence: () => call<PresenceSnapshot>('GET', '/api/presence'),
   tables: () => call<{ tables: { name: string; rows: number }[] }>('GET', '/api/data/tables'),
   table: (name: string, offset: number, limit: number) =>

@@ -292,6 +292,34 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
     return () => window.removeEventListener('keydown', onKey);
   });
 
+  const [importing, setImporting] = useState<string | null>(null);
+  const importFile = (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    void (async () => {
+      setError(null);
+      try {
+        const lines = (await file.text()).split('\n').filter((line) => line.trim() !== '');
+        const records = lines.map((line, i) => {
+          try {
+            return JSON.parse(line) as unknown;
+          } catch {
+            throw new Error(`${file.name} line ${i + 1} is not JSON`);
+          }
+        });
+        for (let done = 0; done < records.length; done += 1000) {
+          setImporting(`importing ${file.name}: ${done} of ${records.length}…`);
+          await api.importRecords(topic.name, records.slice(done, done + 1000));
+        }
+        setImporting(`imported ${records.length} records from ${file.name}`);
+      } catch (e) {
+        setImporting(null);
+        setError(`import failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    })();
+  };
+
   const missing = missingOf(stats);
   const types = Object.keys(eventTypes.data?.eventTypes ?? {});
 
@@ -395,9 +423,19 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
           <a className="button" href={api.exportUrl(topic.name, query())} download={`${topic.name}.ndjson`}>
             Export NDJSON
           </a>
+          <label className="button" title="append the records of an NDJSON export to this topic again">
+            Import NDJSON…
+            <input
+              type="file"
+              accept=".ndjson,.jsonl,application/x-ndjson"
+              hidden
+              onChange={(e) => importFile(e.target)}
+            />
+          </label>
           <button onClick={() => setReplay(null)}>Produce…</button>
         </header>
         <ErrorBox error={error} onDismiss={() => setError(null)} />
+        {importing && <p className="small ok-text">{importing}</p>}
         {tailing && (
           <p
             className="small tail-stats"
