@@ -158,6 +158,8 @@ export class KafkaServer {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
+        // e.g. EMFILE while accepting: log it, keep serving the connections already open
+        this.server.on('error', (err) => this.core.logger.error(`listener error: ${err.message}`));
         const addr = this.server.address();
         resolve(typeof addr === 'object' && addr ? addr.port : port);
       });
