@@ -17,6 +17,7 @@ import {
 } from '../../proto/gen/gochat/repo/v1/repo';
 import { InvalidArgument, NotFound, Unavailable } from '../../lib/errors';
 import { call, checkHealth, connectClient, ServingStatus } from '../../lib/grpc';
+import { HealthClient, type HealthCheckResponse } from '../../proto/gen/grpc/health/v1/health';
 import { hasRedisServer, startRedisServer } from './adapters/redis/redis-server';
 import type { RedisUnderTest } from './adapters/redis/presence-store.suite';
 
@@ -77,7 +78,7 @@ if (!hasRedisServer() && process.env.CI === 'true') {
   test('im-repo process', { skip: 'redis-server is not installed' }, () => undefined);
 } else {
   describe('im-repo process over gRPC', () => {
-    let redis: RedisUnderTest;
+    let redis: RedisUnderTest & { port: number };
     let dataDir: string;
     let proc: ReturnType<typeof startRepoProcess>;
     let address: string;
@@ -203,6 +204,26 @@ if (!hasRedisServer() && process.env.CI === 'true') {
         limit: 0,
       });
       assert.equal(pulled.maxSeq, 0);
+    });
+
+    test('when Redis comes back, presence serves again without an im-repo restart', async () => {
+      const presence = client(PresenceServiceClient);
+      const health = client(HealthClient);
+      const serving = new Promise<void>((resolve, reject) => {
+        const stream = health.watch({ service: 'gochat.repo.v1.PresenceService' });
+        const timer = setTimeout(() => reject(new Error('PresenceService not SERVING within 20 s')), 20_000);
+        stream.on('data', (res: HealthCheckResponse) => {
+          if (res.status !== ServingStatus.SERVING) return;
+          clearTimeout(timer);
+          stream.cancel();
+          resolve();
+        });
+        stream.on('error', () => undefined);
+      });
+      redis = await startRedisServer(redis.port);
+      await serving;
+      const res = await call(presence, 'setUserOnline', { userId: 'back', connId: 'c', gatewayId: 'gw-1', ttlMs: 0 });
+      assert.equal(res.firstConnection, true);
     });
 
     test('SIGTERM stops it gracefully with exit code 0', async () => {

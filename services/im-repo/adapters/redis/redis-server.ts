@@ -19,8 +19,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedisServer(): Promise<RedisUnderTest> {
-  const port = await freePort();
+/** Starts redis-server on a free port, or on the given one (to restart it where clients expect it). */
+export async function startRedisServer(port?: number): Promise<RedisUnderTest & { port: number }> {
+  port ??= await freePort();
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -48,6 +49,7 @@ export async function startRedisServer(): Promise<RedisUnderTest> {
   child.stdout.resume();
   child.stderr.resume();
   return {
+    port,
     url: `redis://127.0.0.1:${port}`,
     stop: () =>
       new Promise<void>((resolve) => {
