@@ -479,7 +479,7 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
                 </tr>
               </thead>
               <tbody>
-                {(tailing ? [...rows].reverse() : rows).map((r) => (
+                {(tailing || from === 'newest' ? [...rows].reverse() : rows).map((r) => (
                   <tr
                     key={`${r.partition}-${r.offset}`}
                     className={selected?.partition === r.partition && selected.offset === r.offset ? 'selected' : ''}
