@@ -141,7 +141,7 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     this.clearRestartTimer();
     const child = this.child;
     if (!child) {
-      if (this.state !== 'crashed') this.setState('stopped', 'unknown');
+      this.setState('stopped', 'unknown');
       return;
     }
     this.setState('stopping', this.health);

@@ -71,6 +71,7 @@ export class Supervisor {
   private starting: Promise<void> | undefined;
   private startSettled = false;
   private stopRequested = false;
+  private infraStopped = false;
   private readonly exitGuard = (): void => {
     for (const service of this.processes()) service.killImmediately();
   };
@@ -94,6 +95,7 @@ export class Supervisor {
 
   /** Takes the data dir, starts the infra and every service in order; throws (after cleaning up) on failure. */
   async startAll(): Promise<void> {
+    if (this.starting) throw new Error('startAll() runs once per Supervisor; create another to start again');
     this.starting = this.startInOrder().finally(() => {
       this.startSettled = true;
     });
@@ -175,7 +177,7 @@ export class Supervisor {
     const infra: ServiceStatus[] = (this.runningInfra?.components ?? []).map((component) => ({
       name: component.name,
       kind: 'infra',
-      state: this.shuttingDown ? 'stopping' : 'running',
+      state: this.infraStopped ? 'stopped' : this.shuttingDown ? 'stopping' : 'running',
       health: 'unknown',
       pid: component.pid,
       port: portOf(component.address),
@@ -259,6 +261,9 @@ export class Supervisor {
       this.events.emit('status', status);
       // Written at once, so appliance.json never names a pid that is already gone for long.
       if (this.startedAt) this.writeRecordNow();
+      if (status.state === 'running' && status.restarts > 0) {
+        this.progress(`${status.name}: running again (pid ${String(status.pid)})`);
+      }
     });
     service.on('log', (line) => this.recordLine(line));
     service.on('restarting', (notice: RestartNotice) =>
@@ -269,10 +274,6 @@ export class Supervisor {
     service.on('restartFailed', (name, err) =>
       this.progress(`${name}: restart failed: ${err.message.split('\n')[0] ?? ''}`),
     );
-    service.on('status', (status) => {
-      if (status.state === 'running' && status.restarts > 0)
-        this.progress(`${status.name}: running again (pid ${String(status.pid)})`);
-    });
     return service;
   }
 
@@ -316,6 +317,7 @@ export class Supervisor {
     if (this.runningInfra) {
       this.progress(`stopping infra (${this.runningInfra.kind})`);
       await this.runningInfra.stop().catch((err: Error) => this.progress(`infra did not stop cleanly: ${err.message}`));
+      this.infraStopped = true;
     }
     if (this.startedAt) this.writeRecordNow();
     await this.logFiles?.close();

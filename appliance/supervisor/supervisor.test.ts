@@ -1,0 +1,81 @@
+// The Supervisor as the console and the Electron main process use it, in-process, over real services.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isProcessAlive, waitForProcessExit } from './processes';
+import { Supervisor } from './supervisor';
+import type { ServiceStatus } from './status';
+import { tempDataDir } from '../test-support/running-appliance';
+
+describe('Supervisor control of one service', () => {
+  const supervisor = new Supervisor({ dataDir: tempDataDir(), infra: 'embedded', gateways: 1 });
+  const transitions: string[] = [];
+
+  before(async () => {
+    await supervisor.startAll();
+    supervisor.onStatus((status) => transitions.push(`${status.name}:${status.state}`));
+  });
+  after(async () => {
+    await supervisor.shutdown();
+  });
+
+  const statusOf = (name: string): ServiceStatus => {
+    const status = supervisor.services().find((service) => service.name === name);
+    assert.ok(status, `${name} is listed`);
+    return status;
+  };
+
+  test('lists infra and services with addresses, and keeps each service log', () => {
+    const names = supervisor.services().map((service) => `${service.kind}:${service.name}`);
+    assert.deepEqual(names, [
+      'infra:kafka',
+      'infra:redis',
+      'service:im-repo',
+      'service:im-logic',
+      'service:gw-1',
+      'service:im-task',
+    ]);
+    assert.match(statusOf('gw-1').addresses.http ?? '', /^127\.0\.0\.1:\d+$/);
+    assert.ok(supervisor.logs('im-repo').some((line) => line.msg === 'ready' && line.level === 'info'));
+    assert.ok(supervisor.logs('kafka').length > 0 || supervisor.logs('redis').length > 0, 'infra lines are kept too');
+  });
+
+  test('stop, start and restart change the process and report each state', async () => {
+    const firstPid = statusOf('im-task').pid as number;
+    await supervisor.stop('im-task');
+    assert.equal(statusOf('im-task').state, 'stopped');
+    assert.equal(statusOf('im-task').pid, null);
+    assert.ok(await waitForProcessExit(firstPid, 5000));
+
+    await supervisor.start('im-task');
+    const secondPid = statusOf('im-task').pid as number;
+    assert.equal(statusOf('im-task').state, 'running');
+    assert.equal(statusOf('im-task').health, 'serving');
+    assert.ok(secondPid !== firstPid && isProcessAlive(secondPid));
+
+    await supervisor.restart('im-task');
+    assert.notEqual(statusOf('im-task').pid, secondPid);
+    assert.equal(statusOf('im-task').restarts, 0, 'restarts on request are not crashes');
+    assert.deepEqual(
+      transitions.filter((t) => t.startsWith('im-task:')),
+      [
+        'im-task:stopping',
+        'im-task:stopped',
+        'im-task:starting',
+        'im-task:running',
+        'im-task:stopping',
+        'im-task:stopped',
+        'im-task:starting',
+        'im-task:running',
+      ],
+    );
+  });
+
+  test('unknown names and infrastructure are refused with a clear message', async () => {
+    await assert.rejects(
+      supervisor.stop('im-nothing'),
+      /no service "im-nothing"; services: im-repo, im-logic, gw-1, im-task/,
+    );
+    await assert.rejects(supervisor.restart('kafka'), /kafka is infrastructure/);
+    await assert.rejects(supervisor.startAll(), /runs once per Supervisor/);
+  });
+});
