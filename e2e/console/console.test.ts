@@ -40,6 +40,15 @@ async function createUser(page: Page, username: string): Promise<void> {
 }
 
 describe('console end to end', () => {
+  test('the running appliance API refuses calls without its token and listens on loopback only', async () => {
+    assert.match(appliance.console.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal((await fetch(`${appliance.console.url}/api/services`)).status, 401);
+    assert.equal((await fetch(`${appliance.console.url}/api/clients`, { method: 'POST', body: '{}' })).status, 401);
+    const page = await fetch(`${appliance.console.url}/`);
+    assert.equal(page.status, 200, 'the UI itself is served without a token: it holds no data');
+    assert.match(await page.text(), /<div id="root">/);
+  });
+
   test(
     'two simulated users chat; the records, the presence change and the flow show up',
     { timeout: 180_000 },
