@@ -4,7 +4,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { ChatMessage, SystemSignalMessage } from '../../../proto/gen/gochat/common/v1/common';
 import { assertConversationId } from '../domain/conversation-id';
 import type { ConversationSync } from '../domain/conversation-sync';
-import { payloadTooLarge } from '../domain/errors';
+import { GatewayErrorCode, payloadTooLarge } from '../domain/errors';
 import type { ClientLink, LogicApi, SendAck } from '../domain/ports';
 import type { UpstreamSender } from '../domain/upstream-sender';
 import { decodeClientFrame, type ClientFrame, type FrameId } from './client-frames';
@@ -120,7 +120,11 @@ export class WsConnection implements ClientLink {
       : (data as Buffer | ArrayBuffer).byteLength;
     if (size > MAX_FRAME_BYTES) return this.reject(errorFrame(payloadTooLarge(MAX_FRAME_BYTES)).frame);
     if (isBinary) {
-      return this.reject({ type: 'error', code: 'INVALID_FRAME', message: 'frames must be JSON text, not binary' });
+      return this.reject({
+        type: 'error',
+        code: GatewayErrorCode.invalidFrame,
+        message: 'frames must be JSON text, not binary',
+      });
     }
     const text = Array.isArray(data)
       ? Buffer.concat(data).toString('utf8')
