@@ -14,9 +14,20 @@ interface Joined {
   members: string[];
 }
 
-async function join(c: RawKafkaClient, group: string, memberId: string, sessionTimeoutMs: number): Promise<Joined> {
+async function join(
+  c: RawKafkaClient,
+  group: string,
+  memberId: string,
+  sessionTimeoutMs: number,
+  rebalanceTimeoutMs = 5000,
+): Promise<Joined> {
   const r = await c.request(11, 5, (w) => {
-    w.string(group).int32(sessionTimeoutMs).int32(5000).string(memberId).nullableString(null).string('consumer');
+    w.string(group)
+      .int32(sessionTimeoutMs)
+      .int32(rebalanceTimeoutMs)
+      .string(memberId)
+      .nullableString(null)
+      .string('consumer');
     w.array(['roundrobin'], (w2, p) => w2.string(p).bytes(Buffer.from([0, 0, 0, 0, 0, 0, 0, 0])));
   });
   r.int32();
@@ -35,10 +46,15 @@ async function join(c: RawKafkaClient, group: string, memberId: string, sessionT
 }
 
 /** JoinGroup v5 the way clients do it: learn the member id, then join with it. */
-async function joinFully(c: RawKafkaClient, group: string, sessionTimeoutMs: number): Promise<Joined> {
-  const first = await join(c, group, '', sessionTimeoutMs);
+async function joinFully(
+  c: RawKafkaClient,
+  group: string,
+  sessionTimeoutMs: number,
+  rebalanceTimeoutMs = 5000,
+): Promise<Joined> {
+  const first = await join(c, group, '', sessionTimeoutMs, rebalanceTimeoutMs);
   assert.equal(first.code, 79);
-  return join(c, group, first.memberId, sessionTimeoutMs);
+  return join(c, group, first.memberId, sessionTimeoutMs, rebalanceTimeoutMs);
 }
 
 async function sync(
@@ -136,6 +152,29 @@ describe('consumer group membership', () => {
       assert.deepEqual(alone.members, [joinedD.memberId]);
       const info = broker.describeGroups().find((g) => g.groupId === 'read-receipts');
       assert.equal(info?.members.length, 1);
+    },
+  );
+
+  test(
+    'a leader that never sends SyncGroup is dropped, so its followers are not parked forever',
+    { timeout: 20_000 },
+    async () => {
+      const e = await client();
+      const f = await client();
+      const firstE = await joinFully(e, 'stuck-leader', 10_000, 1000);
+    assert.equal(await sync(e, 'stuck-leader', firstE.generation, firstE.memberId, [firstE.memberId]), 0);
+      const pendingF = joinFully(f, 'stuck-leader', 10_000, 1000);
+      let beat = 0;
+      for (let i = 0; i < 200 && beat !== 27; i++)
+        beat = await heartbeat(e, 'stuck-leader', firstE.generation, firstE.memberId);
+      const [againE, joinedF] = await Promise.all([join(e, 'stuck-leader', firstE.memberId, 10_000, 1000), pendingF]);
+      const [leader, follower] = againE.leader === againE.memberId ? [againE, joinedF] : [joinedF, againE];
+      const followerClient = follower === againE ? e : f;
+      // the leader stays silent; the follower's SyncGroup is answered once the rebalance timeout (1 s) has passed
+      assert.equal(await sync(followerClient, 'stuck-leader', follower.generation, follower.memberId, []), 27);
+      const alone = await join(followerClient, 'stuck-leader', follower.memberId, 10_000, 1000);
+      assert.deepEqual(alone.members, [follower.memberId]);
+      assert.notEqual(alone.leader, leader.memberId);
     },
   );
 });

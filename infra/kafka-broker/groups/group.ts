@@ -63,6 +63,8 @@ export class ConsumerGroup {
   readonly members = new Map<string, GroupMember>();
   private readonly pendingIds = new Map<string, number>();
   private rebalanceDeadline = 0;
+  /** When the leader's SyncGroup must have come; members still silent then are dropped (as Kafka 3 does). */
+  private syncDeadline = 0;
   private joinNotBefore = 0;
 
   constructor(
@@ -156,6 +158,7 @@ export class ConsumerGroup {
     this.protocolName = this.chooseProtocol(members);
     if (this.leaderId === null || !this.members.has(this.leaderId)) this.leaderId = members[0]?.memberId ?? null;
     this.state = 'CompletingRebalance';
+    this.syncDeadline = Date.now() + Math.max(...members.map((m) => m.req.rebalanceTimeoutMs));
     const protocolName = this.protocolName;
     const leaderId = this.leaderId ?? '';
     const roster = members.map((m) => ({
@@ -284,6 +287,11 @@ export class ConsumerGroup {
     for (const [id, until] of this.pendingIds) if (until < now) this.pendingIds.delete(id);
     for (const m of [...this.members.values()]) {
       if (m.joinWaiter === null && now - m.lastSeen > m.req.sessionTimeoutMs) this.removeMember(m, now);
+    }
+    if (this.state === 'CompletingRebalance' && now >= this.syncDeadline) {
+      const leader = this.leaderId === null ? undefined : this.members.get(this.leaderId);
+      // followers are parked until the leader syncs: a leader that never does must not hold them forever
+      if (leader && leader.syncWaiter === null) this.removeMember(leader, now);
     }
     this.tryCompleteJoin(now);
   }
