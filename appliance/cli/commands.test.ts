@@ -96,6 +96,9 @@ describe('gochat logs', () => {
     const unknown = await runGochat(['logs', 'gw-9', '--data-dir', dir]);
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /no log for "gw-9" .*; logs: gw-1/);
+    const sneaky = await runGochat(['logs', '../../etc/passwd', '--data-dir', dir]);
+    assert.equal(sneaky.status, 1);
+    assert.match(sneaky.stderr, /is not a process name/);
   });
 
   test('-f prints lines as they are appended until Ctrl-C', async () => {

@@ -42,6 +42,10 @@ export async function runLogs(
   service: string,
   opts: { dataDir: string; follow?: boolean; lines: number; json?: boolean },
 ): Promise<number> {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(service)) {
+    process.stderr.write(`"${service}" is not a process name (lowercase letters, digits and dashes, like gw-1)\n`);
+    return 1;
+  }
   const layout = dataDirLayout(opts.dataDir);
   const path = LogFiles.pathFor(layout.logsDir, service);
   if (!existsSync(path)) {

@@ -1,6 +1,6 @@
 // Service output: each line parsed once (pino JSON or plain text), kept in a bounded ring for the console and
 // `gochat logs`, and appended to <data-dir>/logs/<service>.log.
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { LogLevel, LogLine } from './status';
 
@@ -93,7 +93,18 @@ export class LogRing {
   }
 }
 
-/** Appends raw lines to one file per service under the logs dir. */
+/** A log file past this size is moved to <name>.log.1 (replacing the older one) when a run opens it. */
+const ROTATE_AT_BYTES = 20 * 1024 * 1024;
+
+function rotateIfLarge(path: string): void {
+  try {
+    if (statSync(path).size > ROTATE_AT_BYTES) renameSync(path, `${path}.1`);
+  } catch {
+    // No file yet, or it cannot be moved: appending still works.
+  }
+}
+
+/** Appends raw lines to one file per service under the logs dir (one file per process name, kept across runs). */
 export class LogFiles {
   private readonly streams = new Map<string, WriteStream>();
 
@@ -108,7 +119,9 @@ export class LogFiles {
   append(service: string, raw: string): void {
     let stream = this.streams.get(service);
     if (!stream) {
-      stream = createWriteStream(LogFiles.pathFor(this.dir, service), { flags: 'a' });
+      const path = LogFiles.pathFor(this.dir, service);
+      rotateIfLarge(path);
+      stream = createWriteStream(path, { flags: 'a' });
       // A full disk must not take the supervisor down; the ring buffer still has the lines.
       stream.on('error', () => undefined);
       this.streams.set(service, stream);
