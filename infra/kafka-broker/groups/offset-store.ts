@@ -5,6 +5,7 @@ import {
   closeSync,
   fsync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -88,15 +89,25 @@ export class OffsetStore {
   }
 
   private append(frame: Frame): void {
-    this.apply(frame);
     const body = Buffer.from(JSON.stringify(frame));
     const head = Buffer.allocUnsafe(8);
     head.writeInt32BE(body.length, 0);
     head.writeUInt32BE(crc32c(body), 4);
     const buf = Buffer.concat([head, body]);
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    try {
+      let off = 0;
+      while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    } catch (err) {
+      // a partial frame would hide every later one from recovery: cut it off
+      try {
+        ftruncateSync(this.fd, this.fileBytes);
+      } catch {
+        // recovery cuts it at the next start
+      }
+      throw err;
+    }
     this.fileBytes += buf.length;
+    this.apply(frame);
   }
 
   /** Records the commits and resolves once they are on disk. */

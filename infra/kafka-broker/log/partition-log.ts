@@ -4,6 +4,7 @@ import {
   closeSync,
   fsync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -149,8 +150,18 @@ export class PartitionLog {
     const h = readBatchHeader(batch);
     const baseOffset = this.nextOffset;
     batch.writeBigInt64BE(BigInt(baseOffset), 0);
-    let written = 0;
-    while (written < batch.length) written += writeSync(active.fd, batch, written, batch.length - written);
+    try {
+      let written = 0;
+      while (written < batch.length) written += writeSync(active.fd, batch, written, batch.length - written);
+    } catch (err) {
+      // e.g. ENOSPC mid-batch: cut the partial bytes so later batches do not land behind a torn one
+      try {
+        ftruncateSync(active.fd, active.size);
+      } catch {
+        // recovery will cut it at the next start
+      }
+      throw err;
+    }
     const entry: BatchEntry = {
       baseOffset,
       lastOffset: baseOffset + h.lastOffsetDelta,
