@@ -162,7 +162,7 @@ describe('consumer group membership', () => {
       const e = await client();
       const f = await client();
       const firstE = await joinFully(e, 'stuck-leader', 10_000, 1000);
-    assert.equal(await sync(e, 'stuck-leader', firstE.generation, firstE.memberId, [firstE.memberId]), 0);
+      assert.equal(await sync(e, 'stuck-leader', firstE.generation, firstE.memberId, [firstE.memberId]), 0);
       const pendingF = joinFully(f, 'stuck-leader', 10_000, 1000);
       let beat = 0;
       for (let i = 0; i < 200 && beat !== 27; i++)
