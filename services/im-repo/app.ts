@@ -38,7 +38,7 @@ async function connectWithin(redis: Redis, url: string, timeoutMs: number): Prom
 }
 
 export async function startRepo(config: RepoConfig, logger: Logger): Promise<RunningRepo> {
-  const db: SqliteDatabase = openDatabase(config.sqlitePath);
+  const db: SqliteDatabase = openDatabase(config.sqlitePath, config.sqliteSync);
   const redis = connectRedis(config.redisUrl);
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   try {

@@ -8,7 +8,10 @@ await runService({
   start: async ({ env, logger }) => {
     const config = readRepoConfig(env);
     const repo = await startRepo(config, logger);
-    logger.info({ sqlitePath: config.sqlitePath, redisUrl: config.redisUrl }, 'storage opened');
+    logger.info(
+      { sqlitePath: config.sqlitePath, sqliteSync: config.sqliteSync, redisUrl: config.redisUrl },
+      'storage opened',
+    );
     return { ready: { grpcAddress: repo.grpc.address }, shutdown: () => repo.shutdown() };
   },
 });

@@ -1,5 +1,5 @@
-// The SQLite file of im-repo: WAL for concurrent readers, full fsync per commit (a message is acked only after it
-// is stored, so a commit must survive a crash), and forward-only migrations tracked in PRAGMA user_version.
+// The SQLite file of im-repo: WAL for concurrent readers, an fsync per commit by default (a message is acked only
+// after it is stored, so a commit must survive a crash), and forward-only migrations tracked in PRAGMA user_version.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,12 +7,18 @@ import { MIGRATIONS } from './migrations';
 
 export type SqliteDatabase = Database.Database;
 
-export function openDatabase(path: string): SqliteDatabase {
+/**
+ * "full" fsyncs every commit (an acknowledged message survives a power cut); "normal" in WAL mode survives a
+ * process crash but may lose the last commits on a power cut, in exchange for much cheaper commits.
+ */
+export type SyncMode = 'full' | 'normal';
+
+export function openDatabase(path: string, sync: SyncMode = 'full'): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma(`synchronous = ${sync === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db);
