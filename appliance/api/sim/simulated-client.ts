@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { ClientFrameEvent } from '../flows/flow-tracker';
 import { gatewayCall, GatewayCallError, newTraceparent } from './gateway-http';
+import { applyInboundFrame } from './inbound-frames';
 import type { ClientView, GatewayMessage, SimConversation, SimMessage, SimNotice } from './views';
 
 export const SIM_PASSWORD = 'simulated-password';
@@ -324,103 +325,12 @@ export class SimulatedClient {
   }
 
   private onFrame(frame: GatewayMessage): void {
-    const traceOf = (traceparent: unknown): string | null =>
-      typeof traceparent === 'string' ? (/^[0-9a-f]{2}-([0-9a-f]{32})-/.exec(traceparent)?.[1] ?? null) : null;
-    switch (frame.type) {
-      case 'ack': {
-        const message = this.findOwn(String(frame.clientMsgId));
-        if (message) {
-          message.messageId = String(frame.messageId ?? '');
-          message.seq = Number(frame.seq ?? 0);
-          if (message.status === 'sending') message.status = 'sent';
-          if (message.seq <= this.conversation(message.conversationId).peerReadSeq) message.status = 'read';
-        }
-        this.emit({
-          direction: 'in',
-          channel: 'ws',
-          traceId: message?.traceId ?? null,
-          label: `ack seq ${String(frame.seq)}`,
-          clientMsgId: String(frame.clientMsgId),
-        });
-        break;
-      }
-      case 'message': {
-        const m = frame.message as SimMessage & Record<string, unknown>;
-        const conversation = this.conversation(m.conversationId);
-        if (!conversation.messages.some((x) => x.messageId === m.messageId)) {
-          conversation.messages.push({ ...m, status: 'delivered', traceId: null });
-          conversation.messages.sort((a, b) => (a.seq || Infinity) - (b.seq || Infinity));
-        }
-        // A message from someone not (yet) in the friend list: they may have just added this user.
-        if (m.senderId !== this.userId && !this.friends.has(m.senderId) && !m.conversationId.startsWith('group:')) {
-          void this.refresh().catch((error: unknown) => (this.lastError = String(error)));
-        }
-        this.emit({
-          direction: 'in',
-          channel: 'ws',
-          traceId: null,
-          label: `message seq ${m.seq}`,
-          clientMsgId: m.clientMsgId,
-        });
-        this.hooks.onMessage(this, frame);
-        break;
-      }
-      case 'signal':
-        this.onSignal(frame, traceOf((frame.cause as { traceparent?: unknown } | null)?.traceparent));
-        break;
-      case 'error': {
-        const message = typeof frame.clientMsgId === 'string' ? this.findOwn(frame.clientMsgId) : undefined;
-        if (message) {
-          message.status = 'failed';
-          message.error = `${String(frame.code)}: ${String(frame.message)}`;
-        } else this.lastError = `${String(frame.code)}: ${String(frame.message)}`;
-        this.emit({
-          direction: 'in',
-          channel: 'ws',
-          traceId: message?.traceId ?? null,
-          label: `error ${String(frame.code)}`,
-          clientMsgId: message?.clientMsgId,
-        });
-        break;
-      }
-    }
+    applyInboundFrame(
+      this,
+      { emit: (event) => this.emit(event), messageArrived: (f) => this.hooks.onMessage(this, f) },
+      frame,
+    );
     this.changed();
-  }
-
-  private onSignal(frame: GatewayMessage, traceId: string | null): void {
-    const signalType = String(frame.signalType);
-    const payload = (frame.payload ?? {}) as Record<string, unknown>;
-    const cause = (frame.cause ?? {}) as { eventType?: string };
-    let text = signalType;
-    if (signalType === 'friend.status.changed') {
-      const friend = this.friends.get(String(payload.userId));
-      if (friend) friend.status = String(payload.status);
-      text = `${friend?.username ?? String(payload.userId)} is ${String(payload.status)}`;
-    } else if (signalType === 'message.receipt.updated') {
-      const conversation = this.conversation(String(payload.conversationId));
-      const readSeq = Number(payload.readSeq ?? 0);
-      if (String(payload.readerId) !== this.userId) {
-        conversation.peerReadSeq = Math.max(conversation.peerReadSeq, readSeq);
-        for (const m of conversation.messages)
-          if (m.senderId === this.userId && m.seq > 0 && m.seq <= readSeq) m.status = 'read';
-      }
-      const where = conversation.conversationId.startsWith('group:') ? ` in ${this.titleOf(conversation)}` : '';
-      text = `${this.nameOf(String(payload.readerId))} read up to #${readSeq}${where}`;
-    } else if (signalType === 'group.member.changed') {
-      const group = this.groups.get(String(payload.groupId));
-      if (group && typeof payload.memberCount === 'number') group.memberCount = payload.memberCount;
-      text = `${this.nameOf(String(payload.userId))} ${String(payload.change)} ${group?.name ?? String(payload.groupId)}`;
-      if (!group) void this.refresh().catch((error: unknown) => (this.lastError = String(error)));
-    }
-    this.notices.push({ atMs: Date.now(), signalType, text, traceId, payload });
-    this.emit({
-      direction: 'in',
-      channel: 'ws',
-      traceId,
-      label: `signal ${signalType}`,
-      signalType,
-      causeEventType: cause.eventType,
-    });
   }
 
   /** The other user's name for a p2p conversation, the group's name for a group one. */
@@ -450,7 +360,7 @@ export class SimulatedClient {
     return names;
   }
 
-  private nameOf(userId: string): string {
+  nameOf(userId: string): string {
     if (userId === this.userId) return this.username;
     return this.friends.get(userId)?.username ?? this.hooks.nameOf(userId) ?? userId;
   }

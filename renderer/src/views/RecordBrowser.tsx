@@ -7,7 +7,9 @@ import { api, live, type BrowseQuery } from '../api/client';
 import type { DecodedRecord, RecordSummary, TopicInfo } from '../api/types';
 import { Empty, ErrorBox, Time } from '../components/common';
 import { useAsync, useLive } from '../hooks';
+import { ImportButton } from './ImportButton';
 import { ProduceForm } from './ProduceForm';
+import { RecordDetail } from './RecordDetail';
 
 const SHOWN = 500;
 
@@ -32,104 +34,6 @@ function matchesTail(r: RecordSummary, key: string, eventType: string, header: s
   return true;
 }
 
-function RecordDetail({
-  topic,
-  summary,
-  onReplay,
-}: {
-  topic: string;
-  summary: RecordSummary;
-  onReplay: (r: DecodedRecord) => void;
-}) {
-  const [mode, setMode] = useState<'decoded' | 'raw'>('decoded');
-  const detail = useAsync(
-    () =>
-      api
-        .browse(topic, { from: 'offset', offset: summary.offset, partition: summary.partition, limit: 1 })
-        .then((r) => r.records[0] ?? null),
-    [topic, summary.partition, summary.offset],
-  );
-  const record = detail.data;
-  return (
-    <section className="card record-detail" data-testid="record-detail">
-      <header className="row">
-        <h3>
-          p{summary.partition}@{summary.offset}
-        </h3>
-        <div className="tabs">
-          <button className={mode === 'decoded' ? 'active' : ''} onClick={() => setMode('decoded')}>
-            decoded
-          </button>
-          <button className={mode === 'raw' ? 'active' : ''} onClick={() => setMode('raw')}>
-            raw
-          </button>
-        </div>
-        {record && (
-          <button onClick={() => onReplay(record)} title="open this record in the produce form to edit and send again">
-            Replay edited…
-          </button>
-        )}
-        {record?.traceId && (
-          <a href={`#/flows?trace=${record.traceId}`} className="small">
-            open flow
-          </a>
-        )}
-      </header>
-      <ErrorBox error={detail.error} />
-      {record && (
-        <>
-          <table className="grid compact">
-            <tbody>
-              <tr>
-                <th>time</th>
-                <td>
-                  <Time ms={record.timestampMs} />
-                </td>
-              </tr>
-              <tr>
-                <th>key</th>
-                <td>{record.key ?? <span className="muted">null</span>}</td>
-              </tr>
-              <tr>
-                <th>type</th>
-                <td>{record.messageType ?? <span className="muted">unknown</span>}</td>
-              </tr>
-              {Object.entries(record.headers).map(([name, value]) => (
-                <tr key={name}>
-                  <th>{name}</th>
-                  <td className="mono">{value}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {mode === 'decoded' ? (
-            record.decodeError ? (
-              <ErrorBox error={`Not decoded: ${record.decodeError}. The raw view shows the bytes.`} />
-            ) : (
-              <pre className="json">{JSON.stringify(record.value, null, 2)}</pre>
-            )
-          ) : (
-            <pre className="json raw">{hexDump(record.rawValue)}</pre>
-          )}
-        </>
-      )}
-    </section>
-  );
-}
-
-function hexDump(base64: string | null): string {
-  if (!base64) return '(no value)';
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const lines: string[] = [];
-  for (let i = 0; i < bytes.length; i += 16) {
-    const chunk = [...bytes.slice(i, i + 16)];
-    const hex = chunk.map((b) => b.toString(16).padStart(2, '0')).join(' ');
-    const text = chunk.map((b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : '.')).join('');
-    lines.push(`${i.toString(16).padStart(6, '0')}  ${hex.padEnd(48)}  ${text}`);
-  }
-  return lines.join('\n');
-}
-
 export function RecordBrowser({ topic }: { topic: TopicInfo }) {
   // Opened from a flow (…&trace=<id>): every record of that trace on this topic, oldest first.
   const traceFromLink = new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('trace');
@@ -152,6 +56,7 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
   const [stats, setStats] = useState<TailStats>({ received: 0, partitions: {} });
   const heldRef = useRef<RecordSummary[]>([]);
   const [held, setHeld] = useState(0);
+  const [importing, setImporting] = useState<string | null>(null);
   const eventTypes = useAsync(() => api.eventTypes(), []);
 
   const query = (): BrowseQuery => ({
@@ -292,34 +197,6 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
     return () => window.removeEventListener('keydown', onKey);
   });
 
-  const [importing, setImporting] = useState<string | null>(null);
-  const importFile = (input: HTMLInputElement) => {
-    const file = input.files?.[0];
-    input.value = '';
-    if (!file) return;
-    void (async () => {
-      setError(null);
-      try {
-        const lines = (await file.text()).split('\n').filter((line) => line.trim() !== '');
-        const records = lines.map((line, i) => {
-          try {
-            return JSON.parse(line) as unknown;
-          } catch {
-            throw new Error(`${file.name} line ${i + 1} is not JSON`);
-          }
-        });
-        for (let done = 0; done < records.length; done += 1000) {
-          setImporting(`importing ${file.name}: ${done} of ${records.length}…`);
-          await api.importRecords(topic.name, records.slice(done, done + 1000));
-        }
-        setImporting(`imported ${records.length} records from ${file.name}`);
-      } catch (e) {
-        setImporting(null);
-        setError(`import failed: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    })();
-  };
-
   const missing = missingOf(stats);
   const types = Object.keys(eventTypes.data?.eventTypes ?? {});
 
@@ -423,15 +300,7 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
           <a className="button" href={api.exportUrl(topic.name, query())} download={`${topic.name}.ndjson`}>
             Export NDJSON
           </a>
-          <label className="button" title="append the records of an NDJSON export to this topic again">
-            Import NDJSON…
-            <input
-              type="file"
-              accept=".ndjson,.jsonl,application/x-ndjson"
-              hidden
-              onChange={(e) => importFile(e.target)}
-            />
-          </label>
+          <ImportButton topic={topic.name} onError={setError} onProgress={setImporting} />
           <button onClick={() => setReplay(null)}>Produce…</button>
         </header>
         <ErrorBox error={error} onDismiss={() => setError(null)} />

@@ -1,0 +1,122 @@
+// What a simulated client does with each frame its gateway pushes: acks fill in seqs, messages land in their
+// conversation, signals update friends' presence, read ticks and group notices.
+import type { ClientFrameEvent } from '../flows/flow-tracker';
+import type { GatewayMessage, SimConversation, SimMessage, SimNotice } from './views';
+
+/** The parts of a simulated client that incoming frames change. */
+export interface InboundState {
+  readonly userId: string;
+  lastError: string | null;
+  readonly friends: Map<string, { userId: string; username: string; status: string }>;
+  readonly groups: Map<string, { groupId: string; name: string; memberCount: number }>;
+  readonly notices: SimNotice[];
+  conversation(conversationId: string): SimConversation;
+  findOwn(clientMsgId: string): SimMessage | undefined;
+  refresh(): Promise<void>;
+  nameOf(userId: string): string;
+  titleOf(conversation: SimConversation): string;
+}
+
+export interface InboundEffects {
+  emit(event: Omit<ClientFrameEvent, 'username' | 'gatewayId' | 'atMs'>): void;
+  messageArrived(frame: GatewayMessage): void;
+}
+
+export function applyInboundFrame(client: InboundState, io: InboundEffects, frame: GatewayMessage): void {
+  const traceOf = (traceparent: unknown): string | null =>
+    typeof traceparent === 'string' ? (/^[0-9a-f]{2}-([0-9a-f]{32})-/.exec(traceparent)?.[1] ?? null) : null;
+  switch (frame.type) {
+    case 'ack': {
+      const message = client.findOwn(String(frame.clientMsgId));
+      if (message) {
+        message.messageId = String(frame.messageId ?? '');
+        message.seq = Number(frame.seq ?? 0);
+        if (message.status === 'sending') message.status = 'sent';
+        if (message.seq <= client.conversation(message.conversationId).peerReadSeq) message.status = 'read';
+      }
+      io.emit({
+        direction: 'in',
+        channel: 'ws',
+        traceId: message?.traceId ?? null,
+        label: `ack seq ${String(frame.seq)}`,
+        clientMsgId: String(frame.clientMsgId),
+      });
+      break;
+    }
+    case 'message': {
+      const m = frame.message as SimMessage & Record<string, unknown>;
+      const conversation = client.conversation(m.conversationId);
+      if (!conversation.messages.some((x) => x.messageId === m.messageId)) {
+        conversation.messages.push({ ...m, status: 'delivered', traceId: null });
+        conversation.messages.sort((a, b) => (a.seq || Infinity) - (b.seq || Infinity));
+      }
+      // A message from someone not (yet) in the friend list: they may have just added this user.
+      if (m.senderId !== client.userId && !client.friends.has(m.senderId) && !m.conversationId.startsWith('group:')) {
+        void client.refresh().catch((error: unknown) => (client.lastError = String(error)));
+      }
+      io.emit({
+        direction: 'in',
+        channel: 'ws',
+        traceId: null,
+        label: `message seq ${m.seq}`,
+        clientMsgId: m.clientMsgId,
+      });
+      io.messageArrived(frame);
+      break;
+    }
+    case 'signal':
+      applySignal(client, io, frame, traceOf((frame.cause as { traceparent?: unknown } | null)?.traceparent));
+      break;
+    case 'error': {
+      const message = typeof frame.clientMsgId === 'string' ? client.findOwn(frame.clientMsgId) : undefined;
+      if (message) {
+        message.status = 'failed';
+        message.error = `${String(frame.code)}: ${String(frame.message)}`;
+      } else client.lastError = `${String(frame.code)}: ${String(frame.message)}`;
+      io.emit({
+        direction: 'in',
+        channel: 'ws',
+        traceId: message?.traceId ?? null,
+        label: `error ${String(frame.code)}`,
+        clientMsgId: message?.clientMsgId,
+      });
+      break;
+    }
+  }
+}
+
+function applySignal(client: InboundState, io: InboundEffects, frame: GatewayMessage, traceId: string | null): void {
+  const signalType = String(frame.signalType);
+  const payload = (frame.payload ?? {}) as Record<string, unknown>;
+  const cause = (frame.cause ?? {}) as { eventType?: string };
+  let text = signalType;
+  if (signalType === 'friend.status.changed') {
+    const friend = client.friends.get(String(payload.userId));
+    if (friend) friend.status = String(payload.status);
+    text = `${friend?.username ?? String(payload.userId)} is ${String(payload.status)}`;
+  } else if (signalType === 'message.receipt.updated') {
+    const conversation = client.conversation(String(payload.conversationId));
+    const readSeq = Number(payload.readSeq ?? 0);
+    if (String(payload.readerId) !== client.userId) {
+      conversation.peerReadSeq = Math.max(conversation.peerReadSeq, readSeq);
+      for (const m of conversation.messages)
+        if (m.senderId === client.userId && m.seq > 0 && m.seq <= readSeq) m.status = 'read';
+    }
+    const where = conversation.conversationId.startsWith('group:') ? ` in ${client.titleOf(conversation)}` : '';
+    text = `${client.nameOf(String(payload.readerId))} read up to #${readSeq}${where}`;
+  } else if (signalType === 'group.member.changed') {
+    const group = client.groups.get(String(payload.groupId));
+    if (group && typeof payload.memberCount === 'number') group.memberCount = payload.memberCount;
+    text = `${client.nameOf(String(payload.userId))} ${String(payload.change)} ${group?.name ?? String(payload.groupId)}`;
+    if (!group) void client.refresh().catch((error: unknown) => (client.lastError = String(error)));
+  }
+  client.notices.push({ atMs: Date.now(), signalType, text, traceId, payload });
+  io.emit({
+    direction: 'in',
+    channel: 'ws',
+    traceId,
+    label: `signal ${signalType}`,
+    signalType,
+    causeEventType: cause.eventType,
+  });
+}
