@@ -43,6 +43,8 @@ export interface RunningSystem {
     pred: (e: TopicEvent<K>) => boolean,
     timeoutMs?: number,
   ): Promise<TopicEvent<K>>;
+  /** Stops a gateway gracefully (if it still runs) and starts it again with the same GATEWAY_ID (new ports). */
+  restartGateway(gatewayId: string): Promise<GatewayEndpoint>;
   stop(): Promise<void>;
 }
 
@@ -98,19 +100,18 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       start('im-task-1', 'im-task', { REPO_ADDR: repo.grpcAddress }),
     ]);
     const gatewayIds = options.gateways === 2 ? ['gw-1', 'gw-2'] : ['gw-1'];
-    const gateways = await Promise.all(
-      gatewayIds.map(async (gatewayId) => {
-        const gw = await start(gatewayId, 'im-gateway', {
-          GATEWAY_ID: gatewayId,
-          HTTP_HOST: '127.0.0.1',
-          HTTP_PORT: '0',
-          LOGIC_ADDR: logic.grpcAddress,
-          REPO_ADDR: repo.grpcAddress,
-          ...(options.presenceTtlMs ? { GATEWAY_PRESENCE_TTL_MS: String(options.presenceTtlMs) } : {}),
-        });
-        return { gatewayId, httpAddress: String(gw.ready.httpAddress), grpcAddress: gw.grpcAddress, process: gw.proc };
-      }),
-    );
+    const startGateway = async (gatewayId: string): Promise<GatewayEndpoint> => {
+      const gw = await start(gatewayId, 'im-gateway', {
+        GATEWAY_ID: gatewayId,
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: '0',
+        LOGIC_ADDR: logic.grpcAddress,
+        REPO_ADDR: repo.grpcAddress,
+        ...(options.presenceTtlMs ? { GATEWAY_PRESENCE_TTL_MS: String(options.presenceTtlMs) } : {}),
+      });
+      return { gatewayId, httpAddress: String(gw.ready.httpAddress), grpcAddress: gw.grpcAddress, process: gw.proc };
+    };
+    const gateways = await Promise.all(gatewayIds.map(startGateway));
 
     const sys: RunningSystem = {
       dataDir,
@@ -124,6 +125,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       readTopic: (topic) => readTopic(broker!, topic),
       readEvents: (topic, type) => readEvents(broker!, topic, type),
       waitForEvent: (topic, type, pred, timeoutMs) => waitForTopicEvent(broker!, topic, type, pred, timeoutMs),
+      restartGateway: async (gatewayId) => {
+        const index = gateways.findIndex((g) => g.gatewayId === gatewayId);
+        if (index < 0) throw new Error(`no gateway ${gatewayId}`);
+        await gateways[index]!.process.stop();
+        const fresh = await startGateway(gatewayId);
+        gateways[index] = fresh;
+        return fresh;
+      },
       stop,
     };
     return sys;
