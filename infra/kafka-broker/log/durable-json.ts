@@ -19,7 +19,21 @@ export function writeJsonDurably(path: string, value: unknown): void {
   syncDir(dirname(path));
 }
 
+export class CorruptMetadataError extends Error {
+  constructor(path: string, cause: unknown) {
+    super(
+      `${path} is not valid broker metadata (${(cause as Error)?.message ?? String(cause)}); it is only ever replaced whole, so it was edited or damaged outside the broker`,
+      { cause },
+    );
+    this.name = 'CorruptMetadataError';
+  }
+}
+
 export function readJsonIfPresent(path: string): unknown {
   if (!existsSync(path)) return undefined;
-  return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch (err) {
+    throw new CorruptMetadataError(path, err);
+  }
 }

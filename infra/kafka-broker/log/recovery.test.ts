@@ -2,7 +2,7 @@
 // before it is kept and served, and new appends continue from there.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBroker } from '../index';
 import { buildBatch } from '../test-support/batch-builder';
@@ -164,6 +164,44 @@ describe('log recovery', () => {
       } finally {
         await second.stop();
       }
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('a damaged meta.json stops the start with an error naming the file, and leaves the data alone', async () => {
+    const dir = makeTempDir('meta');
+    try {
+      const segment = await seed(dir.path, 2);
+      const before = readFileSync(segment);
+      writeFileSync(join(dir.path, 'meta.json'), '{"topics": {"inbox": ');
+      await assert.rejects(
+        startBroker({ dataDir: dir.path, logger: recordingLogger() }),
+        /meta\.json is not valid broker metadata/,
+      );
+      assert.deepEqual(readFileSync(segment), before);
+      // the failed start released the data dir: a repaired file starts fine
+      writeFileSync(
+        join(dir.path, 'meta.json'),
+        JSON.stringify({ topics: { inbox: { partitions: 1 } }, nextProducerId: 1000 }),
+      );
+      const { broker, values } = await reopenAndRead(dir.path);
+      await broker.stop();
+      assert.deepEqual(values, expected(2));
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('a missing meta.json is rebuilt from the topic directories instead of dropping them', async () => {
+    const dir = makeTempDir('meta-missing');
+    try {
+      await seed(dir.path, 3);
+      unlinkSync(join(dir.path, 'meta.json'));
+      const { broker, logger, values } = await reopenAndRead(dir.path);
+      await broker.stop();
+      assert.deepEqual(values, expected(3));
+      assert.ok(logger.warnings.some((w) => w.includes('rebuilt it from the topic directories')));
     } finally {
       dir.remove();
     }

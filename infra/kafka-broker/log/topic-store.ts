@@ -2,7 +2,7 @@
 // group commit of fsyncs for acks=-1, and time/size retention.
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJsonIfPresent, writeJsonDurably } from './durable-json';
+import { CorruptMetadataError, readJsonIfPresent, writeJsonDurably } from './durable-json';
 import { FsyncBatcher } from './fsync-batcher';
 import { PartitionLog, type LogLogger } from './partition-log';
 
@@ -50,19 +50,42 @@ export class TopicStore {
 
   open(): void {
     mkdirSync(this.topicsDir, { recursive: true });
-    const meta = readJsonIfPresent(this.metaPath) as MetaFile | undefined;
-    if (meta) this.nextProducerId = meta.nextProducerId;
+    const meta = (readJsonIfPresent(this.metaPath) as MetaFile | undefined) ?? this.adoptTopicDirs();
+    if (meta !== undefined && (typeof meta !== 'object' || meta === null || typeof meta.topics !== 'object')) {
+      throw new CorruptMetadataError(this.metaPath, new Error('no "topics" object'));
+    }
+    if (meta && Number.isSafeInteger(meta.nextProducerId)) this.nextProducerId = meta.nextProducerId;
     for (const [name, t] of Object.entries(meta?.topics ?? {})) {
-      if (topicNameProblem(name) !== null) continue;
+      if (topicNameProblem(name) !== null || !Number.isInteger(t?.partitions) || t.partitions < 1) {
+        throw new CorruptMetadataError(this.metaPath, new Error(`bad entry for topic ${JSON.stringify(name)}`));
+      }
       const logs: PartitionLog[] = [];
       for (let p = 0; p < t.partitions; p++) logs.push(this.openLog(name, p));
       this.topics.set(name, logs);
       for (const log of logs) this.nextProducerId = Math.max(this.nextProducerId, log.producers.maxProducerId() + 1);
     }
-    // a directory without a meta entry is a topic whose deletion was interrupted
+    // a directory without a meta entry is a topic whose creation or deletion was interrupted
     for (const dir of readdirSync(this.topicsDir)) {
       if (!this.topics.has(dir)) rmSync(join(this.topicsDir, dir), { recursive: true, force: true });
     }
+    this.saveMeta();
+  }
+
+  /**
+   * meta.json missing next to topic directories (deleted by hand): rebuild it from the directories rather than
+   * treat every topic as half-deleted. Undefined when there is nothing to adopt (a fresh data dir).
+   */
+  private adoptTopicDirs(): MetaFile | undefined {
+    const topics: MetaFile['topics'] = {};
+    for (const name of readdirSync(this.topicsDir)) {
+      const parts = readdirSync(join(this.topicsDir, name)).filter((p) => /^\d+$/.test(p)).length;
+      if (topicNameProblem(name) === null && parts > 0) topics[name] = { partitions: parts };
+    }
+    if (Object.keys(topics).length === 0) return undefined;
+    this.opts.logger.warn(
+      `${this.metaPath} is missing; rebuilt it from the topic directories: ${Object.keys(topics).join(', ')}`,
+    );
+    return { topics, nextProducerId: this.nextProducerId };
   }
 
   private openLog(topic: string, partition: number): PartitionLog {
