@@ -120,7 +120,6 @@ export class Supervisor {
       log: (component, level, msg) => this.recordLine(infraLogLine(component, level, msg)),
     });
     this.throwIfStopRequested();
-    this.progress(`infra: ${this.runningInfra.kind} (${this.runningInfra.reason})`);
     const plan = await planServices({
       layout: this.layout,
       infra: this.runningInfra,
