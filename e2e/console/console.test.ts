@@ -49,6 +49,33 @@ describe('console end to end', () => {
     assert.match(await page.text(), /<div id="root">/);
   });
 
+  test('a browser that opens the console without the token is told how to get in', async (t) => {
+    const chromium = chromiumOrSkip(t);
+    if (!chromium) return;
+    const { chromium: launcher } = await import('playwright-core');
+    const context = await launcher.launch({
+      executablePath: chromium,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+    try {
+      const page = await context.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(`${appliance.console.url}/#/topics`);
+      await page.waitForSelector('text=opened without the console token', WAIT);
+      await page.waitForSelector('[data-testid="live-status"]:text("reconnecting")', WAIT);
+      assert.equal(await page.getAttribute('body', 'data-ready'), null, 'no data reached the page');
+      await screenshot(page, 'console-without-token');
+    } finally {
+      await context.close();
+    }
+  });
+
   test(
     'two simulated users chat; the records, the presence change and the flow show up',
     { timeout: 180_000 },

@@ -144,18 +144,24 @@ export function App() {
           </div>
         </nav>
         <main className="content">
-          {!hasToken && (
-            <div className="error">
-              This page was opened without the console token. Open the address printed by <code>gochat up</code> (it
-              ends with <code>?token=…</code>).
+          {!hasToken ? (
+            <div className="error" role="alert">
+              <span>
+                This page was opened without the console token, so it cannot show anything. Open the address printed by{' '}
+                <code>gochat up</code> (it ends with <code>?token=…</code>), or the one in{' '}
+                <code>.gochat/appliance.json</code>.
+              </span>
             </div>
+          ) : (
+            <>
+              {view === 'overview' && <OverviewView services={services} />}
+              {view === 'topics' && <TopicsView />}
+              {view === 'presence' && <PresenceView />}
+              {view === 'clients' && <ClientsView />}
+              {view === 'flows' && <FlowsView />}
+              {view === 'data' && <DataView />}
+            </>
           )}
-          {view === 'overview' && <OverviewView services={services} />}
-          {view === 'topics' && <TopicsView />}
-          {view === 'presence' && <PresenceView />}
-          {view === 'clients' && <ClientsView />}
-          {view === 'flows' && <FlowsView />}
-          {view === 'data' && <DataView />}
         </main>
         {showHelp && (
           <div className="modal" role="dialog" aria-label="keyboard shortcuts" onClick={() => setShowHelp(false)}>

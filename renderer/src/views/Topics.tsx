@@ -57,7 +57,7 @@ export function TopicsView() {
           Topics appear when the services start and create them. Start the appliance, or produce a record.
         </Empty>
       )}
-      <div className="split">
+      <div className="split" hidden={list.length === 0}>
         <aside className="card topic-list">
           {list.map((t) => (
             <button
