@@ -132,9 +132,16 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
     return (await repoCall(this.groups, 'getUserGroups', { userId })).groups;
   }
 
-  async saveMessage(message: ChatMessage): Promise<{ message: ChatMessage; duplicate: boolean }> {
+  async saveMessage(message: ChatMessage): Promise<{ message: ChatMessage; duplicate: boolean; dispatched: boolean }> {
     const res = await repoCall(this.messages, 'saveMessage', { message });
-    return { message: required(res.message, 'SaveMessage returned no message'), duplicate: res.duplicate };
+    return {
+      message: required(res.message, 'SaveMessage returned no message'),
+      duplicate: res.duplicate,
+      dispatched: res.dispatched,
+    };
+  }
+  async markDispatched(messageId: string): Promise<void> {
+    await repoCall(this.messages, 'markDispatched', { messageId });
   }
   async pullMessages(
     conversationId: string,

@@ -157,6 +157,31 @@ describe('storing and publishing', () => {
     assert.equal(downs[1]?.delivery.message?.seq, 1);
   });
 
+  test('a retry of a send that died after storing and before publishing is delivered, then only re-acked', async () => {
+    const { repo, events, sender, alice, bob } = setup();
+    await repo.addFriend(alice.userId, bob.userId);
+    // The first attempt got as far as storing: the message is in the repo but was never marked dispatched.
+    const stored = await repo.saveMessage({
+      messageId: '',
+      conversationId: p2pConversationId(alice.userId, bob.userId),
+      conversationType: ConversationType.CONVERSATION_TYPE_P2P,
+      seq: 0,
+      senderId: alice.userId,
+      clientMsgId: 'died',
+      contentType: 'text/plain',
+      body: 'hello',
+      sentAtMs: 0,
+    });
+    const retry = await sender.send(command({ senderId: alice.userId, toUserId: bob.userId, clientMsgId: 'died' }), {});
+    assert.equal(retry.duplicate, true);
+    const [down] = events.ofKind('downstream');
+    assert.equal(down?.delivery.ackOnly, false);
+    assert.deepEqual(down?.delivery.recipientIds.sort(), [alice.userId, bob.userId].sort());
+    assert.ok(repo.dispatched.has(stored.message.messageId));
+    await sender.send(command({ senderId: alice.userId, toUserId: bob.userId, clientMsgId: 'died' }), {});
+    assert.equal(events.ofKind('downstream')[1]?.delivery.ackOnly, true);
+  });
+
   test('a group message goes to every member; seqs follow each other', async () => {
     const { repo, events, sender, alice, bob, carol } = setup();
     const { group } = await repo.createGroup({

@@ -43,24 +43,29 @@ export class MessageSender {
     // The persist record is published for a duplicate too: if an earlier attempt stored the message and then
     // died before publishing, this is what gets it indexed. Indexing is idempotent, so the repeat costs nothing.
     // The sender is among the recipients so that their other devices see the message; the origin gateway sends
-    // the ack (not the message) to the origin connection. A duplicate only repeats the ack.
+    // the ack (not the message) to the origin connection. A duplicate whose delivery was published only repeats
+    // the ack; one whose first attempt died between storing and publishing is delivered now (gateways drop a
+    // (conversation, seq) a connection already has, so a redelivery is never shown twice).
     // The two records go to different topics, so publishing them together keeps each topic's order.
+    const deliver = !saved.duplicate || !saved.dispatched;
     await Promise.all([
       this.events.messagePersisted({ message: saved.message, memberIds: audience.memberIds }, origin),
       this.events.messageDownstream(
         {
           conversationId: ref.conversationId,
           message: saved.message,
-          recipientIds: saved.duplicate ? [] : audience.memberIds,
+          recipientIds: deliver ? audience.memberIds : [],
           originGatewayId: cmd.originGatewayId,
           originConnId: cmd.originConnId,
-          ackOnly: saved.duplicate,
+          ackOnly: !deliver,
           clientMsgId: outgoing.clientMsgId,
           senderId: outgoing.senderId,
         },
         origin,
       ),
     ]);
+    // Marked only after both records are out: a crash before this line means the next duplicate delivers again.
+    if (deliver) await this.store.markDispatched(saved.message.messageId);
     return { message: saved.message, duplicate: saved.duplicate };
   }
 

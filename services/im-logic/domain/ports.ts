@@ -62,8 +62,12 @@ export interface ReadPointerUpdate {
 }
 
 export interface MessageStore {
-  /** Atomic dedup by (sender, client_msg_id) + next seq + insert. */
-  saveMessage(message: ChatMessage): Promise<{ message: ChatMessage; duplicate: boolean }>;
+  /**
+   * Atomic dedup by (sender, client_msg_id) + next seq + insert. For a duplicate, dispatched tells whether the
+   * original's delivery was published (markDispatched) by the attempt that stored it.
+   */
+  saveMessage(message: ChatMessage): Promise<{ message: ChatMessage; duplicate: boolean; dispatched: boolean }>;
+  markDispatched(messageId: string): Promise<void>;
   pullMessages(
     conversationId: string,
     fromSeq: number,

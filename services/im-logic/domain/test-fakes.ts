@@ -161,17 +161,22 @@ export class FakeRepo implements UserDirectory, FriendGraph, GroupDirectory, Mes
   maxSeq(conversationId: string): number {
     return this.messages.get(conversationId)?.length ?? 0;
   }
-  async saveMessage(message: ChatMessage): Promise<{ message: ChatMessage; duplicate: boolean }> {
+  readonly dispatched = new Set<string>();
+  async saveMessage(message: ChatMessage): Promise<{ message: ChatMessage; duplicate: boolean; dispatched: boolean }> {
     this.check();
     for (const list of this.messages.values()) {
       const same = list.find((m) => m.senderId === message.senderId && m.clientMsgId === message.clientMsgId);
-      if (same) return { message: same, duplicate: true };
+      if (same) return { message: same, duplicate: true, dispatched: this.dispatched.has(same.messageId) };
     }
     const list = this.messages.get(message.conversationId) ?? [];
     const stored: ChatMessage = { ...message, seq: list.length + 1, messageId: `m${this.nextId++}`, sentAtMs: 10 };
     list.push(stored);
     this.messages.set(message.conversationId, list);
-    return { message: stored, duplicate: false };
+    return { message: stored, duplicate: false, dispatched: false };
+  }
+  async markDispatched(messageId: string): Promise<void> {
+    this.check();
+    this.dispatched.add(messageId);
   }
   async pullMessages(
     conversationId: string,

@@ -5,7 +5,7 @@ import { ConversationType, type ChatMessage } from '../../../proto/gen/gochat/co
 import type { Conversation } from '../../../proto/gen/gochat/repo/v1/repo';
 import { InvalidArgument, NotFound } from '../../../lib/errors';
 import { requireConversationId } from '../../../lib/conversation';
-import type { GroupStore, MessageStore, ReadPointerUpdate, UserStore } from './ports';
+import type { GroupStore, MessageStore, ReadPointerUpdate, SavedMessage, UserStore } from './ports';
 import { requireId, requireIds, requireIntInRange, requireText, type Clock } from './validation';
 
 export const MAX_BODY_LENGTH = 16 * 1024;
@@ -23,7 +23,7 @@ export class ConversationLog {
   ) {}
 
   /** Stores a message with the next seq of its conversation; a retry returns the original with duplicate=true. */
-  save(message: ChatMessage | undefined): { message: ChatMessage; duplicate: boolean } {
+  save(message: ChatMessage | undefined): SavedMessage {
     if (!message) throw new InvalidArgument('message is required');
     const parsed = requireConversationId(message.conversationId, 'message.conversation_id');
     if (
@@ -49,6 +49,11 @@ export class ConversationLog {
       body: message.body,
       sentAtMs: this.clock.now(),
     });
+  }
+
+  markDispatched(messageId: string): { marked: boolean } {
+    requireText('message_id', messageId, 128);
+    return { marked: this.messages.markDispatched(messageId, this.clock.now()) };
   }
 
   allocateSeqs(conversationId: string, count: number): { firstSeq: number; lastSeq: number } {

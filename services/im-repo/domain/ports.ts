@@ -90,9 +90,18 @@ export interface ConversationSummary {
   lastMessage: ChatMessage | undefined;
 }
 
+export interface SavedMessage {
+  message: ChatMessage;
+  duplicate: boolean;
+  /** The message's delivery was published (markDispatched); always false for a new message. */
+  dispatched: boolean;
+}
+
 export interface MessageStore {
   /** One transaction: dedup by (sender, client_msg_id), next seq, insert. A retry returns the original. */
-  save(message: NewMessage): { message: ChatMessage; duplicate: boolean };
+  save(message: NewMessage): SavedMessage;
+  /** Marks the delivery of a stored message as published; false when it was already marked. */
+  markDispatched(messageId: string, atMs: number): boolean;
   allocateSeqs(conversationId: string, count: number): { firstSeq: number; lastSeq: number };
   /** from <= seq <= to (to 0 = latest), oldest first, at most limit. */
   pull(conversationId: string, fromSeq: number, toSeq: number, limit: number): ChatMessage[];

@@ -68,6 +68,7 @@ export function messageService(conversations: ConversationLog): AsyncService<typ
   return {
     saveMessage: async (req) => conversations.save(req.message),
     allocateSeq: async (req) => conversations.allocateSeqs(req.conversationId, req.count),
+    markDispatched: async (req) => conversations.markDispatched(req.messageId),
     pullMessages: async (req) => conversations.pull(req.conversationId, req.fromSeq, req.toSeq, req.limit),
     getMaxSeqs: async (req) => ({ seqs: conversations.maxSeqs(req.conversationIds) }),
     updateReadPointer: async (req) => conversations.updateReadPointer(req.userId, req.conversationId, req.seq),

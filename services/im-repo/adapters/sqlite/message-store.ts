@@ -1,6 +1,12 @@
 import type { ChatMessage, ConversationType } from '../../../../proto/gen/gochat/common/v1/common';
 import { parseConversationId } from '../../../../lib/conversation';
-import type { ConversationSummary, MessageStore, NewMessage, ReadPointerUpdate } from '../../domain/ports';
+import type {
+  ConversationSummary,
+  MessageStore,
+  NewMessage,
+  ReadPointerUpdate,
+  SavedMessage,
+} from '../../domain/ports';
 import type { SqliteDatabase } from './database';
 
 interface MessageRow {
@@ -13,6 +19,7 @@ interface MessageRow {
   content_type: string;
   body: string;
   sent_at_ms: number;
+  dispatched_at_ms: number | null;
 }
 
 function messageFromRow(row: MessageRow): ChatMessage {
@@ -43,6 +50,9 @@ export class SqliteMessageStore implements MessageStore {
         `INSERT INTO conversation_seqs (conversation_id, max_seq) VALUES (?, ?)
          ON CONFLICT (conversation_id) DO UPDATE SET max_seq = max_seq + excluded.max_seq
          RETURNING max_seq`,
+      ),
+      markDispatched: db.prepare<[number, string]>(
+        'UPDATE messages SET dispatched_at_ms = ? WHERE message_id = ? AND dispatched_at_ms IS NULL',
       ),
       maxSeq: db.prepare<[string], { max_seq: number }>(
         'SELECT max_seq FROM conversation_seqs WHERE conversation_id = ?',
@@ -92,17 +102,27 @@ export class SqliteMessageStore implements MessageStore {
     };
   }
 
-  save(message: NewMessage): { message: ChatMessage; duplicate: boolean } {
+  save(message: NewMessage): SavedMessage {
     return this.db
       .transaction(() => {
         const original = this.s.bySenderClientId.get(message.senderId, message.clientMsgId);
-        if (original) return { message: messageFromRow(original), duplicate: true };
+        if (original) {
+          return { message: messageFromRow(original), duplicate: true, dispatched: original.dispatched_at_ms !== null };
+        }
         const seq = (this.s.nextSeqs.get(message.conversationId, 1) as { max_seq: number }).max_seq;
         const stored = { ...message, seq };
         this.s.insert.run(stored);
-        return { message: { ...stored, conversationType: message.conversationType }, duplicate: false };
+        return {
+          message: { ...stored, conversationType: message.conversationType },
+          duplicate: false,
+          dispatched: false,
+        };
       })
       .immediate();
+  }
+
+  markDispatched(messageId: string, atMs: number): boolean {
+    return this.s.markDispatched.run(atMs, messageId).changes === 1;
   }
 
   allocateSeqs(conversationId: string, count: number): { firstSeq: number; lastSeq: number } {

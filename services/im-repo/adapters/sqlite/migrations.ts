@@ -75,4 +75,8 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX user_conversations_by_activity ON user_conversations(user_id, updated_at_ms DESC);
   `,
+  // 2: when a message's delivery was published, so a retry of a send that died after storing is delivered again
+  `
+  ALTER TABLE messages ADD COLUMN dispatched_at_ms INTEGER;
+  `,
 ];

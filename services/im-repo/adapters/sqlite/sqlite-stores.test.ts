@@ -14,6 +14,7 @@ import { SqliteFriendStore } from './friend-store';
 import { SqliteGroupStore } from './group-store';
 import { SqliteMessageStore } from './message-store';
 import { SqliteUserStore } from './user-store';
+import { MIGRATIONS } from './migrations';
 
 interface Repo {
   db: SqliteDatabase;
@@ -79,7 +80,7 @@ describe('SQLite stores', () => {
   });
 
   test('the schema is migrated once and reopening is safe', () => {
-    assert.equal(repo.db.pragma('user_version', { simple: true }), 1);
+    assert.equal(repo.db.pragma('user_version', { simple: true }), MIGRATIONS.length);
     assert.equal(repo.db.pragma('journal_mode', { simple: true }), 'wal');
   });
 
@@ -137,6 +138,20 @@ describe('SQLite stores', () => {
     assert.equal(other.duplicate, false);
     assert.equal(other.message.seq, 2);
     assert.equal(repo.log.pull(P2P, 0, 0, 0).messages.length, 2);
+  });
+
+  test('a duplicate says whether the original was dispatched, so a send that died after storing is delivered', () => {
+    const DISPATCH_CONV = 'p2p:alice:zed';
+    const first = repo.log.save(text(DISPATCH_CONV, 'alice', 'd-1'));
+    assert.equal(first.dispatched, false);
+    const beforeMark = repo.log.save(text(DISPATCH_CONV, 'alice', 'd-1'));
+    assert.deepEqual([beforeMark.duplicate, beforeMark.dispatched], [true, false]);
+    assert.deepEqual(repo.log.markDispatched(first.message.messageId), { marked: true });
+    assert.deepEqual(repo.log.markDispatched(first.message.messageId), { marked: false });
+    const afterMark = repo.log.save(text(DISPATCH_CONV, 'alice', 'd-1'));
+    assert.deepEqual([afterMark.duplicate, afterMark.dispatched], [true, true]);
+    assert.deepEqual(repo.log.markDispatched('no-such-message'), { marked: false });
+    assert.throws(() => repo.log.markDispatched(''), /message_id is required/);
   });
 
   test('bad messages are refused naming the field', () => {

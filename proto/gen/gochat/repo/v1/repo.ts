@@ -255,6 +255,20 @@ export interface SaveMessageRequest {
 export interface SaveMessageResponse {
   message: ChatMessage | undefined;
   duplicate: boolean;
+  /**
+   * Whether MarkDispatched was called for the (original) message: false for a new message, and for a duplicate
+   * whose first attempt stored it but did not get as far as publishing its delivery.
+   */
+  dispatched: boolean;
+}
+
+export interface MarkDispatchedRequest {
+  messageId: string;
+}
+
+export interface MarkDispatchedResponse {
+  /** false when it was already marked */
+  marked: boolean;
 }
 
 export interface AllocateSeqRequest {
@@ -4070,7 +4084,7 @@ export const SaveMessageRequest: MessageFns<SaveMessageRequest> = {
 };
 
 function createBaseSaveMessageResponse(): SaveMessageResponse {
-  return { message: undefined, duplicate: false };
+  return { message: undefined, duplicate: false, dispatched: false };
 }
 
 export const SaveMessageResponse: MessageFns<SaveMessageResponse> = {
@@ -4080,6 +4094,9 @@ export const SaveMessageResponse: MessageFns<SaveMessageResponse> = {
     }
     if (message.duplicate !== false) {
       writer.uint32(16).bool(message.duplicate);
+    }
+    if (message.dispatched !== false) {
+      writer.uint32(24).bool(message.dispatched);
     }
     return writer;
   },
@@ -4113,6 +4130,14 @@ export const SaveMessageResponse: MessageFns<SaveMessageResponse> = {
             message.duplicate = reader.bool();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.dispatched = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4129,6 +4154,7 @@ export const SaveMessageResponse: MessageFns<SaveMessageResponse> = {
     return {
       message: isSet(object.message) ? ChatMessage.fromJSON(object.message) : undefined,
       duplicate: isSet(object.duplicate) ? globalThis.Boolean(object.duplicate) : false,
+      dispatched: isSet(object.dispatched) ? globalThis.Boolean(object.dispatched) : false,
     };
   },
 
@@ -4139,6 +4165,9 @@ export const SaveMessageResponse: MessageFns<SaveMessageResponse> = {
     }
     if (message.duplicate !== false) {
       obj.duplicate = message.duplicate;
+    }
+    if (message.dispatched !== false) {
+      obj.dispatched = message.dispatched;
     }
     return obj;
   },
@@ -4152,6 +4181,147 @@ export const SaveMessageResponse: MessageFns<SaveMessageResponse> = {
       ? ChatMessage.fromPartial(object.message)
       : undefined;
     message.duplicate = object.duplicate ?? false;
+    message.dispatched = object.dispatched ?? false;
+    return message;
+  },
+};
+
+function createBaseMarkDispatchedRequest(): MarkDispatchedRequest {
+  return { messageId: "" };
+}
+
+export const MarkDispatchedRequest: MessageFns<MarkDispatchedRequest> = {
+  encode(message: MarkDispatchedRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.messageId !== "") {
+      writer.uint32(10).string(message.messageId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MarkDispatchedRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMarkDispatchedRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MarkDispatchedRequest {
+    return {
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+    };
+  },
+
+  toJSON(message: MarkDispatchedRequest): unknown {
+    const obj: any = {};
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MarkDispatchedRequest>): MarkDispatchedRequest {
+    return MarkDispatchedRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MarkDispatchedRequest>): MarkDispatchedRequest {
+    const message = createBaseMarkDispatchedRequest();
+    message.messageId = object.messageId ?? "";
+    return message;
+  },
+};
+
+function createBaseMarkDispatchedResponse(): MarkDispatchedResponse {
+  return { marked: false };
+}
+
+export const MarkDispatchedResponse: MessageFns<MarkDispatchedResponse> = {
+  encode(message: MarkDispatchedResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.marked !== false) {
+      writer.uint32(8).bool(message.marked);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MarkDispatchedResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMarkDispatchedResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.marked = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MarkDispatchedResponse {
+    return { marked: isSet(object.marked) ? globalThis.Boolean(object.marked) : false };
+  },
+
+  toJSON(message: MarkDispatchedResponse): unknown {
+    const obj: any = {};
+    if (message.marked !== false) {
+      obj.marked = message.marked;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MarkDispatchedResponse>): MarkDispatchedResponse {
+    return MarkDispatchedResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MarkDispatchedResponse>): MarkDispatchedResponse {
+    const message = createBaseMarkDispatchedResponse();
+    message.marked = object.marked ?? false;
     return message;
   },
 };
@@ -6534,6 +6704,21 @@ export const MessageServiceService = {
     responseSerialize: (value: AllocateSeqResponse): Buffer => Buffer.from(AllocateSeqResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AllocateSeqResponse => AllocateSeqResponse.decode(value),
   },
+  /**
+   * Records that a stored message's delivery (its downstream record) was published. A later duplicate of a message
+   * never marked is delivered again: the attempt that stored it may have died before delivering it.
+   */
+  markDispatched: {
+    path: "/gochat.repo.v1.MessageService/MarkDispatched" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: MarkDispatchedRequest): Buffer =>
+      Buffer.from(MarkDispatchedRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): MarkDispatchedRequest => MarkDispatchedRequest.decode(value),
+    responseSerialize: (value: MarkDispatchedResponse): Buffer =>
+      Buffer.from(MarkDispatchedResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): MarkDispatchedResponse => MarkDispatchedResponse.decode(value),
+  },
   /** Messages with from_seq <= seq <= to_seq (to_seq 0 = up to the latest), oldest first, at most limit. */
   pullMessages: {
     path: "/gochat.repo.v1.MessageService/PullMessages" as const,
@@ -6616,6 +6801,11 @@ export interface MessageServiceServer extends UntypedServiceImplementation {
    * handed out twice across restarts.
    */
   allocateSeq: handleUnaryCall<AllocateSeqRequest, AllocateSeqResponse>;
+  /**
+   * Records that a stored message's delivery (its downstream record) was published. A later duplicate of a message
+   * never marked is delivered again: the attempt that stored it may have died before delivering it.
+   */
+  markDispatched: handleUnaryCall<MarkDispatchedRequest, MarkDispatchedResponse>;
   /** Messages with from_seq <= seq <= to_seq (to_seq 0 = up to the latest), oldest first, at most limit. */
   pullMessages: handleUnaryCall<PullMessagesRequest, PullMessagesResponse>;
   getMaxSeqs: handleUnaryCall<GetMaxSeqsRequest, GetMaxSeqsResponse>;
@@ -6669,6 +6859,25 @@ export interface MessageServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AllocateSeqResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Records that a stored message's delivery (its downstream record) was published. A later duplicate of a message
+   * never marked is delivered again: the attempt that stored it may have died before delivering it.
+   */
+  markDispatched(
+    request: MarkDispatchedRequest,
+    callback: (error: ServiceError | null, response: MarkDispatchedResponse) => void,
+  ): ClientUnaryCall;
+  markDispatched(
+    request: MarkDispatchedRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: MarkDispatchedResponse) => void,
+  ): ClientUnaryCall;
+  markDispatched(
+    request: MarkDispatchedRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: MarkDispatchedResponse) => void,
   ): ClientUnaryCall;
   /** Messages with from_seq <= seq <= to_seq (to_seq 0 = up to the latest), oldest first, at most limit. */
   pullMessages(
