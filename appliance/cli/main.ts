@@ -1,12 +1,12 @@
 // gochat: start, inspect and stop the appliance. Every command has --help.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { INFRA_MODES, type InfraMode } from '../../infra/providers/infra';
+import { INFRA_MODES } from '../../infra/providers/infra';
 import { runBroker } from './broker-command';
 import { runDown } from './down-command';
 import { runLogs } from './logs-command';
 import { runReset } from './reset-command';
 import { runStatus } from './status-command';
-import { runUp } from './up-command';
+import { runUp, type UpOptions } from './up-command';
 
 const DEFAULT_DATA_DIR = './.gochat';
 export const DEFAULT_ADMIN_PORT = 7420;
@@ -48,19 +48,9 @@ program
       .choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal'])
       .default('info'),
   )
-  .action(
-    async (opts: {
-      infra: InfraMode;
-      dataDir: string;
-      gateways: number;
-      adminPort: number;
-      seed: boolean;
-      logLevel: string;
-      consoleBuild: boolean;
-    }) => {
-      process.exitCode = await runUp(opts);
-    },
-  );
+  .action(async (opts: UpOptions) => {
+    process.exitCode = await runUp(opts);
+  });
 
 program
   .command('status')

@@ -1,5 +1,6 @@
 // Test helper: a chat user as a real client would be, over the gateway's HTTP API and WebSocket.
 import WebSocket from 'ws';
+import { Wakeups } from './wakeups';
 
 export interface ServerFrame {
   type: string;
@@ -8,7 +9,7 @@ export interface ServerFrame {
 
 export class ChatClient {
   readonly frames: ServerFrame[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly arrivals = new Wakeups();
   private closed = false;
 
   private constructor(
@@ -17,11 +18,11 @@ export class ChatClient {
   ) {
     socket.on('message', (data) => {
       this.frames.push(JSON.parse(String(data)) as ServerFrame);
-      this.wake();
+      this.arrivals.notify();
     });
     socket.on('close', () => {
       this.closed = true;
-      this.wake();
+      this.arrivals.notify();
     });
   }
 
@@ -50,32 +51,16 @@ export class ChatClient {
   }
 
   async waitFor(match: (frame: ServerFrame) => boolean, what: string, timeoutMs = 30_000): Promise<ServerFrame> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.frames.find(match);
-      if (found) return found;
-      if (this.closed) throw new Error(`connection of ${this.userId} closed while waiting for ${what}`);
-      const left = deadline - Date.now();
-      if (left <= 0)
-        throw new Error(`${this.userId} got no ${what} within ${timeoutMs} ms; frames: ${JSON.stringify(this.frames)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.add(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    return this.arrivals.until(() => this.frames.find(match), {
+      timeoutMs,
+      hopeless: () => (this.closed ? `connection of ${this.userId} closed while waiting for ${what}` : undefined),
+      timeoutMessage: () =>
+        `${this.userId} got no ${what} within ${timeoutMs} ms; frames: ${JSON.stringify(this.frames)}`,
+    });
   }
 
   close(): void {
     this.socket.close();
-  }
-
-  private wake(): void {
-    const waiters = [...this.waiters];
-    this.waiters.clear();
-    for (const waiter of waiters) waiter();
   }
 }
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dataDirLayout, readApplianceRecord, type ApplianceRecord, type DataDirLayout } from '../supervisor/data-dir';
 import { LineSplitter } from '../supervisor/log-lines';
+import { Wakeups } from './wakeups';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 export const GOCHAT_BIN = join(PROJECT_ROOT, 'bin', 'gochat.mjs');
@@ -51,7 +52,7 @@ export function runGochat(
 export class RunningAppliance {
   readonly layout: DataDirLayout;
   readonly output: string[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly arrivals = new Wakeups();
   private exited = false;
   private readonly exitCode: Promise<number | null>;
 
@@ -63,14 +64,14 @@ export class RunningAppliance {
     const splitter = new LineSplitter();
     const onChunk = (chunk: Buffer): void => {
       for (const line of splitter.push(chunk)) this.output.push(line);
-      this.wake();
+      this.arrivals.notify();
     };
     child.stdout?.on('data', onChunk);
     child.stderr?.on('data', onChunk);
     this.exitCode = new Promise((resolveExit) => {
       child.on('exit', (code) => {
         this.exited = true;
-        this.wake();
+        this.arrivals.notify();
         resolveExit(code);
       });
     });
@@ -88,23 +89,18 @@ export class RunningAppliance {
 
   /** The first output line (counting from `from`) matching the pattern; fails with the output so far on timeout. */
   async waitForLine(pattern: RegExp, timeoutMs: number, from = 0): Promise<{ line: string; index: number }> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const index = this.output.findIndex((line, i) => i >= from && pattern.test(line));
-      if (index >= 0) return { line: this.output[index] as string, index };
-      if (this.exited)
-        throw new Error(`gochat up exited before printing ${String(pattern)}:\n${this.output.join('\n')}`);
-      const left = deadline - Date.now();
-      if (left <= 0)
-        throw new Error(`no line matching ${String(pattern)} within ${timeoutMs} ms:\n${this.output.join('\n')}`);
-      await new Promise<void>((resolveWait) => {
-        const timer = setTimeout(resolveWait, left);
-        this.waiters.add(() => {
-          clearTimeout(timer);
-          resolveWait();
-        });
-      });
-    }
+    return this.arrivals.until(
+      () => {
+        const index = this.output.findIndex((line, i) => i >= from && pattern.test(line));
+        return index >= 0 ? { line: this.output[index] as string, index } : undefined;
+      },
+      {
+        timeoutMs,
+        hopeless: () =>
+          this.exited ? `gochat up exited before printing ${String(pattern)}:\n${this.output.join('\n')}` : undefined,
+        timeoutMessage: () => `no line matching ${String(pattern)} within ${timeoutMs} ms:\n${this.output.join('\n')}`,
+      },
+    );
   }
 
   record(): ApplianceRecord {
@@ -135,11 +131,5 @@ export class RunningAppliance {
   /** Last-resort cleanup for a test that failed midway. */
   kill(): void {
     if (!this.exited) this.child.kill('SIGKILL');
-  }
-
-  private wake(): void {
-    const waiters = [...this.waiters];
-    this.waiters.clear();
-    for (const waiter of waiters) waiter();
   }
 }
