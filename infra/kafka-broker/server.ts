@@ -10,6 +10,7 @@ import { MalformedRequestError, Reader } from './protocol/reader';
 import { Writer } from './protocol/writer';
 
 export const MAX_REQUEST_BYTES = 100 * 1024 * 1024;
+const UNREAD_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 interface Slot {
   ready: boolean;
@@ -123,6 +124,11 @@ class Connection {
     while (this.slots.length > 0 && (this.slots[0] as Slot).ready) {
       const slot = this.slots.shift() as Slot;
       if (slot.frame && !this.closed) this.socket.write(slot.frame);
+    }
+    // a client that sends but does not read its responses stops being read until it catches up
+    if (this.socket.writableLength > UNREAD_RESPONSE_BYTES && !this.socket.isPaused()) {
+      this.socket.pause();
+      this.socket.once('drain', () => this.socket.resume());
     }
   }
 
