@@ -1,6 +1,7 @@
 // Turns broker records into what the console shows: the event type, the trace id, the key as text and the value
 // decoded from protobuf into JSON. The record's own "content-type" header names the message type, so no schema
 // registry is needed; the "event-type" header is the fallback for records produced without it.
+import { EVENT_REGISTRY, EVENT_TYPES } from '../../lib/kafka/registry';
 import * as events from '../../proto/gen/gochat/events/v1/events';
 import type { BrokerRecord } from './ports';
 
@@ -18,17 +19,15 @@ for (const [name, value] of Object.entries(events)) {
   }
 }
 
-/** Event type -> message type, as docs of events.proto state them. */
-export const EVENT_MESSAGE_TYPES: Record<string, string> = {
-  'user.online': 'gochat.events.v1.UserOnline',
-  'user.offline': 'gochat.events.v1.UserOffline',
-  'message.read': 'gochat.events.v1.MessageRead',
-  'group.member.joined': 'gochat.events.v1.GroupMemberJoined',
-  'group.member.left': 'gochat.events.v1.GroupMemberLeft',
-  'message.upstream': 'gochat.events.v1.MessageUpstream',
-  'message.persist': 'gochat.events.v1.MessagePersist',
-  'message.downstream': 'gochat.events.v1.MessageDownstream',
-};
+/** Event type -> message type, from the services' own event registry (lib/kafka), so the two never disagree. */
+export const EVENT_MESSAGE_TYPES: Record<string, string> = Object.fromEntries(
+  EVENT_TYPES.map((type) => [type, EVENT_REGISTRY[type].messageType]),
+);
+
+/** Event type -> the topic it is published on. */
+export const EVENT_TOPICS: Record<string, string> = Object.fromEntries(
+  EVENT_TYPES.map((type) => [type, EVENT_REGISTRY[type].topic]),
+);
 
 export interface RecordSummary {
   topic: string;

@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BadRequestError } from './errors';
 import type { KafkaInspector, ProduceRequest } from './ports';
-import { encodeEvent, EVENT_MESSAGE_TYPES, knownMessageTypes } from './record-decoder';
+import { encodeEvent, EVENT_MESSAGE_TYPES, EVENT_TOPICS, knownMessageTypes } from './record-decoder';
 import { parseFilter, parseStart, RecordsBrowser } from './records-browser';
 import { intParam, NdjsonStream, objectBody, stringField, type Router } from './router';
 
@@ -33,7 +33,11 @@ export function registerTopicRoutes(router: Router, kafka: KafkaInspector, lagHi
   router
     .add('GET', '/api/topics', async () => ({ topics: await kafka.listTopics() }))
     .add('GET', '/api/groups', async () => ({ groups: await kafka.describeGroups(), history: lagHistory() }))
-    .add('GET', '/api/event-types', () => ({ eventTypes: EVENT_MESSAGE_TYPES, messageTypes: knownMessageTypes() }))
+    .add('GET', '/api/event-types', () => ({
+      eventTypes: EVENT_MESSAGE_TYPES,
+      topics: EVENT_TOPICS,
+      messageTypes: knownMessageTypes(),
+    }))
     .add('GET', '/api/topics/:topic/records', async ({ params, query }) => {
       const result = await browser.browse({
         topic: params.topic!,

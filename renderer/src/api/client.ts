@@ -107,7 +107,11 @@ export const api = {
     call<{ lines: LogLine[] }>('GET', `/api/services/${encodeURIComponent(name)}/logs${qs({ level, q, limit: 1000 })}`),
   topics: () => call<{ topics: TopicInfo[] }>('GET', '/api/topics'),
   groups: () => call<{ groups: GroupInfo[]; history: LagSample[] }>('GET', '/api/groups'),
-  eventTypes: () => call<{ eventTypes: Record<string, string>; messageTypes: string[] }>('GET', '/api/event-types'),
+  eventTypes: () =>
+    call<{ eventTypes: Record<string, string>; topics: Record<string, string>; messageTypes: string[] }>(
+      'GET',
+      '/api/event-types',
+    ),
   browse: (topic: string, query: BrowseQuery) =>
     call<BrowseResult>(
       'GET',

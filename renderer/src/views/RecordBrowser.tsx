@@ -34,6 +34,16 @@ function matchesTail(r: RecordSummary, key: string, eventType: string, header: s
   return true;
 }
 
+/** The event types published on this topic, or all of them for a topic the registry does not know. */
+function eventTypesOf(
+  topic: string,
+  known: { eventTypes: Record<string, string>; topics: Record<string, string> } | null,
+) {
+  const all = Object.entries(known?.eventTypes ?? {});
+  const here = all.filter(([type]) => known?.topics[type] === topic);
+  return Object.fromEntries(here.length > 0 ? here : all);
+}
+
 export function RecordBrowser({ topic }: { topic: TopicInfo }) {
   // Opened from a flow (…&trace=<id>): every record of that trace on this topic, oldest first.
   const traceFromLink = new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('trace');
@@ -384,7 +394,7 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
       {replay !== undefined && (
         <ProduceForm
           topic={topic}
-          eventTypes={eventTypes.data?.eventTypes ?? {}}
+          eventTypes={eventTypesOf(topic.name, eventTypes.data)}
           from={replay}
           onClose={() => setReplay(undefined)}
         />
