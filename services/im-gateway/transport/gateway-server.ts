@@ -57,6 +57,7 @@ export class GatewayServer {
       this.http.once('error', reject);
       this.http.listen(this.o.port, this.o.host, () => {
         this.http.off('error', reject);
+        this.http.on('error', (err) => this.o.log.error({ err }, 'HTTP server error'));
         resolve();
       });
     });
@@ -158,6 +159,10 @@ export class GatewayServer {
       const mapped = httpErrorBody(err);
       if (!mapped.expected) this.o.log.error({ err }, 'token verification failed');
       return this.refuseUpgrade(socket, mapped.status, mapped.body);
+    }
+    if (!this.accepting) {
+      // Shutdown began while the token was being checked.
+      return this.refuseUpgrade(socket, 503, { error: { code: 'UNAVAILABLE', message: 'gateway is shutting down' } });
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, user.userId, req, traceparent));
   }
