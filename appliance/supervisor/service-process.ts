@@ -52,6 +52,17 @@ export class ServiceStartError extends Error {
 
 const RECENT_OUTPUT_LINES = 15;
 
+/** tsx as this module resolves it, so services load TypeScript whatever the project root's node_modules holds. */
+const TSX_LOADER = resolveTsx();
+
+function resolveTsx(): string {
+  try {
+    return import.meta.resolve('tsx');
+  } catch {
+    return 'tsx';
+  }
+}
+
 export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
   private child: ChildProcess | undefined;
   private state: ServiceState = 'stopped';
@@ -65,10 +76,11 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
   /** Set after the first successful start: only then is a crash answered with a restart. */
   private superviseCrashes = false;
   private restartTimer: NodeJS.Timeout | undefined;
-  private readyFields: Record<string, unknown> | undefined;
+  /** "code 1" or "SIGKILL": how the last process ended, for messages. */
+  private lastExitReason = '';
   private readonly recentOutput: string[] = [];
   private readonly exitWaiters = new Set<() => void>();
-  private readyWaiter: ((fields: Record<string, unknown>) => void) | undefined;
+  private readyWaiter: (() => void) | undefined;
   private readonly options: Required<ServiceProcessOptions>;
 
   constructor(
@@ -93,11 +105,6 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
 
   get pid(): number | null {
     return this.child?.pid ?? null;
-  }
-
-  /** Fields of the last "ready" line (grpcAddress, httpAddress). */
-  get ready(): Record<string, unknown> | undefined {
-    return this.readyFields;
   }
 
   status(): ServiceStatus {
@@ -165,15 +172,14 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
   }
 
   private async launch(): Promise<void> {
-    this.readyFields = undefined;
     this.setState('starting', 'unknown');
-    const readyFields = new Promise<Record<string, unknown>>((resolve) => {
+    const readyLine = new Promise<void>((resolve) => {
       this.readyWaiter = resolve;
     });
     const child = this.spawnChild();
     const exitedEarly = this.waitForExit().then(() => {
       throw new ServiceStartError(
-        `${this.name} exited (code ${String(this.lastExitCode)}) before it was ready. Last output:\n${this.recentOutput.join('\n')}`,
+        `${this.name} exited (${this.lastExitReason}) before it was ready. Last output:\n${this.recentOutput.join('\n')}`,
       );
     });
     const readyTimer = delay(this.options.readyTimeoutMs);
@@ -181,7 +187,7 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
       throw new ServiceStartError(`${this.name} did not log "ready" within ${this.options.readyTimeoutMs} ms`);
     });
     try {
-      await Promise.race([readyFields, exitedEarly, timedOut]);
+      await Promise.race([readyLine, exitedEarly, timedOut]);
       await Promise.race([this.waitUntilServing(child), exitedEarly]);
     } finally {
       readyTimer.cancel();
@@ -198,7 +204,7 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     delete env.NODE_TEST_CONTEXT;
     const entry = `services/${this.spec.program}/main.ts`;
     // Its own process group: a Ctrl-C in the terminal reaches only the supervisor, which stops services in order.
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, entry], {
       cwd: this.options.projectRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -227,9 +233,7 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     if (this.recentOutput.length > RECENT_OUTPUT_LINES) this.recentOutput.shift();
     const line = parseLogLine(this.name, raw, stream);
     if (line.msg === 'ready' && raw.startsWith('{')) {
-      const fields = JSON.parse(raw) as Record<string, unknown>;
-      this.readyFields = fields;
-      this.readyWaiter?.(fields);
+      this.readyWaiter?.();
       this.readyWaiter = undefined;
     }
     this.emit('log', line);
@@ -258,6 +262,7 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     if (this.child !== child) return;
     this.child = undefined;
     this.lastExitCode = code;
+    this.lastExitReason = signal ?? `code ${String(code)}`;
     for (const waiter of this.exitWaiters) waiter();
     this.exitWaiters.clear();
     if (!this.wanted || !this.superviseCrashes) {
@@ -270,7 +275,7 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     this.crashesInARow += 1;
     this.restarts += 1;
     this.setState('crashed', 'unknown');
-    const reason = signal ? `killed by ${signal}` : `exited with code ${String(code)}`;
+    const reason = signal ? `killed by ${signal}` : `exited with ${this.lastExitReason}`;
     this.emit('restarting', { name: this.name, reason, delayMs, restarts: this.restarts });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;

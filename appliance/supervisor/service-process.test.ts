@@ -1,0 +1,82 @@
+// ServiceProcess with stand-in programs in a scratch project root: a real child process, a real gRPC health
+// server, and failures on cue, so start errors and the restart backoff can be checked without the services.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { freePort } from '../../infra/providers/free-port';
+import { PROJECT_ROOT, tempDataDir } from '../test-support/running-appliance';
+import { ServiceProcess, ServiceStartError, type RestartNotice } from './service-process';
+
+const grpcLib = pathToFileURL(join(PROJECT_ROOT, 'lib', 'grpc', 'index.ts')).href;
+const logLib = pathToFileURL(join(PROJECT_ROOT, 'lib', 'log.ts')).href;
+
+/** A scratch root whose services/im-task/main.ts is the given program. */
+function standInRoot(program: string): string {
+  const root = tempDataDir();
+  mkdirSync(join(root, 'services', 'im-task'), { recursive: true });
+  writeFileSync(join(root, 'package.json'), '{ "type": "module" }');
+  writeFileSync(join(root, 'services', 'im-task', 'main.ts'), program);
+  return root;
+}
+
+/** Serves health on GRPC_PORT, logs "ready", and exits with code 3 on its first run only (a marker file remembers). */
+const CRASHES_ONCE = `
+import { existsSync, writeFileSync } from 'node:fs';
+import { startGrpcServer } from '${grpcLib}';
+import { createLogger } from '${logLib}';
+const logger = createLogger({ service: 'stand-in', instance: 'stand-in' });
+const server = await startGrpcServer({ host: '127.0.0.1', port: Number(process.env.GRPC_PORT), services: [], logger });
+logger.info({ grpcAddress: server.address }, 'ready');
+const marker = process.env.CRASH_MARKER as string;
+if (!existsSync(marker)) {
+  writeFileSync(marker, 'crashed once');
+  setTimeout(() => process.exit(3), 100);
+}
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+async function standIn(program: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+  const grpcPort = await freePort();
+  return new ServiceProcess(
+    { name: 'im-task', program: 'im-task', grpcPort, env: () => ({ GRPC_PORT: String(grpcPort), ...env }) },
+    { projectRoot: standInRoot(program), initialBackoffMs: 200, readyTimeoutMs: 60_000 },
+  );
+}
+
+describe('ServiceProcess', () => {
+  test('a program that exits before "ready" fails the start with its exit and last output', async () => {
+    const service = await standIn(`console.error('bad configuration: REPO_ADDR is missing'); process.exit(2);`);
+    await assert.rejects(
+      service.start(),
+      (err: unknown) =>
+        err instanceof ServiceStartError &&
+        /im-task exited \(code 2\) before it was ready/.test(err.message) &&
+        err.message.includes('bad configuration: REPO_ADDR is missing'),
+    );
+    assert.equal(service.status().state, 'crashed');
+    assert.equal(service.status().pid, null);
+  });
+
+  test('a crash after start is answered with a restart after the backoff, and counted', async () => {
+    const service = await standIn(CRASHES_ONCE, { CRASH_MARKER: join(tempDataDir(), 'crashed') });
+    const notices: RestartNotice[] = [];
+    service.on('restarting', (notice) => notices.push(notice));
+    const runningAgain = new Promise<void>((resolve) =>
+      service.on('status', (status) => {
+        if (status.state === 'running' && status.restarts === 1) resolve();
+      }),
+    );
+    try {
+      await service.start();
+      await runningAgain;
+      assert.deepEqual(notices, [{ name: 'im-task', reason: 'exited with code 3', delayMs: 200, restarts: 1 }]);
+      assert.equal(service.status().health, 'serving');
+      assert.equal(service.status().lastExitCode, 3);
+    } finally {
+      await service.stop();
+    }
+    assert.equal(service.status().state, 'stopped');
+  });
+});
