@@ -154,6 +154,20 @@ describe('console end to end', () => {
       }
       await page.waitForSelector('[data-span$=">client:e2e-bob"]', WAIT);
       await screenshot(page, 'flows-send');
+
+      // Following each new flow: the next send is opened and drawn as it happens.
+      await page.check('[data-action="follow-newest"]');
+      const before = await page.evaluate(() => window.location.hash);
+      const { clients } = (await api('/api/clients')) as { clients: { username: string; userId: string }[] };
+      const bobId = clients.find((c) => c.username === 'e2e-bob')!.userId;
+      const sent = await fetch(`${appliance.console.url}/api/clients/e2e-alice/send`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${appliance.console.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ toUserId: bobId, body: 'a followed message' }),
+      });
+      assert.equal(sent.status, 200);
+      await page.waitForFunction((previous) => window.location.hash !== previous, before, WAIT);
+      await page.waitForSelector('[data-span$=">client:e2e-bob"]', WAIT);
     },
   );
 

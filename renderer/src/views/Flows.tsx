@@ -17,6 +17,8 @@ export function FlowsView() {
   const [trace, setTrace] = useState<FlowTrace | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
+  // For demos: jump to each new flow as it starts, so the room sees it drawn live.
+  const [followNewest, setFollowNewest] = useState(false);
 
   useEffect(() => {
     if (list.data) setTraces(list.data.traces);
@@ -35,6 +37,10 @@ export function FlowsView() {
   useLive((m) => {
     if (m.type !== 'span') return;
     const span = m.span;
+    if (followNewest && span.seq === 0 && span.traceId !== selected) {
+      setSelected(span.traceId);
+      window.history.replaceState(null, '', `#/flows?trace=${span.traceId}`);
+    }
     setTraces((existing) => {
       const found = existing.find((t) => t.traceId === span.traceId);
       if (!found) {
@@ -81,6 +87,15 @@ export function FlowsView() {
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
           />
+          <label className="small">
+            <input
+              type="checkbox"
+              checked={followNewest}
+              onChange={(e) => setFollowNewest(e.target.checked)}
+              data-action="follow-newest"
+            />{' '}
+            follow each new flow
+          </label>
           {shown.length === 0 && (
             <Empty title="No flows yet">
               Run a seed flow in the Clients view (4), or send a message: each trace appears here live.
