@@ -88,4 +88,25 @@ describe('ConnectionLifecycle', () => {
         offline[0]!.event.reason === 'expired',
     );
   });
+
+  test('connections that expired while this gateway was paused are re-announced, and online only if owed', async () => {
+    const { lifecycle, events, presence } = setup();
+    await lifecycle.open(new RecordingLink('c1', 'alice'));
+    await lifecycle.open(new RecordingLink('c2', 'bob'));
+    // Both entries expired while the gateway was stalled. Another gateway's sweep reported alice (and published
+    // her offline); this gateway's own heartbeat is the one that sweeps bob.
+    presence.conns.clear();
+    presence.expireOnNextHeartbeat = ['bob'];
+    const beat = await lifecycle.heartbeat();
+    assert.equal(beat.renewed, 0);
+    assert.deepEqual([...presence.conns.keys()].sort(), ['alice', 'bob'], 'both live connections are on record again');
+    const online = events.published.filter((p) => p.type === 'user.online').map((p) => p.event.userId);
+    assert.deepEqual(
+      online,
+      ['alice', 'bob', 'alice'],
+      'alice is announced again; bob, never published offline, is not',
+    );
+    assert.equal(events.published.filter((p) => p.type === 'user.offline').length, 0, 'held users are not offline');
+    assert.deepEqual(beat.expired, []);
+  });
 });

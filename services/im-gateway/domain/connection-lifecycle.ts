@@ -88,6 +88,12 @@ export class ConnectionLifecycle {
   async heartbeat(): Promise<{ renewed: number; expired: string[] }> {
     const connections = this.o.registry.all().map((l) => ({ userId: l.userId, connId: l.connId }));
     const { renewed, expiredUserIds } = await this.o.presence.heartbeat(connections, this.o.presenceTtlMs);
+    if (renewed < connections.length) {
+      // Some connections held here were no longer on record: this gateway missed heartbeats (a long pause) and
+      // they expired. Without re-announcing them, pushes could not find these live clients.
+      const sweptHere = new Set(expiredUserIds);
+      await this.reannounce((userId) => !sweptHere.has(userId));
+    }
     const expired = expiredUserIds.filter((userId) => this.o.registry.linksOf(userId).length === 0);
     await Promise.all(
       expired.map((userId) =>
@@ -103,6 +109,28 @@ export class ConnectionLifecycle {
       ),
     );
     return { renewed, expired };
+  }
+
+  /**
+   * Records every held connection again. A user who comes back as a first connection is published online only
+   * when someone else's sweep published them offline (announceOnline); when this gateway's own heartbeat swept
+   * them, no offline went out, so no online is owed either.
+   */
+  private async reannounce(announceOnline: (userId: string) => boolean): Promise<void> {
+    await Promise.all(
+      this.o.registry.all().map((link) =>
+        this.perUser.run(link.userId, async () => {
+          const { firstConnection } = await this.o.presence.setOnline(link.userId, link.connId, this.o.presenceTtlMs);
+          if (!firstConnection || !announceOnline(link.userId)) return;
+          await this.o.events.publishUserOnline({
+            userId: link.userId,
+            gatewayId: this.o.gatewayId,
+            connId: link.connId,
+            onlineAtMs: this.o.clock.now(),
+          });
+        }),
+      ),
+    );
   }
 
   /** Shutdown: tells every client the gateway is going away and records each as offline. */

@@ -34,7 +34,9 @@ export class FakePresence implements PresenceRegistry {
 
   async heartbeat(connections: { userId: string; connId: string }[]) {
     this.heartbeats += 1;
-    return { renewed: connections.length, expiredUserIds: this.expireOnNextHeartbeat.splice(0) };
+    // Like the real store: only connections still on record are renewed.
+    const renewed = connections.filter((c) => this.conns.get(c.userId)?.has(c.connId)).length;
+    return { renewed, expiredUserIds: this.expireOnNextHeartbeat.splice(0) };
   }
 
   async registerGateway(grpcAddress: string, publicAddress: string) {
