@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { TestUser } from '../support/chat-client';
 import { missingPrerequisite } from '../support/redis';
-import { startSystem, type RunningSystem } from '../support/system';
+import { startSystem, waitUntil, type RunningSystem } from '../support/system';
 
 const skip = missingPrerequisite();
 
@@ -66,6 +66,12 @@ describe('sending between friends', { skip }, () => {
     assert.equal(upstream.key, conversationId, 'upstream records are keyed by conversation id');
     assert.equal(upstream.message.originGatewayId, 'gw-1');
     assert.equal(upstream.message.originConnId, aliceWs.connId);
+
+    // im-logic marks the message dispatched once its delivery is published; a retry after that only re-acks.
+    const dispatched = () =>
+      sys.db().prepare('SELECT dispatched_at_ms FROM messages WHERE message_id = ?').get(ack.messageId) as
+        { dispatched_at_ms: number | null } | undefined;
+    assert.ok(await waitUntil(() => dispatched()?.dispatched_at_ms != null), 'the message is marked dispatched');
 
     // The client did not see the ack (say the connection dropped) and sends again with the same clientMsgId.
     const retryAck = await aliceWs.sendAndAck({ userId: bob.userId }, 'hello bob', clientMsgId);
