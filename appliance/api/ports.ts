@@ -139,4 +139,6 @@ export interface TablePage {
 export interface DataReader {
   tables(): Promise<{ name: string; rows: number }[]>;
   page(table: string, offset: number, limit: number): Promise<TablePage>;
+  /** user id -> username for the given users (unknown ids are left out). */
+  usernames(userIds: string[]): Promise<Record<string, string>>;
 }

@@ -15,7 +15,9 @@ export function registerStoreRoutes(
         throw new UnavailableError('presence is not available: the presence store (im-repo) is not running');
       const [users, gateways] = await Promise.all([presence.onlineUsers(), presence.gateways()]);
       const connections = users.reduce((sum, user) => sum + user.connections.length, 0);
-      return { users, gateways, connections, consoles: liveConsoles() };
+      // Names are a courtesy: presence is still shown when the database cannot be read.
+      const names = data ? await data.usernames(users.map((u) => u.userId)).catch(() => ({})) : {};
+      return { users, gateways, connections, consoles: liveConsoles(), names };
     })
     .add('GET', '/api/data/tables', async () => {
       if (!data)

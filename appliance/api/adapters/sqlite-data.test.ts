@@ -36,6 +36,7 @@ test('lists only the chat tables, pages rows in order, and never shows secrets',
   assert.ok(page.rows.every((r) => r.password_hash === '(hidden)'));
   await assert.rejects(reader.page('internal_state', 0, 10), NotFoundError);
   await assert.rejects(reader.page('users; DROP TABLE users', 0, 10), NotFoundError);
+  assert.deepEqual(await reader.usernames(['u1', 'u3', 'nobody']), { u1: 'user1', u3: 'user3' });
   reader.close();
 });
 

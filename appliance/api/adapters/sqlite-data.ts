@@ -59,6 +59,22 @@ export class SqliteDataReader implements DataReader {
     return { table, columns, rows: rows.map(jsonSafe), total, offset, limit };
   }
 
+  async usernames(userIds: string[]): Promise<Record<string, string>> {
+    if (userIds.length === 0) return {};
+    const db = await this.open();
+    if (!this.present(db).includes('users')) return {};
+    const names: Record<string, string> = {};
+    // Bound parameters, in chunks under SQLite's variable limit.
+    for (let i = 0; i < userIds.length; i += 500) {
+      const chunk = userIds.slice(i, i + 500);
+      const rows = db
+        .prepare(`SELECT user_id, username FROM users WHERE user_id IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk) as { user_id: string; username: string }[];
+      for (const row of rows) names[row.user_id] = row.username;
+    }
+    return names;
+  }
+
   close(): void {
     this.db?.close();
     this.db = null;

@@ -96,6 +96,8 @@ export interface PresenceSnapshot {
   gateways: { gatewayId: string; publicAddress: string; grpcAddress: string; expiresAtMs: number }[];
   connections: number;
   consoles: number;
+  /** user id -> username, from the chat store. */
+  names: Record<string, string>;
 }
 
 export interface TablePage {

@@ -10,7 +10,10 @@ export function PresenceView() {
   const clients = useAsync(() => api.clients(), []);
   const [changes, setChanges] = useState<PresenceChange[]>([]);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const names = new Map((clients.data?.clients ?? []).map((c) => [c.userId, c.username]));
+  const names = new Map([
+    ...Object.entries(snapshot.data?.names ?? {}),
+    ...(clients.data?.clients ?? []).map((c): [string, string] => [c.userId, c.username]),
+  ]);
   const name = (userId: string) => names.get(userId) ?? userId;
 
   useLive((m) => {
