@@ -113,11 +113,18 @@ export class Supervisor {
     process.once('exit', this.exitGuard);
     this.killLeftoversOfPreviousRun();
     this.logFiles = new LogFiles(this.layout.logsDir);
+    const env = this.options.env ?? process.env;
     this.runningInfra = await startInfra(this.options.infra, {
       dataDir: this.layout.root,
-      env: this.options.env ?? process.env,
+      env,
       progress: this.progress,
       log: (component, level, msg) => this.recordLine(infraLogLine(component, level, msg)),
+      onComponentChange: (component) => {
+        const status = this.services().find((entry) => entry.name === component.name);
+        if (status) this.events.emit('status', status);
+        this.writeRecordNow();
+      },
+      embeddedRedis: embeddedRedisChoice(env),
     });
     this.throwIfStopRequested();
     const plan = await planServices({
@@ -324,6 +331,14 @@ export class Supervisor {
     this.releaseLock?.();
     this.releaseLock = undefined;
   }
+}
+
+/** GOCHAT_EMBEDDED_REDIS=resp runs the embedded RESP server even where redis-server is installed. */
+function embeddedRedisChoice(env: NodeJS.ProcessEnv): 'auto' | 'resp' {
+  const value = env.GOCHAT_EMBEDDED_REDIS;
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (value === 'resp') return 'resp';
+  throw new Error(`GOCHAT_EMBEDDED_REDIS must be "auto" or "resp", got "${value}"`);
 }
 
 /** Infra components log through callbacks; their lines are stored like a service's pino lines. */

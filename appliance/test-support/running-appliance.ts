@@ -78,10 +78,10 @@ export class RunningAppliance {
   }
 
   /** Starts `gochat up` with the given flags (data dir and a free admin port are added). */
-  static start(args: string[], dataDir = tempDataDir()): RunningAppliance {
+  static start(args: string[], dataDir = tempDataDir(), env: NodeJS.ProcessEnv = process.env): RunningAppliance {
     const child = spawn(process.execPath, [GOCHAT_BIN, 'up', '--data-dir', dataDir, '--admin-port', '0', ...args], {
       cwd: PROJECT_ROOT,
-      env: process.env,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new RunningAppliance(child, dataDir);

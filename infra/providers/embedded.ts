@@ -52,6 +52,7 @@ async function startSupervisedRedisServer(options: InfraStartOptions, binary: st
             return;
           }
           component.pid = current.pid;
+          options.onComponentChange?.(component);
           options.progress(`infra: redis-server running again (pid ${current.pid})`);
           watch(current);
           return;
@@ -75,11 +76,10 @@ async function startSupervisedRedisServer(options: InfraStartOptions, binary: st
 
 async function startRedis(options: InfraStartOptions): Promise<StartedRedis> {
   const log = options.log ?? (() => undefined);
-  const binary = findRedisServerBinary();
+  const binary = options.embeddedRedis === 'resp' ? undefined : findRedisServerBinary();
   if (binary) return startSupervisedRedisServer(options, binary);
-  options.progress(
-    'infra: redis-server is not installed; using the embedded RESP server (presence kept in memory only)',
-  );
+  const why = options.embeddedRedis === 'resp' ? 'as asked' : 'as redis-server is not installed';
+  options.progress(`infra: using the embedded RESP server ${why} (presence kept in memory only)`);
   const resp = await startRespServer({
     onWarning: (msg, err) => log('redis', 'warn', err ? `${msg}: ${String(err)}` : msg),
   });

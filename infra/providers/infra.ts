@@ -40,6 +40,10 @@ export interface InfraStartOptions {
   progress: (line: string) => void;
   /** Receives infrastructure log lines (broker, redis-server) for `gochat logs kafka|redis`. */
   log?: (component: 'kafka' | 'redis', level: InfraLogLevel, msg: string) => void;
+  /** Told when a component changed while running (redis-server restarted under a new pid). */
+  onComponentChange?: (component: InfraComponent) => void;
+  /** Embedded Redis: "auto" (default) runs redis-server if installed, "resp" always the embedded RESP server. */
+  embeddedRedis?: 'auto' | 'resp';
 }
 
 /** A provider could not give us working infrastructure; the message says why and what to do. */

@@ -29,7 +29,13 @@ describe('embedded infra', () => {
   test('runs the broker in-process and redis-server as a child (restarted if killed), each keeping its data in the data dir', async () => {
     const dataDir = tempDir();
     const lines: string[] = [];
-    const infra = await startInfra('embedded', { dataDir, env: {}, progress: (line) => lines.push(line) });
+    const changedPids: Array<number | null> = [];
+    const infra = await startInfra('embedded', {
+      dataDir,
+      env: {},
+      progress: (line) => lines.push(line),
+      onComponentChange: (component) => changedPids.push(component.pid),
+    });
     let redisPid: number | null = null;
     try {
       assert.equal(infra.kind, 'embedded');
@@ -52,6 +58,7 @@ describe('embedded infra', () => {
         }
         assert.ok(lines.some((line) => /redis-server \(pid \d+\) exited \(SIGKILL\); restarting it/.test(line)));
         redisPid = redis.pid;
+        assert.deepEqual(changedPids, [redisPid], 'the supervisor is told the new pid');
         await assertInfraWorks(infra);
       }
     } finally {
