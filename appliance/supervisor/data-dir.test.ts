@@ -1,13 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { acquireLock, ApplianceAlreadyRunningError, dataDirLayout, lockHolder, tokenSecret } from './data-dir';
 import { waitForProcessExit } from './processes';
+import { tempDataDir } from '../test-support/running-appliance';
 
-const tempLayout = () => dataDirLayout(mkdtempSync(join(tmpdir(), 'gochat-datadir-')));
+const tempLayout = () => dataDirLayout(tempDataDir());
 
 describe('data dir lock', () => {
   test('a second supervisor on the same data dir is refused with the holder named', () => {

@@ -1,7 +1,7 @@
 // Test helper: `gochat up` as a real child process, with its stdout read line by line so tests wait on the
 // lines it prints (ready, restarts) instead of sleeping.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dataDirLayout, readApplianceRecord, type ApplianceRecord, type DataDirLayout } from '../supervisor/data-dir';
@@ -11,8 +11,18 @@ import { Wakeups } from './wakeups';
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 export const GOCHAT_BIN = join(PROJECT_ROOT, 'bin', 'gochat.mjs');
 
+const createdDirs: string[] = [];
+
+/** A fresh data dir, removed when the test process exits. */
 export function tempDataDir(): string {
-  return mkdtempSync(join(tmpdir(), 'gochat-appliance-'));
+  if (createdDirs.length === 0) {
+    process.once('exit', () => {
+      for (const dir of createdDirs) rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'gochat-appliance-'));
+  createdDirs.push(dir);
+  return dir;
 }
 
 export interface GochatResult {

@@ -1,16 +1,13 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBroker } from '../kafka-broker/index';
 import { startRespServer } from '../resp-server/index';
 import { probeContainerRuntime, startInfra, InfraUnavailableError, type RunningInfra } from './index';
 import { freePort } from './free-port';
 import { findRedisServerBinary } from './redis-server-process';
-import { assertInfraWorks } from './test-support';
-
-const tempDir = (): string => mkdtempSync(join(tmpdir(), 'gochat-infra-'));
+import { assertInfraWorks, tempDir } from './test-support';
 
 function alive(pid: number): boolean {
   try {

@@ -1,9 +1,26 @@
 // Shared by the provider tests: a Kafka + Redis round trip a user of the infra would do.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import type { RunningInfra } from './infra';
+
+const createdDirs: string[] = [];
+
+/** A fresh directory, removed when the test process exits. */
+export function tempDir(): string {
+  if (createdDirs.length === 0) {
+    process.once('exit', () => {
+      for (const dir of createdDirs) rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'gochat-infra-'));
+  createdDirs.push(dir);
+  return dir;
+}
 
 /** Produces one record and reads it back, and writes and reads one Redis key. */
 export async function assertInfraWorks(infra: RunningInfra): Promise<void> {
