@@ -117,12 +117,17 @@ export class RecordsBrowser {
     return low;
   }
 
-  private async startOffset(topic: string, p: PartitionInfo, start: StartPosition, limit: number): Promise<number> {
+  private async startOffset(
+    topic: string,
+    p: PartitionInfo,
+    start: StartPosition,
+    perPartition: number,
+  ): Promise<number> {
     switch (start.from) {
       case 'oldest':
         return p.lowWatermark;
       case 'newest':
-        return Math.max(p.lowWatermark, p.highWatermark - limit);
+        return Math.max(p.lowWatermark, p.highWatermark - perPartition);
       case 'offset':
         return Math.min(Math.max(start.offset, p.lowWatermark), p.highWatermark);
       case 'time':
@@ -135,10 +140,12 @@ export class RecordsBrowser {
     const cursor: Record<string, number> = {};
     for (const p of partitions) {
       cursor[p.partition] =
-        request.cursor?.[p.partition] ?? (await this.startOffset(request.topic, p, request.start, request.limit));
+        request.cursor?.[p.partition] ??
+        (await this.startOffset(request.topic, p, request.start, Math.ceil(request.limit / partitions.length)));
     }
     const found: DecodedRecord[] = [];
     let scanned = 0;
+    const filtered = Object.keys(request.filter).length > 0;
     // Round-robin over partitions so a page is not all one partition.
     let progressed = true;
     while (found.length < request.limit && scanned < request.scanLimit && progressed) {
@@ -146,7 +153,9 @@ export class RecordsBrowser {
       for (const p of partitions) {
         const next = cursor[p.partition] ?? p.highWatermark;
         if (next >= p.highWatermark) continue;
-        const step = Math.min(READ_STEP, request.scanLimit - scanned, p.highWatermark - next);
+        // Take a fair share from each partition per round, so a page shows every partition, not just the first.
+        const wanted = Math.ceil(Math.max(1, request.limit - found.length) / partitions.length) * (filtered ? 10 : 1);
+        const step = Math.min(READ_STEP, wanted, request.scanLimit - scanned, p.highWatermark - next);
         if (step <= 0) break;
         const batch = await this.kafka.readRecords(request.topic, p.partition, next, step);
         if (batch.length === 0) {
