@@ -1,12 +1,12 @@
 // The short gochat commands, run as the real CLI against data dirs laid out as the supervisor leaves them.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDirLayout, writeApplianceRecord, type ApplianceRecord } from '../supervisor/data-dir';
 import { isProcessAlive, waitForProcessExit } from '../supervisor/processes';
-import { GOCHAT_BIN, PROJECT_ROOT, runGochat, tempDataDir } from '../test-support/running-appliance';
+import { GOCHAT_BIN, PROJECT_ROOT, runGochat, tempDataDir, type GochatResult } from '../test-support/running-appliance';
 
 function gochatDataDir(): string {
   const dir = tempDataDir();
@@ -41,6 +41,44 @@ describe('gochat reset', () => {
     assert.ok(!existsSync(dir));
     const again = await runGochat(['reset', '--yes', '--data-dir', dir]);
     assert.match(again.stdout, /nothing to reset/);
+  });
+
+  test('on a terminal it asks, and deletes only on yes', async (t) => {
+    // `script` (util-linux) gives the command a pseudo-terminal, as a person's shell would.
+    const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+    if (!hasScript) {
+      if (process.env.CI === 'true') assert.fail('`script` (util-linux) is needed in CI to test the reset prompt');
+      t.skip('`script` (util-linux) is not installed; the terminal prompt is not exercised');
+      return;
+    }
+    const dir = gochatDataDir();
+    const onTerminal = (answer: string): Promise<GochatResult> =>
+      new Promise((resolve) => {
+        const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(GOCHAT_BIN)} reset --data-dir ${JSON.stringify(dir)}`;
+        const child = spawn('script', ['-qec', command, '/dev/null'], {
+          cwd: PROJECT_ROOT,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          // Answer once the question is on the screen.
+          if (stdout.includes('[y/N]') && child.stdin.writable) child.stdin.end(`${answer}\n`);
+        });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+        child.on('close', (status) => {
+          clearTimeout(timer);
+          resolve({ status, stdout, stderr: '' });
+        });
+      });
+    const no = await onTerminal('n');
+    assert.match(no.stdout, /Delete .* \(users, messages, Kafka log, Redis dump, logs\)\? \[y\/N\]/);
+    assert.match(no.stdout, /nothing deleted/);
+    assert.ok(existsSync(dir));
+    const yes = await onTerminal('y');
+    assert.equal(yes.status, 0, yes.stdout);
+    assert.match(yes.stdout, /reset done/);
+    assert.ok(!existsSync(dir));
   });
 
   test('refuses a folder that is not a gochat data dir, and a running appliance', async () => {
