@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
 import { join } from 'node:path';
 import { dataDirLayout, writeApplianceRecord, type ApplianceRecord } from '../supervisor/data-dir';
 import { isProcessAlive, waitForProcessExit } from '../supervisor/processes';
@@ -213,5 +214,49 @@ describe('gochat status and down when nothing runs', () => {
     } finally {
       orphan.kill('SIGKILL');
     }
+  });
+});
+
+describe('gochat broker', () => {
+  test('runs the embedded broker alone until SIGTERM; Kafka clients attach to it', async () => {
+    const dataDir = tempDataDir();
+    const broker = spawn(process.execPath, [GOCHAT_BIN, 'broker', '--port', '0', '--data-dir', dataDir], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => broker.on('exit', (code) => resolve(code)));
+    try {
+      const address = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`no "listening" line within 60 s: ${out}`)), 60_000);
+        broker.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /kafka broker listening on (127\.0\.0\.1:\d+)/.exec(out);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1] as string);
+          }
+        });
+      });
+      const admin = new Kafka({
+        clientId: 'gochat-broker-test',
+        brokers: [address],
+        logLevel: logLevel.NOTHING,
+      }).admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: 'broker-command-test', numPartitions: 2 }] });
+      assert.ok((await admin.listTopics()).includes('broker-command-test'));
+      await admin.disconnect();
+      broker.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    } finally {
+      broker.kill('SIGKILL');
+    }
+  });
+
+  test('missing options are named', async () => {
+    const result = await runGochat(['broker', '--port', '0']);
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /required option '--data-dir <dir>' not specified/);
   });
 });
