@@ -11,6 +11,9 @@ import { decodeClientFrame, type ClientFrame, type FrameId } from './client-fram
 import { CloseCode, errorFrame } from './error-mapping';
 import { messageView, signalFrame } from './views';
 
+/** How long a client told to go away may take to answer the close handshake before it is cut. */
+const GO_AWAY_GRACE_MS = 2000;
+
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Bad frames tolerated on one connection before it is closed with a policy violation. */
 export const MAX_BAD_FRAMES = 5;
@@ -111,6 +114,8 @@ export class WsConnection implements ClientLink {
 
   goAway(reason: string): void {
     this.socket.close(CloseCode.goingAway, reason);
+    // A client that never answers the close handshake must not hold a shutdown open (ws would wait 30 s).
+    setTimeout(() => this.socket.terminate(), GO_AWAY_GRACE_MS).unref();
   }
 
   /** Entry point for every frame the client sends, after `ready` (presence recorded, hello sent). */
