@@ -17,7 +17,7 @@ process.once('exit', () => {
 export class ServiceProcess {
   readonly lines: LogLine[] = [];
   private readonly child: ChildProcess;
-  private readonly logFile: WriteStream;
+  private readonly logFile: WriteStream | undefined;
   private tail = '';
   private readonly exited: Promise<number | null>;
   private lineWaiters: { pred: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
@@ -28,9 +28,10 @@ export class ServiceProcess {
     readonly name: string,
     service: string,
     env: Record<string, string>,
-    logDir: string,
+    /** Where <name>.log is written; no file when omitted. */
+    logDir?: string,
   ) {
-    this.logFile = createWriteStream(join(logDir, `${name}.log`));
+    this.logFile = logDir ? createWriteStream(join(logDir, `${name}.log`)) : undefined;
     this.child = spawn(process.execPath, ['--import', 'tsx', join('services', service, 'main.ts')], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
@@ -50,13 +51,13 @@ export class ServiceProcess {
     });
     this.child.stdout!.on('data', (chunk: Buffer) => this.onOutput(chunk));
     this.child.stderr!.on('data', (chunk: Buffer) => {
-      this.logFile.write(chunk);
+      this.logFile?.write(chunk);
       this.tail = (this.tail + chunk.toString('utf8')).slice(-4000);
     });
   }
 
   private onOutput(chunk: Buffer): void {
-    this.logFile.write(chunk);
+    this.logFile?.write(chunk);
     const text = this.tail + chunk.toString('utf8');
     const parts = text.split('\n');
     this.tail = parts.pop() ?? '';
@@ -118,6 +119,11 @@ export class ServiceProcess {
     return this.waitForLine((l) => l.msg === 'ready', timeoutMs, '"ready" log line');
   }
 
+  /** Waits for "ready" and returns the gRPC address it announced. */
+  async grpcAddress(timeoutMs = 60_000): Promise<string> {
+    return String((await this.waitForReady(timeoutMs)).grpcAddress);
+  }
+
   /** SIGTERM (graceful shutdown), then SIGKILL if it is still running after graceMs. Resolves with the exit code. */
   async stop(graceMs = 10_000): Promise<number | null> {
     this.expectingExit = true;
@@ -126,12 +132,16 @@ export class ServiceProcess {
       const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
       const code = await this.exited;
       clearTimeout(timer);
-      await new Promise<void>((resolve) => this.logFile.end(resolve));
+      await this.closeLog();
       return code;
     }
     const code = await this.exited;
-    await new Promise<void>((resolve) => this.logFile.end(resolve));
+    await this.closeLog();
     return code;
+  }
+
+  private closeLog(): Promise<void> {
+    return new Promise<void>((resolve) => (this.logFile ? this.logFile.end(resolve) : resolve()));
   }
 
   kill(): void {

@@ -13,9 +13,11 @@ import { EventPublisher, Topics } from '../../lib/kafka';
 import { silentLogger } from '../../lib/log';
 import { GroupRole } from '../../proto/gen/gochat/common/v1/common';
 import { AuthServiceClient, ChatServiceClient, SocialServiceClient } from '../../proto/gen/gochat/logic/v1/logic';
-import { Child, collectTopics, missingTool, startRedis } from './testing/harness';
+import { missingPrerequisite, startRedis } from '../../e2e/support/redis';
+import { ServiceProcess } from '../../e2e/support/service-process';
+import { collectTopics } from '../../e2e/support/topic-collector';
 
-const skip = missingTool();
+const skip = missingPrerequisite();
 const SECRET = 'integration-secret-0123456789';
 
 function rejectsWith(code: string) {
@@ -30,8 +32,8 @@ describe('im-logic process', { skip }, () => {
   let dir: string;
   let broker: Broker;
   let redis: Awaited<ReturnType<typeof startRedis>>;
-  let repo: Child;
-  let logic: Child;
+  let repo: ServiceProcess;
+  let logic: ServiceProcess;
   let repoEnv: Record<string, string>;
   let auth: AuthServiceClient;
   let chat: ChatServiceClient;
@@ -51,17 +53,17 @@ describe('im-logic process', { skip }, () => {
       REDIS_URL: redis.url,
       SQLITE_PATH: join(dir, 'gochat.db'),
     };
-    repo = Child.service('im-repo', 'im-repo', repoEnv);
-    const repoAddress = await repo.ready();
+    repo = new ServiceProcess('im-repo', 'im-repo', repoEnv);
+    const repoAddress = await repo.grpcAddress();
     // Restarting im-repo later must reuse its address, as im-logic was told it once.
     repoEnv.GRPC_PORT = repoAddress.split(':')[1] ?? '0';
-    logic = Child.service('im-logic', 'im-logic', {
+    logic = new ServiceProcess('im-logic', 'im-logic', {
       ...common,
       GOCHAT_INSTANCE_ID: 'im-logic-it',
       REPO_ADDR: repoAddress,
       TOKEN_SECRET: SECRET,
     });
-    logicAddress = await logic.ready();
+    logicAddress = await logic.grpcAddress();
     auth = connectClient(AuthServiceClient, logicAddress);
     chat = connectClient(ChatServiceClient, logicAddress);
     social = connectClient(SocialServiceClient, logicAddress);
@@ -131,7 +133,7 @@ describe('im-logic process', { skip }, () => {
       rejectsWith('ALREADY_EXISTS'),
     );
     // im-logic's call to im-repo carried the caller's trace: im-repo logs the refusal under the same trace id.
-    await repo.waitForLine((l) => l.traceId === traceId, "an im-repo log line in the caller's trace");
+    await repo.waitForLine((l) => l.traceId === traceId, 30_000, "an im-repo log line in the caller's trace");
     await assert.rejects(
       call(auth, 'register', { username: 'X', password: 'another password', displayName: '' }),
       (err: Error) => rejectsWith('INVALID_ARGUMENT')(err) && /^username/.test(err.message),
@@ -295,9 +297,13 @@ describe('im-logic process', { skip }, () => {
       originGatewayId: 'gw-test',
       originConnId: 'conn-r',
     });
-    await logic.waitForLine((l) => l.msg === 'event handler failed; will retry', 'a retry of the upstream record');
-    repo = Child.service('im-repo', 'im-repo', repoEnv);
-    await repo.ready();
+    await logic.waitForLine(
+      (l) => l.msg === 'event handler failed; will retry',
+      30_000,
+      'a retry of the upstream record',
+    );
+    repo = new ServiceProcess('im-repo', 'im-repo', repoEnv);
+    await repo.grpcAddress();
     const delivered = await topics.waitFor(
       'message.downstream',
       (e) => e.message.clientMsgId === 'while-down',
@@ -426,12 +432,16 @@ describe('im-logic process', { skip }, () => {
 
 describe('im-logic configuration', () => {
   test('a short TOKEN_SECRET stops the process at start with the variable named', async () => {
-    const child = Child.service('im-logic-badcfg', 'im-logic', {
+    const child = new ServiceProcess('im-logic-badcfg', 'im-logic', {
       KAFKA_BROKERS: '127.0.0.1:9',
       REPO_ADDR: '127.0.0.1:9',
       TOKEN_SECRET: 'short',
     });
-    const line = await child.waitForLine((l) => /TOKEN_SECRET/.test(String(l.msg)), 'a line naming TOKEN_SECRET');
+    const line = await child.waitForLine(
+      (l) => /TOKEN_SECRET/.test(String(l.msg)),
+      30_000,
+      'a line naming TOKEN_SECRET',
+    );
     assert.match(String(line.msg), /at least 16 characters/);
     assert.equal(await child.stop(), 2);
   });

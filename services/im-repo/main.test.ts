@@ -18,8 +18,7 @@ import {
 import { InvalidArgument, NotFound, Unavailable } from '../../lib/errors';
 import { call, checkHealth, connectClient, ServingStatus } from '../../lib/grpc';
 import { HealthClient, type HealthCheckResponse } from '../../proto/gen/grpc/health/v1/health';
-import { hasRedisServer, startRedisServer } from './adapters/redis/redis-server';
-import type { RedisUnderTest } from './adapters/redis/presence-store.suite';
+import { missingPrerequisite, startRedis, type RedisProcess } from '../../e2e/support/redis';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -70,22 +69,19 @@ const message = (conversationId: string, senderId: string, clientMsgId: string) 
   sentAtMs: 0,
 });
 
-if (!hasRedisServer() && process.env.CI === 'true') {
-  test('redis-server is installed', () => {
-    throw new Error('redis-server is missing: the im-repo process test needs it');
-  });
-} else if (!hasRedisServer()) {
-  test('im-repo process', { skip: 'redis-server is not installed' }, () => undefined);
+const skip = missingPrerequisite();
+if (skip) {
+  test('im-repo process', { skip }, () => undefined);
 } else {
   describe('im-repo process over gRPC', () => {
-    let redis: RedisUnderTest & { port: number };
+    let redis: RedisProcess;
     let dataDir: string;
     let proc: ReturnType<typeof startRepoProcess>;
     let address: string;
     const clients: Client[] = [];
 
     before(async () => {
-      redis = await startRedisServer();
+      redis = await startRedis();
       dataDir = mkdtempSync(join(tmpdir(), 'im-repo-main-'));
       proc = startRepoProcess({
         GOCHAT_INSTANCE_ID: 'im-repo-test',
@@ -220,7 +216,7 @@ if (!hasRedisServer() && process.env.CI === 'true') {
         });
         stream.on('error', () => undefined);
       });
-      redis = await startRedisServer(redis.port);
+      redis = await startRedis({ port: redis.port });
       await serving;
       const res = await call(presence, 'setUserOnline', { userId: 'back', connId: 'c', gatewayId: 'gw-1', ttlMs: 0 });
       assert.equal(res.firstConnection, true);
@@ -235,65 +231,61 @@ if (!hasRedisServer() && process.env.CI === 'true') {
   });
 }
 
-test(
-  'every acknowledged message survives a SIGKILL, with seqs contiguous after the restart',
-  { skip: hasRedisServer() ? false : 'redis-server is not installed' },
-  async () => {
-    const redis = await startRedisServer();
-    const dataDir = mkdtempSync(join(tmpdir(), 'im-repo-kill-'));
-    const env = { GRPC_PORT: '0', REDIS_URL: redis.url, GOCHAT_DATA_DIR: dataDir };
-    const conv = 'p2p:kim:lee';
-    let acked = 0;
-    try {
-      const first = startRepoProcess(env);
-      const firstAddress = String((await first.ready).grpcAddress);
-      const messages = connectClient(MessageServiceClient, firstAddress);
-      const exited = new Promise((resolve) => first.child.once('exit', resolve));
-      // Sends keep going while the process is killed; only acknowledged ones are counted.
-      const sending = (async () => {
-        for (let i = 0; ; i++) {
-          try {
-            await call(messages, 'saveMessage', { message: message(conv, 'kim', `k-${i}`) }, { deadlineMs: 2000 });
-            acked += 1;
-            if (acked === 60) first.child.kill('SIGKILL');
-          } catch {
-            return;
-          }
+test('every acknowledged message survives a SIGKILL, with seqs contiguous after the restart', { skip }, async () => {
+  const redis = await startRedis();
+  const dataDir = mkdtempSync(join(tmpdir(), 'im-repo-kill-'));
+  const env = { GRPC_PORT: '0', REDIS_URL: redis.url, GOCHAT_DATA_DIR: dataDir };
+  const conv = 'p2p:kim:lee';
+  let acked = 0;
+  try {
+    const first = startRepoProcess(env);
+    const firstAddress = String((await first.ready).grpcAddress);
+    const messages = connectClient(MessageServiceClient, firstAddress);
+    const exited = new Promise((resolve) => first.child.once('exit', resolve));
+    // Sends keep going while the process is killed; only acknowledged ones are counted.
+    const sending = (async () => {
+      for (let i = 0; ; i++) {
+        try {
+          await call(messages, 'saveMessage', { message: message(conv, 'kim', `k-${i}`) }, { deadlineMs: 2000 });
+          acked += 1;
+          if (acked === 60) first.child.kill('SIGKILL');
+        } catch {
+          return;
         }
-      })();
-      await sending;
-      await exited;
-      messages.close();
-      assert.ok(acked >= 60);
-
-      const second = startRepoProcess(env);
-      const secondAddress = String((await second.ready).grpcAddress);
-      const reopened = connectClient(MessageServiceClient, secondAddress);
-      try {
-        const pulled = await call(reopened, 'pullMessages', {
-          conversationId: conv,
-          fromSeq: 1,
-          toSeq: 0,
-          limit: 1000,
-        });
-        assert.ok(pulled.messages.length >= acked, `${pulled.messages.length} stored, ${acked} acknowledged`);
-        assert.deepEqual(
-          pulled.messages.map((m) => m.seq),
-          pulled.messages.map((_, i) => i + 1),
-        );
-        const next = await call(reopened, 'saveMessage', { message: message(conv, 'lee', 'after-restart') });
-        assert.equal(next.message?.seq, pulled.maxSeq + 1);
-      } finally {
-        reopened.close();
-        second.child.kill('SIGTERM');
-        await new Promise((resolve) => second.child.once('exit', resolve));
       }
+    })();
+    await sending;
+    await exited;
+    messages.close();
+    assert.ok(acked >= 60);
+
+    const second = startRepoProcess(env);
+    const secondAddress = String((await second.ready).grpcAddress);
+    const reopened = connectClient(MessageServiceClient, secondAddress);
+    try {
+      const pulled = await call(reopened, 'pullMessages', {
+        conversationId: conv,
+        fromSeq: 1,
+        toSeq: 0,
+        limit: 1000,
+      });
+      assert.ok(pulled.messages.length >= acked, `${pulled.messages.length} stored, ${acked} acknowledged`);
+      assert.deepEqual(
+        pulled.messages.map((m) => m.seq),
+        pulled.messages.map((_, i) => i + 1),
+      );
+      const next = await call(reopened, 'saveMessage', { message: message(conv, 'lee', 'after-restart') });
+      assert.equal(next.message?.seq, pulled.maxSeq + 1);
     } finally {
-      await redis.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      reopened.close();
+      second.child.kill('SIGTERM');
+      await new Promise((resolve) => second.child.once('exit', resolve));
     }
-  },
-);
+  } finally {
+    await redis.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
 
 test('a bad setting stops im-repo at start with exit code 2, naming the variable', async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'services/im-repo/main.ts'], {

@@ -28,9 +28,10 @@ import {
   PresenceServiceClient,
   UserServiceClient,
 } from '../../proto/gen/gochat/repo/v1/repo';
-import { Child, freePort, missingTool, startRedis } from './testing/harness';
+import { freePort, missingPrerequisite, startRedis } from '../../e2e/support/redis';
+import { ServiceProcess } from '../../e2e/support/service-process';
 
-const skip = missingTool();
+const skip = missingPrerequisite();
 
 /** A gateway's PusherService that records every push and tells who waits for which. */
 class RecordingGateway {
@@ -74,8 +75,8 @@ describe('im-task process', { skip }, () => {
   let dir: string;
   let broker: Broker;
   let redis: Awaited<ReturnType<typeof startRedis>>;
-  let repo: Child;
-  let task: Child;
+  let repo: ServiceProcess;
+  let task: ServiceProcess;
   let gateway: RecordingGateway;
   let events: EventPublisher;
   let users: UserServiceClient;
@@ -90,12 +91,12 @@ describe('im-task process', { skip }, () => {
     broker = await startBroker({ dataDir: join(dir, 'kafka'), port: 0, initialRebalanceDelayMs: 50 });
     redis = await startRedis();
     const common = { GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', KAFKA_BROKERS: broker.address, GOCHAT_DATA_DIR: dir };
-    repo = Child.service('im-repo', 'im-repo', {
+    repo = new ServiceProcess('im-repo', 'im-repo', {
       ...common,
       REDIS_URL: redis.url,
       SQLITE_PATH: join(dir, 'gochat.db'),
     });
-    const repoAddress = await repo.ready();
+    const repoAddress = await repo.grpcAddress();
     users = connectClient(UserServiceClient, repoAddress);
     friends = connectClient(FriendServiceClient, repoAddress);
     groups = connectClient(GroupServiceClient, repoAddress);
@@ -124,13 +125,13 @@ describe('im-task process', { skip }, () => {
       },
       ttlMs: 600_000,
     });
-    task = Child.service('im-task', 'im-task', {
+    task = new ServiceProcess('im-task', 'im-task', {
       ...common,
       GOCHAT_INSTANCE_ID: 'im-task-it',
       GOCHAT_LOG_LEVEL: 'debug',
       REPO_ADDR: repoAddress,
     });
-    taskAddress = await task.ready();
+    taskAddress = await task.grpcAddress();
     const kafka = new Kafka({ clientId: 'test-producer', brokers: [broker.address], logLevel: logLevel.NOTHING });
     events = new EventPublisher({ kafka, producer: 'test/producer', logger: silentLogger() });
   });
@@ -263,7 +264,11 @@ describe('im-task process', { skip }, () => {
       },
     });
     await events.publish('message.persist', conv, { message: saved.message, memberIds: [alice, bob] });
-    await task.waitForLine((l) => l.msg === 'message indexed' && l.conversationId === conv, 'the indexed log line');
+    await task.waitForLine(
+      (l) => l.msg === 'message indexed' && l.conversationId === conv,
+      30_000,
+      'the indexed log line',
+    );
     const { conversations } = await call(messages, 'getUserConversations', { userId: bob });
     const found = conversations.find((c) => c.conversationId === conv);
     assert.equal(found?.lastMessage?.body, 'index me');
@@ -278,7 +283,11 @@ describe('im-task process', { skip }, () => {
     await call(friends, 'addFriend', { userId: fay, friendId: eve });
     await online(eve, 'gw-dead');
     await events.publish('user.online', dan, { userId: dan, gatewayId: 'gw-test', connId: 'c-d', onlineAtMs: 1 });
-    await task.waitForLine((l) => l.gatewayId === 'gw-dead' && /given up/.test(String(l.msg)), 'the given-up log line');
+    await task.waitForLine(
+      (l) => l.gatewayId === 'gw-dead' && /given up/.test(String(l.msg)),
+      30_000,
+      'the given-up log line',
+    );
     // Eve moved to the live gateway; the next event on the same partition key range is handled normally.
     await call(presence, 'setUserOffline', { userId: eve, connId: `${eve}@gw-dead`, gatewayId: 'gw-dead' });
     await online(eve, 'gw-test');

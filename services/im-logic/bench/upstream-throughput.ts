@@ -12,11 +12,13 @@ import { call, connectClient } from '../../../lib/grpc';
 import { EventPublisher, Topics } from '../../../lib/kafka';
 import { silentLogger } from '../../../lib/log';
 import { AuthServiceClient, SocialServiceClient } from '../../../proto/gen/gochat/logic/v1/logic';
-import { Child, collectTopics, missingTool, startRedis } from '../testing/harness';
+import { missingPrerequisite, startRedis } from '../../../e2e/support/redis';
+import { ServiceProcess } from '../../../e2e/support/service-process';
+import { collectTopics } from '../../../e2e/support/topic-collector';
 
 const total = Number(process.argv[2] ?? 500);
 const conversations = Number(process.argv[3] ?? 1);
-const missing = missingTool();
+const missing = missingPrerequisite();
 if (missing) {
   console.error(`skipped: ${missing}`);
   process.exit(0);
@@ -26,18 +28,18 @@ const dir = mkdtempSync(join(tmpdir(), 'im-logic-bench-'));
 const broker = await startBroker({ dataDir: join(dir, 'kafka'), port: 0, initialRebalanceDelayMs: 50 });
 const redis = await startRedis();
 const common = { GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', KAFKA_BROKERS: broker.address, GOCHAT_DATA_DIR: dir };
-const repo = Child.service('im-repo', 'im-repo', {
+const repo = new ServiceProcess('im-repo', 'im-repo', {
   ...common,
   REDIS_URL: redis.url,
   SQLITE_PATH: join(dir, 'gochat.db'),
 });
-const repoAddress = await repo.ready();
-const logic = Child.service('im-logic', 'im-logic', {
+const repoAddress = await repo.grpcAddress();
+const logic = new ServiceProcess('im-logic', 'im-logic', {
   ...common,
   REPO_ADDR: repoAddress,
   TOKEN_SECRET: 'bench-secret-0123456789',
 });
-const logicAddress = await logic.ready();
+const logicAddress = await logic.grpcAddress();
 try {
   const auth = connectClient(AuthServiceClient, logicAddress);
   const social = connectClient(SocialServiceClient, logicAddress);
