@@ -7,7 +7,7 @@ import { newConsoleToken } from './auth';
 import { createHttpHandler } from './http-server';
 import { LiveHub } from './live-hub';
 import { LiveMetrics } from './live-metrics';
-import type { ApplianceControl, DataReader, KafkaInspector, PresenceSource } from './ports';
+import type { ApplianceControl, DataReader, InfraSummary, KafkaInspector, PresenceSource } from './ports';
 import { summarize } from './record-decoder';
 import { findBuiltRenderer } from './renderer-assets';
 import { Router } from './router';
@@ -33,6 +33,8 @@ export interface ApplianceApiOptions {
   port?: number;
   token?: string;
   rendererDir?: () => string | null;
+  /** The infrastructure in use, or null while it is not running. */
+  infra?: () => InfraSummary | null;
   onError?: (error: unknown) => void;
 }
 
@@ -96,6 +98,7 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
     startedAtMs,
     consoles: hub.connectionCount,
     rendererBuilt: rendererDir() !== null,
+    infra: options.infra?.() ?? null,
   }));
 
   const rendererDir = options.rendererDir ?? (() => findBuiltRenderer());

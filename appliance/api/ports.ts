@@ -33,6 +33,13 @@ export interface LogLine {
 
 export type Unsubscribe = () => void;
 
+/** Which infrastructure the appliance runs on and why it was chosen, as the Overview states it. */
+export interface InfraSummary {
+  kind: 'external' | 'containers' | 'embedded';
+  reason: string;
+  components: { name: string; description: string; address: string }[];
+}
+
 /** Start/stop/restart and observe the appliance's processes. */
 export interface ApplianceControl {
   /** Every service and infra component with its current status. */

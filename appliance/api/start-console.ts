@@ -7,12 +7,12 @@ import { BrokerInspector } from './adapters/broker-inspector';
 import { RepoPresence } from './adapters/repo-presence';
 import { SqliteDataReader } from './adapters/sqlite-data';
 import { startApplianceApi, type ApplianceApi } from './appliance-api';
-import type { ApplianceControl } from './ports';
+import type { ApplianceControl, InfraSummary } from './ports';
 import { buildRenderer, findBuiltRenderer, isStale } from './renderer-assets';
 
 /** What the console needs of the supervisor beyond ApplianceControl. */
 export interface SupervisedAppliance extends ApplianceControl {
-  readonly infra: { embeddedBroker?: Broker } | undefined;
+  readonly infra: (InfraSummary & { embeddedBroker?: Broker }) | undefined;
   gatewayUrls(): string[];
   readonly layout: { root: string; sqliteFile?: string };
 }
@@ -69,6 +69,12 @@ export async function startConsole(
     port: options.port ?? 0,
     ...(options.token ? { token: options.token } : {}),
     rendererDir: () => rendererDir ?? findBuiltRenderer(),
+    infra: () => {
+      const infra = appliance.infra;
+      if (!infra) return null;
+      const components = infra.components.map(({ name, description, address }) => ({ name, description, address }));
+      return { kind: infra.kind, reason: infra.reason, components };
+    },
     onError: (error) => log(`console: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
   return {

@@ -177,6 +177,12 @@ describe('console end to end', () => {
     browser ??= await openConsole(chromium, appliance.console.consoleUrl, 'overview');
     const { page } = browser;
     await go(page, '#/overview');
+    // The Overview says which infrastructure was chosen and why.
+    const infra = await page.waitForSelector('[data-testid="infra"]', WAIT);
+    const infraText = (await infra.textContent()) ?? '';
+    assert.match(infraText, /embedded/);
+    const reason = appliance.supervisor.infra?.reason ?? '';
+    assert.ok(reason && infraText.includes(reason), `the Overview gives the reason "${reason}": ${infraText}`);
     const row = '[data-service="im-task"]';
     await page.waitForSelector(`${row} .badge:text("running")`, WAIT);
     await page.click(`${row} [data-action="stop"]`);

@@ -2,6 +2,7 @@
 // per-run token. In Electron the preload hands over the API address and token; in a browser they come from the
 // address the appliance printed (…/?token=…), kept for the tab's lifetime in sessionStorage.
 import type {
+  ApplianceInfo,
   BrowseResult,
   ClientView,
   FlowRun,
@@ -100,6 +101,7 @@ export interface BrowseQuery {
 }
 
 export const api = {
+  info: () => call<ApplianceInfo>('GET', '/api/info'),
   services: () => call<{ services: ServiceStatus[] }>('GET', '/api/services'),
   serviceAction: (name: string, action: 'stop' | 'start' | 'restart') =>
     call<{ ok: true }>('POST', `/api/services/${encodeURIComponent(name)}/${action}`),

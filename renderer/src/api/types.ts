@@ -16,6 +16,20 @@ export interface ServiceStatus {
   lastExitCode?: number | null;
 }
 
+/** Which infrastructure the appliance runs on and why (GET /api/info). */
+export interface InfraSummary {
+  kind: 'external' | 'containers' | 'embedded';
+  reason: string;
+  components: { name: string; description: string; address: string }[];
+}
+
+export interface ApplianceInfo {
+  startedAtMs: number;
+  consoles: number;
+  rendererBuilt: boolean;
+  infra: InfraSummary | null;
+}
+
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 export interface LogLine {

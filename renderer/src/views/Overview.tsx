@@ -2,7 +2,7 @@
 // and the logs of the selected process (level filter, search, live).
 import { useEffect, useRef, useState } from 'react';
 import { api, live } from '../api/client';
-import type { LogLevel, LogLine, ServiceStatus } from '../api/types';
+import type { InfraSummary, LogLevel, LogLine, ServiceStatus } from '../api/types';
 import { Badge, duration, Empty, ErrorBox, Time } from '../components/common';
 import { useAction, useLive, useNow } from '../hooks';
 import { servicesOfNode, TopologyMap } from './TopologyMap';
@@ -28,6 +28,7 @@ function ServiceRow({
   const now = useNow();
   const action = useAction();
   const addresses = Object.entries(service.addresses);
+  const infra = service.kind === 'infra';
   return (
     <tr className={selected ? 'selected' : ''} data-service={service.name} onClick={onSelect}>
       <td>
@@ -45,23 +46,27 @@ function ServiceRow({
         {service.startedAtMs && service.state === 'running' ? duration(now - service.startedAtMs) : '—'}
       </td>
       <td className="num">{service.restarts}</td>
-      <td className="actions" onClick={(e) => e.stopPropagation()}>
+      <td
+        className="actions"
+        onClick={(e) => e.stopPropagation()}
+        title={infra ? 'Infrastructure runs for the whole appliance; `gochat down` stops it.' : undefined}
+      >
         <button
-          disabled={action.busy || service.state !== 'running'}
+          disabled={infra || action.busy || service.state !== 'running'}
           onClick={() => action.run(() => api.serviceAction(service.name, 'stop'))}
           data-action="stop"
         >
           Stop
         </button>
         <button
-          disabled={action.busy || service.state === 'running' || service.state === 'starting'}
+          disabled={infra || action.busy || service.state === 'running' || service.state === 'starting'}
           onClick={() => action.run(() => api.serviceAction(service.name, 'start'))}
           data-action="start"
         >
           Start
         </button>
         <button
-          disabled={action.busy}
+          disabled={infra || action.busy}
           onClick={() => action.run(() => api.serviceAction(service.name, 'restart'))}
           data-action="restart"
         >
@@ -142,6 +147,34 @@ function LogsPanel({ service }: { service: string }) {
   );
 }
 
+/** Which infrastructure runs (external, containers or embedded) and why the supervisor chose it. */
+function InfraLine() {
+  const [infra, setInfra] = useState<InfraSummary | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.info().then(
+      (info) => setInfra(info.infra),
+      (e: unknown) => setError(`infrastructure unknown: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  }, []);
+  if (error) return <ErrorBox error={error} />;
+  if (!infra) return null;
+  return (
+    <div className="infra-line" data-testid="infra">
+      <span>
+        Infrastructure <Badge tone="info">{infra.kind}</Badge> <span className="muted">{infra.reason}</span>
+      </span>
+      <span className="muted small">
+        {infra.components.map((c) => (
+          <span key={c.name} className="infra-component" title={c.address}>
+            {c.name}: {c.description}
+          </span>
+        ))}
+      </span>
+    </div>
+  );
+}
+
 export function OverviewView({ services }: { services: ServiceStatus[] }) {
   const [rates, setRates] = useState<Record<string, number>>({});
   const [selected, setSelected] = useState<string | null>(null);
@@ -155,6 +188,7 @@ export function OverviewView({ services }: { services: ServiceStatus[] }) {
     <div className="view" data-testid="overview">
       <h1>Overview</h1>
       <section className="card">
+        <InfraLine />
         <TopologyMap services={services} rates={rates} kafkaUp={kafkaTone} />
       </section>
       <section className="card">
