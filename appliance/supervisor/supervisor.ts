@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { InfraHealth } from './infra-health';
 import { startInfra } from '../../infra/providers/index';
 import type { InfraMode, RunningInfra } from '../../infra/providers/infra';
 import {
@@ -72,6 +73,7 @@ export class Supervisor {
   private startSettled = false;
   private stopRequested = false;
   private infraStopped = false;
+  private infraHealth: InfraHealth | undefined;
   private readonly exitGuard = (): void => {
     for (const service of this.processes()) service.killImmediately();
   };
@@ -126,6 +128,14 @@ export class Supervisor {
       },
       embeddedRedis: embeddedRedisChoice(env),
     });
+    this.infraHealth = new InfraHealth(
+      () => this.runningInfra?.components ?? [],
+      (name) => {
+        const status = this.services().find((entry) => entry.name === name);
+        if (status) this.events.emit('status', status);
+      },
+    );
+    this.infraHealth.start();
     this.throwIfStopRequested();
     const plan = await planServices({
       layout: this.layout,
@@ -184,7 +194,7 @@ export class Supervisor {
       name: component.name,
       kind: 'infra',
       state: this.infraStopped ? 'stopped' : this.shuttingDown ? 'stopping' : 'running',
-      health: 'unknown',
+      health: this.infraHealth?.of(component.name) ?? 'unknown',
       pid: component.pid,
       port: portOf(component.address),
       addresses: { [component.name]: component.address },
@@ -321,6 +331,7 @@ export class Supervisor {
       await Promise.all(stage.map((service) => service.stop()));
     }
     if (this.runningInfra) {
+      this.infraHealth?.stop();
       this.progress(`stopping infra (${this.runningInfra.kind})`);
       await this.runningInfra.stop().catch((err: Error) => this.progress(`infra did not stop cleanly: ${err.message}`));
       this.infraStopped = true;
