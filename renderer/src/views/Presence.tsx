@@ -116,10 +116,12 @@ export function PresenceView() {
                 on {c.gatewayId}
                 {c.reason && <span className="muted"> ({c.reason})</span>} <Time ms={c.atMs} />
                 {c.traceId && (
-                  <a className="small" href={`#/flows?trace=${c.traceId}`}>
-                    {' '}
-                    flow
-                  </a>
+                  <>
+                    {' · '}
+                    <a className="small" href={`#/flows?trace=${c.traceId}`}>
+                      flow
+                    </a>
+                  </>
                 )}
               </li>
             ))}
