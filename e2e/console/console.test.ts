@@ -168,6 +168,27 @@ describe('console end to end', () => {
       assert.equal(sent.status, 200);
       await page.waitForFunction((previous) => window.location.hash !== previous, before, WAIT);
       await page.waitForSelector('[data-span$=">client:e2e-bob"]', WAIT);
+
+      // Data: the messages table is browsable and its count follows new messages without a reload.
+      await go(page, '#/data');
+      await page.click('[data-table="messages"]');
+      const countOf = async () =>
+        Number(/(\d+) rows/.exec((await page.textContent('[data-table="messages"]')) ?? '')?.[1]);
+      const rowsBefore = await countOf();
+      assert.ok(rowsBefore >= 2, `the messages sent so far are in the table (${rowsBefore})`);
+      await page.waitForSelector('td:text("a followed message")', WAIT);
+      const another = await fetch(`${appliance.console.url}/api/clients/e2e-alice/send`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${appliance.console.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ toUserId: bobId, body: 'seen in the data view' }),
+      });
+      assert.equal(another.status, 200);
+      await page.waitForFunction(
+        (n) => new RegExp(`${n} rows`).test(document.querySelector('[data-table="messages"]')?.textContent ?? ''),
+        rowsBefore + 1,
+        WAIT,
+      );
+      await screenshot(page, 'data-messages');
     },
   );
 

@@ -1,8 +1,8 @@
 // Data: the chat store's tables, read-only and paged.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
-import { Empty, ErrorBox } from '../components/common';
-import { useAsync } from '../hooks';
+import { Empty, ErrorBox, Time } from '../components/common';
+import { useAsync, useLive } from '../hooks';
 
 const PAGE = 50;
 
@@ -12,6 +12,16 @@ function cell(value: unknown): string {
   return String(value);
 }
 
+/** Epoch-millisecond columns (created_at_ms, sent_at_ms, ...) read as times, with the raw number on hover. */
+function Cell({ column, value }: { column: string; value: unknown }) {
+  if (column.endsWith('_ms') && typeof value === 'number' && value > 0) return <Time ms={value} />;
+  return <>{cell(value)}</>;
+}
+
+/** Something in the system just happened (a traced hop, a simulated client, presence): the store may have changed. */
+const CHANGE_SIGNALS = new Set(['span', 'client', 'presence']);
+const REFRESH_AT_MOST_EVERY_MS = 1500;
+
 export function DataView() {
   const tables = useAsync(() => api.tables(), []);
   const [table, setTable] = useState<string | null>(null);
@@ -19,12 +29,24 @@ export function DataView() {
   const current = table ?? tables.data?.tables[0]?.name ?? null;
   const page = useAsync(() => (current ? api.table(current, offset, PAGE) : Promise.resolve(null)), [current, offset]);
 
+  // Refresh on what the live feed pushes, at most once per interval, so a burst of messages costs one read.
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const reloads = useRef({ tables: tables.reload, page: page.reload });
+  reloads.current = { tables: tables.reload, page: page.reload };
+  useLive((m) => {
+    if (!CHANGE_SIGNALS.has(m.type) || pending.current) return;
+    pending.current = setTimeout(() => {
+      pending.current = null;
+      reloads.current.tables();
+      reloads.current.page();
+    }, REFRESH_AT_MOST_EVERY_MS);
+  });
+  useEffect(() => () => clearTimeout(pending.current ?? undefined), []);
+
   return (
     <div className="view" data-testid="data">
       <h1>Data</h1>
-      <p className="muted small">
-        The SQLite chat store, read-only. Rows change as the services write; reload a page to see the latest.
-      </p>
+      <p className="muted small">The SQLite chat store, read-only. Counts and the page refresh as the system works.</p>
       <ErrorBox error={tables.error} />
       {tables.data && tables.data.tables.length === 0 && (
         <Empty title="The database has no tables yet">im-repo creates them when it first starts.</Empty>
@@ -86,7 +108,7 @@ export function DataView() {
                       <tr key={i}>
                         {page.data!.columns.map((c) => (
                           <td key={c} className="ellipsis mono small" title={cell(row[c])}>
-                            {cell(row[c])}
+                            <Cell column={c} value={row[c]} />
                           </td>
                         ))}
                       </tr>
