@@ -1,9 +1,10 @@
 // Starts the appliance API over a running supervisor: the one call the CLI (`gochat up`) and the Electron main
-// process make. It finds (or builds) the console UI, wires the supervisor, the embedded broker, im-repo's
-// presence and the SQLite store into the API, and follows the broker across its restarts.
+// process make. It finds (or builds) the console UI, wires the supervisor, the Kafka it runs on (the embedded
+// broker in-process, or any other Kafka over the protocol), im-repo's presence and the SQLite store into the API,
+// and follows the broker across its restarts.
 import { join } from 'node:path';
 import type { Broker } from '../../infra/kafka-broker';
-import { BrokerInspector } from './adapters/broker-inspector';
+import { ApplianceKafkaInspector } from './adapters/appliance-kafka-inspector';
 import { RepoPresence } from './adapters/repo-presence';
 import { SqliteDataReader } from './adapters/sqlite-data';
 import { startApplianceApi, type ApplianceApi } from './appliance-api';
@@ -12,7 +13,7 @@ import { buildRenderer, findBuiltRenderer, isStale } from './renderer-assets';
 
 /** What the console needs of the supervisor beyond ApplianceControl. */
 export interface SupervisedAppliance extends ApplianceControl {
-  readonly infra: (InfraSummary & { embeddedBroker?: Broker }) | undefined;
+  readonly infra: (InfraSummary & { kafkaBrokers?: string; embeddedBroker?: Broker }) | undefined;
   gatewayUrls(): string[];
   readonly layout: { root: string; sqliteFile?: string };
 }
@@ -55,7 +56,7 @@ export async function startConsole(
     log('console: the UI is not built; run `npm run build:console` (the API runs without it).');
   }
 
-  const kafka = new BrokerInspector(() => appliance.infra?.embeddedBroker ?? null);
+  const kafka = new ApplianceKafkaInspector(() => appliance.infra);
   const presence = new RepoPresence(
     () => appliance.services().find((s) => s.name === 'im-repo' && s.state === 'running')?.addresses.grpc ?? null,
   );

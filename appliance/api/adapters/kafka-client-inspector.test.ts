@@ -1,0 +1,208 @@
+// The client inspector against a real broker reached only by its address, as external Kafka would be: our
+// embedded broker runs in-process here, but the inspector sees nothing but "127.0.0.1:<port>".
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { startBroker, type Broker } from '../../../infra/kafka-broker';
+import type { BrokerRecord } from '../ports';
+import { UnavailableError } from '../errors';
+import { ApplianceKafkaInspector } from './appliance-kafka-inspector';
+import { KafkaClientInspector } from './kafka-client-inspector';
+
+const TOPIC = 'gochat.user-events';
+const GROUP = 'im-task-presence';
+const text = (bytes: Uint8Array | null | undefined): string | null => (bytes ? Buffer.from(bytes).toString() : null);
+
+let dir: string;
+let broker: Broker;
+let kafka: Kafka;
+let producer: Producer;
+let inspector: KafkaClientInspector;
+
+async function publishOnline(userIds: string[]): Promise<void> {
+  await producer.send({
+    topic: TOPIC,
+    acks: -1,
+    messages: userIds.map((userId) => ({
+      partition: 0,
+      key: userId,
+      value: JSON.stringify({ userId, online: true }),
+      headers: { 'event-type': 'user.online', 'trace-id': `trace-${userId}` },
+    })),
+  });
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gochat-client-inspector-'));
+  broker = await startBroker({
+    dataDir: join(dir, 'kafka'),
+    port: 0,
+    defaultPartitions: 2,
+    initialRebalanceDelayMs: 0,
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  });
+  kafka = new Kafka({ clientId: 'test-publisher', brokers: [broker.address], logLevel: logLevel.NOTHING });
+  producer = kafka.producer();
+  await producer.connect();
+  await publishOnline(['u1', 'u2', 'u3']);
+  inspector = new KafkaClientInspector(broker.address);
+});
+
+after(async () => {
+  await inspector.close();
+  await producer.disconnect();
+  await broker.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('KafkaClientInspector over the Kafka protocol', () => {
+  test('lists topics with their partitions and watermarks', async () => {
+    const topics = await inspector.listTopics();
+    const topic = topics.find((t) => t.name === TOPIC);
+    assert.ok(topic, `topic ${TOPIC} listed; got ${topics.map((t) => t.name).join(', ')}`);
+    assert.deepEqual(topic.partitions, [
+      { partition: 0, lowWatermark: 0, highWatermark: 3 },
+      { partition: 1, lowWatermark: 0, highWatermark: 0 },
+    ]);
+    assert.ok(
+      topics.every((t) => !t.name.startsWith('__')),
+      'internal topics are hidden',
+    );
+  });
+
+  test('reads records of a partition from an offset, with keys, headers and values, and leaves no group', async () => {
+    const records = await inspector.readRecords(TOPIC, 0, 1, 10);
+    assert.deepEqual(
+      records.map((r) => [r.offset, text(r.key), text(r.headers['event-type']), text(r.headers['trace-id'])]),
+      [
+        [1, 'u2', 'user.online', 'trace-u2'],
+        [2, 'u3', 'user.online', 'trace-u3'],
+      ],
+    );
+    assert.deepEqual(JSON.parse(text(records[0]?.value) ?? 'null'), { userId: 'u2', online: true });
+    assert.equal((await inspector.readRecords(TOPIC, 0, 0, 1)).length, 1, 'max is respected');
+    assert.deepEqual(await inspector.readRecords(TOPIC, 0, 3, 10), [], 'nothing past the high watermark');
+    const admin = kafka.admin();
+    await admin.connect();
+    const { groups } = await admin.listGroups();
+    await admin.disconnect();
+    assert.deepEqual(
+      groups.filter((g) => g.groupId.includes('browse')),
+      [],
+      'browsing leaves no consumer group behind',
+    );
+  });
+
+  test("shows a group that committed, with its members' state and lag", async () => {
+    const consumer = kafka.consumer({ groupId: GROUP });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [TOPIC], fromBeginning: true });
+    let seen = 0;
+    const consumedTwo = new Promise<void>((resolve) => {
+      void consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          seen += 1;
+          if (seen <= 2) {
+            await consumer.commitOffsets([{ topic: TOPIC, partition, offset: String(Number(message.offset) + 1) }]);
+          }
+          if (seen === 2) resolve();
+        },
+      });
+    });
+    await withTimeout(consumedTwo, 'the test consumer did not read two records');
+    await consumer.disconnect();
+
+    const group = (await inspector.describeGroups()).find((g) => g.groupId === GROUP);
+    assert.ok(group, 'the group is listed');
+    assert.deepEqual(
+      group.partitions.find((p) => p.topic === TOPIC && p.partition === 0),
+      { topic: TOPIC, partition: 0, committedOffset: 2, highWatermark: 3, lag: 1 },
+    );
+    assert.equal(group.members, 0, 'the consumer left');
+    assert.equal(group.state, 'Empty');
+    assert.ok(
+      (await inspector.describeGroups()).every((g) => !g.groupId.startsWith('gochat-console-')),
+      "the console's own groups are not shown",
+    );
+  });
+
+  test('reports records appended after subscribing, in the record shape', async () => {
+    const received: BrokerRecord[] = [];
+    let wake: () => void = () => undefined;
+    const unsubscribe = inspector.onAppend((records) => {
+      received.push(...records);
+      wake();
+    });
+    try {
+      await inspector.appendFeedReady();
+      await publishOnline(['u4', 'u5']);
+      await withTimeout(
+        new Promise<void>((resolve) => {
+          wake = () => {
+            if (received.length >= 2) resolve();
+          };
+          wake();
+        }),
+        'the append feed did not report the two new records',
+      );
+      assert.deepEqual(
+        received.map((r) => [r.topic, r.partition, r.offset, text(r.key), text(r.headers['event-type'])]),
+        [
+          [TOPIC, 0, 3, 'u4', 'user.online'],
+          [TOPIC, 0, 4, 'u5', 'user.online'],
+        ],
+      );
+      assert.ok(received.every((r) => r.timestampMs > 0));
+
+      // A topic created while the feed runs is followed from its first record.
+      await producer.send({ topic: 'gochat.notifications', acks: -1, messages: [{ key: 'n1', value: 'hello' }] });
+      await withTimeout(
+        new Promise<void>((resolve) => {
+          wake = () => {
+            if (received.some((r) => r.topic === 'gochat.notifications')) resolve();
+          };
+          wake();
+        }),
+        'the append feed did not follow a topic created after it started',
+      );
+      const fresh = received.filter((r) => r.topic === 'gochat.notifications');
+      assert.deepEqual(
+        fresh.map((r) => [r.offset, text(r.key), text(r.value)]),
+        [[0, 'n1', 'hello']],
+      );
+    } finally {
+      unsubscribe();
+    }
+  });
+});
+
+describe('ApplianceKafkaInspector', () => {
+  test('uses the Kafka protocol when the infra is not embedded, and says so when the embedded broker is gone', async () => {
+    const external = new ApplianceKafkaInspector(() => ({ kind: 'external', kafkaBrokers: broker.address }));
+    const restarting = new ApplianceKafkaInspector(() => ({ kind: 'embedded', kafkaBrokers: broker.address }));
+    try {
+      const topics = await external.listTopics();
+      assert.ok(topics.some((t) => t.name === TOPIC));
+      const [first] = await external.readRecords(TOPIC, 0, 0, 1);
+      assert.equal(text(first?.key), 'u1');
+      await assert.rejects(restarting.listTopics(), UnavailableError);
+    } finally {
+      await external.close();
+      await restarting.close();
+    }
+  });
+});
+
+function withTimeout<T>(promise: Promise<T>, message: string, ms = 15_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
