@@ -1,5 +1,5 @@
-// The trace of the work in progress (a gRPC call or a consumed record), kept across awaits, so that calls to
-// im-repo carry it as "traceparent" metadata without every domain method passing it along.
+// The trace of the work in progress (a gRPC call or a consumed record), kept across awaits, so that a service's
+// outgoing gRPC calls carry it as "traceparent" metadata without every domain method passing it along.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 const scope = new AsyncLocalStorage<string>();

@@ -13,7 +13,7 @@ import {
   type DomainError,
 } from '../../../lib/errors';
 import { call, type RequestOf, type ResponseOf, type UnaryMethodName } from '../../../lib/grpc/client';
-import { traceOptions } from './trace-scope';
+import { traceOptions } from '../../../lib/trace-scope';
 
 export async function repoCall<C extends Client, M extends UnaryMethodName<C>>(
   client: C,

@@ -6,7 +6,7 @@ import {
   type ChatServiceService,
   type SocialServiceService,
 } from '../../../proto/gen/gochat/logic/v1/logic';
-import { withTraceparent } from '../adapters/trace-scope';
+import { withTraceparent } from '../../../lib/trace-scope';
 import type { Accounts } from '../domain/accounts';
 import type { Groups } from '../domain/groups';
 import type { MessageSender } from '../domain/message-sender';

@@ -4,7 +4,7 @@
 import type { AnyConsumedEvent } from '../../../lib/kafka';
 import type { Logger } from '../../../lib/log';
 import { traceIdOf } from '../../../lib/trace';
-import { withTraceparent } from '../adapters/trace-scope';
+import { withTraceparent } from '../../../lib/trace-scope';
 import type { MessageSender } from '../domain/message-sender';
 
 export function upstreamHandler(sender: MessageSender, logger: Logger): (event: AnyConsumedEvent) => Promise<void> {

@@ -9,7 +9,7 @@ import {
 } from '../../../proto/gen/gochat/repo/v1/repo';
 import { isDomainError } from '../../../lib/errors';
 import { call, connectClient } from '../../../lib/grpc';
-import { traceOptions } from './trace-scope';
+import { traceOptions } from '../../../lib/trace-scope';
 import type { GatewayAddress, MessageArchive, PresenceDirectory, SocialGraph } from '../domain/ports';
 
 const IDS_PER_CALL = 500;

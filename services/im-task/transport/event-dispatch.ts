@@ -3,7 +3,7 @@
 // (indexing is idempotent, a repeated signal carries the same cause event id for clients to drop).
 import type { AnyConsumedEvent } from '../../../lib/kafka';
 import type { Logger } from '../../../lib/log';
-import { withTraceparent } from '../adapters/trace-scope';
+import { withTraceparent } from '../../../lib/trace-scope';
 import type { DerivedTasks } from '../domain/derived-tasks';
 import type { RoutedPush } from '../domain/signal-router';
 
