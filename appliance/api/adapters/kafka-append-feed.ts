@@ -1,11 +1,11 @@
 // The live append feed over the Kafka protocol: one long-lived consumer in the console's own group
-// ("gochat-console-tail-<pid>") that never commits, reads every non-internal topic from the newest offset on, and
+// ("gochat-console-tail-<pid>-<n>") that never commits, reads every non-internal topic from the newest offset on, and
 // hands each record to the listeners in the shape BrokerInspector emits. kafkajs cannot add topics to a running
 // consumer, so when a topic appears the consumer is rebuilt and seeks every partition to where it had got to
 // (a new topic from its start), so no record is skipped across the rebuild. It runs only while someone listens.
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { BrokerRecord, Unsubscribe } from '../ports';
-import { CONSOLE_GROUP_PREFIX, isInternalTopic, toBrokerRecord } from './kafka-records';
+import { CONSOLE_GROUP_PREFIX, isInternalTopic, nextConsoleGroupSuffix, toBrokerRecord } from './kafka-records';
 
 const TOPIC_CHECK_MS = 2000;
 
@@ -13,7 +13,7 @@ type Listener = (records: BrokerRecord[]) => void;
 
 export class KafkaAppendFeed {
   private readonly listeners = new Set<Listener>();
-  private readonly groupId = `${CONSOLE_GROUP_PREFIX}tail-${process.pid}`;
+  private readonly groupId = `${CONSOLE_GROUP_PREFIX}tail-${nextConsoleGroupSuffix()}`;
   private consumer: Consumer | null = null;
   private topics: string[] = [];
   /** Next offset to hand out, per "topic/partition", so a rebuilt consumer resumes where the last one was. */

@@ -74,25 +74,44 @@ describe('KafkaClientInspector over the Kafka protocol', () => {
   });
 
   test('reads records of a partition from an offset, with keys, headers and values, and leaves no group', async () => {
-    const records = await inspector.readRecords(TOPIC, 0, 1, 10);
-    assert.deepEqual(
-      records.map((r) => [r.offset, text(r.key), text(r.headers['event-type']), text(r.headers['trace-id'])]),
-      [
-        [1, 'u2', 'user.online', 'trace-u2'],
-        [2, 'u3', 'user.online', 'trace-u3'],
-      ],
-    );
-    assert.deepEqual(JSON.parse(text(records[0]?.value) ?? 'null'), { userId: 'u2', online: true });
-    assert.equal((await inspector.readRecords(TOPIC, 0, 0, 1)).length, 1, 'max is respected');
-    assert.deepEqual(await inspector.readRecords(TOPIC, 0, 3, 10), [], 'nothing past the high watermark');
+    const reader = new KafkaClientInspector(broker.address);
+    try {
+      const records = await reader.readRecords(TOPIC, 0, 1, 10);
+      assert.deepEqual(
+        records.map((r) => [r.offset, text(r.key), text(r.headers['event-type']), text(r.headers['trace-id'])]),
+        [
+          [1, 'u2', 'user.online', 'trace-u2'],
+          [2, 'u3', 'user.online', 'trace-u3'],
+        ],
+      );
+      assert.deepEqual(JSON.parse(text(records[0]?.value) ?? 'null'), { userId: 'u2', online: true });
+      // Backwards, forwards and single records, as the records browser's time search reads.
+      assert.deepEqual(
+        (await reader.readRecords(TOPIC, 0, 0, 1)).map((r) => text(r.key)),
+        ['u1'],
+        'max is respected',
+      );
+      assert.deepEqual(
+        (await reader.readRecords(TOPIC, 0, 2, 1)).map((r) => text(r.key)),
+        ['u3'],
+      );
+      assert.deepEqual(
+        (await reader.readRecords(TOPIC, 0, 0, 2)).map((r) => text(r.key)),
+        ['u1', 'u2'],
+      );
+      assert.deepEqual(await reader.readRecords(TOPIC, 0, 3, 10), [], 'nothing past the high watermark');
+      assert.deepEqual(await reader.readRecords(TOPIC, 1, 0, 10), [], 'an empty partition');
+    } finally {
+      await reader.close();
+    }
     const admin = kafka.admin();
     await admin.connect();
     const { groups } = await admin.listGroups();
     await admin.disconnect();
     assert.deepEqual(
-      groups.filter((g) => g.groupId.includes('browse')),
+      groups.filter((g) => g.groupId.startsWith('gochat-console-')),
       [],
-      'browsing leaves no consumer group behind',
+      'browsing leaves no consumer group behind once the inspector is closed',
     );
   });
 

@@ -1,25 +1,20 @@
 // KafkaInspector over the Kafka protocol only, for when the appliance runs on Kafka it does not host (external
 // Kafka from KAFKA_BROKERS, or Redpanda containers): it works against any Kafka, ours included, through kafkajs.
-//
-// Reading a partition: kafkajs has no group-less consumer, and its raw Fetch API is private. So each read uses a
-// short-lived consumer in a group that is clearly the console's ("gochat-console-browse-<pid>"), never commits
-// (autoCommit off, no commitOffsets call), seeks to the asked offset, and the group is deleted afterwards. Reads
-// are serialised so two browse requests never share that group at once. A read costs one group join, which is
-// why reads past the high watermark return at once without a consumer.
+// Reading a partition is kafka-browse-reader.ts, the live feed kafka-append-feed.ts (both in groups named
+// gochat-console-*, never committing, hidden from describeGroups and deleted on close).
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { UnavailableError } from '../errors';
 import type { BrokerRecord, GroupInfo, KafkaInspector, ProduceRequest, TopicInfo, Unsubscribe } from '../ports';
 import { KafkaAppendFeed } from './kafka-append-feed';
-import { CONSOLE_GROUP_PREFIX, isInternalTopic, toBrokerRecord } from './kafka-records';
-
-const READ_TIMEOUT_MS = 10_000;
+import { KafkaBrowseReader } from './kafka-browse-reader';
+import { CONSOLE_GROUP_PREFIX, isInternalTopic } from './kafka-records';
 
 export class KafkaClientInspector implements KafkaInspector {
   private readonly kafka: Kafka;
   private admin: Promise<Admin> | null = null;
   private producer: Promise<Producer> | null = null;
   private readonly feed: KafkaAppendFeed;
-  private reads: Promise<unknown> = Promise.resolve();
+  private readonly browser: KafkaBrowseReader;
 
   /** brokers: "host:port,host:port", as KAFKA_BROKERS gives them. */
   constructor(readonly brokers: string) {
@@ -35,6 +30,7 @@ export class KafkaClientInspector implements KafkaInspector {
       retry: { retries: 2 },
     });
     this.feed = new KafkaAppendFeed(this.kafka, () => this.connectedAdmin());
+    this.browser = new KafkaBrowseReader(this.kafka, () => this.connectedAdmin());
   }
 
   private unavailable(what: string, error: unknown): UnavailableError {
@@ -116,18 +112,7 @@ export class KafkaClientInspector implements KafkaInspector {
     }
   }
 
-  readRecords(topic: string, partition: number, fromOffset: number, max: number): Promise<BrokerRecord[]> {
-    const read = this.reads.then(() => this.readSerialised(topic, partition, fromOffset, max));
-    this.reads = read.catch(() => undefined);
-    return read;
-  }
-
-  private async readSerialised(
-    topic: string,
-    partition: number,
-    fromOffset: number,
-    max: number,
-  ): Promise<BrokerRecord[]> {
+  async readRecords(topic: string, partition: number, fromOffset: number, max: number): Promise<BrokerRecord[]> {
     const admin = await this.connectedAdmin();
     let offsets;
     try {
@@ -140,47 +125,11 @@ export class KafkaClientInspector implements KafkaInspector {
     const start = Math.max(fromOffset, Number(bounds.low));
     const end = Math.min(Number(bounds.high), start + max);
     if (max <= 0 || start >= end) return [];
-
-    const groupId = `${CONSOLE_GROUP_PREFIX}browse-${process.pid}`;
-    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 100 });
-    const records: BrokerRecord[] = [];
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, READ_TIMEOUT_MS); // a gap (compaction, aborted batches) ends the read
-        const done = (): void => {
-          clearTimeout(timer);
-          resolve();
-        };
-        consumer
-          .run({
-            autoCommit: false,
-            eachBatchAutoResolve: false,
-            eachBatch: async ({ batch }) => {
-              if (batch.partition !== partition) return;
-              for (const message of batch.messages) {
-                const offset = Number(message.offset);
-                const next = (records.at(-1)?.offset ?? start - 1) + 1;
-                if (offset < next) continue; // before the seek took effect, or seen already
-                if (offset >= end) break;
-                records.push(toBrokerRecord(topic, partition, message));
-              }
-              if (records.length >= max || Number(batch.lastOffset()) + 1 >= end) done();
-              await Promise.resolve();
-            },
-          })
-          .then(() => consumer.seek({ topic, partition, offset: String(start) }))
-          .catch((error: unknown) => {
-            clearTimeout(timer);
-            reject(this.unavailable(`read ${topic}/${partition}`, error));
-          });
-      });
-    } finally {
-      await consumer.disconnect().catch(() => undefined);
-      await admin.deleteGroups([groupId]).catch(() => undefined);
+      return await this.browser.read(topic, partition, start, end);
+    } catch (error) {
+      throw this.unavailable(`read ${topic}/${partition} from offset ${start}`, error);
     }
-    return records;
   }
 
   async produce(request: ProduceRequest): Promise<{ partition: number; offset: number }> {
@@ -224,7 +173,7 @@ export class KafkaClientInspector implements KafkaInspector {
 
   async close(): Promise<void> {
     await this.feed.close();
-    await this.reads;
+    await this.browser.close();
     const producer = this.producer;
     const admin = this.admin;
     this.producer = null;

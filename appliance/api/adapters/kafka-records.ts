@@ -5,6 +5,13 @@ import type { BrokerRecord } from '../ports';
 /** Groups the console itself creates; hidden from the groups view. */
 export const CONSOLE_GROUP_PREFIX = 'gochat-console-';
 
+let groupsMade = 0;
+/** "<pid>-<n>": two inspectors in one process (or a replaced one still closing) never share a group. */
+export function nextConsoleGroupSuffix(): string {
+  groupsMade += 1;
+  return `${process.pid}-${groupsMade}`;
+}
+
 export function isInternalTopic(name: string): boolean {
   return name.startsWith('__');
 }
