@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { startBroker, type Broker } from '../../../infra/kafka-broker';
 import type { BrokerRecord } from '../ports';
+import { startApplianceApi } from '../appliance-api';
 import { UnavailableError } from '../errors';
+import { FakeControl } from '../test-support';
 import { ApplianceKafkaInspector } from './appliance-kafka-inspector';
 import { KafkaClientInspector } from './kafka-client-inspector';
 
@@ -212,6 +214,42 @@ describe('ApplianceKafkaInspector', () => {
     } finally {
       await external.close();
       await restarting.close();
+    }
+  });
+
+  test("the console's Topics endpoints answer over external Kafka", async () => {
+    const kafkaOfInfra = new ApplianceKafkaInspector(() => ({ kind: 'external', kafkaBrokers: broker.address }));
+    const api = await startApplianceApi({
+      control: new FakeControl(['im-task']),
+      kafka: kafkaOfInfra,
+      port: 0,
+      rendererDir: () => null,
+    });
+    const get = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+      const response = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${api.token}` } });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    try {
+      const topics = await get('/api/topics');
+      assert.equal(topics.status, 200);
+      assert.ok((topics.body.topics as { name: string }[]).some((t) => t.name === TOPIC));
+      const groups = await get('/api/groups');
+      assert.equal(groups.status, 200);
+      assert.ok((groups.body.groups as { groupId: string }[]).some((g) => g.groupId === GROUP));
+      const oldest = await get(`/api/topics/${TOPIC}/records?from=oldest`);
+      assert.equal(oldest.status, 200);
+      const keys = (oldest.body.records as { key: string }[]).map((r) => r.key);
+      assert.deepEqual(keys.slice(0, 3), ['u1', 'u2', 'u3']);
+      const byKey = await get(`/api/topics/${TOPIC}/records?from=oldest&key=u2`);
+      assert.deepEqual(
+        (byKey.body.records as { key: string }[]).map((r) => r.key),
+        ['u2'],
+      );
+      const future = await get(`/api/topics/${TOPIC}/records?from=time&time=${Date.now() + 60_000}`);
+      assert.deepEqual(future.body.records, []);
+    } finally {
+      await api.close();
+      await kafkaOfInfra.close();
     }
   });
 });
