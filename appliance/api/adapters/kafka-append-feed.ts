@@ -16,6 +16,8 @@ export class KafkaAppendFeed {
   private readonly groupId = `${CONSOLE_GROUP_PREFIX}tail-${nextConsoleGroupSuffix()}`;
   private consumer: Consumer | null = null;
   private topics: string[] = [];
+  /** Topics that existed when the feed first looked (null: not looked yet); any other topic is read from its start. */
+  private existingAtStart: Set<string> | null = null;
   /** Next offset to hand out, per "topic/partition", so a rebuilt consumer resumes where the last one was. */
   private readonly next = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
@@ -58,18 +60,18 @@ export class KafkaAppendFeed {
       .map((t) => t.name)
       .filter((name) => !isInternalTopic(name))
       .sort();
+    this.existingAtStart ??= new Set(names);
     if (this.consumer && names.join('\n') === this.topics.join('\n')) return;
     if (names.length === 0) return;
-    const firstStart = this.consumer === null && this.topics.length === 0;
-    const added = names.filter((name) => !this.topics.includes(name));
+    const existing = this.existingAtStart;
     await this.disconnect();
-    // Where each partition resumes: already-followed partitions where the feed got to; new topics from their
-    // low watermark (they appeared after the feed started); on the first start, the newest offset.
+    // Where each partition resumes: already-followed partitions where the feed got to; topics that existed when
+    // the feed started from the newest offset; topics that appeared since from their low watermark.
     const seeks: { topic: string; partition: number; offset: string }[] = [];
     for (const topic of names) {
       for (const o of await admin.fetchTopicOffsets(topic)) {
         const key = `${topic}/${o.partition}`;
-        const resume = this.next.get(key) ?? (firstStart || !added.includes(topic) ? Number(o.high) : Number(o.low));
+        const resume = this.next.get(key) ?? (existing.has(topic) ? Number(o.high) : Number(o.low));
         this.next.set(key, resume);
         seeks.push({ topic, partition: o.partition, offset: String(resume) });
       }
@@ -77,9 +79,18 @@ export class KafkaAppendFeed {
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
       allowAutoTopicCreation: false,
+      retry: { restartOnFailure: () => Promise.resolve(false) },
       maxWaitTimeInMs: 200,
     });
     this.consumer = consumer;
+    // kafkajs would restart a crashed consumer by itself, but from the newest offsets (nothing is committed), so
+    // records appended meanwhile would be skipped; instead it is dropped and the next topic check builds a new
+    // one that resumes where this one got to.
+    consumer.on(consumer.events.CRASH, () => {
+      if (this.consumer !== consumer) return;
+      this.consumer = null;
+      void consumer.disconnect().catch(() => undefined);
+    });
     this.topics = names;
     await consumer.connect();
     await consumer.subscribe({ topics: names, fromBeginning: false });
@@ -123,6 +134,7 @@ export class KafkaAppendFeed {
     this.checking = this.checking.then(() => this.disconnect());
     await this.checking;
     this.topics = [];
+    this.existingAtStart = null;
     this.next.clear();
   }
 

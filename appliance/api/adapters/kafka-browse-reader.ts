@@ -81,9 +81,17 @@ export class KafkaBrowseReader {
     const consumer = this.kafka.consumer({
       groupId: this.groupId,
       allowAutoTopicCreation: false,
+      retry: { restartOnFailure: () => Promise.resolve(false) },
       maxWaitTimeInMs: 100,
     });
     this.consumer = consumer;
+    // kafkajs would restart a crashed consumer by itself, but from the newest offsets (nothing is committed), so
+    // records appended meanwhile would be skipped; instead it is dropped and the next read builds a new one.
+    consumer.on(consumer.events.CRASH, () => {
+      if (this.consumer !== consumer) return;
+      this.consumer = null;
+      void consumer.disconnect().catch(() => undefined);
+    });
     this.topics = topics;
     try {
       await consumer.connect();

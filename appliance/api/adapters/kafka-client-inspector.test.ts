@@ -254,6 +254,72 @@ describe('ApplianceKafkaInspector', () => {
   });
 });
 
+describe('KafkaClientInspector across a Kafka restart', () => {
+  test('the append feed resumes where it was once the broker is back, and reads work again', async () => {
+    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const dataDir = mkdtempSync(join(tmpdir(), 'gochat-client-inspector-restart-'));
+    let restarting = await startBroker({ dataDir, port: 0, initialRebalanceDelayMs: 0, logger: quiet });
+    const address = restarting.address;
+    const client = new Kafka({ clientId: 'test-restart', brokers: [address], logLevel: logLevel.NOTHING });
+    const send = async (key: string): Promise<void> => {
+      const oneShot = client.producer();
+      await oneShot.connect();
+      await oneShot.send({ topic: 'gochat.messages', acks: -1, messages: [{ key, value: key }] });
+      await oneShot.disconnect();
+    };
+    const watcher = new KafkaClientInspector(address);
+    const keys: string[] = [];
+    let wake: () => void = () => undefined;
+    const unsubscribe = watcher.onAppend((records) => {
+      keys.push(...records.map((r) => text(r.key) ?? ''));
+      wake();
+    });
+    const seen = (key: string): Promise<void> =>
+      withTimeout(
+        new Promise<void>((resolve) => {
+          wake = () => {
+            if (keys.includes(key)) resolve();
+          };
+          wake();
+        }),
+        `the append feed did not report "${key}"; it reported ${keys.join(', ') || 'nothing'}`,
+      );
+    try {
+      await watcher.appendFeedReady();
+      await send('before');
+      await seen('before');
+      await restarting.stop();
+      // Wait until the outage is seen from the client side before Kafka comes back.
+      await withTimeout(
+        (async () => {
+          while (
+            await watcher.listTopics().then(
+              () => true,
+              () => false,
+            )
+          ) {
+            /* still answered from before the stop */
+          }
+        })(),
+        'the inspector never noticed the broker had stopped',
+      );
+      restarting = await startBroker({ dataDir, port: restarting.port, initialRebalanceDelayMs: 0, logger: quiet });
+      await send('after');
+      await seen('after');
+      assert.deepEqual(keys, ['before', 'after']);
+      assert.deepEqual(
+        (await watcher.readRecords('gochat.messages', 0, 0, 10)).map((r) => text(r.key)),
+        ['before', 'after'],
+      );
+    } finally {
+      unsubscribe();
+      await watcher.close();
+      await restarting.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 function withTimeout<T>(promise: Promise<T>, message: string, ms = 15_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
