@@ -23,7 +23,7 @@ function toBrokerRecord(record: StoredRecord): BrokerRecord {
 }
 
 const NOT_EMBEDDED = new UnavailableError(
-  'the topic browser reads the embedded Kafka broker, which is not running in this appliance (it is starting, stopped, or the appliance uses external or container Kafka, which the console cannot browse yet)',
+  'the embedded Kafka broker is not running right now (it is starting, restarting or stopped); the Topics view comes back as soon as it answers',
 );
 
 export class BrokerInspector implements KafkaInspector {
