@@ -67,7 +67,14 @@ export default tseslint.config(
             // the renderer talks only to the appliance API
             {
               target: './renderer',
-              from: ['./services', './infra', './appliance', './lib', './main'],
+              from: ['./services', './infra', './lib', './main'],
+              message: 'The renderer talks to the appliance API through its client module only.',
+            },
+            {
+              target: './renderer',
+              from: './appliance',
+              // the API's JSON shapes, types only
+              except: ['./api/contract.ts'],
               message: 'The renderer talks to the appliance API through its client module only.',
             },
             // domain code does not know about transports or adapters
