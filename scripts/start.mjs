@@ -43,12 +43,17 @@ if (reason === null) {
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
   runToCompletion(spawn(npx, ['electron-vite', 'dev'], { cwd: root, stdio: 'inherit' }));
 } else {
-  console.log(`start: no desktop window: ${reason}. Starting the appliance headless (gochat up --infra embedded).`);
-  const child = spawn(
-    process.execPath,
-    [join(root, 'bin', 'gochat.mjs'), 'up', '--infra', 'embedded', ...process.argv.slice(2)],
-    { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] },
+  // Infrastructure in the product's order of preference (external, then containers, then embedded) unless the
+  // user names one.
+  const args = process.argv.slice(2);
+  const infra = args.some((a) => a === '--infra' || a.startsWith('--infra=')) ? [] : ['--infra', 'auto'];
+  console.log(
+    `start: no desktop window: ${reason}. Starting the appliance headless (gochat up ${[...infra, ...args].join(' ')}).`,
   );
+  const child = spawn(process.execPath, [join(root, 'bin', 'gochat.mjs'), 'up', ...infra, ...args], {
+    cwd: root,
+    stdio: ['inherit', 'pipe', 'inherit'],
+  });
   let partial = '';
   child.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);

@@ -14,6 +14,9 @@ test('npm start without a usable window runs headless and explains why', async (
   const env = { ...process.env };
   delete env.DISPLAY;
   delete env.WAYLAND_DISPLAY;
+  // With no external Kafka named and no container runtime here, `auto` settles on the embedded infrastructure.
+  delete env.KAFKA_BROKERS;
+  delete env.REDIS_URL;
   const child = spawn(
     process.execPath,
     [
@@ -51,6 +54,10 @@ test('npm start without a usable window runs headless and explains why', async (
     assert.ok(lines.some((line) => /^start: no desktop window: .+\. Starting the appliance headless/.test(line)));
     assert.ok(lines.some((line) => line.startsWith(`ready: console ${url}`)));
     const record = readApplianceRecord(dataDirLayout(dataDir));
+    assert.ok(
+      lines.some((line) => /gochat up --infra auto/.test(line)),
+      'npm start lets the supervisor choose',
+    );
     assert.equal(record?.infra.kind, 'embedded');
     const pids = (record?.services ?? []).map((service) => service.pid).filter((pid): pid is number => pid !== null);
     child.kill('SIGTERM');
