@@ -21,7 +21,8 @@ const KAFKA_PROBE = (() => {
   return Buffer.concat([size, body]);
 })();
 
-function hostPort(address: string): { host: string; port: number } | null {
+/** host and port of a "host:port[,...]" list (its first entry) or a redis:// URL. */
+export function hostPort(address: string): { host: string; port: number } | null {
   const match = /^(?:redis:\/\/)?(?:[^@/]*@)?\[?([^\]/]+?)\]?:(\d+)/.exec(address.split(',')[0] ?? '');
   return match?.[1] && match[2] ? { host: match[1], port: Number(match[2]) } : null;
 }

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { InfraHealth } from './infra-health';
+import { hostPort, InfraHealth } from './infra-health';
 import { startInfra } from '../../infra/providers/index';
 import type { InfraMode, RunningInfra } from '../../infra/providers/infra';
 import {
@@ -196,7 +196,7 @@ export class Supervisor {
       state: this.infraStopped ? 'stopped' : this.shuttingDown ? 'stopping' : 'running',
       health: this.infraHealth?.of(component.name) ?? 'unknown',
       pid: component.pid,
-      port: portOf(component.address),
+      port: hostPort(component.address)?.port ?? null,
       addresses: { [component.name]: component.address },
       startedAtMs: this.startedAt?.getTime() ?? null,
       restarts: 0,
@@ -363,9 +363,4 @@ function readApplianceRecordSafely(layout: DataDirLayout): ApplianceRecord | und
   } catch {
     return undefined;
   }
-}
-
-function portOf(address: string): number | null {
-  const match = /:(\d+)\/?$/.exec(address.split(',')[0] ?? '');
-  return match ? Number(match[1]) : null;
 }
