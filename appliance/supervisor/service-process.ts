@@ -204,7 +204,10 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     delete env.NODE_TEST_CONTEXT;
     const entry = `services/${this.spec.program}/main.ts`;
     // Its own process group: a Ctrl-C in the terminal reaches only the supervisor, which stops services in order.
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, entry], {
+    // GOCHAT_CPU_PROF_DIR: every service writes a V8 CPU profile there when it exits (docs/performance.md).
+    const profileDir = process.env.GOCHAT_CPU_PROF_DIR;
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', TSX_LOADER, entry], {
       cwd: this.options.projectRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -139,13 +139,23 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     readRecords: (topic, partition, fromOffset, maxRecords) =>
       Promise.resolve().then(() => readRecords(core, topic, partition, fromOffset, maxRecords)),
     onAppend(listener) {
-      const onBatch = (topic: string, partition: number, batch: Buffer): void => {
-        // a failing listener must not fail the produce request that raised the event
-        try {
-          for (const rec of batchToRecords(topic, partition, batch)) listener(rec);
-        } catch (err) {
-          logger.error(`onAppend listener failed: ${(err as Error)?.stack ?? String(err)}`);
+      // Decoding for listeners happens after the produce request that appended the batch has been answered, so
+      // watching the broker (the console's live views) adds nothing to a producer's wait.
+      let pending: Array<[topic: string, partition: number, batch: Buffer]> = [];
+      const deliver = (): void => {
+        const batches = pending;
+        pending = [];
+        for (const [topic, partition, batch] of batches) {
+          // a failing listener must not stop the others or the broker
+          try {
+            for (const rec of batchToRecords(topic, partition, batch)) listener(rec);
+          } catch (err) {
+            logger.error(`onAppend listener failed: ${(err as Error)?.stack ?? String(err)}`);
+          }
         }
+      };
+      const onBatch = (topic: string, partition: number, batch: Buffer): void => {
+        if (pending.push([topic, partition, batch]) === 1) setImmediate(deliver);
       };
       core.appends.on('batch', onBatch);
       return () => core.appends.off('batch', onBatch);

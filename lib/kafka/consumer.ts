@@ -42,7 +42,17 @@ export interface EventConsumerOptions {
   /** Where a group without committed offsets starts (default false: only new records). */
   fromBeginning?: boolean;
   logger: Logger;
-  handle(event: AnyConsumedEvent): Promise<void>;
+  /**
+   * Handles one record; records of a partition are handled one after another. A failure retries that record.
+   * Give exactly one of handle and handleBatch.
+   */
+  handle?: (event: AnyConsumedEvent) => Promise<void>;
+  /**
+   * Handles the records of one partition that arrived together (at most MAX_BATCH_RECORDS, in offset order), so
+   * the work can share one storage transaction and one produce request. It decides per record (a refused record
+   * is answered, not thrown); a thrown error retries the whole batch, so the work must be idempotent.
+   */
+  handleBatch?: (events: AnyConsumedEvent[]) => Promise<void>;
   /** Backoff between attempts of a failing handler (default 100 ms doubling up to 5 s). */
   retry?: { initialMs?: number; maxMs?: number };
   /** How long to wait for the first group join before giving up (default 30 s). */
@@ -65,6 +75,8 @@ export interface RunningEventConsumer {
 }
 
 const COMMIT_INTERVAL_MS = 200;
+/** Most records given to one handleBatch call; its offsets are committed before the next call. */
+export const MAX_BATCH_RECORDS = 500;
 
 function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -77,6 +89,9 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
 
 export async function startEventConsumer(options: EventConsumerOptions): Promise<RunningEventConsumer> {
   const { kafka, groupId, logger: baseLogger } = options;
+  if ((options.handle === undefined) === (options.handleBatch === undefined)) {
+    throw new Error(`consumer ${groupId}: give exactly one of handle and handleBatch`);
+  }
   const logger = baseLogger.child({ consumerGroup: groupId });
   const initialMs = options.retry?.initialMs ?? 100;
   const maxMs = options.retry?.maxMs ?? 5000;
@@ -126,37 +141,58 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     let handled: string | undefined;
     let committed: string | undefined;
     let lastCommitAt = Date.now();
-    for (const message of batch.messages) {
-      if (stopping || !isRunning() || isStale()) break;
-      if (!(await handleRecord(topic, partition, message, heartbeat))) break;
-      resolveOffset(message.offset);
-      handled = message.offset;
-      if (Date.now() - lastCommitAt >= COMMIT_INTERVAL_MS) {
+    const running = () => !stopping && isRunning() && !isStale();
+    const markHandled = async (offset: string, commitNow: boolean): Promise<void> => {
+      resolveOffset(offset);
+      handled = offset;
+      if (commitNow || Date.now() - lastCommitAt >= COMMIT_INTERVAL_MS) {
         await commit(topic, partition, handled);
         committed = handled;
         lastCommitAt = Date.now();
+      }
+    };
+    const { handleBatch: batchHandler, handle } = options;
+    if (batchHandler) {
+      for (let at = 0; at < batch.messages.length && running(); at += MAX_BATCH_RECORDS) {
+        const chunk = batch.messages.slice(at, at + MAX_BATCH_RECORDS);
+        const events = chunk.flatMap((message) => decodeEvent(topic, partition, message) ?? []);
+        const where = { topic, partition, offset: chunk[0]?.offset, records: chunk.length };
+        const done = events.length === 0 || (await attempt(() => batchHandler(events), where, heartbeat));
+        if (!done) break;
+        await markHandled((chunk.at(-1) as KafkaMessage).offset, true);
+      }
+    } else if (handle) {
+      for (const message of batch.messages) {
+        if (!running()) break;
+        const event = decodeEvent(topic, partition, message);
+        const where = {
+          topic,
+          partition,
+          offset: message.offset,
+          eventType: event?.type,
+          eventId: event?.meta?.eventId,
+          traceId: event ? traceIdOf(event.traceparent) : undefined,
+        };
+        if (event && !(await attempt(() => handle(event), where, heartbeat))) break;
+        await markHandled(message.offset, false);
       }
     }
     if (handled !== undefined && handled !== committed) await commit(topic, partition, handled);
   };
 
-  /** Resolves true once the record is handled (or skipped as undecodable), false if abandoned because of stop. */
-  const handleRecord = async (
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    heartbeat: () => Promise<void>,
-  ): Promise<boolean> => {
+  /** The record as an event, or undefined (logged) when it cannot be decoded: such a record is skipped. */
+  const decodeEvent = (topic: string, partition: number, message: KafkaMessage): AnyConsumedEvent | undefined => {
     const headers = headersToStrings(message.headers);
-    const where = { topic, partition, offset: message.offset };
     const decoded = decodeRecord(topic, headers, message.value);
     if (!decoded.ok) {
-      logger.warn({ ...where, reason: decoded.reason }, 'skipping a record that cannot be decoded');
-      return true;
+      logger.warn(
+        { topic, partition, offset: message.offset, reason: decoded.reason },
+        'skipping a record that cannot be decoded',
+      );
+      return undefined;
     }
     const published = headers['traceparent'] ?? decoded.meta?.trace?.traceparent;
-    const traceparent = childTraceparent(isValidTraceparent(published) ? published : undefined);
-    const event = {
+    return {
       type: decoded.type,
       message: decoded.message,
       meta: decoded.meta,
@@ -165,43 +201,39 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       offset: message.offset,
       key: message.key?.toString() ?? '',
       headers,
-      traceparent,
+      traceparent: childTraceparent(isValidTraceparent(published) ? published : undefined),
     } as AnyConsumedEvent;
+  };
 
-    for (let attempt = 1; ; attempt++) {
+  /**
+   * Runs the handler until it succeeds (or throws SkipRecord); resolves false if abandoned because of stop, so
+   * the records stay uncommitted and are redelivered.
+   */
+  const attempt = async (
+    run: () => Promise<void>,
+    where: Record<string, unknown>,
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> => {
+    for (let attemptNo = 1; ; attemptNo++) {
       try {
-        await options.handle(event);
+        await run();
         return true;
       } catch (err) {
         if (err instanceof SkipRecord) {
           logger.warn(
-            { ...where, eventType: event.type, eventId: event.meta?.eventId, reason: err.message, cause: err.cause },
+            { ...where, reason: err.message, cause: err.cause },
             'handler skipped a record it can never handle',
           );
           return true;
         }
-        const delayMs = Math.min(maxMs, initialMs * 2 ** Math.min(attempt - 1, 20));
-        logger.error(
-          {
-            err,
-            ...where,
-            eventType: event.type,
-            eventId: event.meta?.eventId,
-            traceId: traceIdOf(traceparent),
-            attempt,
-            delayMs,
-          },
-          'event handler failed; will retry',
-        );
+        const delayMs = Math.min(maxMs, initialMs * 2 ** Math.min(attemptNo - 1, 20));
+        logger.error({ err, ...where, attempt: attemptNo, delayMs }, 'event handler failed; will retry');
         if (!stopping) await sleep(delayMs);
         if (stopping) {
-          logger.warn(
-            { ...where, eventType: event.type },
-            'stopping with a record not yet handled; it will be redelivered',
-          );
+          logger.warn(where, 'stopping with records not yet handled; they will be redelivered');
           return false;
         }
-        // Keeps the group membership while we retry; a rebalance error ends the batch, and the record goes to
+        // Keeps the group membership while we retry; a rebalance error ends the batch, and the records go to
         // whoever owns the partition next (uncommitted, so nothing is lost).
         await heartbeat();
       }

@@ -45,6 +45,13 @@ export interface PublishedEvent {
 /** The message of an event type without its meta, which the publisher fills in. */
 export type EventBody<K extends EventType> = Omit<EventMessages[K], 'meta'>;
 
+interface AdmittedRecord {
+  topic: string;
+  record: Message;
+  resolve(result: { partition: number; offset: string }): void;
+  reject(err: unknown): void;
+}
+
 interface QueuedRecord {
   topic: string;
   message: Message & { partition: number };
@@ -62,7 +69,10 @@ export class EventPublisher {
   // one request in flight, so without this, concurrent publishers would each wait a full broker round trip.
   private queue: QueuedRecord[] = [];
   private draining: Promise<void> | undefined;
-  private readonly partitionCounts = new Map<string, Promise<number>>();
+  // Publishes wait here, in call order, until they can be given a partition and queued.
+  private admitting: AdmittedRecord[] = [];
+  private admitLoop: Promise<void> | undefined;
+  private readonly partitionMetadata = new Map<string, PartitionMetadata[]>();
   private readonly partitioner = Partitioners.DefaultPartitioner();
 
   constructor(private readonly options: EventPublisherOptions) {}
@@ -110,16 +120,20 @@ export class EventPublisher {
     return plain;
   }
 
-  /** Publishes one event on its topic with the given key and resolves once the broker has stored it. */
-  async publish<K extends EventType>(
+  /**
+   * Publishes one event on its topic with the given key and resolves once the broker has stored it. Records enter
+   * the outgoing queue in the order publish was called (also while the producer is still connecting), so two
+   * publishes made one after another with the same key are stored in that order when both succeed.
+   */
+  publish<K extends EventType>(
     type: K,
     key: string,
     body: EventBody<K> | EventMessages[K],
     options: PublishOptions = {},
   ): Promise<PublishedEvent> {
     const descriptor = EVENT_REGISTRY[type] as (typeof EVENT_REGISTRY)[K] | undefined;
-    if (!descriptor) throw new Error(`publish: unknown event type "${String(type)}"`);
-    if (key === '') throw new Error(`publish ${type}: the record key must not be empty`);
+    if (!descriptor) return Promise.reject(new Error(`publish: unknown event type "${String(type)}"`));
+    if (key === '') return Promise.reject(new Error(`publish ${type}: the record key must not be empty`));
     const traceparent =
       options.traceparent && isValidTraceparent(options.traceparent) ? options.traceparent : newRootTraceparent();
     const meta: EventMeta = {
@@ -130,9 +144,7 @@ export class EventPublisher {
       trace: { traceparent, tracestate: '' },
     };
     const codec = descriptor.codec as EventCodec<EventMessages[K]>;
-    const message = codec.fromPartial({ ...body, meta });
-    const value = Buffer.from(codec.encode(message));
-    const producer = await this.ready();
+    const value = Buffer.from(codec.encode(codec.fromPartial({ ...body, meta })));
     const record: Message = {
       key,
       value,
@@ -143,33 +155,61 @@ export class EventPublisher {
         [Headers.contentType]: contentTypeOf(type),
       },
     };
-    // The same murmur2 partitioner kafkajs uses, applied here so each record's offset can be told apart in a
-    // batched response; every producer of a topic therefore still puts a key on the same partition.
-    const partitionMetadata = await this.partitionsOf(descriptor.topic);
-    const partition = this.partitioner({ topic: descriptor.topic, partitionMetadata, message: record });
-    const result = await new Promise<{ partition: number; offset: string }>((resolve, reject) => {
-      this.queue.push({ topic: descriptor.topic, message: { ...record, partition }, resolve, reject });
-      this.kick(producer);
-    });
-    return { eventId: meta.eventId, topic: descriptor.topic, ...result, traceparent };
+    return new Promise<{ partition: number; offset: string }>((resolve, reject) => {
+      this.admitting.push({ topic: descriptor.topic, record, resolve, reject });
+      this.admit();
+    }).then((result) => ({ eventId: meta.eventId, topic: descriptor.topic, ...result, traceparent }));
   }
 
-  private partitionsOf(topic: string): Promise<PartitionMetadata[]> {
-    let count = this.partitionCounts.get(topic);
-    if (!count) {
-      count = this.fetchPartitionCount(topic);
-      this.partitionCounts.set(topic, count);
-      count.catch(() => this.partitionCounts.delete(topic));
-    }
-    return count.then(
-      (n) =>
-        Array.from({ length: n }, (_, partitionId) => ({
-          partitionId,
-          leader: 0,
-          replicas: [0],
-          isr: [0],
-        })) as PartitionMetadata[],
-    );
+  /**
+   * Moves admitted records to the send queue in arrival order, once the producer is connected and the topic's
+   * partition count is known (both cached after the first publish, so the usual path takes no broker round trip).
+   */
+  private admit(): void {
+    if (this.admitLoop) return;
+    this.admitLoop = (async () => {
+      while (this.admitting.length > 0) {
+        const next = this.admitting[0] as AdmittedRecord;
+        let producer: Producer;
+        let partitionMetadata: PartitionMetadata[];
+        try {
+          producer = this.producer ?? (await this.ready());
+          partitionMetadata = this.partitionMetadata.get(next.topic) ?? (await this.partitionsOf(next.topic));
+        } catch (err) {
+          // Everything waiting for this topic fails the same way; other topics may still go through.
+          const failed = this.admitting.filter((r) => r.topic === next.topic);
+          this.admitting = this.admitting.filter((r) => r.topic !== next.topic);
+          for (const r of failed) r.reject(err);
+          continue;
+        }
+        this.admitting.shift();
+        // The same murmur2 partitioner kafkajs uses, applied here so each record's offset can be told apart in a
+        // batched response; every producer of a topic therefore still puts a key on the same partition.
+        const partition = this.partitioner({ topic: next.topic, partitionMetadata, message: next.record });
+        this.queue.push({
+          topic: next.topic,
+          message: { ...next.record, partition },
+          resolve: next.resolve,
+          reject: next.reject,
+        });
+        this.kick(producer);
+      }
+    })().finally(() => {
+      this.admitLoop = undefined;
+      if (this.admitting.length > 0) this.admit();
+    });
+  }
+
+  private async partitionsOf(topic: string): Promise<PartitionMetadata[]> {
+    const n = await this.fetchPartitionCount(topic);
+    const metadata = Array.from({ length: n }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+    })) as PartitionMetadata[];
+    this.partitionMetadata.set(topic, metadata);
+    return metadata;
   }
 
   private async fetchPartitionCount(topic: string): Promise<number> {
@@ -191,11 +231,15 @@ export class EventPublisher {
   }
 
   private kick(producer: Producer): void {
-    this.draining ??= this.drain(producer).finally(() => {
-      this.draining = undefined;
-      // A record queued between the last loop check and here would otherwise wait for the next publish.
-      if (this.queue.length > 0) this.kick(producer);
-    });
+    // Started after the current tick's microtasks, so records published together (a consumer's batch, several
+    // clients' sends) leave in one request instead of the first going alone.
+    this.draining ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.drain(producer))
+      .finally(() => {
+        this.draining = undefined;
+        // A record queued between the last loop check and here would otherwise wait for the next publish.
+        if (this.queue.length > 0) this.kick(producer);
+      });
   }
 
   private async drain(producer: Producer): Promise<void> {
@@ -231,7 +275,7 @@ export class EventPublisher {
 
   /** Waits for queued publishes to be answered, then closes the producer. */
   async disconnect(): Promise<void> {
-    while (this.draining) await this.draining;
+    while (this.admitLoop || this.draining) await (this.admitLoop ?? this.draining);
     const pending = this.connecting;
     this.connecting = undefined;
     this.producer = undefined;

@@ -23,7 +23,7 @@ import { ReadState } from './domain/read-state';
 import { Friendships } from './domain/social';
 import { TokenSigner } from './domain/token';
 import { authService, chatService, socialService, traced, type LogicDomain } from './transport/grpc-services';
-import { upstreamHandler } from './transport/upstream-consumer';
+import { upstreamBatchHandler } from './transport/upstream-consumer';
 
 await runService({
   service: 'im-logic',
@@ -68,10 +68,11 @@ await runService({
       topics: [Topics.messagesUpstream],
       // A new group must not skip sends made before it first joined: they are users' messages.
       fromBeginning: true,
-      // One record at a time per partition keeps each conversation in order; partitions run side by side.
+      // A partition's records are sent in batches, one batch after another, which keeps each conversation in
+      // order; partitions run side by side.
       partitionsConsumedConcurrently: TOPIC_SPECS[Topics.messagesUpstream].partitions,
       logger,
-      handle: upstreamHandler(domain.sender, logger),
+      handleBatch: upstreamBatchHandler(domain.sender, logger),
     });
 
     return {
@@ -79,6 +80,7 @@ await runService({
       async shutdown() {
         // Stop taking new work first, then finish what is in hand, then close the outgoing connections.
         await Promise.allSettled([upstream.stop(), server.shutdown(5000)]);
+        await domain.sender.flush().catch((err: unknown) => logger.warn({ err }, 'dispatch marks not written'));
         await publisher.disconnect();
         repo.close();
       },

@@ -3,14 +3,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runService } from '../../lib/service-main';
 import { startGrpcServer } from '../../lib/grpc';
-import { ConsumerGroups, createKafka, ensureTopics, startEventConsumer, Topics } from '../../lib/kafka';
+import { ConsumerGroups, createKafka, ensureTopics, startEventConsumer, TOPIC_SPECS, Topics } from '../../lib/kafka';
 import { GatewayPusher } from './adapters/gateway-pusher';
 import { RepoClient } from './adapters/repo-client';
 import { readTaskConfig } from './config';
 import { DerivedTasks } from './domain/derived-tasks';
 import { GatewayDirectory } from './domain/gateway-directory';
 import { SignalRouter } from './domain/signal-router';
-import { taskEventHandler } from './transport/event-dispatch';
+import { taskBatchHandler } from './transport/event-dispatch';
 
 const TOPICS = [Topics.userEvents, Topics.messageEvents, Topics.notifications, Topics.messagesPersist] as const;
 
@@ -49,10 +49,11 @@ await runService({
       topics: TOPICS,
       // Indexing must see every stored message, including those published before this group first joined.
       fromBeginning: true,
-      // One record at a time per partition keeps per-key order (a user's offline never overtakes their online).
-      partitionsConsumedConcurrently: 4,
+      // A partition's records are handled in order, batch after batch (a user's offline never overtakes their
+      // online); every partition of every topic runs side by side.
+      partitionsConsumedConcurrently: TOPICS.reduce((n, topic) => n + TOPIC_SPECS[topic].partitions, 0),
       logger,
-      handle: taskEventHandler(tasks, logger),
+      handleBatch: taskBatchHandler(tasks, logger),
     });
 
     return {

@@ -1,5 +1,6 @@
-// One client's WebSocket: decodes its frames, runs them one after another (so a client's sends reach Kafka in
-// the order it sent them) and frames what the domain pushes to it.
+// One client's WebSocket: decodes its frames, takes them one after another (so a client's sends are queued for
+// Kafka in the order it sent them, without waiting for one to be stored before taking the next) and frames what
+// the domain pushes to it.
 import type { RawData, WebSocket } from 'ws';
 import type { ChatMessage, SystemSignalMessage } from '../../../proto/gen/gochat/common/v1/common';
 import { assertConversationId } from '../domain/conversation-id';
@@ -147,18 +148,19 @@ export class WsConnection implements ClientLink {
     this.chain = this.chain
       .then(() => ready)
       .then(() => this.handle(frame))
-      .catch((err: unknown) => {
-        const { frame: reply, expected } = errorFrame(
-          err,
-          frame.id ?? (frame.type === 'send' ? frame.clientMsgId : undefined),
-        );
-        if (!expected)
-          this.deps.log.error({ err, connId: this.connId, frameType: frame.type }, 'frame handling failed');
-        this.send(frame.type === 'send' ? { ...reply, clientMsgId: frame.clientMsgId } : reply);
-      })
+      .catch((err: unknown) => this.answerFailure(frame, err))
       .finally(() => {
         this.queued -= 1;
       });
+  }
+
+  private answerFailure(frame: ClientFrame, err: unknown): void {
+    const { frame: reply, expected } = errorFrame(
+      err,
+      frame.id ?? (frame.type === 'send' ? frame.clientMsgId : undefined),
+    );
+    if (!expected) this.deps.log.error({ err, connId: this.connId, frameType: frame.type }, 'frame handling failed');
+    this.send(frame.type === 'send' ? { ...reply, clientMsgId: frame.clientMsgId } : reply);
   }
 
   private reject(frame: object): void {
@@ -187,15 +189,21 @@ export class WsConnection implements ClientLink {
           body: frame.body,
           contentType: frame.contentType,
         };
-        try {
-          await this.deps.sender.send(
+        // Pipelined: the record is queued for Kafka now, in the order the frames came, and the next frame is taken
+        // without waiting for the broker. The send keeps its place in the frame budget until the broker answered.
+        this.queued += 1;
+        this.deps.sender
+          .send(
             { userId: this.userId, connId: this.connId },
             frame.traceparent ? { ...outgoing, traceparent: frame.traceparent } : outgoing,
-          );
-        } catch (err) {
-          this.frameIdOfSend.delete(frame.clientMsgId);
-          throw err;
-        }
+          )
+          .catch((err: unknown) => {
+            this.frameIdOfSend.delete(frame.clientMsgId);
+            this.answerFailure(frame, err);
+          })
+          .finally(() => {
+            this.queued -= 1;
+          });
         return;
       }
       case 'read': {

@@ -27,6 +27,7 @@ import type {
   MessageStore,
   PresenceReader,
   ReadPointerUpdate,
+  SaveOutcome,
   StoredCredential,
   UserDirectory,
 } from '../domain/ports';
@@ -95,6 +96,10 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
     const res = await repoCall(this.friends, 'getUserFriends', { userId });
     return res.friends.flatMap((f) => (f.user ? [{ user: f.user, sinceMs: f.sinceMs }] : []));
   }
+  async areFriends(pairs: ReadonlyArray<{ userId: string; friendId: string }>): Promise<boolean[]> {
+    if (pairs.length === 0) return [];
+    return (await repoCall(this.friends, 'areFriends', { pairs: [...pairs] })).friends;
+  }
   async addFriend(userId: string, friendId: string): Promise<boolean> {
     return (await repoCall(this.friends, 'addFriend', { userId, friendId })).created;
   }
@@ -139,6 +144,13 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
       duplicate: res.duplicate,
       dispatched: res.dispatched,
     };
+  }
+  async saveMessages(messages: ChatMessage[], dispatchedMessageIds: string[]): Promise<SaveOutcome[]> {
+    const res = await repoCall(this.messages, 'saveMessages', { messages, dispatchedMessageIds });
+    return res.results.map(({ saved, refused }) => ({
+      saved: saved && { ...saved, message: required(saved.message, 'SaveMessages returned no message') },
+      refused,
+    }));
   }
   async markDispatched(messageId: string): Promise<void> {
     await repoCall(this.messages, 'markDispatched', { messageId });

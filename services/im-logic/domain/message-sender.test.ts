@@ -177,9 +177,45 @@ describe('storing and publishing', () => {
     const [down] = events.ofKind('downstream');
     assert.equal(down?.delivery.ackOnly, false);
     assert.deepEqual(down?.delivery.recipientIds.sort(), [alice.userId, bob.userId].sort());
-    assert.ok(repo.dispatched.has(stored.message.messageId));
+    // The mark is not written on its own: it rides along with the next store call.
+    assert.equal(repo.dispatched.has(stored.message.messageId), false);
     await sender.send(command({ senderId: alice.userId, toUserId: bob.userId, clientMsgId: 'died' }), {});
     assert.equal(events.ofKind('downstream')[1]?.delivery.ackOnly, true);
+    assert.ok(repo.dispatched.has(stored.message.messageId));
+  });
+
+  test('a batch is stored in one call, in order; a refused send and a retry in it are answered on their own', async () => {
+    const { repo, events, sender, alice, bob, carol } = setup();
+    await repo.addFriend(alice.userId, bob.userId);
+    const send = (clientMsgId: string, toUserId: string) => ({
+      cmd: command({ senderId: alice.userId, toUserId, clientMsgId }),
+      origin: {},
+    });
+    const outcomes = await sender.sendBatch([
+      send('a', bob.userId),
+      send('b', carol.userId),
+      send('c', bob.userId),
+      send('a', bob.userId),
+    ]);
+    assert.equal(repo.saveMessageCalls, 1);
+    assert.deepEqual(
+      outcomes.map((o) => (o instanceof Error ? o.code : `${o.message.seq}${o.duplicate ? ' again' : ''}`)),
+      ['1', 'NOT_FRIENDS', '2', '1 again'],
+    );
+    const downs = events.ofKind('downstream').map((e) => e.delivery);
+    assert.deepEqual(
+      downs.map((d) => [d.clientMsgId, d.message?.seq ?? d.error?.code, d.ackOnly]),
+      [
+        ['a', 1, false],
+        ['b', 'NOT_FRIENDS', false],
+        ['c', 2, false],
+        ['a', 1, true],
+      ],
+    );
+    // With no store call following, the marks are written alone (here: at once, as on shutdown).
+    await sender.flush();
+    const first = outcomes[0];
+    assert.ok(first !== undefined && !(first instanceof Error) && repo.dispatched.has(first.message.messageId));
   });
 
   test('a group message goes to every member; seqs follow each other', async () => {
@@ -204,10 +240,9 @@ describe('storing and publishing', () => {
 describe('the upstream path', () => {
   test('a refused send becomes a downstream error for the origin connection and counts as handled', async () => {
     const { events, sender, alice, bob } = setup();
-    const outcome = await sender.sendFromUpstream(
-      command({ senderId: alice.userId, toUserId: bob.userId, clientMsgId: 'x' }),
-      {},
-    );
+    const [outcome] = await sender.sendBatch([
+      { cmd: command({ senderId: alice.userId, toUserId: bob.userId, clientMsgId: 'x' }), origin: {} },
+    ]);
     assert.ok(isDomainError(outcome));
     const [down] = events.ofKind('downstream');
     assert.equal(down?.delivery.error?.code, 'NOT_FRIENDS');
@@ -223,7 +258,7 @@ describe('the upstream path', () => {
     await repo.addFriend(alice.userId, bob.userId);
     repo.unavailable = true;
     await assert.rejects(
-      sender.sendFromUpstream(command({ senderId: alice.userId, toUserId: bob.userId }), {}),
+      sender.sendBatch([{ cmd: command({ senderId: alice.userId, toUserId: bob.userId }), origin: {} }]),
       /repo unavailable/,
     );
     assert.equal(events.events.length, 0);

@@ -1,11 +1,15 @@
 // The send path: validate, authorise, store (dedup + seq in one repo call), then publish the persist record
 // (indexing) and the downstream record (delivery + ack). Nothing is acked before it is stored.
+// Sends are taken in batches (the records of one upstream partition that arrived together): one repo call stores
+// the batch in one transaction, and the records it yields leave in one produce request. Each send keeps its own
+// outcome: a refused send is answered on its own and never holds up the others.
 import type { ChatMessage } from '../../../proto/gen/gochat/common/v1/common';
 import { conversationTypeOf, groupConversationId, p2pConversationId } from './conversation';
-import { isRejection, type DomainError } from './errors';
-import type { ConversationAccess } from './membership';
-import { validateOutgoing, type SendRequest } from './outgoing-message';
+import { InvalidField, isRejection, type DomainError } from './errors';
+import type { Audience, ConversationAccess } from './membership';
+import { validateOutgoing, type OutgoingMessage, type SendRequest } from './outgoing-message';
 import type { EventOrigin, LogicEventPublisher, MessageStore } from './ports';
+import { DispatchMarks } from './dispatch-marks';
 
 export interface SendCommand extends SendRequest {
   originGatewayId: string;
@@ -17,43 +21,134 @@ export interface SendResult {
   duplicate: boolean;
 }
 
+export interface BatchedSend {
+  cmd: SendCommand;
+  origin: EventOrigin;
+}
+
+type Accepted = { outgoing: OutgoingMessage; audience: Audience };
+
 export class MessageSender {
+  private readonly marks: DispatchMarks;
+
   constructor(
     private readonly access: ConversationAccess,
-    private readonly store: MessageStore,
+    store: MessageStore,
     private readonly events: LogicEventPublisher,
-  ) {}
+    options: { markFlushDelayMs?: number } = {},
+  ) {
+    this.marks = new DispatchMarks(store, options.markFlushDelayMs);
+  }
 
-  /** Throws a domain error for a send the client must be told about; anything else is infrastructure. */
+  /** One send; throws the domain error a refused send gets, and anything else is infrastructure. */
   async send(cmd: SendCommand, origin: EventOrigin): Promise<SendResult> {
-    const outgoing = validateOutgoing(cmd);
-    const ref = outgoing.destination;
-    const audience = await this.access.forSending(ref, cmd.senderId);
-    const saved = await this.store.saveMessage({
-      messageId: '',
-      conversationId: ref.conversationId,
-      conversationType: conversationTypeOf(ref),
-      seq: 0,
-      senderId: outgoing.senderId,
-      clientMsgId: outgoing.clientMsgId,
-      contentType: outgoing.contentType,
-      body: outgoing.body,
-      sentAtMs: 0,
+    const [outcome] = await this.sendBatch([{ cmd, origin }], { reportRefusals: false });
+    if (outcome === undefined) throw new Error('sendBatch returned no outcome');
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  }
+
+  /**
+   * The upstream path: each send's outcome, in order. A refused send is reported to its origin connection through
+   * the downstream topic and counts as handled, so a bad message never blocks its partition. Infrastructure
+   * failures propagate, and the caller retries the whole batch: storing is idempotent per (sender, clientMsgId),
+   * and gateways drop a (conversation, seq) a connection already has.
+   */
+  async sendBatch(
+    sends: readonly BatchedSend[],
+    { reportRefusals = true } = {},
+  ): Promise<Array<SendResult | DomainError>> {
+    const checked = await this.authorise(sends);
+    const accepted = checked.flatMap((c) => (c instanceof Error ? [] : [c]));
+    const stored = await this.marks.saveWith(
+      accepted.map(({ outgoing }) => ({
+        messageId: '',
+        conversationId: outgoing.destination.conversationId,
+        conversationType: conversationTypeOf(outgoing.destination),
+        seq: 0,
+        senderId: outgoing.senderId,
+        clientMsgId: outgoing.clientMsgId,
+        contentType: outgoing.contentType,
+        body: outgoing.body,
+        sentAtMs: 0,
+      })),
+    );
+
+    const outcomes: Array<SendResult | DomainError> = [];
+    const publishes: Promise<void>[] = [];
+    const deliveredNow = new Set<string>();
+    let next = 0;
+    for (const [i, { cmd, origin }] of sends.entries()) {
+      const check = checked[i] as Accepted | DomainError;
+      let outcome: SendResult | DomainError;
+      if (check instanceof Error) {
+        outcome = check;
+      } else {
+        const saved = stored[next++];
+        if (saved === undefined) throw new Error('SaveMessages answered fewer messages than it was given');
+        outcome =
+          saved.saved === undefined
+            ? new InvalidField('message', saved.refused)
+            : this.publishStored(cmd, origin, check, saved.saved, deliveredNow, publishes);
+      }
+      if (outcome instanceof Error && reportRefusals) publishes.push(this.reportRefusal(cmd, origin, outcome));
+      outcomes.push(outcome);
+    }
+    // Calls above were made in order, so each conversation's records are queued in seq order; one request carries
+    // them. Marked only after every record is out: a crash before that means the next duplicate delivers again.
+    await Promise.all(publishes);
+    this.marks.add([...deliveredNow]);
+    return outcomes;
+  }
+
+  /** Validation and permission of each send, with one lookup per batch for friendships and per group. */
+  private async authorise(sends: readonly BatchedSend[]): Promise<Array<Accepted | DomainError>> {
+    const valid = sends.map(({ cmd }): OutgoingMessage | DomainError => {
+      try {
+        return validateOutgoing(cmd);
+      } catch (err) {
+        if (isRejection(err)) return err;
+        throw err;
+      }
     });
-    // The persist record is published for a duplicate too: if an earlier attempt stored the message and then
-    // died before publishing, this is what gets it indexed. Indexing is idempotent, so the repeat costs nothing.
-    // The sender is among the recipients so that their other devices see the message; the origin gateway sends
-    // the ack (not the message) to the origin connection. A duplicate whose delivery was published only repeats
-    // the ack; one whose first attempt died between storing and publishing is delivered now (gateways drop a
-    // (conversation, seq) a connection already has, so a redelivery is never shown twice).
-    // The two records go to different topics, so publishing them together keeps each topic's order.
-    const deliver = !saved.duplicate || !saved.dispatched;
-    await Promise.all([
-      this.events.messagePersisted({ message: saved.message, memberIds: audience.memberIds }, origin),
+    const checkable = valid.flatMap((v, at) => (v instanceof Error ? [] : [{ at, outgoing: v }]));
+    const audiences = await this.access.forSendingMany(
+      checkable.map(({ outgoing }) => ({ ref: outgoing.destination, userId: outgoing.senderId })),
+    );
+    const out: Array<Accepted | DomainError> = valid.map((v) => v as DomainError);
+    checkable.forEach(({ at, outgoing }, i) => {
+      const audience = audiences[i] as Audience | DomainError;
+      out[at] = audience instanceof Error ? audience : { outgoing, audience };
+    });
+    return out;
+  }
+
+  /**
+   * Starts publishing the persist and downstream records of one stored send (pushed onto `publishes`).
+   * The persist record is published for a duplicate too: if an earlier attempt stored the message and then died
+   * before publishing, this is what gets it indexed (indexing is idempotent). The sender is among the recipients
+   * so that their other devices see the message; the origin gateway sends the ack (not the message) to the origin
+   * connection. A duplicate whose delivery was published only repeats the ack; one whose first attempt died
+   * between storing and publishing is delivered now.
+   */
+  private publishStored(
+    cmd: SendCommand,
+    origin: EventOrigin,
+    { outgoing, audience }: Accepted,
+    saved: { message: ChatMessage; duplicate: boolean; dispatched: boolean },
+    deliveredNow: Set<string>,
+    publishes: Promise<void>[],
+  ): SendResult {
+    const { message } = saved;
+    const alreadyOut = saved.dispatched || deliveredNow.has(message.messageId) || this.marks.has(message.messageId);
+    const deliver = !saved.duplicate || !alreadyOut;
+    if (deliver) deliveredNow.add(message.messageId);
+    publishes.push(
+      this.events.messagePersisted({ message, memberIds: audience.memberIds }, origin),
       this.events.messageDownstream(
         {
-          conversationId: ref.conversationId,
-          message: saved.message,
+          conversationId: outgoing.destination.conversationId,
+          message,
           recipientIds: deliver ? audience.memberIds : [],
           originGatewayId: cmd.originGatewayId,
           originConnId: cmd.originConnId,
@@ -63,36 +158,29 @@ export class MessageSender {
         },
         origin,
       ),
-    ]);
-    // Marked only after both records are out: a crash before this line means the next duplicate delivers again.
-    if (deliver) await this.store.markDispatched(saved.message.messageId);
-    return { message: saved.message, duplicate: saved.duplicate };
+    );
+    return { message, duplicate: saved.duplicate };
   }
 
-  /**
-   * The upstream path: a refused send is reported to the origin connection through the downstream topic and
-   * counts as handled, so a bad message never blocks its partition. Infrastructure failures propagate (retry).
-   */
-  async sendFromUpstream(cmd: SendCommand, origin: EventOrigin): Promise<SendResult | DomainError> {
-    try {
-      return await this.send(cmd, origin);
-    } catch (err) {
-      if (!isRejection(err)) throw err;
-      await this.events.messageDownstream(
-        {
-          conversationId: bestEffortConversationKey(cmd),
-          recipientIds: [],
-          originGatewayId: cmd.originGatewayId,
-          originConnId: cmd.originConnId,
-          ackOnly: false,
-          error: { code: err.code, message: err.message },
-          clientMsgId: cmd.clientMsgId,
-          senderId: cmd.senderId,
-        },
-        origin,
-      );
-      return err;
-    }
+  private reportRefusal(cmd: SendCommand, origin: EventOrigin, err: DomainError): Promise<void> {
+    return this.events.messageDownstream(
+      {
+        conversationId: bestEffortConversationKey(cmd),
+        recipientIds: [],
+        originGatewayId: cmd.originGatewayId,
+        originConnId: cmd.originConnId,
+        ackOnly: false,
+        error: { code: err.code, message: err.message },
+        clientMsgId: cmd.clientMsgId,
+        senderId: cmd.senderId,
+      },
+      origin,
+    );
+  }
+
+  /** Writes the dispatch marks still held (on shutdown). */
+  flush(): Promise<void> {
+    return this.marks.flush();
   }
 }
 

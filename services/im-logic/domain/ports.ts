@@ -32,6 +32,8 @@ export interface FriendEntry {
 
 export interface FriendGraph {
   listFriends(userId: string): Promise<FriendEntry[]>;
+  /** Whether each pair are friends, in one lookup. */
+  areFriends(pairs: ReadonlyArray<{ userId: string; friendId: string }>): Promise<boolean[]>;
   /** false when they were already friends. */
   addFriend(userId: string, friendId: string): Promise<boolean>;
   removeFriend(userId: string, friendId: string): Promise<boolean>;
@@ -68,6 +70,11 @@ export interface MessageStore {
    */
   saveMessage(message: ChatMessage): Promise<{ message: ChatMessage; duplicate: boolean; dispatched: boolean }>;
   markDispatched(messageId: string): Promise<void>;
+  /**
+   * saveMessage for many messages in one transaction, in order, each answered on its own (refused: why an invalid
+   * message was not stored); dispatchedMessageIds are marked (markDispatched) in the same commit.
+   */
+  saveMessages(messages: ChatMessage[], dispatchedMessageIds: string[]): Promise<SaveOutcome[]>;
   pullMessages(
     conversationId: string,
     fromSeq: number,
@@ -76,6 +83,11 @@ export interface MessageStore {
   ): Promise<{ messages: ChatMessage[]; maxSeq: number }>;
   updateReadPointer(userId: string, conversationId: string, seq: number): Promise<ReadPointerUpdate>;
   getUserConversations(userId: string): Promise<Conversation[]>;
+}
+
+export interface SaveOutcome {
+  saved: { message: ChatMessage; duplicate: boolean; dispatched: boolean } | undefined;
+  refused: string;
 }
 
 export interface PresenceReader {

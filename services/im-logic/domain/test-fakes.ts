@@ -21,6 +21,7 @@ import type {
   MessageStore,
   PresenceReader,
   ReadPointerUpdate,
+  SaveOutcome,
   StoredCredential,
   UserDirectory,
 } from './ports';
@@ -80,6 +81,10 @@ export class FakeRepo implements UserDirectory, FriendGraph, GroupDirectory, Mes
     const mine = this.friendships.get(userId) ?? new Map<string, number>();
     const users = await this.getUsers([...mine.keys()]);
     return users.map((user) => ({ user, sinceMs: mine.get(user.userId) ?? 0 }));
+  }
+  async areFriends(pairs: ReadonlyArray<{ userId: string; friendId: string }>): Promise<boolean[]> {
+    this.check();
+    return pairs.map((p) => this.friendships.get(p.userId)?.has(p.friendId) ?? false);
   }
   async addFriend(userId: string, friendId: string): Promise<boolean> {
     this.check();
@@ -177,6 +182,15 @@ export class FakeRepo implements UserDirectory, FriendGraph, GroupDirectory, Mes
   async markDispatched(messageId: string): Promise<void> {
     this.check();
     this.dispatched.add(messageId);
+  }
+  saveMessageCalls = 0;
+  async saveMessages(messages: ChatMessage[], dispatchedMessageIds: string[]): Promise<SaveOutcome[]> {
+    this.check();
+    this.saveMessageCalls += 1;
+    for (const id of dispatchedMessageIds) this.dispatched.add(id);
+    const out: SaveOutcome[] = [];
+    for (const message of messages) out.push({ saved: await this.saveMessage(message), refused: '' });
+    return out;
   }
   async pullMessages(
     conversationId: string,

@@ -1,22 +1,25 @@
-// The upstream topic's handler: each MessageUpstream record is one send. A refused send is answered through the
-// downstream topic and the record counts as done; a failure of im-repo or Kafka is thrown, so lib's consumer
-// retries the record and does not commit its offset until the send went through.
-import type { AnyConsumedEvent } from '../../../lib/kafka';
+// The upstream topic's handler: each MessageUpstream record is one send, and the records of a partition that
+// arrived together are sent as one batch. A refused send is answered through the downstream topic and counts as
+// done; a failure of im-repo or Kafka is thrown, so lib's consumer retries the batch and does not commit its
+// offsets until it went through.
+import type { AnyConsumedEvent, ConsumedEvent } from '../../../lib/kafka';
 import type { Logger } from '../../../lib/log';
 import { traceIdOf } from '../../../lib/trace';
-import { withTraceparent } from '../../../lib/trace-scope';
 import type { MessageSender } from '../domain/message-sender';
 
-export function upstreamHandler(sender: MessageSender, logger: Logger): (event: AnyConsumedEvent) => Promise<void> {
-  return async (event) => {
-    if (event.type !== 'message.upstream') {
+export function upstreamBatchHandler(
+  sender: MessageSender,
+  logger: Logger,
+): (events: AnyConsumedEvent[]) => Promise<void> {
+  return async (events) => {
+    const sends = events.filter((event): event is ConsumedEvent<'message.upstream'> => {
+      if (event.type === 'message.upstream') return true;
       logger.warn({ eventType: event.type, offset: event.offset }, 'ignoring an event that is not message.upstream');
-      return;
-    }
-    const up = event.message;
-    const outcome = await withTraceparent(event.traceparent, () =>
-      sender.sendFromUpstream(
-        {
+      return false;
+    });
+    const outcomes = await sender.sendBatch(
+      sends.map(({ message: up, traceparent }) => ({
+        cmd: {
           senderId: up.senderId,
           toUserId: up.toUserId,
           groupId: up.groupId,
@@ -27,21 +30,24 @@ export function upstreamHandler(sender: MessageSender, logger: Logger): (event: 
           originGatewayId: up.originGatewayId,
           originConnId: up.originConnId,
         },
-        { traceparent: event.traceparent },
-      ),
+        origin: { traceparent },
+      })),
     );
-    const traceId = traceIdOf(event.traceparent);
-    if (outcome instanceof Error) {
-      logger.info(
-        { code: outcome.code, reason: outcome.message, senderId: up.senderId, clientMsgId: up.clientMsgId, traceId },
-        'send refused; reported to the origin connection',
-      );
-    } else {
-      const { message, duplicate } = outcome;
-      logger.debug(
-        { conversationId: message.conversationId, seq: message.seq, duplicate, clientMsgId: up.clientMsgId, traceId },
-        duplicate ? 'retried send acked again' : 'message stored and published',
-      );
-    }
+    outcomes.forEach((outcome, i) => {
+      const { message: up, traceparent } = sends[i] as ConsumedEvent<'message.upstream'>;
+      const traceId = traceIdOf(traceparent);
+      if (outcome instanceof Error) {
+        logger.info(
+          { code: outcome.code, reason: outcome.message, senderId: up.senderId, clientMsgId: up.clientMsgId, traceId },
+          'send refused; reported to the origin connection',
+        );
+      } else if (logger.isLevelEnabled('debug')) {
+        const { message, duplicate } = outcome;
+        logger.debug(
+          { conversationId: message.conversationId, seq: message.seq, duplicate, clientMsgId: up.clientMsgId, traceId },
+          duplicate ? 'retried send acked again' : 'message stored and published',
+        );
+      }
+    });
   };
 }

@@ -12,6 +12,8 @@ export const MAX_BODY_LENGTH = 16 * 1024;
 export const DEFAULT_PULL_LIMIT = 100;
 export const MAX_PULL_LIMIT = 1000;
 export const MAX_SEQ_ALLOCATION = 10_000;
+/** Most messages in one SaveMessages / IndexMessages call (a consumer batch is at most 500 records). */
+export const MAX_BATCH = 1000;
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
 export class ConversationLog {
@@ -21,6 +23,30 @@ export class ConversationLog {
     private readonly groups: GroupStore,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Stores many messages in one transaction, in order, each answered on its own: an invalid one is refused with
+   * the reason and the others are stored. The marks of dispatchedMessageIds are written in the same commit.
+   */
+  async saveMany(
+    messages: readonly ChatMessage[],
+    dispatchedMessageIds: readonly string[],
+  ): Promise<Array<{ saved: SavedMessage | undefined; refused: string }>> {
+    requireIds('dispatched_message_ids', dispatchedMessageIds, MAX_BATCH);
+    if (messages.length > MAX_BATCH) throw new InvalidArgument(`at most ${MAX_BATCH} messages per call`);
+    return await this.messages.inTransaction(() => {
+      const now = this.clock.now();
+      for (const id of dispatchedMessageIds) this.messages.markDispatched(id, now);
+      return messages.map((message, i) => {
+        try {
+          return { saved: this.save(message), refused: '' };
+        } catch (err) {
+          if (!(err instanceof InvalidArgument)) throw err;
+          return { saved: undefined, refused: `messages[${i}]: ${err.message}` };
+        }
+      });
+    });
+  }
 
   /** Stores a message with the next seq of its conversation; a retry returns the original with duplicate=true. */
   save(message: ChatMessage | undefined): SavedMessage {
@@ -96,6 +122,23 @@ export class ConversationLog {
     requireId('user_id', userId);
     conversationIds.forEach((id, i) => requireConversationId(id, `conversation_ids[${i}]`));
     return this.messages.readPointers(userId, conversationIds).map((p) => ({ userId, ...p }));
+  }
+
+  /** index() for many messages in one transaction; a message that is not stored is left out of the count. */
+  async indexMany(entries: ReadonlyArray<{ message?: ChatMessage; memberIds: readonly string[] }>): Promise<number> {
+    if (entries.length > MAX_BATCH) throw new InvalidArgument(`at most ${MAX_BATCH} messages per call`);
+    return await this.messages.inTransaction(() => {
+      let indexed = 0;
+      for (const entry of entries) {
+        try {
+          this.index(entry.message, entry.memberIds);
+          indexed += 1;
+        } catch (err) {
+          if (!(err instanceof NotFound)) throw err;
+        }
+      }
+      return indexed;
+    });
   }
 
   /** Idempotent: indexing the same message again changes nothing. */

@@ -36,6 +36,7 @@ export interface FriendStore {
   /** Stores both directions; false when they were already friends. */
   add(userId: string, friendId: string, sinceMs: number): boolean;
   remove(userId: string, friendId: string): boolean;
+  areFriends(pairs: ReadonlyArray<{ userId: string; friendId: string }>): boolean[];
   list(userId: string): { user: User; sinceMs: number }[];
 }
 
@@ -98,6 +99,11 @@ export interface SavedMessage {
 }
 
 export interface MessageStore {
+  /**
+   * Runs work in one transaction; the store's own transactions nest inside it. Work handed in at about the same
+   * time may share one commit (one fsync); the promise settles once that commit is durable.
+   */
+  inTransaction<T>(work: () => T): Promise<T>;
   /** One transaction: dedup by (sender, client_msg_id), next seq, insert. A retry returns the original. */
   save(message: NewMessage): SavedMessage;
   /** Marks the delivery of a stored message as published; false when it was already marked. */

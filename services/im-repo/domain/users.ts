@@ -8,6 +8,8 @@ import { requireId, requireIds, requireIntInRange, requireText, type Clock } fro
 const USERNAME_RE = /^[A-Za-z0-9_.-]{3,32}$/;
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
+/** Most pairs in one AreFriends call (a consumer batch holds at most 500 sends). */
+const MAX_PAIRS = 1000;
 
 export function newUserId(): string {
   return `u_${randomBytes(8).toString('hex')}`;
@@ -89,6 +91,16 @@ export class Friendships {
   remove(userId: string, friendId: string): boolean {
     this.checkPair(userId, friendId);
     return this.friends.remove(userId, friendId);
+  }
+
+  /** Whether each pair are friends; unknown users are simply nobody's friends. */
+  areFriends(pairs: ReadonlyArray<{ userId: string; friendId: string }>): boolean[] {
+    if (pairs.length > MAX_PAIRS) throw new InvalidArgument(`pairs lists ${pairs.length}; at most ${MAX_PAIRS}`);
+    pairs.forEach((p, i) => {
+      requireId(`pairs[${i}].user_id`, p.userId);
+      requireId(`pairs[${i}].friend_id`, p.friendId);
+    });
+    return this.friends.areFriends(pairs);
   }
 
   private checkPair(userId: string, friendId: string): void {

@@ -50,6 +50,7 @@ export function friendService(friends: Friendships): AsyncService<typeof FriendS
     getUserFriends: async (req) => ({ friends: friends.list(req.userId) }),
     addFriend: async (req) => ({ created: friends.add(req.userId, req.friendId) }),
     removeFriend: async (req) => ({ removed: friends.remove(req.userId, req.friendId) }),
+    areFriends: async (req) => ({ friends: friends.areFriends(req.pairs) }),
   };
 }
 
@@ -67,6 +68,9 @@ export function groupService(groups: GroupRoster): AsyncService<typeof GroupServ
 export function messageService(conversations: ConversationLog): AsyncService<typeof MessageServiceService> {
   return {
     saveMessage: async (req) => conversations.save(req.message),
+    saveMessages: async (req) => ({
+      results: await conversations.saveMany(req.messages, req.dispatchedMessageIds),
+    }),
     allocateSeq: async (req) => conversations.allocateSeqs(req.conversationId, req.count),
     markDispatched: async (req) => conversations.markDispatched(req.messageId),
     pullMessages: async (req) => conversations.pull(req.conversationId, req.fromSeq, req.toSeq, req.limit),
@@ -74,6 +78,7 @@ export function messageService(conversations: ConversationLog): AsyncService<typ
     updateReadPointer: async (req) => conversations.updateReadPointer(req.userId, req.conversationId, req.seq),
     getReadPointers: async (req) => ({ pointers: conversations.readPointers(req.userId, req.conversationIds) }),
     indexMessage: async (req) => ({ indexed: conversations.index(req.message, req.memberIds) }),
+    indexMessages: async (req) => ({ indexed: await conversations.indexMany(req.messages) }),
     getUserConversations: async (req) => ({ conversations: conversations.userConversations(req.userId) }),
   };
 }

@@ -56,8 +56,8 @@ export class RepoClient implements SocialGraph, MessageArchive, PresenceDirector
       .messages;
   }
 
-  async indexMessage(message: ChatMessage, memberIds: string[]): Promise<number> {
-    return (await call(this.messages, 'indexMessage', { message, memberIds }, traceOptions())).indexed;
+  async indexMessages(entries: ReadonlyArray<{ message: ChatMessage; memberIds: string[] }>): Promise<number> {
+    return (await call(this.messages, 'indexMessages', { messages: [...entries] }, traceOptions())).indexed;
   }
 
   async getUsersPresence(userIds: readonly string[]): Promise<UserPresence[]> {

@@ -216,7 +216,7 @@ describe('indexing', () => {
   test('message.persist indexes the message for its members', async () => {
     const { world, tasks } = setup();
     const m = message('group:g1', 1, 'alice');
-    assert.equal(await tasks.indexStoredMessage(m, ['alice', 'bob']), 2);
+    assert.equal(await tasks.indexStoredMessages([{ message: m, memberIds: ['alice', 'bob'] }]), 1);
     assert.deepEqual(world.indexed, [{ message: m, memberIds: ['alice', 'bob'] }]);
   });
 });

@@ -99,9 +99,9 @@ export class DerivedTasks {
     return this.router.pushToUsers([...members, event.userId], signal, traceparent);
   }
 
-  /** message.persist -> the message enters each member's conversation index (idempotent in im-repo). */
-  async indexStoredMessage(message: ChatMessage, memberIds: string[]): Promise<number> {
-    return this.archive.indexMessage(message, memberIds);
+  /** message.persist records -> each message enters its members' conversation indexes (idempotent in im-repo). */
+  async indexStoredMessages(entries: ReadonlyArray<{ message: ChatMessage; memberIds: string[] }>): Promise<number> {
+    return entries.length === 0 ? 0 : this.archive.indexMessages(entries);
   }
 
   private async sendersOfReadRange(event: MessageRead): Promise<string[]> {

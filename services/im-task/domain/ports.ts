@@ -11,8 +11,11 @@ export interface SocialGraph {
 export interface MessageArchive {
   /** Messages with fromSeq <= seq <= toSeq, oldest first, at most limit. */
   pullMessages(conversationId: string, fromSeq: number, toSeq: number, limit: number): Promise<ChatMessage[]>;
-  /** Records the message in each member's conversation index; indexing twice changes nothing. */
-  indexMessage(message: ChatMessage, memberIds: string[]): Promise<number>;
+  /**
+   * Records each message in its members' conversation indexes, all in one transaction; indexing twice changes
+   * nothing. Resolves to how many of the messages were found and indexed.
+   */
+  indexMessages(entries: ReadonlyArray<{ message: ChatMessage; memberIds: string[] }>): Promise<number>;
 }
 
 export interface GatewayAddress {

@@ -36,9 +36,11 @@ export class FakeWorld implements SocialGraph, MessageArchive, PresenceDirectory
       .filter((m) => m.conversationId === conversationId && m.seq >= fromSeq && (toSeq === 0 || m.seq <= toSeq))
       .slice(0, limit);
   }
-  async indexMessage(message: ChatMessage, memberIds: string[]): Promise<number> {
-    this.indexed.push({ message, memberIds });
-    return memberIds.length;
+  indexCalls = 0;
+  async indexMessages(entries: ReadonlyArray<{ message: ChatMessage; memberIds: string[] }>): Promise<number> {
+    this.indexCalls += 1;
+    this.indexed.push(...entries);
+    return entries.length;
   }
   async getUsersPresence(userIds: readonly string[]): Promise<UserPresence[]> {
     if (this.presenceDown) throw new Error('repo unavailable');

@@ -6,7 +6,7 @@ import { DerivedTasks } from '../domain/derived-tasks';
 import { GatewayDirectory } from '../domain/gateway-directory';
 import { SignalRouter } from '../domain/signal-router';
 import { FakePusher, FakeWorld } from '../domain/test-fakes';
-import { taskEventHandler } from './event-dispatch';
+import { taskBatchHandler, taskEventHandler } from './event-dispatch';
 
 function setup() {
   const world = new FakeWorld();
@@ -22,7 +22,8 @@ function setup() {
     { gatewayUnknown: () => undefined, gatewayFailed: () => undefined },
     async () => undefined,
   );
-  return { world, pusher, handle: taskEventHandler(new DerivedTasks(world, world, router, clock), silentLogger()) };
+  const tasks = new DerivedTasks(world, world, router, clock);
+  return { world, pusher, tasks, handle: taskEventHandler(tasks, silentLogger()) };
 }
 
 function userOnline(eventId: string): AnyConsumedEvent {
@@ -95,4 +96,43 @@ test('message.persist is indexed; one without a message is skipped without faili
     world.indexed.map((i) => i.memberIds),
     [['a', 'b']],
   );
+});
+
+function persisted(seq: number): AnyConsumedEvent {
+  const meta = {
+    eventId: `p${seq}`,
+    eventType: 'message.persist',
+    occurredAtMs: 1,
+    producer: 'logic',
+    trace: undefined,
+  };
+  const message = {
+    messageId: `m${seq}`,
+    conversationId: 'p2p:alice:bob',
+    conversationType: 1,
+    seq,
+    senderId: 'alice',
+    clientMsgId: `c${seq}`,
+    contentType: 'text/plain',
+    body: 'hi',
+    sentAtMs: 1,
+  };
+  return {
+    ...userOnline(`p${seq}`),
+    type: 'message.persist',
+    message: { meta, message, memberIds: ['alice', 'bob'] },
+    meta,
+  };
+}
+
+test('a batch indexes each run of persisted messages in one call and handles other events in between, in order', async () => {
+  const { world, pusher, tasks } = setup();
+  const handleBatch = taskBatchHandler(tasks, silentLogger());
+  await handleBatch([persisted(1), persisted(2), userOnline('o1'), persisted(3)]);
+  assert.equal(world.indexCalls, 2);
+  assert.deepEqual(
+    world.indexed.map((e) => e.message.seq),
+    [1, 2, 3],
+  );
+  assert.equal(pusher.pushes.length, 1);
 });

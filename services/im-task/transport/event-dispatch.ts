@@ -1,13 +1,49 @@
 // Routes each consumed domain event to its task. A record redelivered after a restart or rebalance is recognised
 // by its event id and not pushed twice by this process; across processes the work stays harmless to repeat
 // (indexing is idempotent, a repeated signal carries the same cause event id for clients to drop).
-import type { AnyConsumedEvent } from '../../../lib/kafka';
+import type { AnyConsumedEvent, ConsumedEvent } from '../../../lib/kafka';
 import type { Logger } from '../../../lib/log';
 import { withTraceparent } from '../../../lib/trace-scope';
 import type { DerivedTasks } from '../domain/derived-tasks';
 import type { RoutedPush } from '../domain/signal-router';
 
 const REMEMBERED_EVENT_IDS = 10_000;
+
+/**
+ * The records of one partition that arrived together: runs of message.persist records are indexed in one repo
+ * call (one transaction); every other event is handled on its own, in order.
+ */
+export function taskBatchHandler(tasks: DerivedTasks, logger: Logger): (events: AnyConsumedEvent[]) => Promise<void> {
+  const handleOne = taskEventHandler(tasks, logger);
+  return async (events) => {
+    let run: Array<ConsumedEvent<'message.persist'>> = [];
+    const indexRun = async (): Promise<void> => {
+      const entries = run.flatMap(({ message: { message, memberIds }, meta }) => {
+        if (message !== undefined) return [{ message, memberIds }];
+        logger.warn({ eventId: meta?.eventId }, 'message.persist without a message; nothing to index');
+        return [];
+      });
+      run = [];
+      const indexed = await tasks.indexStoredMessages(entries);
+      if (indexed < entries.length) {
+        logger.warn({ given: entries.length, indexed }, 'some persisted messages are not stored; not indexed');
+      } else if (logger.isLevelEnabled('debug')) {
+        for (const { message } of entries) {
+          logger.debug({ conversationId: message.conversationId, seq: message.seq }, 'message indexed');
+        }
+      }
+    };
+    for (const event of events) {
+      if (event.type === 'message.persist') {
+        run.push(event);
+        continue;
+      }
+      await indexRun();
+      await handleOne(event);
+    }
+    await indexRun();
+  };
+}
 
 export function taskEventHandler(tasks: DerivedTasks, logger: Logger): (event: AnyConsumedEvent) => Promise<void> {
   const done = new RecentIds(REMEMBERED_EVENT_IDS);
@@ -52,7 +88,7 @@ async function dispatch(tasks: DerivedTasks, event: AnyConsumedEvent, log: Logge
         log.warn('message.persist without a message; nothing to index');
         return undefined;
       }
-      const indexed = await tasks.indexStoredMessage(message, memberIds);
+      const indexed = await tasks.indexStoredMessages([{ message, memberIds }]);
       log.debug({ conversationId: message.conversationId, seq: message.seq, indexed }, 'message indexed');
       return undefined;
     }

@@ -7,6 +7,7 @@ export class SqliteFriendStore implements FriendStore {
   private readonly insertPair;
   private readonly deletePair;
   private readonly friendsOf;
+  private readonly isFriend;
 
   constructor(db: SqliteDatabase) {
     const insert = db.prepare('INSERT OR IGNORE INTO friends (user_id, friend_id, since_ms) VALUES (?, ?, ?)');
@@ -19,6 +20,9 @@ export class SqliteFriendStore implements FriendStore {
     this.deletePair = db.transaction((a: string, b: string): boolean => {
       return remove.run(a, b).changes + remove.run(b, a).changes > 0;
     });
+    this.isFriend = db.prepare<[string, string], { one: number }>(
+      'SELECT 1 AS one FROM friends WHERE user_id = ? AND friend_id = ?',
+    );
     this.friendsOf = db.prepare<
       [string],
       { user_id: string; username: string; display_name: string; created_at_ms: number; since_ms: number }
@@ -35,6 +39,10 @@ export class SqliteFriendStore implements FriendStore {
 
   remove(userId: string, friendId: string): boolean {
     return this.deletePair.immediate(userId, friendId);
+  }
+
+  areFriends(pairs: ReadonlyArray<{ userId: string; friendId: string }>): boolean[] {
+    return pairs.map((p) => this.isFriend.get(p.userId, p.friendId) !== undefined);
   }
 
   list(userId: string): { user: User; sinceMs: number }[] {

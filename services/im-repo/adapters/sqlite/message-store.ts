@@ -8,6 +8,7 @@ import type {
   SavedMessage,
 } from '../../domain/ports';
 import type { SqliteDatabase } from './database';
+import { GroupCommit } from './group-commit';
 
 interface MessageRow {
   message_id: string;
@@ -38,8 +39,10 @@ function messageFromRow(row: MessageRow): ChatMessage {
 
 export class SqliteMessageStore implements MessageStore {
   private readonly s;
+  private readonly commits: GroupCommit;
 
   constructor(private readonly db: SqliteDatabase) {
+    this.commits = new GroupCommit(db);
     this.s = {
       bySenderClientId: db.prepare<[string, string], MessageRow>(
         'SELECT * FROM messages WHERE sender_id = ? AND client_msg_id = ?',
@@ -100,6 +103,10 @@ export class SqliteMessageStore implements MessageStore {
         'SELECT * FROM messages WHERE conversation_id = ? AND seq >= ? ORDER BY seq DESC LIMIT 1',
       ),
     };
+  }
+
+  inTransaction<T>(work: () => T): Promise<T> {
+    return this.commits.run(work);
   }
 
   save(message: NewMessage): SavedMessage {

@@ -12,6 +12,7 @@ import { Friendships, UserDirectory } from '../../domain/users';
 import { openDatabase, type SqliteDatabase } from './database';
 import { SqliteFriendStore } from './friend-store';
 import { SqliteGroupStore } from './group-store';
+import { GroupCommit } from './group-commit';
 import { SqliteMessageStore } from './message-store';
 import { SqliteUserStore } from './user-store';
 import { MIGRATIONS } from './migrations';
@@ -152,6 +153,50 @@ describe('SQLite stores', () => {
     assert.deepEqual([afterMark.duplicate, afterMark.dispatched], [true, true]);
     assert.deepEqual(repo.log.markDispatched('no-such-message'), { marked: false });
     assert.throws(() => repo.log.markDispatched(''), /message_id is required/);
+  });
+
+  test('a batch is stored in order in one commit, a refused message alone is left out, marks ride along', async () => {
+    const CONV = 'p2p:alice:batch';
+    const first = repo.log.save(text(CONV, 'alice', 'b-0'));
+    const results = await repo.log.saveMany(
+      [text(CONV, 'alice', 'b-1'), text(CONV, '', 'b-bad'), text(CONV, 'alice', 'b-2'), text(CONV, 'alice', 'b-1')],
+      [first.message.messageId],
+    );
+    assert.deepEqual(
+      results.map((r) => (r.saved ? [r.saved.message.seq, r.saved.duplicate] : r.refused)),
+      [[2, false], 'messages[1]: message.sender_id is required', [3, false], [2, true]],
+    );
+    assert.equal(repo.log.save(text(CONV, 'alice', 'b-0')).dispatched, true);
+    assert.equal(
+      await repo.log.indexMany(
+        results.flatMap((r) => (r.saved ? [{ message: r.saved.message, memberIds: ['alice'] }] : [])),
+      ),
+      3,
+    );
+  });
+
+  test('concurrent units of work share one commit, and one that throws is rolled back alone', async () => {
+    repo.db.exec('CREATE TABLE group_commit_probe (x INTEGER)');
+    const insert = repo.db.prepare('INSERT INTO group_commit_probe (x) VALUES (?)');
+    const commits = new GroupCommit(repo.db);
+    const outcomes = await Promise.allSettled([
+      commits.run(() => insert.run(1)),
+      commits.run(() => {
+        insert.run(2);
+        throw new Error('unit 2 fails');
+      }),
+      commits.run(() => insert.run(3)),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    const rows = repo.db.prepare('SELECT x FROM group_commit_probe ORDER BY x').all() as Array<{ x: number }>;
+    assert.deepEqual(
+      rows.map((r) => r.x),
+      [1, 3],
+    );
+    await assert.rejects(repo.log.saveMany([], ['not an id!']), /dispatched_message_ids\[0\]/);
   });
 
   test('bad messages are refused naming the field', () => {

@@ -188,6 +188,20 @@ export interface RemoveFriendResponse {
   removed: boolean;
 }
 
+export interface FriendPair {
+  userId: string;
+  friendId: string;
+}
+
+export interface AreFriendsRequest {
+  pairs: FriendPair[];
+}
+
+export interface AreFriendsResponse {
+  /** one per pair, in the order of the request */
+  friends: boolean[];
+}
+
 export interface CreateGroupRequest {
   name: string;
   ownerId: string;
@@ -260,6 +274,26 @@ export interface SaveMessageResponse {
    * whose first attempt stored it but did not get as far as publishing its delivery.
    */
   dispatched: boolean;
+}
+
+export interface SaveMessagesRequest {
+  messages: ChatMessage[];
+  /** Messages stored by earlier calls whose deliveries have since been published (MarkDispatched, folded in). */
+  dispatchedMessageIds: string[];
+}
+
+export interface SaveMessagesResponse {
+  /** one per message, in the order of the request */
+  results: SaveMessageResult[];
+}
+
+export interface SaveMessageResult {
+  /** absent when the message was refused */
+  saved:
+    | SaveMessageResponse
+    | undefined;
+  /** why it was refused (an invalid field), else empty */
+  refused: string;
 }
 
 export interface MarkDispatchedRequest {
@@ -342,6 +376,15 @@ export interface IndexMessageRequest {
 }
 
 export interface IndexMessageResponse {
+  indexed: number;
+}
+
+export interface IndexMessagesRequest {
+  messages: IndexMessageRequest[];
+}
+
+export interface IndexMessagesResponse {
+  /** how many of the messages were found and indexed */
   indexed: number;
 }
 
@@ -2976,6 +3019,251 @@ export const RemoveFriendResponse: MessageFns<RemoveFriendResponse> = {
   },
 };
 
+function createBaseFriendPair(): FriendPair {
+  return { userId: "", friendId: "" };
+}
+
+export const FriendPair: MessageFns<FriendPair> = {
+  encode(message: FriendPair, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.friendId !== "") {
+      writer.uint32(18).string(message.friendId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FriendPair {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFriendPair();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.friendId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FriendPair {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      friendId: isSet(object.friendId)
+        ? globalThis.String(object.friendId)
+        : isSet(object.friend_id)
+        ? globalThis.String(object.friend_id)
+        : "",
+    };
+  },
+
+  toJSON(message: FriendPair): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.friendId !== "") {
+      obj.friendId = message.friendId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<FriendPair>): FriendPair {
+    return FriendPair.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<FriendPair>): FriendPair {
+    const message = createBaseFriendPair();
+    message.userId = object.userId ?? "";
+    message.friendId = object.friendId ?? "";
+    return message;
+  },
+};
+
+function createBaseAreFriendsRequest(): AreFriendsRequest {
+  return { pairs: [] };
+}
+
+export const AreFriendsRequest: MessageFns<AreFriendsRequest> = {
+  encode(message: AreFriendsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.pairs) {
+      FriendPair.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AreFriendsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAreFriendsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pairs.push(FriendPair.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AreFriendsRequest {
+    return {
+      pairs: globalThis.Array.isArray(object?.pairs) ? object.pairs.map((e: any) => FriendPair.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: AreFriendsRequest): unknown {
+    const obj: any = {};
+    if (message.pairs?.length) {
+      obj.pairs = message.pairs.map((e) => FriendPair.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AreFriendsRequest>): AreFriendsRequest {
+    return AreFriendsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AreFriendsRequest>): AreFriendsRequest {
+    const message = createBaseAreFriendsRequest();
+    message.pairs = object.pairs?.map((e) => FriendPair.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAreFriendsResponse(): AreFriendsResponse {
+  return { friends: [] };
+}
+
+export const AreFriendsResponse: MessageFns<AreFriendsResponse> = {
+  encode(message: AreFriendsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.friends.length !== 0) {
+      writer.uint32(10).fork();
+      for (const v of message.friends) {
+        writer.bool(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AreFriendsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAreFriendsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 8) {
+              message.friends.push(reader.bool());
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.friends.push(reader.bool());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AreFriendsResponse {
+    return {
+      friends: globalThis.Array.isArray(object?.friends) ? object.friends.map((e: any) => globalThis.Boolean(e)) : [],
+    };
+  },
+
+  toJSON(message: AreFriendsResponse): unknown {
+    const obj: any = {};
+    if (message.friends?.length) {
+      obj.friends = message.friends;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AreFriendsResponse>): AreFriendsResponse {
+    return AreFriendsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AreFriendsResponse>): AreFriendsResponse {
+    const message = createBaseAreFriendsResponse();
+    message.friends = object.friends?.map((e) => e) || [];
+    return message;
+  },
+};
+
 function createBaseCreateGroupRequest(): CreateGroupRequest {
   return { name: "", ownerId: "", memberIds: [], groupId: "" };
 }
@@ -4182,6 +4470,255 @@ export const SaveMessageResponse: MessageFns<SaveMessageResponse> = {
       : undefined;
     message.duplicate = object.duplicate ?? false;
     message.dispatched = object.dispatched ?? false;
+    return message;
+  },
+};
+
+function createBaseSaveMessagesRequest(): SaveMessagesRequest {
+  return { messages: [], dispatchedMessageIds: [] };
+}
+
+export const SaveMessagesRequest: MessageFns<SaveMessagesRequest> = {
+  encode(message: SaveMessagesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messages) {
+      ChatMessage.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.dispatchedMessageIds) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SaveMessagesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSaveMessagesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messages.push(ChatMessage.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.dispatchedMessageIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SaveMessagesRequest {
+    return {
+      messages: globalThis.Array.isArray(object?.messages)
+        ? object.messages.map((e: any) => ChatMessage.fromJSON(e))
+        : [],
+      dispatchedMessageIds: globalThis.Array.isArray(object?.dispatchedMessageIds)
+        ? object.dispatchedMessageIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.dispatched_message_ids)
+        ? object.dispatched_message_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: SaveMessagesRequest): unknown {
+    const obj: any = {};
+    if (message.messages?.length) {
+      obj.messages = message.messages.map((e) => ChatMessage.toJSON(e));
+    }
+    if (message.dispatchedMessageIds?.length) {
+      obj.dispatchedMessageIds = message.dispatchedMessageIds;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SaveMessagesRequest>): SaveMessagesRequest {
+    return SaveMessagesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SaveMessagesRequest>): SaveMessagesRequest {
+    const message = createBaseSaveMessagesRequest();
+    message.messages = object.messages?.map((e) => ChatMessage.fromPartial(e)) || [];
+    message.dispatchedMessageIds = object.dispatchedMessageIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseSaveMessagesResponse(): SaveMessagesResponse {
+  return { results: [] };
+}
+
+export const SaveMessagesResponse: MessageFns<SaveMessagesResponse> = {
+  encode(message: SaveMessagesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      SaveMessageResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SaveMessagesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSaveMessagesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(SaveMessageResult.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SaveMessagesResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => SaveMessageResult.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: SaveMessagesResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => SaveMessageResult.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SaveMessagesResponse>): SaveMessagesResponse {
+    return SaveMessagesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SaveMessagesResponse>): SaveMessagesResponse {
+    const message = createBaseSaveMessagesResponse();
+    message.results = object.results?.map((e) => SaveMessageResult.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSaveMessageResult(): SaveMessageResult {
+  return { saved: undefined, refused: "" };
+}
+
+export const SaveMessageResult: MessageFns<SaveMessageResult> = {
+  encode(message: SaveMessageResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.saved !== undefined) {
+      SaveMessageResponse.encode(message.saved, writer.uint32(10).fork()).join();
+    }
+    if (message.refused !== "") {
+      writer.uint32(18).string(message.refused);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SaveMessageResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSaveMessageResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.saved = SaveMessageResponse.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.refused = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SaveMessageResult {
+    return {
+      saved: isSet(object.saved) ? SaveMessageResponse.fromJSON(object.saved) : undefined,
+      refused: isSet(object.refused) ? globalThis.String(object.refused) : "",
+    };
+  },
+
+  toJSON(message: SaveMessageResult): unknown {
+    const obj: any = {};
+    if (message.saved !== undefined) {
+      obj.saved = SaveMessageResponse.toJSON(message.saved);
+    }
+    if (message.refused !== "") {
+      obj.refused = message.refused;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SaveMessageResult>): SaveMessageResult {
+    return SaveMessageResult.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SaveMessageResult>): SaveMessageResult {
+    const message = createBaseSaveMessageResult();
+    message.saved = (object.saved !== undefined && object.saved !== null)
+      ? SaveMessageResponse.fromPartial(object.saved)
+      : undefined;
+    message.refused = object.refused ?? "";
     return message;
   },
 };
@@ -5656,6 +6193,144 @@ export const IndexMessageResponse: MessageFns<IndexMessageResponse> = {
   },
 };
 
+function createBaseIndexMessagesRequest(): IndexMessagesRequest {
+  return { messages: [] };
+}
+
+export const IndexMessagesRequest: MessageFns<IndexMessagesRequest> = {
+  encode(message: IndexMessagesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messages) {
+      IndexMessageRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IndexMessagesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIndexMessagesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messages.push(IndexMessageRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IndexMessagesRequest {
+    return {
+      messages: globalThis.Array.isArray(object?.messages)
+        ? object.messages.map((e: any) => IndexMessageRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: IndexMessagesRequest): unknown {
+    const obj: any = {};
+    if (message.messages?.length) {
+      obj.messages = message.messages.map((e) => IndexMessageRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<IndexMessagesRequest>): IndexMessagesRequest {
+    return IndexMessagesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<IndexMessagesRequest>): IndexMessagesRequest {
+    const message = createBaseIndexMessagesRequest();
+    message.messages = object.messages?.map((e) => IndexMessageRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseIndexMessagesResponse(): IndexMessagesResponse {
+  return { indexed: 0 };
+}
+
+export const IndexMessagesResponse: MessageFns<IndexMessagesResponse> = {
+  encode(message: IndexMessagesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.indexed !== 0) {
+      writer.uint32(8).uint32(message.indexed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IndexMessagesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIndexMessagesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.indexed = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IndexMessagesResponse {
+    return { indexed: isSet(object.indexed) ? globalThis.Number(object.indexed) : 0 };
+  },
+
+  toJSON(message: IndexMessagesResponse): unknown {
+    const obj: any = {};
+    if (message.indexed !== 0) {
+      obj.indexed = Math.round(message.indexed);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<IndexMessagesResponse>): IndexMessagesResponse {
+    return IndexMessagesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<IndexMessagesResponse>): IndexMessagesResponse {
+    const message = createBaseIndexMessagesResponse();
+    message.indexed = object.indexed ?? 0;
+    return message;
+  },
+};
+
 function createBaseGetUserConversationsRequest(): GetUserConversationsRequest {
   return { userId: "" };
 }
@@ -6433,6 +7108,16 @@ export const FriendServiceService = {
       Buffer.from(RemoveFriendResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RemoveFriendResponse => RemoveFriendResponse.decode(value),
   },
+  /** Whether each pair are friends: one lookup for a whole batch of sends. */
+  areFriends: {
+    path: "/gochat.repo.v1.FriendService/AreFriends" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AreFriendsRequest): Buffer => Buffer.from(AreFriendsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AreFriendsRequest => AreFriendsRequest.decode(value),
+    responseSerialize: (value: AreFriendsResponse): Buffer => Buffer.from(AreFriendsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AreFriendsResponse => AreFriendsResponse.decode(value),
+  },
 } as const;
 
 export interface FriendServiceServer extends UntypedServiceImplementation {
@@ -6440,6 +7125,8 @@ export interface FriendServiceServer extends UntypedServiceImplementation {
   /** Friendship is mutual: adding stores both directions. */
   addFriend: handleUnaryCall<AddFriendRequest, AddFriendResponse>;
   removeFriend: handleUnaryCall<RemoveFriendRequest, RemoveFriendResponse>;
+  /** Whether each pair are friends: one lookup for a whole batch of sends. */
+  areFriends: handleUnaryCall<AreFriendsRequest, AreFriendsResponse>;
 }
 
 export interface FriendServiceClient extends Client {
@@ -6488,6 +7175,22 @@ export interface FriendServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RemoveFriendResponse) => void,
+  ): ClientUnaryCall;
+  /** Whether each pair are friends: one lookup for a whole batch of sends. */
+  areFriends(
+    request: AreFriendsRequest,
+    callback: (error: ServiceError | null, response: AreFriendsResponse) => void,
+  ): ClientUnaryCall;
+  areFriends(
+    request: AreFriendsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AreFriendsResponse) => void,
+  ): ClientUnaryCall;
+  areFriends(
+    request: AreFriendsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AreFriendsResponse) => void,
   ): ClientUnaryCall;
 }
 
@@ -6692,6 +7395,21 @@ export const MessageServiceService = {
     responseDeserialize: (value: Buffer): SaveMessageResponse => SaveMessageResponse.decode(value),
   },
   /**
+   * SaveMessage for many messages in ONE transaction (one fsync), in the order given: messages of one
+   * conversation get increasing seqs in that order. Each message is answered on its own (a refused one does not
+   * affect the others). dispatched_message_ids are marked as by MarkDispatched in the same transaction.
+   */
+  saveMessages: {
+    path: "/gochat.repo.v1.MessageService/SaveMessages" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SaveMessagesRequest): Buffer => Buffer.from(SaveMessagesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SaveMessagesRequest => SaveMessagesRequest.decode(value),
+    responseSerialize: (value: SaveMessagesResponse): Buffer =>
+      Buffer.from(SaveMessagesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SaveMessagesResponse => SaveMessagesResponse.decode(value),
+  },
+  /**
    * Reserves count consecutive seqs of a conversation; the authoritative max lives in SQLite, so no seq is ever
    * handed out twice across restarts.
    */
@@ -6776,6 +7494,17 @@ export const MessageServiceService = {
       Buffer.from(IndexMessageResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): IndexMessageResponse => IndexMessageResponse.decode(value),
   },
+  /** IndexMessage for many messages in one transaction. */
+  indexMessages: {
+    path: "/gochat.repo.v1.MessageService/IndexMessages" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: IndexMessagesRequest): Buffer => Buffer.from(IndexMessagesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): IndexMessagesRequest => IndexMessagesRequest.decode(value),
+    responseSerialize: (value: IndexMessagesResponse): Buffer =>
+      Buffer.from(IndexMessagesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): IndexMessagesResponse => IndexMessagesResponse.decode(value),
+  },
   /** Conversations of a user with max seq, read seq, unread count and last message. */
   getUserConversations: {
     path: "/gochat.repo.v1.MessageService/GetUserConversations" as const,
@@ -6797,6 +7526,12 @@ export interface MessageServiceServer extends UntypedServiceImplementation {
    */
   saveMessage: handleUnaryCall<SaveMessageRequest, SaveMessageResponse>;
   /**
+   * SaveMessage for many messages in ONE transaction (one fsync), in the order given: messages of one
+   * conversation get increasing seqs in that order. Each message is answered on its own (a refused one does not
+   * affect the others). dispatched_message_ids are marked as by MarkDispatched in the same transaction.
+   */
+  saveMessages: handleUnaryCall<SaveMessagesRequest, SaveMessagesResponse>;
+  /**
    * Reserves count consecutive seqs of a conversation; the authoritative max lives in SQLite, so no seq is ever
    * handed out twice across restarts.
    */
@@ -6817,6 +7552,8 @@ export interface MessageServiceServer extends UntypedServiceImplementation {
    * which is what GetUserConversations reads. Idempotent: indexing the same message twice changes nothing.
    */
   indexMessage: handleUnaryCall<IndexMessageRequest, IndexMessageResponse>;
+  /** IndexMessage for many messages in one transaction. */
+  indexMessages: handleUnaryCall<IndexMessagesRequest, IndexMessagesResponse>;
   /** Conversations of a user with max seq, read seq, unread count and last message. */
   getUserConversations: handleUnaryCall<GetUserConversationsRequest, GetUserConversationsResponse>;
 }
@@ -6842,6 +7579,26 @@ export interface MessageServiceClient extends Client {
     callback: (error: ServiceError | null, response: SaveMessageResponse) => void,
   ): ClientUnaryCall;
   /**
+   * SaveMessage for many messages in ONE transaction (one fsync), in the order given: messages of one
+   * conversation get increasing seqs in that order. Each message is answered on its own (a refused one does not
+   * affect the others). dispatched_message_ids are marked as by MarkDispatched in the same transaction.
+   */
+  saveMessages(
+    request: SaveMessagesRequest,
+    callback: (error: ServiceError | null, response: SaveMessagesResponse) => void,
+  ): ClientUnaryCall;
+  saveMessages(
+    request: SaveMessagesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SaveMessagesResponse) => void,
+  ): ClientUnaryCall;
+  saveMessages(
+    request: SaveMessagesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SaveMessagesResponse) => void,
+  ): ClientUnaryCall;
+  /**
    * Reserves count consecutive seqs of a conversation; the authoritative max lives in SQLite, so no seq is ever
    * handed out twice across restarts.
    */
@@ -6959,6 +7716,22 @@ export interface MessageServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: IndexMessageResponse) => void,
+  ): ClientUnaryCall;
+  /** IndexMessage for many messages in one transaction. */
+  indexMessages(
+    request: IndexMessagesRequest,
+    callback: (error: ServiceError | null, response: IndexMessagesResponse) => void,
+  ): ClientUnaryCall;
+  indexMessages(
+    request: IndexMessagesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: IndexMessagesResponse) => void,
+  ): ClientUnaryCall;
+  indexMessages(
+    request: IndexMessagesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: IndexMessagesResponse) => void,
   ): ClientUnaryCall;
   /** Conversations of a user with max seq, read seq, unread count and last message. */
   getUserConversations(
