@@ -1,0 +1,122 @@
+// Runs a list of load phases over pairs of chat connections (the system's gateway or the relay baseline, the same
+// generator code either way) and turns each phase's raw result into figures.
+import { GeneratorFleet } from '../load/generator-process';
+import type { LoadPair, LoadPhase, LoadUser, PhaseCounts, PhaseResult, GeneratorHealth } from '../load/protocol';
+import type { Progress } from '../support/progress';
+import { summarizeLatencies, type LatencySummary } from '../support/stats';
+
+export interface PhaseFigures {
+  label: string;
+  phase: LoadPhase;
+  sentPerSec: number;
+  ackedPerSec: number;
+  deliveredPerSec: number;
+  /** From the end of the phase until all its messages were answered and delivered; undefined: not in time. */
+  caughtUpAfterMs: number | undefined;
+  latency: LatencySummary;
+  counts: PhaseCounts;
+  generator: GeneratorHealth;
+}
+
+export interface TargetFigures {
+  target: string;
+  connectMs: number;
+  warmup: PhaseFigures;
+  phases: PhaseFigures[];
+  /** Higher offered rates not run because the system already fell behind at a lower one. */
+  skipped: { label: string; reason: string }[];
+}
+
+/** A fixed rate the system did not keep up with: higher rates would only pile up a longer backlog. */
+function fellBehind(result: PhaseFigures): string | undefined {
+  if (result.phase.kind !== 'rate') return undefined;
+  if (result.caughtUpAfterMs === undefined) {
+    return `the system had not caught up with ${result.label} ${(result.phase.drainMs / 1000).toFixed(0)} s after it`;
+  }
+  if (result.deliveredPerSec < result.phase.ratePerSec * 0.5) {
+    return `the system delivered ${Math.round(result.deliveredPerSec)}/s of ${result.label} offered`;
+  }
+  return undefined;
+}
+
+export function phaseLabel(phase: LoadPhase): string {
+  return phase.kind === 'rate' ? `${phase.ratePerSec.toLocaleString('en-US')}/s` : `window ${phase.window}`;
+}
+
+function figures(result: PhaseResult): PhaseFigures {
+  return {
+    label: result.label,
+    phase: result.phase,
+    sentPerSec: result.sentPerSec,
+    ackedPerSec: result.ackedPerSec,
+    deliveredPerSec: result.deliveredPerSec,
+    caughtUpAfterMs: result.caughtUpAfterMs,
+    latency: summarizeLatencies(result.latenciesMs),
+    counts: result.counts,
+    generator: result.health,
+  };
+}
+
+/**
+ * Connects the users in `generators` processes, runs a warm-up (a message per pair, so that consumer groups
+ * have joined and code is compiled before anything is timed), then each phase in turn.
+ */
+export async function runPairLoad(options: {
+  target: string;
+  users: LoadUser[];
+  pairs: LoadPair[];
+  phases: LoadPhase[];
+  generators: number;
+  bodyBytes: number;
+  progress: Progress;
+}): Promise<TargetFigures> {
+  const { target, progress } = options;
+  progress.step(
+    `${target}: connecting ${options.users.length} WebSockets from ${options.generators} load generator(s)`,
+  );
+  const connectStart = Date.now();
+  const fleet = await GeneratorFleet.start(
+    Math.min(options.generators, options.pairs.length),
+    options.users,
+    options.pairs,
+    options.bodyBytes,
+    (name, message) =>
+      progress.update(
+        `${target} ${message.label} (${name}): sent ${message.sent}, acked ${message.acked}, delivered ${message.delivered}`,
+      ),
+  );
+  const connectMs = Date.now() - connectStart;
+  try {
+    progress.step(`${target}: warm-up`);
+    // One message per pair: consumer groups have joined and code is compiled before anything is timed.
+    const warmupPhase: LoadPhase = {
+      kind: 'rate',
+      ratePerSec: options.pairs.length,
+      durationMs: 1000,
+      drainMs: 30_000,
+    };
+    const warmup = figures(await fleet.run('warm-up', warmupPhase));
+    const phases: PhaseFigures[] = [];
+    const skipped: { label: string; reason: string }[] = [];
+    let behind: string | undefined;
+    for (const phase of options.phases) {
+      const label = phaseLabel(phase);
+      if (behind !== undefined && phase.kind === 'rate') {
+        skipped.push({ label, reason: behind });
+        progress.step(`${target}: ${label} skipped: ${behind}`);
+        continue;
+      }
+      progress.step(`${target}: ${label} for ${phase.durationMs / 1000} s`);
+      const result = figures(await fleet.run(label, phase));
+      progress.step(
+        `${target}: ${label}: ${Math.round(result.deliveredPerSec)} delivered/s, p50 ${result.latency.p50Ms.toFixed(1)} ms, ` +
+          `p99 ${result.latency.p99Ms.toFixed(1)} ms${result.counts.lost > 0 ? `, ${result.counts.lost} LOST` : ''}`,
+      );
+      phases.push(result);
+      behind ??= fellBehind(result);
+    }
+    return { target, connectMs, warmup, phases, skipped };
+  } finally {
+    await fleet.close();
+  }
+}
