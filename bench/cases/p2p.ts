@@ -2,14 +2,14 @@
 // the recipient's receive time minus the sender's send time, at fixed offered rates, then the delivered rate at
 // saturation (each sender keeps a window of sends in flight). The same load against the bare WebSocket relay,
 // in the same run, is the baseline.
-import type { LoadPair, LoadPhase, LoadUser } from '../load/protocol';
+import type { LoadPhase, LoadRoute, LoadUser } from '../load/protocol';
 import { RelayProcess } from '../relay/relay-process';
 import { formatNumber, renderTable, type Cell } from '../report/table';
 import { befriend, chatWsUrl, inParallel, registerUsers } from '../support/bench-users';
 import { FreshAppliance } from '../support/fresh-appliance';
 import { ratio } from '../support/stats';
 import type { BenchCase, CaseOptions, CaseResult } from './bench-case';
-import { phaseLabel, runPairLoad, type PhaseFigures, type TargetFigures } from './pair-load';
+import { phaseLabel, runRouteLoad, type PhaseFigures, type TargetFigures } from './route-load';
 
 const BODY_BYTES = 100;
 
@@ -40,8 +40,12 @@ function phasesOf(config: P2pConfig): LoadPhase[] {
 }
 
 /** Pair i: user 2i sends to user 2i+1. */
-function pairsOf(count: number): LoadPair[] {
-  return Array.from({ length: count }, (_, i) => ({ sender: 2 * i, recipient: 2 * i + 1 }));
+function pairsOf(users: LoadUser[]): LoadRoute[] {
+  return Array.from({ length: users.length / 2 }, (_, i) => ({
+    sender: 2 * i,
+    to: { userId: (users[2 * i + 1] as LoadUser).userId },
+    recipients: [2 * i + 1],
+  }));
 }
 
 async function measureSystem(config: P2pConfig, options: CaseOptions): Promise<TargetFigures & { setupMs: number }> {
@@ -59,18 +63,17 @@ async function measureSystem(config: P2pConfig, options: CaseOptions): Promise<T
     const users = await registerUsers(first, 'p2p', config.pairs * 2, (done) =>
       progress.update(`registered ${done} of ${config.pairs * 2}`),
     );
-    const pairs = pairsOf(config.pairs);
-    await inParallel(pairs.length, 16, (i) => befriend(first, users[pairs[i]!.sender]!, users[pairs[i]!.recipient]!));
+    await inParallel(config.pairs, 16, (i) => befriend(first, users[2 * i]!, users[2 * i + 1]!));
     const setupMs = Date.now() - setupStart;
     // With several gateways, user i connects to gateway i mod N: a pair's two users are on different gateways.
     const loadUsers: LoadUser[] = users.map((user, i) => ({
       userId: user.userId,
       wsUrl: chatWsUrl(gateways[i % gateways.length] as string, user),
     }));
-    const measured = await runPairLoad({
+    const measured = await runRouteLoad({
       target: 'system',
       users: loadUsers,
-      pairs,
+      routes: pairsOf(loadUsers),
       phases: phasesOf(config),
       generators: options.generators,
       bodyBytes: BODY_BYTES,
@@ -91,10 +94,10 @@ async function measureRelay(config: P2pConfig, options: CaseOptions): Promise<Ta
       userId: `u_relay${i}`,
       wsUrl: relay.wsUrl(`u_relay${i}`),
     }));
-    return await runPairLoad({
+    return await runRouteLoad({
       target: 'relay',
       users: loadUsers,
-      pairs: pairsOf(config.pairs),
+      routes: pairsOf(loadUsers),
       phases: phasesOf(config),
       generators: options.generators,
       bodyBytes: BODY_BYTES,
@@ -129,7 +132,7 @@ function ratios(system: TargetFigures, relay: TargetFigures): RatioFigures[] {
 export function loadNotes(targets: TargetFigures[]): string[] {
   const notes: string[] = [];
   for (const target of targets) {
-    for (const phase of [target.warmup, ...target.phases]) {
+    for (const phase of target.warmup ? [target.warmup, ...target.phases] : target.phases) {
       const where = `${target.target} ${phase.label}`;
       if (phase.generator.limitedBy.length > 0) {
         notes.push(`${where}: the load generator may not have kept up (${phase.generator.limitedBy.join('; ')})`);

@@ -2,11 +2,16 @@
 // to the session that owns it. Frames are parsed once here; nothing else of the protocol lives in this file.
 import WebSocket from 'ws';
 
+/** The fields of server frames the generator reads (docs/protocol.md). */
 export interface ServerFrame {
   type: string;
   clientMsgId?: string;
+  conversationId?: string;
+  seq?: number;
   code?: string;
-  message?: { conversationId?: string; seq?: number; clientMsgId?: string };
+  message?: { conversationId?: string; seq?: number; clientMsgId?: string; senderId?: string };
+  signalType?: string;
+  payload?: { userId?: string; status?: string };
 }
 
 export class ChatConnection {

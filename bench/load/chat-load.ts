@@ -17,7 +17,7 @@ async function handle(message: ToGenerator): Promise<void> {
   switch (message.type) {
     case 'connect': {
       const started = Date.now();
-      const connections = await session.connect(message.users, message.pairs, message.bodyBytes);
+      const connections = await session.connect(message.name, message.users, message.routes, message.bodyBytes);
       reply({ type: 'connected', connections, elapsedMs: Date.now() - started });
       return;
     }

@@ -2,7 +2,7 @@
 // that splits the pairs and the offered rate between processes and merges what they measured.
 import { fork, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import type { FromGenerator, LoadPair, LoadPhase, LoadUser, PhaseCounts, PhaseResult, ToGenerator } from './protocol';
+import type { FromGenerator, LoadPhase, LoadRoute, LoadUser, PhaseCounts, PhaseResult, ToGenerator } from './protocol';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -42,8 +42,8 @@ export class GeneratorProcess {
     });
   }
 
-  async connect(users: LoadUser[], pairs: LoadPair[], bodyBytes: number): Promise<void> {
-    await this.ask({ type: 'connect', users, pairs, bodyBytes });
+  async connect(users: LoadUser[], routes: LoadRoute[], bodyBytes: number): Promise<void> {
+    await this.ask({ type: 'connect', name: this.name, users, routes, bodyBytes });
   }
 
   async run(label: string, phase: LoadPhase): Promise<PhaseResult> {
@@ -63,35 +63,28 @@ export class GeneratorProcess {
   }
 }
 
-/** Pairs spread over several generator processes; a phase runs on all of them at once. */
+/** Routes spread over several generator processes; a phase runs on all of them at once. */
 export class GeneratorFleet {
   private constructor(private readonly generators: GeneratorProcess[]) {}
 
   /**
-   * Starts `count` generators and connects each to its share of the pairs. Both users of a pair go to the same
-   * generator so that send and receive times are read from one clock.
+   * Starts `count` generators and gives each a share of the routes with the users they name: a route's sender
+   * and recipients are in one generator, so send and receive times are read from one clock. Routes that share
+   * users (a group) need one generator; an `online` phase too, as its user indexes are the callers'.
    */
   static async start(
     count: number,
     users: LoadUser[],
-    pairs: LoadPair[],
+    routes: LoadRoute[],
     bodyBytes: number,
     onProgress: (name: string, message: Extract<FromGenerator, { type: 'progress' }>) => void,
   ): Promise<GeneratorFleet> {
-    const generators = Array.from({ length: count }, (_, i) => new GeneratorProcess(`gen-${i + 1}`, onProgress));
+    const shares = count === 1 ? [{ users, routes }] : splitRoutes(count, users, routes);
+    const generators = shares.map((_, g) => new GeneratorProcess(`gen${g + 1}`, onProgress));
     const fleet = new GeneratorFleet(generators);
     try {
       await Promise.all(
-        generators.map((generator, g) => {
-          const own = pairs.filter((_, i) => i % count === g);
-          const indexes = [...new Set(own.flatMap((pair) => [pair.sender, pair.recipient]))];
-          const local = new Map(indexes.map((userIndex, i) => [userIndex, i]));
-          return generator.connect(
-            indexes.map((userIndex) => users[userIndex] as LoadUser),
-            own.map((pair) => ({ sender: local.get(pair.sender) ?? 0, recipient: local.get(pair.recipient) ?? 0 })),
-            bodyBytes,
-          );
-        }),
+        generators.map((generator, g) => generator.connect(shares[g]!.users, shares[g]!.routes, bodyBytes)),
       );
     } catch (err) {
       await fleet.close();
@@ -118,11 +111,20 @@ export class GeneratorFleet {
 }
 
 function mergeResults(label: string, phase: LoadPhase, results: PhaseResult[]): PhaseResult {
-  const counts: PhaseCounts = { sent: 0, acked: 0, delivered: 0, duplicates: 0, errors: {}, lost: 0, unanswered: 0 };
+  const counts: PhaseCounts = {
+    sent: 0,
+    acked: 0,
+    delivered: 0,
+    duplicates: 0,
+    outOfOrder: 0,
+    errors: {},
+    lost: 0,
+    unanswered: 0,
+  };
   const sum = (pick: (result: PhaseResult) => number): number => results.reduce((total, r) => total + pick(r), 0);
   const max = (pick: (result: PhaseResult) => number): number => Math.max(0, ...results.map(pick));
   for (const result of results) {
-    for (const key of ['sent', 'acked', 'delivered', 'duplicates', 'lost', 'unanswered'] as const) {
+    for (const key of ['sent', 'acked', 'delivered', 'duplicates', 'outOfOrder', 'lost', 'unanswered'] as const) {
       counts[key] += result.counts[key];
     }
     for (const [code, n] of Object.entries(result.counts.errors)) counts.errors[code] = (counts.errors[code] ?? 0) + n;
@@ -146,4 +148,29 @@ function mergeResults(label: string, phase: LoadPhase, results: PhaseResult[]): 
       limitedBy: [...new Set(results.flatMap((r) => r.health.limitedBy))],
     },
   };
+}
+
+/** Route i goes to generator i mod count, with the users it names, renumbered for that generator. */
+function splitRoutes(
+  count: number,
+  users: LoadUser[],
+  routes: LoadRoute[],
+): { users: LoadUser[]; routes: LoadRoute[] }[] {
+  const owner = new Map<number, number>();
+  return Array.from({ length: count }, (_, g) => {
+    const own = routes.filter((_, i) => i % count === g);
+    const indexes = [...new Set(own.flatMap((route) => [route.sender, ...route.recipients]))];
+    for (const index of indexes) {
+      if (owner.has(index) && owner.get(index) !== g) {
+        throw new Error(`user ${index} is in routes of two load generators; run this load with one generator`);
+      }
+      owner.set(index, g);
+    }
+    const local = new Map(indexes.map((userIndex, i) => [userIndex, i]));
+    const at = (index: number): number => local.get(index) as number;
+    return {
+      users: indexes.map((index) => users[index] as LoadUser),
+      routes: own.map((route) => ({ ...route, sender: at(route.sender), recipients: route.recipients.map(at) })),
+    };
+  }).filter((share) => share.routes.length > 0);
 }

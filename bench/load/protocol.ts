@@ -6,22 +6,33 @@ export interface LoadUser {
   userId: string;
   /** ws://host:port/ws?token=... */
   wsUrl: string;
+  /** Not connected with the others: an `online` phase connects it. */
+  deferred?: boolean;
 }
 
-/** A sender and its recipient, as indexes into `users`. */
-export interface LoadPair {
+/**
+ * Who sends where, as indexes into `users`: to one user (p2p) or to a group, and the connections that must get
+ * every message of this route (the group's other online members; the recipient for p2p).
+ */
+export interface LoadRoute {
   sender: number;
-  recipient: number;
+  to: { userId: string } | { groupId: string };
+  recipients: number[];
 }
 
 export type LoadPhase =
   /** Messages at a fixed total rate spread round-robin over the senders (an open loop: sends do not wait for acks). */
   | { kind: 'rate'; ratePerSec: number; durationMs: number; drainMs: number }
   /** Each sender keeps `window` unanswered sends in flight (a closed loop): the delivered rate at saturation. */
-  | { kind: 'window'; window: number; durationMs: number; drainMs: number };
+  | { kind: 'window'; window: number; durationMs: number; drainMs: number }
+  /**
+   * A deferred user connects; each watcher's latency is from the start of that connection until it got the
+   * user's `friend.status.changed` online signal. `durationMs` is unused (0).
+   */
+  | { kind: 'online'; user: number; watchers: number[]; durationMs: number; drainMs: number };
 
 export type ToGenerator =
-  | { type: 'connect'; users: LoadUser[]; pairs: LoadPair[]; bodyBytes: number }
+  | { type: 'connect'; name: string; users: LoadUser[]; routes: LoadRoute[]; bodyBytes: number }
   | { type: 'run'; label: string; phase: LoadPhase }
   | { type: 'close' };
 
@@ -40,12 +51,15 @@ export interface GeneratorHealth {
 export interface PhaseCounts {
   sent: number;
   acked: number;
+  /** Messages received by a recipient (a group message counts once per recipient), or watchers notified. */
   delivered: number;
-  /** A recipient got the same (conversation, seq) or the same clientMsgId twice. */
+  /** A recipient got the same (conversation, seq) or the same (sender, clientMsgId) twice. */
   duplicates: number;
+  /** A recipient got a seq below one it already had in that conversation. */
+  outOfOrder: number;
   /** Error frames, counted by code; sockets that closed during the phase count as `SOCKET_CLOSED`. */
   errors: Record<string, number>;
-  /** Acked, but not delivered by the end of the drain period. */
+  /** Deliveries of acked messages (or notices to watchers) missing at the end of the drain period. */
   lost: number;
   /** Sent, but neither acked nor refused by the end of the drain period. */
   unanswered: number;
@@ -55,7 +69,7 @@ export interface PhaseResult {
   label: string;
   phase: LoadPhase;
   counts: PhaseCounts;
-  /** Send -> recipient receive, ms, of every delivery (sent during the phase). */
+  /** Send -> recipient receive, ms, of every delivery of this phase (connect -> notice for `online`). */
   latenciesMs: number[];
   /** Deliveries received during the phase's own duration (not the drain) / duration. */
   deliveredPerSec: number;

@@ -36,9 +36,10 @@ export class RelayProcess {
     });
   }
 
-  /** The ws URL a load generator uses to connect as `userId`. */
-  wsUrl(userId: string): string {
-    return `ws://127.0.0.1:${this.port}/ws?token=${encodeURIComponent(userId)}`;
+  /** The ws URL a load generator uses to connect as `userId`, a member of `groups`. */
+  wsUrl(userId: string, groups: string[] = []): string {
+    const groupQuery = groups.length > 0 ? `&groups=${groups.map(encodeURIComponent).join(',')}` : '';
+    return `ws://127.0.0.1:${this.port}/ws?token=${encodeURIComponent(userId)}${groupQuery}`;
   }
 
   get pid(): number | undefined {

@@ -1,7 +1,7 @@
-// Runs a list of load phases over pairs of chat connections (the system's gateway or the relay baseline, the same
-// generator code either way) and turns each phase's raw result into figures.
+// Runs a list of load phases over routes between chat connections (through the system's gateways or the relay
+// baseline, the same generator code either way) and turns each phase's raw result into figures.
 import { GeneratorFleet } from '../load/generator-process';
-import type { LoadPair, LoadPhase, LoadUser, PhaseCounts, PhaseResult, GeneratorHealth } from '../load/protocol';
+import type { LoadRoute, LoadPhase, LoadUser, PhaseCounts, PhaseResult, GeneratorHealth } from '../load/protocol';
 import type { Progress } from '../support/progress';
 import { summarizeLatencies, type LatencySummary } from '../support/stats';
 
@@ -21,7 +21,8 @@ export interface PhaseFigures {
 export interface TargetFigures {
   target: string;
   connectMs: number;
-  warmup: PhaseFigures;
+  /** Undefined when there are no routes to warm up. */
+  warmup: PhaseFigures | undefined;
   phases: PhaseFigures[];
   /** Higher offered rates not run because the system already fell behind at a lower one. */
   skipped: { label: string; reason: string }[];
@@ -33,14 +34,15 @@ function fellBehind(result: PhaseFigures): string | undefined {
   if (result.caughtUpAfterMs === undefined) {
     return `the system had not caught up with ${result.label} ${(result.phase.drainMs / 1000).toFixed(0)} s after it`;
   }
-  if (result.deliveredPerSec < result.phase.ratePerSec * 0.5) {
-    return `the system delivered ${Math.round(result.deliveredPerSec)}/s of ${result.label} offered`;
+  if (result.ackedPerSec < result.phase.ratePerSec * 0.5) {
+    return `the system stored ${Math.round(result.ackedPerSec)}/s of ${result.label} offered`;
   }
   return undefined;
 }
 
 export function phaseLabel(phase: LoadPhase): string {
-  return phase.kind === 'rate' ? `${phase.ratePerSec.toLocaleString('en-US')}/s` : `window ${phase.window}`;
+  if (phase.kind === 'rate') return `${phase.ratePerSec.toLocaleString('en-US')}/s`;
+  return phase.kind === 'window' ? `window ${phase.window}` : 'online';
 }
 
 function figures(result: PhaseResult): PhaseFigures {
@@ -58,13 +60,13 @@ function figures(result: PhaseResult): PhaseFigures {
 }
 
 /**
- * Connects the users in `generators` processes, runs a warm-up (a message per pair, so that consumer groups
+ * Connects the users in `generators` processes, runs a warm-up (a message per route, so that consumer groups
  * have joined and code is compiled before anything is timed), then each phase in turn.
  */
-export async function runPairLoad(options: {
+export async function runRouteLoad(options: {
   target: string;
   users: LoadUser[];
-  pairs: LoadPair[];
+  routes: LoadRoute[];
   phases: LoadPhase[];
   generators: number;
   bodyBytes: number;
@@ -76,9 +78,9 @@ export async function runPairLoad(options: {
   );
   const connectStart = Date.now();
   const fleet = await GeneratorFleet.start(
-    Math.min(options.generators, options.pairs.length),
+    Math.min(options.generators, options.routes.length),
     options.users,
-    options.pairs,
+    options.routes,
     options.bodyBytes,
     (name, message) =>
       progress.update(
@@ -87,15 +89,14 @@ export async function runPairLoad(options: {
   );
   const connectMs = Date.now() - connectStart;
   try {
-    progress.step(`${target}: warm-up`);
-    // One message per pair: consumer groups have joined and code is compiled before anything is timed.
+    // One message per route: consumer groups have joined and code is compiled before anything is timed.
     const warmupPhase: LoadPhase = {
       kind: 'rate',
-      ratePerSec: options.pairs.length,
+      ratePerSec: options.routes.length,
       durationMs: 1000,
       drainMs: 30_000,
     };
-    const warmup = figures(await fleet.run('warm-up', warmupPhase));
+    const warmup = options.routes.length > 0 ? figures(await fleet.run('warm-up', warmupPhase)) : undefined;
     const phases: PhaseFigures[] = [];
     const skipped: { label: string; reason: string }[] = [];
     let behind: string | undefined;
