@@ -3,10 +3,11 @@
 import { writeFileSync } from 'node:fs';
 import type { BenchCase, CaseResult } from './cases/bench-case';
 import { p2pCase } from './cases/p2p';
+import { pipelineCase } from './cases/pipeline';
 import { machineInfo, type MachineInfo } from './support/machine';
 import { Progress } from './support/progress';
 
-export const BENCH_CASES: BenchCase[] = [p2pCase];
+export const BENCH_CASES: BenchCase[] = [p2pCase, pipelineCase];
 
 export interface BenchOptions {
   quick?: boolean;

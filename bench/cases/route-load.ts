@@ -4,6 +4,7 @@ import { GeneratorFleet } from '../load/generator-process';
 import type { LoadRoute, LoadPhase, LoadUser, PhaseCounts, PhaseResult, GeneratorHealth } from '../load/protocol';
 import type { Progress } from '../support/progress';
 import { summarizeLatencies, type LatencySummary } from '../support/stats';
+import { formatNumber, renderTable } from '../report/table';
 
 export interface PhaseFigures {
   label: string;
@@ -120,4 +121,53 @@ export async function runRouteLoad(options: {
   } finally {
     await fleet.close();
   }
+}
+
+/** Notes a reader needs: phases where the generator was the limit, and any message lost or duplicated. */
+export function loadNotes(targets: TargetFigures[]): string[] {
+  const notes: string[] = [];
+  for (const target of targets) {
+    for (const phase of target.warmup ? [target.warmup, ...target.phases] : target.phases) {
+      const where = `${target.target} ${phase.label}`;
+      if (phase.generator.limitedBy.length > 0) {
+        notes.push(`${where}: the load generator may not have kept up (${phase.generator.limitedBy.join('; ')})`);
+      }
+      const { lost, duplicates, outOfOrder, unanswered, errors } = phase.counts;
+      if (lost > 0) notes.push(`${where}: ${lost} deliveries of acked messages never came`);
+      if (duplicates > 0) notes.push(`${where}: ${duplicates} duplicate deliveries`);
+      if (outOfOrder > 0) notes.push(`${where}: ${outOfOrder} pushes out of seq order`);
+      if (unanswered > 0) notes.push(`${where}: ${unanswered} send(s) got neither ack nor error`);
+      const errorText = Object.entries(errors).map(([code, n]) => `${n} ${code}`);
+      if (errorText.length > 0) notes.push(`${where}: errors: ${errorText.join(', ')}`);
+    }
+  }
+  for (const target of targets) {
+    for (const skipped of target.skipped) notes.push(`${target.target} ${skipped.label} skipped: ${skipped.reason}`);
+  }
+  return notes;
+}
+
+/** Per target and phase: what was sent, answered and received, and whether the generator kept up. */
+export function countsTable(targets: TargetFigures[]): string {
+  const headers = ['target', 'load', 'sent', 'acked', 'delivered', 'dup', 'order', 'errors', 'lost'];
+  headers.push('caught up after', 'gen CPU', 'generator');
+  return renderTable(
+    headers,
+    targets.flatMap((target) =>
+      target.phases.map((phase) => [
+        target.target,
+        phase.label,
+        phase.counts.sent,
+        phase.counts.acked,
+        phase.counts.delivered,
+        phase.counts.duplicates,
+        phase.counts.outOfOrder,
+        Object.values(phase.counts.errors).reduce((a, b) => a + b, 0),
+        phase.counts.lost,
+        phase.caughtUpAfterMs === undefined ? 'never' : `${formatNumber(phase.caughtUpAfterMs / 1000, 1)} s`,
+        `${Math.round(phase.generator.cpuFraction * 100)} %`,
+        phase.generator.limitedBy.length > 0 ? 'LIMIT' : 'kept up',
+      ]),
+    ),
+  );
 }
