@@ -1,13 +1,15 @@
 // `gochat bench`: runs the chosen cases one after another, each on its own fresh appliance, prints a table per
 // case on stdout (progress goes to stderr) and writes every figure with the machine it ran on to --out.
 import { writeFileSync } from 'node:fs';
-import type { BenchCase, CaseResult } from './cases/bench-case';
+import type { BenchCase, CaseOptions, CaseResult } from './cases/bench-case';
 import { p2pCase } from './cases/p2p';
 import { pipelineCase } from './cases/pipeline';
+import { groupCase } from './cases/group';
+import { ApplianceSource } from './support/appliance-source';
 import { machineInfo, type MachineInfo } from './support/machine';
 import { Progress } from './support/progress';
 
-export const BENCH_CASES: BenchCase[] = [p2pCase, pipelineCase];
+export const BENCH_CASES: BenchCase[] = [p2pCase, pipelineCase, groupCase];
 
 export interface BenchOptions {
   quick?: boolean;
@@ -45,6 +47,26 @@ function printResult(result: CaseResult, elapsedMs: number): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** Runs the cases one after another; a failed case is recorded and the next one still runs. */
+async function runCases(cases: BenchCase[], output: BenchOutput, caseOptions: CaseOptions): Promise<void> {
+  const { progress } = caseOptions;
+  for (const benchCase of cases) {
+    progress.step(`case ${benchCase.name}: ${benchCase.description}`);
+    const caseStart = Date.now();
+    try {
+      const result = await benchCase.run(caseOptions);
+      const elapsedMs = Date.now() - caseStart;
+      printResult(result, elapsedMs);
+      const { tables: _tables, ...rest } = result;
+      output.cases[benchCase.name] = { ...rest, elapsedMs };
+    } catch (err) {
+      const message = (err as Error).stack ?? String(err);
+      output.failures[benchCase.name] = message;
+      process.stdout.write(`## ${benchCase.name}: FAILED\n\n${message}\n\n`);
+    }
+  }
+}
+
 export async function runBench(options: BenchOptions): Promise<number> {
   const cases = chooseCases(options.case);
   const quick = options.quick === true;
@@ -63,25 +85,17 @@ export async function runBench(options: BenchOptions): Promise<number> {
       `commit ${machine.gitCommit}, load average ${machine.loadAverage1m}\n\n`,
   );
   const started = Date.now();
-  for (const benchCase of cases) {
-    progress.step(`case ${benchCase.name}: ${benchCase.description}`);
-    const caseStart = Date.now();
-    try {
-      const result = await benchCase.run({
-        quick,
-        gateways: options.gateways,
-        generators: options.generators,
-        progress,
-      });
-      const elapsedMs = Date.now() - caseStart;
-      printResult(result, elapsedMs);
-      const { tables: _tables, ...rest } = result;
-      output.cases[benchCase.name] = { ...rest, elapsedMs };
-    } catch (err) {
-      const message = (err as Error).stack ?? String(err);
-      output.failures[benchCase.name] = message;
-      process.stdout.write(`## ${benchCase.name}: FAILED\n\n${message}\n\n`);
-    }
+  const appliances = new ApplianceSource(options.gateways, quick, progress);
+  try {
+    await runCases(cases, output, {
+      quick,
+      gateways: options.gateways,
+      generators: options.generators,
+      progress,
+      appliances,
+    });
+  } finally {
+    await appliances.close();
   }
   output.elapsedMs = Date.now() - started;
   if (options.out) {

@@ -1,5 +1,6 @@
 // What every bench case is: a name, a run on a fresh appliance, and figures that print as a table and go into
 // the JSON output unchanged.
+import type { ApplianceSource } from '../support/appliance-source';
 import type { Progress } from '../support/progress';
 
 export interface CaseOptions {
@@ -9,6 +10,8 @@ export interface CaseOptions {
   /** Load generator processes for the message cases. */
   generators: number;
   progress: Progress;
+  /** The appliance a case measures: acquire, then release when done. */
+  appliances: ApplianceSource;
 }
 
 export interface CaseResult {

@@ -3,8 +3,8 @@
 import type { LoadPhase, LoadRoute, LoadUser } from '../load/protocol';
 import { RelayProcess } from '../relay/relay-process';
 import { formatNumber, renderTable, type Cell } from '../report/table';
-import { befriend, chatWsUrl, inParallel, registerUsers } from '../support/bench-users';
-import { FreshAppliance } from '../support/fresh-appliance';
+import { chatWsUrl } from '../support/bench-users';
+import { seedUsers } from '../support/bulk-users';
 import { ratio } from '../support/stats';
 import type { CaseOptions } from './bench-case';
 import { countsTable, phaseLabel, runRouteLoad, type PhaseFigures, type TargetFigures } from './route-load';
@@ -29,20 +29,16 @@ export interface PairLoadPlan {
 
 async function measureSystem(plan: PairLoadPlan, options: CaseOptions): Promise<TargetFigures & { setupMs: number }> {
   const { progress } = options;
-  progress.step(`system: starting a fresh appliance (embedded infra, ${options.gateways} gateway(s))`);
-  const appliance = await FreshAppliance.start({
-    gateways: options.gateways,
-    onLine: (line) => progress.update(line),
-  });
+  const appliance = await options.appliances.acquire();
   try {
     const gateways = appliance.gatewayUrls();
-    const first = gateways[0] as string;
     const setupStart = Date.now();
-    progress.step(`system: registering ${plan.pairs * 2} users and making ${plan.pairs} friendships`);
-    const users = await registerUsers(first, plan.userPrefix, plan.pairs * 2, (done) =>
-      progress.update(`registered ${done} of ${plan.pairs * 2}`),
-    );
-    await inParallel(plan.pairs, 16, (i) => befriend(first, users[2 * i]!, users[2 * i + 1]!));
+    progress.step(`system: seeding ${plan.pairs * 2} users and ${plan.pairs} friendships`);
+    const { users } = await seedUsers(appliance, {
+      prefix: plan.userPrefix,
+      count: plan.pairs * 2,
+      friendships: Array.from({ length: plan.pairs }, (_, i): [number, number] => [2 * i, 2 * i + 1]),
+    });
     const setupMs = Date.now() - setupStart;
     // With several gateways, user i connects to gateway i mod N: a pair's two users are on different gateways.
     const loadUsers: LoadUser[] = users.map((user, i) => ({
@@ -60,8 +56,7 @@ async function measureSystem(plan: PairLoadPlan, options: CaseOptions): Promise<
     });
     return { ...measured, setupMs };
   } finally {
-    progress.step('system: gochat down');
-    await appliance.stop();
+    await options.appliances.release(appliance);
   }
 }
 

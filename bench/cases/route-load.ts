@@ -72,6 +72,8 @@ export async function runRouteLoad(options: {
   generators: number;
   bodyBytes: number;
   progress: Progress;
+  /** A message per route before the phases (default true); off when the one message is what is measured. */
+  warmup?: boolean;
 }): Promise<TargetFigures> {
   const { target, progress } = options;
   progress.step(
@@ -97,7 +99,10 @@ export async function runRouteLoad(options: {
       durationMs: 1000,
       drainMs: 30_000,
     };
-    const warmup = options.routes.length > 0 ? figures(await fleet.run('warm-up', warmupPhase)) : undefined;
+    const warmup =
+      options.routes.length > 0 && options.warmup !== false
+        ? figures(await fleet.run('warm-up', warmupPhase))
+        : undefined;
     const phases: PhaseFigures[] = [];
     const skipped: { label: string; reason: string }[] = [];
     let behind: string | undefined;

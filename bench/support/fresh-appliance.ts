@@ -96,6 +96,14 @@ export class FreshAppliance {
     return record;
   }
 
+  /** The appliance API (the console's): its base URL and the token it requires. */
+  adminApi(): { url: string; token: string } {
+    const record = this.record();
+    const token = record.consoleUrl ? new URL(record.consoleUrl).searchParams.get('token') : null;
+    if (!record.admin || !token) throw new Error(`no appliance API address or token in ${this.dataDir}/appliance.json`);
+    return { url: record.admin.url, token };
+  }
+
   /** The gateways' HTTP base URLs (http://host:port), gw-1 first. */
   gatewayUrls(): string[] {
     const urls = this.record()
