@@ -5,11 +5,12 @@ import type { BenchCase, CaseOptions, CaseResult } from './cases/bench-case';
 import { p2pCase } from './cases/p2p';
 import { pipelineCase } from './cases/pipeline';
 import { groupCase } from './cases/group';
+import { presenceCase } from './cases/presence';
 import { ApplianceSource } from './support/appliance-source';
 import { machineInfo, type MachineInfo } from './support/machine';
 import { Progress } from './support/progress';
 
-export const BENCH_CASES: BenchCase[] = [p2pCase, pipelineCase, groupCase];
+export const BENCH_CASES: BenchCase[] = [p2pCase, pipelineCase, groupCase, presenceCase];
 
 export interface BenchOptions {
   quick?: boolean;

@@ -81,7 +81,7 @@ export async function runRouteLoad(options: {
   );
   const connectStart = Date.now();
   const fleet = await GeneratorFleet.start(
-    Math.min(options.generators, options.routes.length),
+    Math.max(1, Math.min(options.generators, options.routes.length)),
     options.users,
     options.routes,
     options.bodyBytes,
