@@ -6,11 +6,12 @@ import { p2pCase } from './cases/p2p';
 import { pipelineCase } from './cases/pipeline';
 import { groupCase } from './cases/group';
 import { presenceCase } from './cases/presence';
+import { connectionsCase } from './cases/connections';
 import { ApplianceSource } from './support/appliance-source';
 import { machineInfo, type MachineInfo } from './support/machine';
 import { Progress } from './support/progress';
 
-export const BENCH_CASES: BenchCase[] = [p2pCase, pipelineCase, groupCase, presenceCase];
+export const BENCH_CASES: BenchCase[] = [p2pCase, pipelineCase, groupCase, presenceCase, connectionsCase];
 
 export interface BenchOptions {
   quick?: boolean;

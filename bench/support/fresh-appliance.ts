@@ -46,7 +46,9 @@ export class FreshAppliance {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gochat-bench-'));
     const args = ['up', '--infra', 'embedded', '--data-dir', dataDir, '--admin-port', '0', '--no-console-build'];
     args.push('--no-seed', '--gateways', String(options.gateways));
-    const child = spawn(process.execPath, [GOCHAT_BIN, ...args], {
+    // The soft open-file limit raised to the hard one first: a gateway holding thousands of connections needs it.
+    const raiseLimit = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
+    const child = spawn('/bin/sh', ['-c', raiseLimit, process.execPath, GOCHAT_BIN, ...args], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
