@@ -7,7 +7,7 @@ import { newConsoleToken } from './auth';
 import { createHttpHandler } from './http-server';
 import { LiveHub } from './live-hub';
 import { LiveMetrics } from './live-metrics';
-import type { ApplianceControl, DataReader, InfraSummary, KafkaInspector, PresenceSource } from './ports';
+import type { ApplianceControl, DataReader, InfraSummary, KafkaInspector, PresenceSource, UserSeeding } from './ports';
 import { summarize } from './record-decoder';
 import { findBuiltRenderer } from './renderer-assets';
 import { Router } from './router';
@@ -18,12 +18,15 @@ import { FlowTracker } from './flows/flow-tracker';
 import { registerFlowRoutes } from './flows/routes-flows';
 import { SimulatedClients } from './sim/simulated-clients';
 import { registerClientRoutes } from './sim/routes-clients';
+import { registerSeedRoutes } from './sim/routes-seed';
 import { presenceChangeOf } from './presence-changes';
 
 export interface ApplianceApiOptions {
   control: ApplianceControl;
   kafka: KafkaInspector;
   presence?: PresenceSource | null;
+  /** Bulk creation of users (im-logic's SeedService), for POST /api/seed and the console's "create N users". */
+  seeding?: UserSeeding | null;
   data?: DataReader | null;
   /** Base HTTP URLs of the gateways' client APIs ("http://127.0.0.1:port"), for simulated clients. */
   gatewayUrls?: () => string[];
@@ -93,7 +96,8 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
   registerTopicRoutes(router, kafka, () => metrics.lagHistory());
   registerStoreRoutes(router, options.presence ?? null, options.data ?? null, () => hub.connectionCount);
   registerFlowRoutes(router, flows);
-  registerClientRoutes(router, clients);
+  registerClientRoutes(router, clients, options.seeding ?? null);
+  registerSeedRoutes(router, options.seeding ?? null);
   router.add('GET', '/api/info', () => ({
     startedAtMs,
     consoles: hub.connectionCount,

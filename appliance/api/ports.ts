@@ -149,3 +149,25 @@ export interface DataReader {
   /** user id -> username for the given users (unknown ids are left out). */
   usernames(userIds: string[]): Promise<Record<string, string>>;
 }
+
+/** POST /api/seed: many users, friendships and groups created in one go (im-logic's SeedService). */
+export interface SeedUsersRequest {
+  /** All with this password (users that exist already keep theirs). */
+  usernames: string[];
+  password: string;
+  /** Pairs of indexes into those users. */
+  friendships: [number, number][];
+  groups: { name: string; owner: number; members: number[] }[];
+  /** Answer with a session token per user (a tool then needs no login per user). */
+  tokens: boolean;
+}
+
+export interface SeedUsersResult {
+  users: { userId: string; username: string; created: boolean; token?: string }[];
+  groups: { groupId: string; name: string; memberCount: number }[];
+  elapsedMs: number;
+}
+
+export interface UserSeeding {
+  seed(request: SeedUsersRequest): Promise<SeedUsersResult>;
+}

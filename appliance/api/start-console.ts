@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { Broker } from '../../infra/kafka-broker';
 import { ApplianceKafkaInspector } from './adapters/appliance-kafka-inspector';
+import { LogicSeeder } from './adapters/logic-seeder';
 import { RepoPresence } from './adapters/repo-presence';
 import { SqliteDataReader } from './adapters/sqlite-data';
 import { startApplianceApi, type ApplianceApi } from './appliance-api';
@@ -60,11 +61,15 @@ export async function startConsole(
   const presence = new RepoPresence(
     () => appliance.services().find((s) => s.name === 'im-repo' && s.state === 'running')?.addresses.grpc ?? null,
   );
+  const seeding = new LogicSeeder(
+    () => appliance.services().find((s) => s.name === 'im-logic' && s.state === 'running')?.addresses.grpc ?? null,
+  );
   const data = new SqliteDataReader(appliance.layout.sqliteFile ?? join(appliance.layout.root, 'gochat.db'));
   const api = await startApplianceApi({
     control: appliance,
     kafka,
     presence,
+    seeding,
     data,
     gatewayUrls: () => appliance.gatewayUrls(),
     port: options.port ?? 0,
@@ -90,6 +95,7 @@ export async function startConsole(
       await api.close();
       await kafka.close();
       presence.close();
+      seeding.close();
       data.close();
     },
   };

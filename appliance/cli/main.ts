@@ -1,5 +1,6 @@
 // gochat: start, inspect and stop the appliance. Every command has --help.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { runBench, type BenchOptions } from '../../bench/run-bench';
 import { INFRA_MODES } from '../../infra/providers/infra';
 import { runBroker } from './broker-command';
 import { runDown } from './down-command';
@@ -98,6 +99,18 @@ program
   .option('--host <host>', 'interface to bind', '127.0.0.1')
   .action(async (opts: { port: string; dataDir: string; host: string }) => {
     process.exitCode = await runBroker(opts);
+  });
+
+program
+  .command('bench')
+  .description('measure the appliance (each case on a fresh one, embedded infra) beside baselines run alongside')
+  .option('--quick', 'a short, small run of every case (CI: proves each case works, not how fast)')
+  .option('--case <name...>', 'only these cases (default: all)')
+  .option('--out <file>', 'write every figure, with the machine it ran on, as JSON')
+  .option('--gateways <n>', 'number of im-gateway instances', integerIn(1, 16), 1)
+  .option('--generators <n>', 'load generator processes for the message cases', integerIn(1, 16), 1)
+  .action(async (opts: BenchOptions) => {
+    process.exitCode = await runBench(opts);
   });
 
 await program.parseAsync(process.argv);

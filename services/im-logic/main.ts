@@ -14,8 +14,10 @@ import {
 import { AuthServiceService, ChatServiceService, SocialServiceService } from '../../proto/gen/gochat/logic/v1/logic';
 import { KafkaLogicEvents } from './adapters/kafka-events';
 import { RepoClient } from './adapters/repo-client';
+import { RepoSeeder } from './adapters/repo-seeder';
 import { readLogicConfig } from './config';
 import { Accounts } from './domain/accounts';
+import { BulkAccounts } from './domain/bulk-accounts';
 import { Groups } from './domain/groups';
 import { ConversationAccess } from './domain/membership';
 import { MessageSender } from './domain/message-sender';
@@ -23,6 +25,7 @@ import { ReadState } from './domain/read-state';
 import { Friendships } from './domain/social';
 import { TokenSigner } from './domain/token';
 import { authService, chatService, socialService, traced, type LogicDomain } from './transport/grpc-services';
+import { seedRegistration } from './transport/seed-service';
 import { upstreamBatchHandler } from './transport/upstream-consumer';
 
 await runService({
@@ -43,9 +46,11 @@ await runService({
     const repo = new RepoClient(config.repoAddress);
     const events = new KafkaLogicEvents(publisher);
     const clock = { nowMs: () => Date.now() };
+    const tokens = new TokenSigner(config.tokenSecret, config.tokenTtlMs);
+    const seeder = new RepoSeeder(config.repoAddress);
     const access = new ConversationAccess(repo, repo);
     const domain: LogicDomain = {
-      accounts: new Accounts(repo, new TokenSigner(config.tokenSecret, config.tokenTtlMs), clock),
+      accounts: new Accounts(repo, tokens, clock),
       sender: new MessageSender(access, repo, events),
       reads: new ReadState(access, repo, events, clock),
       friendships: new Friendships(repo, repo, repo),
@@ -60,6 +65,7 @@ await runService({
         serviceOf(AuthServiceService, traced(authService(domain))),
         serviceOf(ChatServiceService, traced(chatService(domain))),
         serviceOf(SocialServiceService, traced(socialService(domain))),
+        seedRegistration(new BulkAccounts(seeder, tokens, clock)),
       ],
     });
     const upstream = await startEventConsumer({
@@ -83,6 +89,7 @@ await runService({
         await domain.sender.flush().catch((err: unknown) => logger.warn({ err }, 'dispatch marks not written'));
         await publisher.disconnect();
         repo.close();
+        seeder.close();
       },
     };
   },

@@ -8,14 +8,17 @@ import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database';
 import { SqliteFriendStore } from './adapters/sqlite/friend-store';
 import { SqliteGroupStore } from './adapters/sqlite/group-store';
 import { SqliteMessageStore } from './adapters/sqlite/message-store';
+import { SqliteSeedStore } from './adapters/sqlite/seed-store';
 import { SqliteUserStore } from './adapters/sqlite/user-store';
 import type { RepoConfig } from './config';
 import { GroupRoster } from './domain/groups';
 import { ConversationLog } from './domain/messages';
 import { PresenceTracker } from './domain/presence';
+import { Seeder } from './domain/seeding';
 import { Friendships, UserDirectory } from './domain/users';
 import { systemClock } from './domain/validation';
 import { repoServices } from './transport/grpc-services';
+import { seedRegistration } from './transport/seed-service';
 
 export interface RunningRepo {
   grpc: RunningGrpcServer;
@@ -64,7 +67,7 @@ export async function startRepo(config: RepoConfig, logger: Logger): Promise<Run
     grpc = await startGrpcServer({
       host: config.grpcHost,
       port: config.grpcPort,
-      services: repoServices(useCases),
+      services: [...repoServices(useCases), seedRegistration(new Seeder(new SqliteSeedStore(db), systemClock))],
       logger,
     });
   } catch (err) {

@@ -2,9 +2,11 @@
 import { BadRequestError } from '../errors';
 import { intParam, objectBody, stringField, type Router } from '../router';
 import { runSeedFlow, SEED_FLOWS, type SeedFlow } from './seed-flows';
+import type { UserSeeding } from '../ports';
+import { SIM_PASSWORD } from './simulated-client';
 import type { SimulatedClients } from './simulated-clients';
 
-export function registerClientRoutes(router: Router, clients: SimulatedClients): void {
+export function registerClientRoutes(router: Router, clients: SimulatedClients, seeding: UserSeeding | null): void {
   router
     .add('GET', '/api/clients', () => ({ clients: clients.list() }))
     .add('POST', '/api/clients', async ({ body, query }) => {
@@ -14,6 +16,10 @@ export function registerClientRoutes(router: Router, clients: SimulatedClients):
       if (!Number.isInteger(count) || count < 1 || count > 50)
         throw new BadRequestError('"count" must be an integer from 1 to 50');
       const names = count === 1 ? [username] : Array.from({ length: count }, (_, i) => `${username}${i + 1}`);
+      // Many at once: the accounts in one bulk call (one password hash) instead of one scrypt per register.
+      if (count > 1 && seeding) {
+        await seeding.seed({ usernames: names, password: SIM_PASSWORD, friendships: [], groups: [], tokens: false });
+      }
       const created = [];
       for (const name of names) created.push((await clients.create(name)).view());
       return { clients: created };

@@ -5,7 +5,7 @@ import { hashPassword, verifyPassword } from './password';
 import type { Clock, UserDirectory } from './ports';
 import type { TokenSigner } from './token';
 
-const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
+export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
 export const MIN_PASSWORD_LENGTH = 8;
 /** scrypt cost grows with input length only slightly, but an unbounded field invites abuse. */
 export const MAX_PASSWORD_LENGTH = 256;
@@ -66,7 +66,7 @@ export class Accounts {
   }
 }
 
-function checkPassword(password: string): void {
+export function checkPassword(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new InvalidField('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }

@@ -147,3 +147,12 @@ export interface DownstreamDelivery {
 export interface Clock {
   nowMs(): number;
 }
+
+/** Bulk seeding in im-repo: users (with hashes), friendships and groups by index into users, in one transaction. */
+export interface UserSeeder {
+  seedUsers(request: {
+    users: { username: string; displayName: string; passwordHash: string }[];
+    friendships: { a: number; b: number }[];
+    groups: { name: string; owner: number; members: number[] }[];
+  }): Promise<{ users: User[]; created: boolean[]; groups: Group[] }>;
+}

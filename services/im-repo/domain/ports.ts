@@ -161,3 +161,19 @@ export interface PresenceStore {
 }
 
 export type { PresenceConnection };
+
+/** A validated bulk seeding; friendships and groups name users by index into `users`. */
+export interface SeedBatch {
+  users: NewUser[];
+  friendships: { a: number; b: number }[];
+  groups: { groupId: string; name: string; owner: number; members: number[] }[];
+  nowMs: number;
+}
+
+export interface SeedStore {
+  /**
+   * Stores the batch in one transaction. A username that exists already keeps its row (id, password) and is
+   * returned with created = false; friendships and groups then use that user.
+   */
+  seed(batch: SeedBatch): { users: User[]; created: boolean[]; groups: Group[] };
+}

@@ -5,7 +5,7 @@ import { InvalidArgument, NotFound } from '../../../lib/errors';
 import type { FriendStore, UserStore } from './ports';
 import { requireId, requireIds, requireIntInRange, requireText, type Clock } from './validation';
 
-const USERNAME_RE = /^[A-Za-z0-9_.-]{3,32}$/;
+export const USERNAME_RE = /^[A-Za-z0-9_.-]{3,32}$/;
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 /** Most pairs in one AreFriends call (a consumer batch holds at most 500 sends). */

@@ -1,0 +1,178 @@
+// Runs a list of load phases over routes between chat connections (through the system's gateways or the relay
+// baseline, the same generator code either way) and turns each phase's raw result into figures.
+import { GeneratorFleet } from '../load/generator-process';
+import type { LoadRoute, LoadPhase, LoadUser, PhaseCounts, PhaseResult, GeneratorHealth } from '../load/protocol';
+import type { Progress } from '../support/progress';
+import { summarizeLatencies, type LatencySummary } from '../support/stats';
+import { formatNumber, renderTable } from '../report/table';
+
+export interface PhaseFigures {
+  label: string;
+  phase: LoadPhase;
+  sentPerSec: number;
+  ackedPerSec: number;
+  deliveredPerSec: number;
+  /** From the end of the phase until all its messages were answered and delivered; undefined: not in time. */
+  caughtUpAfterMs: number | undefined;
+  latency: LatencySummary;
+  counts: PhaseCounts;
+  generator: GeneratorHealth;
+}
+
+export interface TargetFigures {
+  target: string;
+  connectMs: number;
+  /** Undefined when there are no routes to warm up. */
+  warmup: PhaseFigures | undefined;
+  phases: PhaseFigures[];
+  /** Higher offered rates not run because the system already fell behind at a lower one. */
+  skipped: { label: string; reason: string }[];
+}
+
+/** A fixed rate the system did not keep up with: higher rates would only pile up a longer backlog. */
+function fellBehind(result: PhaseFigures): string | undefined {
+  if (result.phase.kind !== 'rate') return undefined;
+  if (result.caughtUpAfterMs === undefined) {
+    return `the system had not caught up with ${result.label} ${(result.phase.drainMs / 1000).toFixed(0)} s after it`;
+  }
+  if (result.ackedPerSec < result.phase.ratePerSec * 0.5) {
+    return `the system stored ${Math.round(result.ackedPerSec)}/s of ${result.label} offered`;
+  }
+  return undefined;
+}
+
+export function phaseLabel(phase: LoadPhase): string {
+  if (phase.kind === 'rate') return `${phase.ratePerSec.toLocaleString('en-US')}/s`;
+  return phase.kind === 'window' ? `window ${phase.window}` : 'online';
+}
+
+function figures(result: PhaseResult): PhaseFigures {
+  return {
+    label: result.label,
+    phase: result.phase,
+    sentPerSec: result.sentPerSec,
+    ackedPerSec: result.ackedPerSec,
+    deliveredPerSec: result.deliveredPerSec,
+    caughtUpAfterMs: result.caughtUpAfterMs,
+    latency: summarizeLatencies(result.latenciesMs),
+    counts: result.counts,
+    generator: result.health,
+  };
+}
+
+/**
+ * Connects the users in `generators` processes, runs a warm-up (a message per route, so that consumer groups
+ * have joined and code is compiled before anything is timed), then each phase in turn.
+ */
+export async function runRouteLoad(options: {
+  target: string;
+  users: LoadUser[];
+  routes: LoadRoute[];
+  phases: LoadPhase[];
+  generators: number;
+  bodyBytes: number;
+  progress: Progress;
+  /** A message per route before the phases (default true); off when the one message is what is measured. */
+  warmup?: boolean;
+}): Promise<TargetFigures> {
+  const { target, progress } = options;
+  progress.step(
+    `${target}: connecting ${options.users.length} WebSockets from ${options.generators} load generator(s)`,
+  );
+  const connectStart = Date.now();
+  const fleet = await GeneratorFleet.start(
+    Math.max(1, Math.min(options.generators, options.routes.length)),
+    options.users,
+    options.routes,
+    options.bodyBytes,
+    (name, message) =>
+      progress.update(
+        `${target} ${message.label} (${name}): sent ${message.sent}, acked ${message.acked}, delivered ${message.delivered}`,
+      ),
+  );
+  const connectMs = Date.now() - connectStart;
+  try {
+    // One message per route: consumer groups have joined and code is compiled before anything is timed.
+    const warmupPhase: LoadPhase = {
+      kind: 'rate',
+      ratePerSec: options.routes.length,
+      durationMs: 1000,
+      drainMs: 30_000,
+    };
+    const warmup =
+      options.routes.length > 0 && options.warmup !== false
+        ? figures(await fleet.run('warm-up', warmupPhase))
+        : undefined;
+    const phases: PhaseFigures[] = [];
+    const skipped: { label: string; reason: string }[] = [];
+    let behind: string | undefined;
+    for (const phase of options.phases) {
+      const label = phaseLabel(phase);
+      if (behind !== undefined && phase.kind === 'rate') {
+        skipped.push({ label, reason: behind });
+        progress.step(`${target}: ${label} skipped: ${behind}`);
+        continue;
+      }
+      progress.step(`${target}: ${label} for ${phase.durationMs / 1000} s`);
+      const result = figures(await fleet.run(label, phase));
+      progress.step(
+        `${target}: ${label}: ${Math.round(result.deliveredPerSec)} delivered/s, p50 ${result.latency.p50Ms.toFixed(1)} ms, ` +
+          `p99 ${result.latency.p99Ms.toFixed(1)} ms${result.counts.lost > 0 ? `, ${result.counts.lost} LOST` : ''}`,
+      );
+      phases.push(result);
+      behind ??= fellBehind(result);
+    }
+    return { target, connectMs, warmup, phases, skipped };
+  } finally {
+    await fleet.close();
+  }
+}
+
+/** Notes a reader needs: phases where the generator was the limit, and any message lost or duplicated. */
+export function loadNotes(targets: TargetFigures[]): string[] {
+  const notes: string[] = [];
+  for (const target of targets) {
+    for (const phase of target.warmup ? [target.warmup, ...target.phases] : target.phases) {
+      const where = `${target.target} ${phase.label}`;
+      if (phase.generator.limitedBy.length > 0) {
+        notes.push(`${where}: the load generator may not have kept up (${phase.generator.limitedBy.join('; ')})`);
+      }
+      const { lost, duplicates, outOfOrder, unanswered, errors } = phase.counts;
+      if (lost > 0) notes.push(`${where}: ${lost} deliveries of acked messages never came`);
+      if (duplicates > 0) notes.push(`${where}: ${duplicates} duplicate deliveries`);
+      if (outOfOrder > 0) notes.push(`${where}: ${outOfOrder} pushes out of seq order`);
+      if (unanswered > 0) notes.push(`${where}: ${unanswered} send(s) got neither ack nor error`);
+      const errorText = Object.entries(errors).map(([code, n]) => `${n} ${code}`);
+      if (errorText.length > 0) notes.push(`${where}: errors: ${errorText.join(', ')}`);
+    }
+  }
+  for (const target of targets) {
+    for (const skipped of target.skipped) notes.push(`${target.target} ${skipped.label} skipped: ${skipped.reason}`);
+  }
+  return notes;
+}
+
+/** Per target and phase: what was sent, answered and received, and whether the generator kept up. */
+export function countsTable(targets: TargetFigures[]): string {
+  const headers = ['target', 'load', 'sent', 'acked', 'delivered', 'dup', 'order', 'errors', 'lost'];
+  headers.push('caught up after', 'gen CPU', 'generator');
+  return renderTable(
+    headers,
+    targets.flatMap((target) =>
+      target.phases.map((phase) => [
+        target.target,
+        phase.label,
+        phase.counts.sent,
+        phase.counts.acked,
+        phase.counts.delivered,
+        phase.counts.duplicates,
+        phase.counts.outOfOrder,
+        Object.values(phase.counts.errors).reduce((a, b) => a + b, 0),
+        phase.counts.lost,
+        phase.caughtUpAfterMs === undefined ? 'never' : `${formatNumber(phase.caughtUpAfterMs / 1000, 1)} s`,
+        `${Math.round(phase.generator.cpuFraction * 100)} %`,
+        phase.generator.limitedBy.length > 0 ? 'LIMIT' : 'kept up',
+      ]),
+    ),
+  );
+}

@@ -1,0 +1,85 @@
+// What one generator counts while a phase runs: its sends, their answers and deliveries, and the latencies.
+import { performance } from 'node:perf_hooks';
+import type { PhaseCounts } from './protocol';
+
+export interface Sent {
+  route: number;
+  atMs: number;
+  acked: boolean;
+  answered: boolean;
+  recipients: number;
+  /** Recipients that have not got it yet. */
+  pending: number;
+}
+
+export class PhaseState {
+  /** By clientMsgId; sends of an earlier phase that arrive late are not found here and so not counted. */
+  readonly sent = new Map<string, Sent>();
+  readonly counts: PhaseCounts = {
+    sent: 0,
+    acked: 0,
+    delivered: 0,
+    duplicates: 0,
+    outOfOrder: 0,
+    errors: {},
+    lost: 0,
+    unanswered: 0,
+  };
+  readonly latenciesMs: number[] = [];
+  answered = 0;
+  /** Deliveries (or notices) owed for what was acked so far. */
+  expectedDeliveries = 0;
+  /** When the last answer or delivery of this phase arrived. */
+  lastAnswerMs = 0;
+  ackedInTime = 0;
+  deliveredInTime = 0;
+  running = true;
+  endsAtMs = Number.POSITIVE_INFINITY;
+
+  constructor(
+    readonly prefix: string,
+    /** Closed loop: every answer to a send makes the next send of its route while the phase runs. */
+    readonly closedLoop: boolean,
+  ) {}
+
+  error(code: string): void {
+    this.counts.errors[code] = (this.counts.errors[code] ?? 0) + 1;
+  }
+
+  /** An ack or a send error; returns the send if this is its first answer. */
+  answer(clientMsgId: string | undefined, acked: boolean): Sent | undefined {
+    const sent = clientMsgId === undefined ? undefined : this.sent.get(clientMsgId);
+    if (!sent || sent.answered) return undefined;
+    sent.answered = true;
+    this.answered += 1;
+    this.lastAnswerMs = performance.now();
+    if (acked) {
+      sent.acked = true;
+      this.counts.acked += 1;
+      this.expectedDeliveries += sent.recipients;
+      if (this.lastAnswerMs <= this.endsAtMs) this.ackedInTime += 1;
+    }
+    return sent;
+  }
+
+  /** One recipient got a message (or a watcher its notice), `startMs` being when it was sent. */
+  delivered(startMs: number): void {
+    const now = performance.now();
+    this.counts.delivered += 1;
+    this.lastAnswerMs = now;
+    if (now <= this.endsAtMs) this.deliveredInTime += 1;
+    this.latenciesMs.push(now - startMs);
+  }
+
+  settled(): boolean {
+    return this.answered >= this.counts.sent && this.counts.delivered >= this.expectedDeliveries;
+  }
+
+  /** After the drain: what never came. */
+  countMissing(): void {
+    for (const sent of this.sent.values()) {
+      if (!sent.answered) this.counts.unanswered += 1;
+      else if (sent.acked) this.counts.lost += sent.pending;
+    }
+  }
+}
