@@ -115,20 +115,41 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       wakeSleepers.push(done);
     });
 
-  const commit = async (topic: string, partition: number, offset: string): Promise<void> => {
-    try {
-      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
-    } catch (err) {
-      // Offsets are cumulative: the next successful commit covers this record; until then a restart may
-      // redeliver it, which handlers tolerate because processing is idempotent.
-      logger.warn({ err, topic, partition, offset }, 'offset commit failed');
+  // Handled offsets are committed together, for every partition at once, at most every COMMIT_INTERVAL_MS (and
+  // once more on stop), so a busy consumer does not wait for a commit round trip per batch. A crash or rebalance
+  // may redeliver what was handled since the last commit, which handlers tolerate because they are idempotent.
+  const uncommitted = new Map<string, { topic: string; partition: number; offset: string }>();
+  let lastCommitAt = 0;
+  let commitTimer: NodeJS.Timeout | undefined;
+  let committing: Promise<void> = Promise.resolve();
+  const commitHandled = (): Promise<void> => {
+    clearTimeout(commitTimer);
+    commitTimer = undefined;
+    if (uncommitted.size === 0) return committing;
+    const offsets = [...uncommitted.values()];
+    uncommitted.clear();
+    lastCommitAt = Date.now();
+    committing = committing
+      .then(() => consumer.commitOffsets(offsets))
+      .catch((err: unknown) => {
+        // Offsets are cumulative: the next successful commit covers these records.
+        logger.warn({ err, offsets }, 'offset commit failed');
+      });
+    return committing;
+  };
+  const noteHandled = (topic: string, partition: number, offset: string): void => {
+    uncommitted.set(`${topic}/${partition}`, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
+    const wait = COMMIT_INTERVAL_MS - (Date.now() - lastCommitAt);
+    if (wait <= 0) void commitHandled();
+    else if (commitTimer === undefined) {
+      commitTimer = setTimeout(() => void commitHandled(), wait);
+      commitTimer.unref();
     }
   };
 
   const inFlight = new Set<Promise<void>>();
-  // Records of one partition are handled in order; the offset of the last handled record is committed at the end
-  // of each fetched batch, and at most every COMMIT_INTERVAL_MS within a long one. A record counts as handled
-  // only once its handler resolved (or it was undecodable and skipped), so a commit never covers unfinished work.
+  // Records of one partition are handled in order. A record counts as handled only once its handler resolved (or
+  // it was undecodable and skipped), so a commit never covers unfinished work.
   const eachBatch = (payload: EachBatchPayload): Promise<void> => {
     if (stopping) return Promise.resolve();
     const work = handleBatch(payload);
@@ -138,18 +159,10 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
 
   const handleBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
     const { topic, partition } = batch;
-    let handled: string | undefined;
-    let committed: string | undefined;
-    let lastCommitAt = Date.now();
     const running = () => !stopping && isRunning() && !isStale();
-    const markHandled = async (offset: string, commitNow: boolean): Promise<void> => {
+    const markHandled = (offset: string): void => {
       resolveOffset(offset);
-      handled = offset;
-      if (commitNow || Date.now() - lastCommitAt >= COMMIT_INTERVAL_MS) {
-        await commit(topic, partition, handled);
-        committed = handled;
-        lastCommitAt = Date.now();
-      }
+      noteHandled(topic, partition, offset);
     };
     const { handleBatch: batchHandler, handle } = options;
     if (batchHandler) {
@@ -159,7 +172,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         const where = { topic, partition, offset: chunk[0]?.offset, records: chunk.length };
         const done = events.length === 0 || (await attempt(() => batchHandler(events), where, heartbeat));
         if (!done) break;
-        await markHandled((chunk.at(-1) as KafkaMessage).offset, true);
+        markHandled((chunk.at(-1) as KafkaMessage).offset);
       }
     } else if (handle) {
       for (const message of batch.messages) {
@@ -174,10 +187,9 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
           traceId: event ? traceIdOf(event.traceparent) : undefined,
         };
         if (event && !(await attempt(() => handle(event), where, heartbeat))) break;
-        await markHandled(message.offset, false);
+        markHandled(message.offset);
       }
     }
-    if (handled !== undefined && handled !== committed) await commit(topic, partition, handled);
   };
 
   /** The record as an event, or undefined (logged) when it cannot be decoded: such a record is skipped. */
@@ -294,6 +306,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         for (const wake of [...wakeSleepers]) wake();
         // Let the record in hand finish and commit before leaving the group.
         await Promise.allSettled([...inFlight]);
+        await commitHandled();
         await consumer.disconnect();
       })();
       return stopped;
