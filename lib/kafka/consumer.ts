@@ -60,6 +60,11 @@ export interface EventConsumerOptions {
   sessionTimeoutMs?: number;
   /** Longest a fetch waits for new records; short so a broker without long-poll wake-ups still feels live. */
   maxWaitTimeMs?: number;
+  /**
+   * Bytes a fetch waits for (up to maxWaitTimeMs) before it returns (default 1: at once). A consumer that is not on
+   * a client's critical path can trade a few milliseconds for fewer, larger batches.
+   */
+  minBytes?: number;
   partitionsConsumedConcurrently?: number;
   /**
    * Called when the consumer died of an error it will not restart after, so the records would stop flowing.
@@ -100,6 +105,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     sessionTimeout: options.sessionTimeoutMs ?? 30000,
     heartbeatInterval: 3000,
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
+    minBytes: options.minBytes ?? 1,
   });
 
   let stopping = false;
