@@ -20,6 +20,10 @@ import { SimulatedClients } from './sim/simulated-clients';
 import { registerClientRoutes } from './sim/routes-clients';
 import { registerSeedRoutes } from './sim/routes-seed';
 import { presenceChangeOf } from './presence-changes';
+import { RecordBacklog } from './record-backlog';
+
+/** Records kept undecoded while no console watches: enough to rebuild the flows the tracker keeps. */
+const UNWATCHED_RECORDS = 5000;
 
 export interface ApplianceApiOptions {
   control: ApplianceControl;
@@ -60,13 +64,30 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
   const router = new Router();
   const { control, kafka } = options;
 
-  const hub = new LiveHub(token, () => ({ type: 'hello', services: control.services(), atMs: Date.now() }));
+  // Decoding every record for the flow diagrams costs the broker's process more CPU than the broker itself, so
+  // while no console is connected the records wait, undecoded, in a bounded backlog; they are decoded when
+  // someone looks (a console connects, or the flows are read), without broadcasting what nobody saw live.
+  let muteSpans = false;
+  const unwatched = new RecordBacklog(UNWATCHED_RECORDS, (records) => {
+    muteSpans = true;
+    try {
+      for (const record of records) flows.observeRecord(record);
+    } finally {
+      muteSpans = false;
+    }
+  });
+  const hub = new LiveHub(token, () => {
+    unwatched.drain();
+    return { type: 'hello', services: control.services(), atMs: Date.now() };
+  });
   const metrics = new LiveMetrics(
     kafka,
     (m) => hub.broadcast(m),
     () => hub.connectionCount > 0,
   );
-  const flows = new FlowTracker((span) => hub.broadcast({ type: 'span', span }));
+  const flows = new FlowTracker((span) => {
+    if (!muteSpans) hub.broadcast({ type: 'span', span });
+  });
   const clients = new SimulatedClients({
     gatewayUrls: options.gatewayUrls ?? (() => []),
     onChange: (view) => hub.broadcast({ type: 'client', client: view }),
@@ -82,6 +103,11 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
     }),
     kafka.onAppend((records) => {
       metrics.countAppended(records);
+      if (hub.connectionCount === 0) {
+        unwatched.add(records);
+        return;
+      }
+      unwatched.drain();
       const summaries = records.map(summarize);
       hub.publishRecords(summaries);
       for (const record of records) {
@@ -95,7 +121,7 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
   registerServiceRoutes(router, control);
   registerTopicRoutes(router, kafka, () => metrics.lagHistory());
   registerStoreRoutes(router, options.presence ?? null, options.data ?? null, () => hub.connectionCount);
-  registerFlowRoutes(router, flows);
+  registerFlowRoutes(router, flows, () => unwatched.drain());
   registerClientRoutes(router, clients, options.seeding ?? null);
   registerSeedRoutes(router, options.seeding ?? null);
   router.add('GET', '/api/info', () => ({
