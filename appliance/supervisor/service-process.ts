@@ -53,7 +53,7 @@ export class ServiceStartError extends Error {
 const RECENT_OUTPUT_LINES = 15;
 
 /** tsx as this module resolves it, so services load TypeScript whatever the project root's node_modules holds. */
-const TSX_LOADER = resolveTsx();
+export const TSX_LOADER = resolveTsx();
 
 function resolveTsx(): string {
   try {

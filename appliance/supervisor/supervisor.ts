@@ -17,9 +17,11 @@ import {
   type DataDirLayout,
 } from './data-dir';
 import { LogFiles, LogRing, parseLogLine } from './log-lines';
+import { OrphanGuard } from './orphan-guard';
+import { previousPorts, type PreviousPorts } from './previous-ports';
 import { childPidsOf, isApplianceChild } from './processes';
 import { planServices } from './service-plan';
-import { ServiceProcess, type RestartNotice } from './service-process';
+import { ServiceProcess, TSX_LOADER, type RestartNotice } from './service-process';
 import type { LogLine, ServiceStatus, Unsubscribe } from './status';
 
 export interface SupervisorOptions {
@@ -74,6 +76,9 @@ export class Supervisor {
   private stopRequested = false;
   private infraStopped = false;
   private infraHealth: InfraHealth | undefined;
+  private orphanGuard: OrphanGuard | undefined;
+  /** Where the previous run on this data dir served; reused where free, so addresses stay stable. */
+  readonly previousPorts: PreviousPorts;
   private readonly exitGuard = (): void => {
     for (const service of this.processes()) service.killImmediately();
   };
@@ -82,6 +87,7 @@ export class Supervisor {
     this.layout = dataDirLayout(options.dataDir);
     this.progress = options.progress ?? (() => undefined);
     this.events.setMaxListeners(100);
+    this.previousPorts = previousPorts(readApplianceRecordSafely(this.layout));
   }
 
   get infra(): RunningInfra | undefined {
@@ -114,6 +120,8 @@ export class Supervisor {
     this.startedAt = new Date();
     process.once('exit', this.exitGuard);
     this.killLeftoversOfPreviousRun();
+    const projectRoot = this.options.projectRoot ?? findProjectRoot();
+    this.orphanGuard = new OrphanGuard(projectRoot, TSX_LOADER);
     this.logFiles = new LogFiles(this.layout.logsDir);
     const env = this.options.env ?? process.env;
     this.runningInfra = await startInfra(this.options.infra, {
@@ -122,12 +130,15 @@ export class Supervisor {
       progress: this.progress,
       log: (component, level, msg) => this.recordLine(infraLogLine(component, level, msg)),
       onComponentChange: (component) => {
+        this.guardChildren();
         const status = this.services().find((entry) => entry.name === component.name);
         if (status) this.events.emit('status', status);
         this.writeRecordNow();
       },
       embeddedRedis: embeddedRedisChoice(env),
+      preferredPorts: { kafka: this.previousPorts.kafka, redis: this.previousPorts.redis },
     });
+    this.guardChildren();
     this.infraHealth = new InfraHealth(
       () => this.runningInfra?.components ?? [],
       (name) => {
@@ -143,8 +154,8 @@ export class Supervisor {
       gateways: this.options.gateways,
       tokenSecret: tokenSecret(this.layout),
       ...(this.options.logLevel ? { logLevel: this.options.logLevel } : {}),
+      previous: this.previousPorts,
     });
-    const projectRoot = this.options.projectRoot ?? findProjectRoot();
     this.stages = plan.map((stage) => stage.map((spec) => this.supervise(new ServiceProcess(spec, { projectRoot }))));
     for (const stage of this.stages) {
       this.throwIfStopRequested();
@@ -274,6 +285,7 @@ export class Supervisor {
 
   private supervise(service: ServiceProcess): ServiceProcess {
     service.on('status', (status) => {
+      this.guardChildren();
       this.events.emit('status', status);
       // Written at once, so appliance.json never names a pid that is already gone for long.
       if (this.startedAt) this.writeRecordNow();
@@ -299,6 +311,15 @@ export class Supervisor {
     ring.add(line);
     this.logFiles?.append(line.service, line.raw);
     this.events.emit('log', line);
+  }
+
+  /** Tells the orphan guard which processes to stop should this supervisor die without stopping them. */
+  private guardChildren(): void {
+    const pids = [
+      ...this.processes().map((service) => service.pid),
+      ...(this.runningInfra?.components ?? []).map((component) => component.pid),
+    ].filter((pid): pid is number => pid !== null && pid !== process.pid);
+    this.orphanGuard?.watch(pids);
   }
 
   /** Children of a supervisor that was killed outright would otherwise hold ports and files. */
@@ -339,6 +360,7 @@ export class Supervisor {
     if (this.startedAt) this.writeRecordNow();
     await this.logFiles?.close();
     process.off('exit', this.exitGuard);
+    this.orphanGuard?.release();
     this.releaseLock?.();
     this.releaseLock = undefined;
   }
