@@ -17,8 +17,9 @@ interface Received {
 export class LoadClient {
   ws: WebSocket | null = null;
   connected = false;
-  /** When the current connection said hello (null while disconnected). */
+  /** When the current connection said hello (null while disconnected), and its id. */
   connectedSince: number | null = null;
+  connId = '';
   /** clientMsgId -> when it was first sent; acked ones also in acked. */
   readonly sent = new Map<string, number>();
   readonly acked = new Map<string, { at: number; seq: number; conversationId: string }>();
@@ -85,6 +86,7 @@ export class LoadClient {
     if (frame.type === 'hello') {
       this.connected = true;
       this.connectedSince = Date.now();
+      this.connId = String(frame.connId);
       this.attempt = 0;
       for (const conversationId of this.received.keys()) this.pullGap(conversationId);
       if (this.pending) this.resend();

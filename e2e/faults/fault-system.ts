@@ -65,6 +65,7 @@ process.once('exit', () => {
 export interface FaultSystem {
   dataDir: string;
   gatewayAddresses: string[];
+  redisUrl: string;
   /** The im-repo SQLite file, opened read-only. */
   db(): Database.Database;
   /** SIGKILL, as a crash would. */
@@ -171,6 +172,7 @@ export async function startFaultSystem(): Promise<FaultSystem> {
   return {
     dataDir,
     gatewayAddresses: [`127.0.0.1:${gw1Http}`, `127.0.0.1:${gw2Http}`],
+    redisUrl: `redis://127.0.0.1:${redisPort}`,
     db: () => (db ??= new Database(sqlitePath, { readonly: true, fileMustExist: true })),
     kill,
     start,
