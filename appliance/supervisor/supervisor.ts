@@ -23,6 +23,8 @@ import { childPidsOf, isApplianceChild } from './processes';
 import { planServices } from './service-plan';
 import { ServiceProcess, TSX_LOADER, type RestartNotice } from './service-process';
 import type { LogLine, ServiceStatus, Unsubscribe } from './status';
+import { ChaosRefusedError } from '../api/errors';
+import type { ChaosAction } from '../api/ports';
 
 export interface SupervisorOptions {
   dataDir: string;
@@ -77,6 +79,8 @@ export class Supervisor {
   private infraStopped = false;
   private infraHealth: InfraHealth | undefined;
   private orphanGuard: OrphanGuard | undefined;
+  /** Infra components (redis-server) paused by a chaos control, by pid. */
+  private readonly pausedInfra = new Set<number>();
   /** Where the previous run on this data dir served; reused where free, so addresses stay stable. */
   readonly previousPorts: PreviousPorts;
   private readonly exitGuard = (): void => {
@@ -130,6 +134,7 @@ export class Supervisor {
       progress: this.progress,
       log: (component, level, msg) => this.recordLine(infraLogLine(component, level, msg)),
       onComponentChange: (component) => {
+        if (component.pid !== null) this.pausedInfra.delete(component.pid);
         this.guardChildren();
         const status = this.services().find((entry) => entry.name === component.name);
         if (status) this.events.emit('status', status);
@@ -211,6 +216,7 @@ export class Supervisor {
       addresses: { [component.name]: component.address },
       startedAtMs: this.startedAt?.getTime() ?? null,
       restarts: 0,
+      ...(component.pid !== null && this.pausedInfra.has(component.pid) ? { paused: true } : {}),
     }));
     return [...infra, ...this.processes().map((service) => service.status())];
   }
@@ -225,6 +231,32 @@ export class Supervisor {
 
   async restart(name: string): Promise<void> {
     await this.service(name).restart();
+  }
+
+  async chaos(name: string, action: ChaosAction): Promise<void> {
+    const service = this.processes().find((entry) => entry.name === name);
+    if (service) {
+      if (!service.signal(action)) throw new ChaosRefusedError(`${name} is not running (${service.status().state})`);
+      this.progress(`chaos: ${action} ${name}`);
+      return;
+    }
+    const component = (this.runningInfra?.components ?? []).find((entry) => entry.name === name);
+    if (!component) {
+      this.service(name); // throws, naming the services there are
+      return;
+    }
+    const pid = component.pid;
+    if (pid === null || pid === process.pid) {
+      throw new ChaosRefusedError(
+        `${name} runs inside the supervisor process (${component.description}); it cannot be ${action === 'kill' ? 'killed' : `${action}d`} on its own`,
+      );
+    }
+    process.kill(pid, action === 'kill' ? 'SIGKILL' : action === 'pause' ? 'SIGSTOP' : 'SIGCONT');
+    if (action === 'pause') this.pausedInfra.add(pid);
+    else this.pausedInfra.delete(pid);
+    this.progress(`chaos: ${action} ${name} (pid ${pid})`);
+    const status = this.services().find((entry) => entry.name === name);
+    if (status) this.events.emit('status', status);
   }
 
   logs(name: string): LogLine[] {
@@ -353,6 +385,14 @@ export class Supervisor {
     }
     if (this.runningInfra) {
       this.infraHealth?.stop();
+      // a paused redis-server would hold its SIGTERM (and its last dump) until stopped by force
+      for (const pid of this.pausedInfra) {
+        try {
+          process.kill(pid, 'SIGCONT');
+        } catch {
+          // gone already
+        }
+      }
       this.progress(`stopping infra (${this.runningInfra.kind})`);
       await this.runningInfra.stop().catch((err: Error) => this.progress(`infra did not stop cleanly: ${err.message}`));
       this.infraStopped = true;
