@@ -128,10 +128,15 @@ describe('fault recovery under load', { skip }, () => {
     const delivered = ackedIds.filter((id) => receivedBy(id) === 1).length;
     const duplicates = clients.reduce((n, c) => n + c.duplicates, 0);
     const presence = watch.report(killedAt);
+    // the longest silence of acks (all users together) from the kill on, and before it as a baseline
+    const ackTimes = clients.flatMap((c) => [...c.acked.values()].map((a) => a.at)).sort((a, b) => a - b);
+    const silence = longestGap([killedAt, ...ackTimes.filter((t) => t > killedAt && t <= phaseEnd)]);
+    const baseline = longestGap(ackTimes.filter((t) => t >= killedAt - STEADY_MS && t <= killedAt));
     figures.push(
       `[faults] ${fault.name.padEnd(11)} sent ${sent}, acked ${ackedIds.length}, stored ${stored.once} once ` +
         `(${stored.missing} missing, ${stored.repeated} repeated), delivered ${delivered}, pushes repeated so far ` +
-        `${duplicates}; acks again after ${secs(ackedAfterKill() - killedAt)}, presence right after ` +
+        `${duplicates}; no acks for ${secs(silence)} (${secs(baseline)} before the kill), a message sent after ` +
+        `the kill acked after ${secs(ackedAfterKill() - killedAt)}, presence right after ` +
         `${secs((presence.rightAt ?? NaN) - killedAt)}, live users shown offline: ${presence.liveShownOffline}, ` +
         `most stale connections: ${presence.maxStale}`,
     );
@@ -197,4 +202,10 @@ function countStored(sys: FaultSystem, ids: string[]): { once: number; missing: 
 
 function secs(ms: number): string {
   return Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : 'n/a';
+}
+
+function longestGap(times: number[]): number {
+  let longest = 0;
+  for (let i = 1; i < times.length; i++) longest = Math.max(longest, (times[i] as number) - (times[i - 1] as number));
+  return longest;
 }
