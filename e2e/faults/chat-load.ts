@@ -1,13 +1,15 @@
 // Steady chat traffic between many users that survives faults the way a real client does: a dropped WebSocket is
 // reopened with jittered exponential backoff (alternating gateways), an unacked send is retried with the same
-// clientMsgId (the server deduplicates it), and after a reconnect or a seq gap the client pulls what it missed
-// with "sync". Everything needed to judge a fault afterwards is recorded here.
+// clientMsgId (the server deduplicates it) after a wait that doubles per attempt, and after a reconnect or a seq
+// gap the client pulls what it missed with "sync". Everything needed to judge a fault afterwards is kept here.
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { TestUser, type Frame } from '../support/chat-client';
 
 const SEND_EVERY_MS = 150;
+/** An unacked send is retried after this, doubling per attempt up to MAX_ACK_WAIT_MS (retries add load). */
 const ACK_TIMEOUT_MS = 2000;
+const MAX_ACK_WAIT_MS = 16_000;
 
 interface Received {
   seq: number;
@@ -26,7 +28,7 @@ export class LoadClient {
   /** conversationId -> seq -> what arrived (push or sync). */
   readonly received = new Map<string, Map<number, Received>>();
   duplicates = 0;
-  private pending: { clientMsgId: string; sentAt: number } | null = null;
+  private pending: { clientMsgId: string; sentAt: number; attempts: number } | null = null;
   private attempt = 0;
   private running = true;
   private sending = true;
@@ -89,7 +91,10 @@ export class LoadClient {
       this.connId = String(frame.connId);
       this.attempt = 0;
       for (const conversationId of this.received.keys()) this.pullGap(conversationId);
-      if (this.pending) this.resend();
+      if (this.pending) {
+        this.pending.attempts = 0; // a new connection: the first retry is due soon again
+        this.resend();
+      }
     } else if (frame.type === 'ack' && this.pending?.clientMsgId === frame.clientMsgId) {
       this.acked.set(frame.clientMsgId, {
         at: Date.now(),
@@ -144,12 +149,13 @@ export class LoadClient {
   private sendNext(): void {
     if (!this.running || !this.connected) return;
     if (this.pending) {
-      if (Date.now() - this.pending.sentAt > ACK_TIMEOUT_MS) this.resend();
+      const wait = Math.min(MAX_ACK_WAIT_MS, ACK_TIMEOUT_MS * 2 ** (this.pending.attempts - 1));
+      if (Date.now() - this.pending.sentAt > wait) this.resend();
       return;
     }
     if (!this.sending) return;
     const clientMsgId = randomUUID();
-    this.pending = { clientMsgId, sentAt: Date.now() };
+    this.pending = { clientMsgId, sentAt: Date.now(), attempts: 0 };
     this.sent.set(clientMsgId, Date.now());
     this.resend();
   }
@@ -157,6 +163,7 @@ export class LoadClient {
   private resend(): void {
     if (!this.pending) return;
     this.pending.sentAt = Date.now();
+    this.pending.attempts += 1;
     const { clientMsgId } = this.pending;
     this.frame({ type: 'send', clientMsgId, to: { userId: this.peer.userId }, body: `load ${clientMsgId}` });
   }
