@@ -137,6 +137,22 @@ describe('services and logs', () => {
     live.socket.close();
   });
 
+  test('chaos controls pause, resume and kill a process, pushing each change; unknown actions are refused', async () => {
+    control.calls.length = 0;
+    const live = await openLive();
+    await live.next((m) => m.type === 'hello');
+    assert.equal((await post('/api/services/im-repo/chaos/pause', {})).status, 200);
+    assert.equal((await live.next((m) => m.type === 'status' && m.service.name === 'im-repo')).service.paused, true);
+    assert.equal((await post('/api/services/im-repo/chaos/resume', {})).status, 200);
+    assert.equal((await post('/api/services/im-repo/chaos/kill', {})).status, 200);
+    assert.deepEqual(control.calls, ['pause im-repo', 'resume im-repo', 'kill im-repo']);
+    const refused = await post('/api/services/im-repo/chaos/explode', {});
+    assert.equal(refused.status, 400);
+    assert.match(JSON.stringify(refused.body), /kill, pause, resume/);
+    assert.equal((await post('/api/services/nope/chaos/kill', {})).status, 404);
+    live.socket.close();
+  });
+
   test('filters logs by level and search, and pushes new lines to subscribers', async () => {
     const now = Date.now();
     control.log({ service: 'im-repo', timeMs: now, level: 'info', msg: 'ready', raw: '{"msg":"ready"}' });

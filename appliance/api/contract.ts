@@ -2,6 +2,7 @@
 // build imports this file (the one exception to "the renderer imports no appliance code"), and type exports are
 // erased, so no Node code follows them into the page.
 export type {
+  ChaosAction,
   GroupInfo,
   InfraSummary,
   LogLevel,

@@ -13,6 +13,8 @@ export class BadRequestError extends ApiError {}
 export class NotFoundError extends ApiError {}
 /** Missing or wrong console token. */
 export class UnauthorizedError extends ApiError {}
+/** A chaos control that cannot be applied to that process (not running, or inside the supervisor itself). */
+export class ChaosRefusedError extends BadRequestError {}
 /** A part the request needs (broker, presence store, database, gateway) is not running or not reachable. */
 export class UnavailableError extends ApiError {}
 

@@ -17,7 +17,13 @@ export interface ServiceStatus {
   startedAtMs: number | null;
   restarts: number;
   lastExitCode?: number | null;
+  /** Stopped with SIGSTOP by a chaos control, until resumed. */
+  paused?: boolean;
 }
+
+/** Chaos controls: kill (SIGKILL, the supervisor then restarts it as after a crash), pause (SIGSTOP), resume. */
+export type ChaosAction = 'kill' | 'pause' | 'resume';
+export const CHAOS_ACTIONS: readonly ChaosAction[] = ['kill', 'pause', 'resume'];
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
@@ -47,6 +53,8 @@ export interface ApplianceControl {
   restart(name: string): Promise<void>;
   stop(name: string): Promise<void>;
   start(name: string): Promise<void>;
+  /** Signals one process (a service or redis-server); rejects with ChaosRefusedError where it cannot. */
+  chaos(name: string, action: ChaosAction): Promise<void>;
   /** The most recent log lines kept for one service, oldest first. */
   logs(name: string): LogLine[];
   onStatus(listener: (status: ServiceStatus) => void): Unsubscribe;

@@ -1,6 +1,6 @@
-// /api/services: status, stop/start/restart and logs of each supervised process.
+// /api/services: status, stop/start/restart, chaos controls (kill, pause, resume) and logs of each process.
 import { BadRequestError, NotFoundError } from './errors';
-import type { ApplianceControl, LogLevel, LogLine } from './ports';
+import { CHAOS_ACTIONS, type ApplianceControl, type ChaosAction, type LogLevel, type LogLine } from './ports';
 import { intParam, type Router } from './router';
 
 export const LOG_LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
@@ -45,6 +45,15 @@ export function registerServiceRoutes(router: Router, control: ApplianceControl)
     .add('POST', '/api/services/:name/restart', async ({ params }) => {
       known(params.name!);
       await control.restart(params.name!);
+      return { ok: true };
+    })
+    .add('POST', '/api/services/:name/chaos/:action', async ({ params }) => {
+      known(params.name!);
+      const action = params.action as ChaosAction;
+      if (!CHAOS_ACTIONS.includes(action)) {
+        throw new BadRequestError(`chaos action must be one of ${CHAOS_ACTIONS.join(', ')}, got "${params.action}"`);
+      }
+      await control.chaos(params.name!, action);
       return { ok: true };
     })
     .add('GET', '/api/services/:name/logs', ({ params, query }) => {

@@ -53,6 +53,12 @@ export class FakeControl implements ApplianceControl {
     this.set(name, { state: 'running', pid: 2000 });
   }
 
+  async chaos(name: string, action: 'kill' | 'pause' | 'resume'): Promise<void> {
+    this.calls.push(`${action} ${name}`);
+    if (action === 'kill') this.set(name, { state: 'crashed', pid: null, paused: false });
+    else this.set(name, { paused: action === 'pause' });
+  }
+
   async restart(name: string): Promise<void> {
     this.calls.push(`restart ${name}`);
     this.set(name, { state: 'running', restarts: this.statuses.get(name)!.restarts + 1 });

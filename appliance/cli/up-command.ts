@@ -1,5 +1,6 @@
 // gochat up: runs the supervisor in the foreground until Ctrl-C, SIGTERM or `gochat down`.
 import type { InfraMode } from '../../infra/providers/infra';
+import { preferredOrFreePorts } from '../../infra/providers/free-port';
 import { startConsole } from '../api/start-console';
 import { startAdminServer } from '../supervisor/admin-server';
 import { ApplianceAlreadyRunningError } from '../supervisor/data-dir';
@@ -93,8 +94,11 @@ export async function runUp(opts: UpOptions): Promise<number> {
 
   try {
     say(`gochat up: data dir ${supervisor.layout.root}, infra ${opts.infra}, ${opts.gateways} gateway(s)`);
-    // The admin port first: a clash is reported before anything heavy starts.
-    admin = await startAdminEndpoint(supervisor, opts);
+    // The admin port first: a clash is reported before anything heavy starts. "Any free port" prefers the one
+    // the previous run on this data dir had, so the console URL survives a restart.
+    const adminPort =
+      opts.adminPort === 0 ? ((await preferredOrFreePorts([supervisor.previousPorts.admin]))[0] ?? 0) : opts.adminPort;
+    admin = await startAdminEndpoint(supervisor, { ...opts, adminPort });
     await supervisor.startAll();
     const consoleUrl = admin.consoleUrl;
     supervisor.setAdminEndpoint({ url: admin.url, port: admin.port }, consoleUrl);

@@ -1,7 +1,8 @@
 // Which processes make up the appliance, in start order, and the environment contract each one gets.
-import { freePorts } from '../../infra/providers/free-port';
+import { preferredOrFreePorts } from '../../infra/providers/free-port';
 import type { RunningInfra } from '../../infra/providers/infra';
 import type { DataDirLayout } from './data-dir';
+import type { PreviousPorts } from './previous-ports';
 import type { ServiceSpec } from './service-process';
 import type { ServiceProgram } from './status';
 
@@ -11,6 +12,8 @@ export interface ServicePlanInput {
   gateways: number;
   tokenSecret: string;
   logLevel?: string;
+  /** Ports of the previous run on this data dir, reused where still free. */
+  previous?: PreviousPorts;
 }
 
 /** The start stages: each stage waits for the one before; processes within a stage start together. */
@@ -20,14 +23,19 @@ export const MAX_GATEWAYS = 16;
 
 /**
  * Ports are chosen once and kept across restarts, so a restarted im-repo is found where im-logic and the
- * gateways already look for it, and clients reconnect to the same gateway address.
+ * gateways already look for it, and clients reconnect to the same gateway address. They are also kept across runs
+ * on the same data dir (the previous run's ports, where still free).
  */
 export async function planServices(input: ServicePlanInput): Promise<ServicePlan> {
   if (!Number.isInteger(input.gateways) || input.gateways < 1 || input.gateways > MAX_GATEWAYS) {
     throw new RangeError(`--gateways must be an integer from 1 to ${MAX_GATEWAYS}, got ${input.gateways}`);
   }
   // repo, logic, task, then a gRPC and an HTTP port per gateway.
-  const ports = await freePorts(3 + 2 * input.gateways);
+  const before = input.previous?.services ?? {};
+  const wanted = [before['im-repo']?.grpc, before['im-logic']?.grpc, before['im-task']?.grpc];
+  for (let index = 1; index <= input.gateways; index += 1)
+    wanted.push(before[`gw-${index}`]?.grpc, before[`gw-${index}`]?.http);
+  const ports = await preferredOrFreePorts(wanted);
   const nextPort = (): number => ports.shift() as number;
   const repoPort = nextPort();
   const logicPort = nextPort();

@@ -2,13 +2,14 @@
 // server, and failures on cue, so start errors and the restart backoff can be checked without the services.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort } from '../../infra/providers/free-port';
 import { PROJECT_ROOT, tempDataDir } from '../test-support/running-appliance';
 import { ServiceProcess, ServiceStartError, type RestartNotice } from './service-process';
 
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const grpcLib = pathToFileURL(join(PROJECT_ROOT, 'lib', 'grpc', 'index.ts')).href;
 const logLib = pathToFileURL(join(PROJECT_ROOT, 'lib', 'log.ts')).href;
 
@@ -78,5 +79,42 @@ describe('ServiceProcess', () => {
       await service.stop();
     }
     assert.equal(service.status().state, 'stopped');
+  });
+
+  test('chaos: pause stops the process (SIGSTOP), resume continues it, kill is answered like a crash', async () => {
+    const marker = join(tempDataDir(), 'crashed');
+    writeFileSync(marker, 'never crash on its own');
+    const service = await standIn(CRASHES_ONCE, { CRASH_MARKER: marker });
+    const processState = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    // a signal is delivered asynchronously: wait for the state to show it
+    const settles = async (pid: number, stopped: boolean) => {
+      for (let i = 0; i < 100 && (processState(pid) === 'T') !== stopped; i++) await delay(50);
+      return processState(pid) === 'T';
+    };
+    try {
+      await service.start();
+      const pid = service.pid as number;
+      assert.equal(service.signal('pause'), true);
+      assert.equal(service.status().paused, true);
+      assert.equal(await settles(pid, true), true, 'stopped by SIGSTOP');
+      assert.equal(service.signal('resume'), true);
+      assert.equal(service.status().paused, undefined);
+      assert.equal(await settles(pid, false), false, 'running again after SIGCONT');
+      const runningAgain = new Promise<void>((resolve) =>
+        service.on('status', (status) => {
+          if (status.state === 'running' && status.restarts === 1) resolve();
+        }),
+      );
+      assert.equal(service.signal('kill'), true);
+      await runningAgain;
+      assert.notEqual(service.pid, pid, 'restarted under a new pid');
+      // a paused process still stops promptly on request
+      service.signal('pause');
+      await service.stop();
+      assert.equal(service.status().state, 'stopped');
+      assert.equal(service.signal('kill'), false, 'nothing to signal once stopped');
+    } finally {
+      await service.stop();
+    }
   });
 });

@@ -53,7 +53,7 @@ export class ServiceStartError extends Error {
 const RECENT_OUTPUT_LINES = 15;
 
 /** tsx as this module resolves it, so services load TypeScript whatever the project root's node_modules holds. */
-const TSX_LOADER = resolveTsx();
+export const TSX_LOADER = resolveTsx();
 
 function resolveTsx(): string {
   try {
@@ -70,6 +70,8 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
   private startedAtMs: number | null = null;
   private lastExitCode: number | null | undefined;
   private restarts = 0;
+  /** SIGSTOPped by a chaos control and not yet resumed. */
+  private paused = false;
   private crashesInARow = 0;
   /** Whether the process should be running; false after stop() or a failed first start. */
   private wanted = false;
@@ -122,6 +124,7 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
       restarts: this.restarts,
     };
     if (this.lastExitCode !== undefined) status.lastExitCode = this.lastExitCode;
+    if (this.paused) status.paused = true;
     return status;
   }
 
@@ -154,6 +157,8 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     this.setState('stopping', this.health);
     const exited = this.waitForExit();
     child.kill('SIGTERM');
+    // a paused process would hold the SIGTERM until the stop timeout
+    if (this.paused) child.kill('SIGCONT');
     const timer = setTimeout(() => child.kill('SIGKILL'), this.options.stopTimeoutMs);
     await exited;
     clearTimeout(timer);
@@ -162,6 +167,22 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
   async restart(): Promise<void> {
     await this.stop();
     await this.start();
+  }
+
+  /**
+   * Chaos controls. kill: SIGKILL, answered like any crash (restart after the backoff). pause: SIGSTOP, so it
+   * holds its sockets but answers nothing (a hung process). resume: SIGCONT. False when it is not running.
+   */
+  signal(action: 'kill' | 'pause' | 'resume'): boolean {
+    const child = this.child;
+    if (!child || this.state !== 'running') return false;
+    if (action === 'kill') child.kill('SIGKILL');
+    else {
+      child.kill(action === 'pause' ? 'SIGSTOP' : 'SIGCONT');
+      this.paused = action === 'pause';
+      this.setState(this.state, this.health);
+    }
+    return true;
   }
 
   /** Synchronous last resort for process exit handlers: nothing may outlive the supervisor. */
@@ -264,6 +285,7 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.child !== child) return;
     this.child = undefined;
+    this.paused = false;
     this.lastExitCode = code;
     this.lastExitReason = signal ?? `code ${String(code)}`;
     for (const waiter of this.exitWaiters) waiter();

@@ -78,4 +78,24 @@ describe('Supervisor control of one service', () => {
     await assert.rejects(supervisor.restart('kafka'), /kafka is infrastructure/);
     await assert.rejects(supervisor.startAll(), /runs once per Supervisor/);
   });
+
+  test('chaos: redis-server is paused, resumed and killed (and restarted); the in-process broker is refused', async () => {
+    const redisPid = statusOf('redis').pid as number;
+    if (redisPid === process.pid) return; // the embedded RESP server (no redis-server installed): nothing to signal
+    await supervisor.chaos('redis', 'pause');
+    assert.equal(statusOf('redis').paused, true);
+    await supervisor.chaos('redis', 'resume');
+    assert.equal(statusOf('redis').paused, undefined);
+    const restarted = new Promise<void>((resolve) =>
+      supervisor.onStatus((status) => {
+        if (status.name === 'redis' && status.pid !== redisPid) resolve();
+      }),
+    );
+    await supervisor.chaos('redis', 'kill');
+    await restarted;
+    assert.ok(await waitForProcessExit(redisPid, 5000), 'the killed redis-server is gone');
+    assert.ok(isProcessAlive(statusOf('redis').pid as number), 'and another one runs in its place');
+    await assert.rejects(supervisor.chaos('kafka', 'kill'), /kafka runs inside the supervisor process/);
+    await assert.rejects(supervisor.chaos('im-nothing', 'pause'), /no service "im-nothing"/);
+  });
 });

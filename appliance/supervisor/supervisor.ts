@@ -17,10 +17,14 @@ import {
   type DataDirLayout,
 } from './data-dir';
 import { LogFiles, LogRing, parseLogLine } from './log-lines';
+import { OrphanGuard } from './orphan-guard';
+import { previousPorts, type PreviousPorts } from './previous-ports';
 import { childPidsOf, isApplianceChild } from './processes';
 import { planServices } from './service-plan';
-import { ServiceProcess, type RestartNotice } from './service-process';
+import { ServiceProcess, TSX_LOADER, type RestartNotice } from './service-process';
 import type { LogLine, ServiceStatus, Unsubscribe } from './status';
+import { ChaosRefusedError } from '../api/errors';
+import type { ChaosAction } from '../api/ports';
 
 export interface SupervisorOptions {
   dataDir: string;
@@ -74,6 +78,11 @@ export class Supervisor {
   private stopRequested = false;
   private infraStopped = false;
   private infraHealth: InfraHealth | undefined;
+  private orphanGuard: OrphanGuard | undefined;
+  /** Infra components (redis-server) paused by a chaos control, by pid. */
+  private readonly pausedInfra = new Set<number>();
+  /** Where the previous run on this data dir served; reused where free, so addresses stay stable. */
+  readonly previousPorts: PreviousPorts;
   private readonly exitGuard = (): void => {
     for (const service of this.processes()) service.killImmediately();
   };
@@ -82,6 +91,7 @@ export class Supervisor {
     this.layout = dataDirLayout(options.dataDir);
     this.progress = options.progress ?? (() => undefined);
     this.events.setMaxListeners(100);
+    this.previousPorts = previousPorts(readApplianceRecordSafely(this.layout));
   }
 
   get infra(): RunningInfra | undefined {
@@ -114,6 +124,8 @@ export class Supervisor {
     this.startedAt = new Date();
     process.once('exit', this.exitGuard);
     this.killLeftoversOfPreviousRun();
+    const projectRoot = this.options.projectRoot ?? findProjectRoot();
+    this.orphanGuard = new OrphanGuard(projectRoot, TSX_LOADER);
     this.logFiles = new LogFiles(this.layout.logsDir);
     const env = this.options.env ?? process.env;
     this.runningInfra = await startInfra(this.options.infra, {
@@ -122,12 +134,16 @@ export class Supervisor {
       progress: this.progress,
       log: (component, level, msg) => this.recordLine(infraLogLine(component, level, msg)),
       onComponentChange: (component) => {
+        if (component.pid !== null) this.pausedInfra.delete(component.pid);
+        this.guardChildren();
         const status = this.services().find((entry) => entry.name === component.name);
         if (status) this.events.emit('status', status);
         this.writeRecordNow();
       },
       embeddedRedis: embeddedRedisChoice(env),
+      preferredPorts: { kafka: this.previousPorts.kafka, redis: this.previousPorts.redis },
     });
+    this.guardChildren();
     this.infraHealth = new InfraHealth(
       () => this.runningInfra?.components ?? [],
       (name) => {
@@ -143,8 +159,8 @@ export class Supervisor {
       gateways: this.options.gateways,
       tokenSecret: tokenSecret(this.layout),
       ...(this.options.logLevel ? { logLevel: this.options.logLevel } : {}),
+      previous: this.previousPorts,
     });
-    const projectRoot = this.options.projectRoot ?? findProjectRoot();
     this.stages = plan.map((stage) => stage.map((spec) => this.supervise(new ServiceProcess(spec, { projectRoot }))));
     for (const stage of this.stages) {
       this.throwIfStopRequested();
@@ -200,6 +216,7 @@ export class Supervisor {
       addresses: { [component.name]: component.address },
       startedAtMs: this.startedAt?.getTime() ?? null,
       restarts: 0,
+      ...(component.pid !== null && this.pausedInfra.has(component.pid) ? { paused: true } : {}),
     }));
     return [...infra, ...this.processes().map((service) => service.status())];
   }
@@ -214,6 +231,32 @@ export class Supervisor {
 
   async restart(name: string): Promise<void> {
     await this.service(name).restart();
+  }
+
+  async chaos(name: string, action: ChaosAction): Promise<void> {
+    const service = this.processes().find((entry) => entry.name === name);
+    if (service) {
+      if (!service.signal(action)) throw new ChaosRefusedError(`${name} is not running (${service.status().state})`);
+      this.progress(`chaos: ${action} ${name}`);
+      return;
+    }
+    const component = (this.runningInfra?.components ?? []).find((entry) => entry.name === name);
+    if (!component) {
+      this.service(name); // throws, naming the services there are
+      return;
+    }
+    const pid = component.pid;
+    if (pid === null || pid === process.pid) {
+      throw new ChaosRefusedError(
+        `${name} runs inside the supervisor process (${component.description}); it cannot be ${action === 'kill' ? 'killed' : `${action}d`} on its own`,
+      );
+    }
+    process.kill(pid, action === 'kill' ? 'SIGKILL' : action === 'pause' ? 'SIGSTOP' : 'SIGCONT');
+    if (action === 'pause') this.pausedInfra.add(pid);
+    else this.pausedInfra.delete(pid);
+    this.progress(`chaos: ${action} ${name} (pid ${pid})`);
+    const status = this.services().find((entry) => entry.name === name);
+    if (status) this.events.emit('status', status);
   }
 
   logs(name: string): LogLine[] {
@@ -274,6 +317,7 @@ export class Supervisor {
 
   private supervise(service: ServiceProcess): ServiceProcess {
     service.on('status', (status) => {
+      this.guardChildren();
       this.events.emit('status', status);
       // Written at once, so appliance.json never names a pid that is already gone for long.
       if (this.startedAt) this.writeRecordNow();
@@ -299,6 +343,15 @@ export class Supervisor {
     ring.add(line);
     this.logFiles?.append(line.service, line.raw);
     this.events.emit('log', line);
+  }
+
+  /** Tells the orphan guard which processes to stop should this supervisor die without stopping them. */
+  private guardChildren(): void {
+    const pids = [
+      ...this.processes().map((service) => service.pid),
+      ...(this.runningInfra?.components ?? []).map((component) => component.pid),
+    ].filter((pid): pid is number => pid !== null && pid !== process.pid);
+    this.orphanGuard?.watch(pids);
   }
 
   /** Children of a supervisor that was killed outright would otherwise hold ports and files. */
@@ -332,6 +385,14 @@ export class Supervisor {
     }
     if (this.runningInfra) {
       this.infraHealth?.stop();
+      // a paused redis-server would hold its SIGTERM (and its last dump) until stopped by force
+      for (const pid of this.pausedInfra) {
+        try {
+          process.kill(pid, 'SIGCONT');
+        } catch {
+          // gone already
+        }
+      }
       this.progress(`stopping infra (${this.runningInfra.kind})`);
       await this.runningInfra.stop().catch((err: Error) => this.progress(`infra did not stop cleanly: ${err.message}`));
       this.infraStopped = true;
@@ -339,6 +400,7 @@ export class Supervisor {
     if (this.startedAt) this.writeRecordNow();
     await this.logFiles?.close();
     process.off('exit', this.exitGuard);
+    this.orphanGuard?.release();
     this.releaseLock?.();
     this.releaseLock = undefined;
   }

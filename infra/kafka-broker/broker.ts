@@ -81,8 +81,16 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   try {
     store.open();
     offsets.open();
+    const beyond = offsets.forgetBeyond((topic, partition) => store.log(topic, partition)?.highWatermark);
+    for (const b of beyond) {
+      logger.warn(
+        `group ${b.group} had committed ${b.topic}/${b.partition} at ${b.offset}, beyond the log's end ${b.end} ` +
+          '(records were lost with a cut tail): the commit is dropped, so its consumers reset by their policy',
+      );
+    }
   } catch (err) {
     store.close();
+    offsets.close();
     unlock();
     throw err;
   }

@@ -30,7 +30,9 @@ async function startSupervisedRedisServer(options: InfraStartOptions, binary: st
       ...(port === undefined ? {} : { port }),
       onOutput: (line) => log('redis', 'info', line),
     });
-  let current = await launch();
+  const preferred = options.preferredPorts?.redis;
+  // the previous run's port if it is free; another free one if the preferred one is taken meanwhile
+  let current = preferred ? await launch(preferred).catch(() => launch()) : await launch();
   let stopping = false;
   const component: InfraComponent = {
     name: 'redis',
@@ -101,16 +103,25 @@ export async function startEmbeddedInfra(options: InfraStartOptions, reason: str
   options.progress(`infra: starting the embedded Kafka broker (log in ${kafkaDir})`);
   let broker: Broker;
   try {
-    broker = await startBroker({
-      dataDir: kafkaDir,
-      port: 0,
-      defaultPartitions: DEFAULT_PARTITIONS,
-      logger: {
-        info: (msg) => log('kafka', 'info', msg),
-        warn: (msg) => log('kafka', 'warn', msg),
-        error: (msg) => log('kafka', 'error', msg),
-      },
-    });
+    const start = (port: number): Promise<Broker> =>
+      startBroker({
+        dataDir: kafkaDir,
+        port,
+        defaultPartitions: DEFAULT_PARTITIONS,
+        logger: {
+          info: (msg) => log('kafka', 'info', msg),
+          warn: (msg) => log('kafka', 'warn', msg),
+          error: (msg) => log('kafka', 'error', msg),
+        },
+      });
+    const preferred = options.preferredPorts?.kafka;
+    // the previous run's port keeps KAFKA_BROKERS stable for tools pointed at it; any free one if it is taken
+    broker = preferred
+      ? await start(preferred).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EADDRINUSE') throw err;
+          return start(0);
+        })
+      : await start(0);
   } catch (err) {
     throw new InfraUnavailableError(`the embedded Kafka broker could not start: ${(err as Error).message}`, {
       cause: err,

@@ -44,6 +44,8 @@ export interface InfraStartOptions {
   onComponentChange?: (component: InfraComponent) => void;
   /** Embedded Redis: "auto" (default) runs redis-server if installed, "resp" always the embedded RESP server. */
   embeddedRedis?: 'auto' | 'resp';
+  /** Ports the embedded broker and redis-server take if free (the previous run's), else free ones. */
+  preferredPorts?: { kafka?: number; redis?: number };
 }
 
 /** A provider could not give us working infrastructure; the message says why and what to do. */

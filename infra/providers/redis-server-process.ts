@@ -14,7 +14,7 @@ export interface RedisServerProcess {
 }
 
 export interface RedisServerProcessOptions {
-  /** Where dump.rdb lives; snapshots are off when omitted. */
+  /** Where dump.rdb and the append-only log live; no persistence when omitted. */
   dataDir?: string;
   /** 0 or omitted: a free port. */
   port?: number;
@@ -60,8 +60,21 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
 export async function startRedisServerProcess(options: RedisServerProcessOptions = {}): Promise<RedisServerProcess> {
   const binary = options.binary ?? 'redis-server';
   const port = options.port && options.port > 0 ? options.port : await freePort();
+  // The append-only log (fsynced every second) keeps presence across a kill -9 of redis-server: restarted on its
+  // data, it still knows who is online instead of showing everyone offline until the next heartbeats.
   const persistence = options.dataDir
-    ? ['--dir', options.dataDir, '--dbfilename', 'dump.rdb', '--save', '60 1', '--appendonly', 'no']
+    ? [
+        '--dir',
+        options.dataDir,
+        '--dbfilename',
+        'dump.rdb',
+        '--save',
+        '60 1',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+      ]
     : ['--save', '', '--appendonly', 'no'];
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child = spawn(

@@ -36,6 +36,8 @@ export function createKafka(options: KafkaOptions): Kafka {
     logCreator: kafkaLogCreator(options.logger),
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout: options.requestTimeoutMs ?? 30000,
-    retry: options.retry ?? { initialRetryTime: 100, retries: 8, maxRetryTime: 5000 },
+    // Waits between retries stay short (at most 2 s) so a restarted broker is found within ~2 s of answering,
+    // and there are enough of them to ride out a restart of ~15 s before a client gives up.
+    retry: options.retry ?? { initialRetryTime: 100, retries: 12, maxRetryTime: 2000 },
   });
 }

@@ -102,8 +102,11 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   const maxMs = options.retry?.maxMs ?? 5000;
   const consumer: Consumer = kafka.consumer({
     groupId,
-    sessionTimeout: options.sessionTimeoutMs ?? 30000,
-    heartbeatInterval: 3000,
+    // Short enough that on external Kafka a dead member is noticed within seconds (the embedded broker drops it
+    // when its connection closes), long enough for a busy event loop; members learn of a rebalance at the next
+    // heartbeat, so it is frequent.
+    sessionTimeout: options.sessionTimeoutMs ?? 10000,
+    heartbeatInterval: 1000,
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
     minBytes: options.minBytes ?? 1,
   });

@@ -105,7 +105,8 @@ export class EventPublisher {
         idempotent: true,
         maxInFlightRequests: 1,
         createPartitioner: Partitioners.DefaultPartitioner,
-        retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
+        // at most 2 s between attempts: a broker back from a restart is used at once
+        retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2000 },
       });
       try {
         await idempotent.connect();

@@ -8,9 +8,13 @@ export interface GatewayConfig extends CommonConfig {
   kafkaBrokers: string[];
   logicAddr: string;
   repoAddr: string;
-  /** How long a connection stays present in Redis without a heartbeat (GATEWAY_PRESENCE_TTL_MS, default 30 s). */
+  /**
+   * How long a connection stays present without a heartbeat (GATEWAY_PRESENCE_TTL_MS, default 15 s): how long a
+   * gateway that died and did not come back leaves its users shown online. An outage of im-repo or Redis does not
+   * count against it (im-repo judges expiry only over time it was working).
+   */
   presenceTtlMs: number;
-  /** How often presence and the gateway registration are renewed (GATEWAY_HEARTBEAT_MS, default 10 s). */
+  /** How often presence and the gateway registration are renewed (GATEWAY_HEARTBEAT_MS, default TTL / 3). */
   heartbeatMs: number;
   /** How often clients are pinged; a client that misses one pong is dropped (WS_PING_INTERVAL_MS, default 25 s). */
   pingIntervalMs: number;
@@ -23,7 +27,7 @@ export function readGatewayConfig(env: EnvReader): GatewayConfig {
     // It names a consumer group and prefixes connection ids.
     throw new ConfigError('GATEWAY_ID', `must be 1-64 characters of [A-Za-z0-9_.-] (got "${gatewayId}")`);
   }
-  const presenceTtlMs = env.int('GATEWAY_PRESENCE_TTL_MS', { default: 30_000, min: 1000, max: 3_600_000 });
+  const presenceTtlMs = env.int('GATEWAY_PRESENCE_TTL_MS', { default: 15_000, min: 1000, max: 3_600_000 });
   return {
     ...common,
     gatewayId,

@@ -1,5 +1,6 @@
 // Group membership over the wire: a silent member is expired and the waiting join completes without it;
-// a member that leaves triggers a rebalance that the others learn of through their heartbeats.
+// a member that leaves triggers a rebalance that the others learn of through their heartbeats; a member whose
+// connection closes is gone at once.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker, type Broker } from '../index';
@@ -175,6 +176,23 @@ describe('consumer group membership', () => {
       const alone = await join(followerClient, 'stuck-leader', follower.memberId, 10_000, 1000);
       assert.deepEqual(alone.members, [follower.memberId]);
       assert.notEqual(alone.leader, leader.memberId);
+    },
+  );
+
+  test(
+    'a member whose connection closes leaves at once, without waiting out its session',
+    { timeout: 20_000 },
+    async () => {
+      const g = await client();
+      // a minute of session and rebalance time: only the closed connection can end g's membership within the test
+      const joinedG = await joinFully(g, 'dead-process', 60_000, 60_000);
+      assert.equal(await sync(g, 'dead-process', joinedG.generation, joinedG.memberId, [joinedG.memberId]), 0);
+      g.close();
+      const h = await client();
+      const joinedH = await joinFully(h, 'dead-process', 60_000, 60_000);
+      assert.equal(joinedH.code, 0);
+      assert.deepEqual(joinedH.members, [joinedH.memberId]);
+      assert.ok(joinedH.generation > joinedG.generation);
     },
   );
 });

@@ -26,7 +26,11 @@ export interface CommittedOffset {
 }
 
 type OffsetRow = [group: string, topic: string, partition: number, offset: number, metadata: string | null, ts: number];
-type Frame = { commit: OffsetRow[] } | { deleteGroup: string } | { deleteTopic: string };
+type Frame =
+  | { commit: OffsetRow[] }
+  | { deleteGroup: string }
+  | { deleteTopic: string }
+  | { forget: Array<[group: string, topic: string, partition: number]> };
 
 const COMPACT_AFTER_BYTES = 8 << 20;
 
@@ -81,6 +85,8 @@ export class OffsetStore {
       }
     } else if ('deleteGroup' in frame) {
       this.groups.delete(frame.deleteGroup);
+    } else if ('forget' in frame) {
+      for (const [g, t, p] of frame.forget) this.groups.get(g)?.delete(`${t}\0${p}`);
     } else {
       for (const m of this.groups.values()) {
         for (const key of m.keys()) if (key.startsWith(`${frame.deleteTopic}\0`)) m.delete(key);
@@ -128,6 +134,30 @@ export class OffsetStore {
   deleteTopic(topic: string): void {
     this.append({ deleteTopic: topic });
     fsyncSync(this.fd);
+  }
+
+  /**
+   * Forgets (durably) every committed offset beyond its partition's end. After recovery cut a torn tail, such an
+   * offset points into records that are gone, and the offsets there will be given to new records: a group
+   * resuming from it would skip them. Forgotten, it reads as "no committed offset" (-1), the group's consumers
+   * reset by their own policy (auto.offset.reset / fromBeginning), as Kafka's consumers do after
+   * OFFSET_OUT_OF_RANGE. `endOf` gives a partition's end, or undefined for a partition that is not known.
+   */
+  forgetBeyond(
+    endOf: (topic: string, partition: number) => number | undefined,
+  ): Array<{ group: string; topic: string; partition: number; offset: number; end: number }> {
+    const gone: Array<{ group: string; topic: string; partition: number; offset: number; end: number }> = [];
+    for (const group of this.groups.keys()) {
+      for (const e of this.entries(group)) {
+        const end = endOf(e.topic, e.partition);
+        if (end !== undefined && e.offset > end) gone.push({ group, ...e, end });
+      }
+    }
+    if (gone.length > 0) {
+      this.append({ forget: gone.map((g) => [g.group, g.topic, g.partition]) });
+      fsyncSync(this.fd);
+    }
+    return gone;
   }
 
   get(group: string, topic: string, partition: number): CommittedOffset | undefined {

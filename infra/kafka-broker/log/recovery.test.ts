@@ -135,6 +135,58 @@ describe('log recovery', () => {
     }
   });
 
+  test('a committed offset beyond the end left by a cut is dropped, so the group resets by its policy', async () => {
+    const dir = makeTempDir('offset-beyond-cut');
+    try {
+      const segment = await seed(dir.path, 10);
+      const broker = await startBroker({ dataDir: dir.path, logger: recordingLogger() });
+      const client = await RawKafkaClient.connect(broker.port);
+      const commit = (group: string, offset: number) =>
+        client.request(8, 7, (w) => {
+          w.string(group).int32(-1).string('').nullableString(null);
+          w.array(['inbox'], (w2, t) => {
+            w2.string(t);
+            w2.array([0], (w3, p) => w3.int32(p).int64(offset).int32(-1).nullableString(null));
+          });
+        });
+      await commit('caught-up', 10); // read everything
+      await commit('behind', 4); // still reading
+      client.close();
+      await broker.stop();
+      // the last three batches were never on disk after all: the file ends mid-way through the 8th
+      const data = readFileSync(segment);
+      writeFileSync(segment, data.subarray(0, (data.length / 10) * 7 + 11));
+
+      const { broker: again, logger, values } = await reopenAndRead(dir.path);
+      try {
+        assert.deepEqual(values, expected(7));
+        const offsets = (group: string) =>
+          again
+            .describeGroups()
+            .find((g) => g.groupId === group)
+            ?.offsets.map((o) => [o.partition, o.committedOffset]) ?? [];
+        // offset 10 will be given to a new record soon: resuming there would skip offsets 7-9 as they are refilled
+        assert.deepEqual(offsets('caught-up'), []);
+        assert.deepEqual(offsets('behind'), [[0, 4]]);
+        assert.ok(
+          logger.warnings.some((w) => w.includes('group caught-up had committed inbox/0 at 10, beyond the log')),
+          logger.warnings.join('\n'),
+        );
+      } finally {
+        await again.stop();
+      }
+      // dropped for good, not only until the next start
+      const third = await startBroker({ dataDir: dir.path, logger: recordingLogger() });
+      try {
+        assert.equal(third.describeGroups().find((g) => g.groupId === 'caught-up')?.offsets.length ?? 0, 0);
+      } finally {
+        await third.stop();
+      }
+    } finally {
+      dir.remove();
+    }
+  });
+
   test('idempotent producer state survives a restart: a retry after it is still recognised', async () => {
     const dir = makeTempDir('producer-state');
     try {

@@ -39,6 +39,7 @@ export const handleJoinGroup: ApiHandler = async (r, ctx, core) => {
     protocolType,
     protocols,
     requireKnownMemberId: v >= 4,
+    connection: ctx.closed,
   });
   if (res.errorCode !== ErrorCode.NONE && res.errorCode !== ErrorCode.MEMBER_ID_REQUIRED) {
     core.logger.info(`JoinGroup ${groupId} from ${ctx.clientId}: error ${res.errorCode}`);
@@ -76,6 +77,7 @@ export const handleHeartbeat: ApiHandler = (r, ctx, core) => {
   if (v >= 3) r.nullableString();
   const group = core.groups.get(groupId);
   const code = group ? group.heartbeat(memberId, generationId) : ErrorCode.UNKNOWN_MEMBER_ID;
+  group?.bindConnection(memberId, ctx.closed);
   const w = new Writer();
   if (v >= 1) w.int32(0);
   return w.int16(code);

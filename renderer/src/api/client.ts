@@ -105,6 +105,8 @@ export const api = {
   services: () => call<{ services: ServiceStatus[] }>('GET', '/api/services'),
   serviceAction: (name: string, action: 'stop' | 'start' | 'restart') =>
     call<{ ok: true }>('POST', `/api/services/${encodeURIComponent(name)}/${action}`),
+  chaos: (name: string, action: 'kill' | 'pause' | 'resume') =>
+    call<{ ok: true }>('POST', `/api/services/${encodeURIComponent(name)}/chaos/${action}`),
   logs: (name: string, level: string, q: string) =>
     call<{ lines: LogLine[] }>('GET', `/api/services/${encodeURIComponent(name)}/logs${qs({ level, q, limit: 1000 })}`),
   topics: () => call<{ topics: TopicInfo[] }>('GET', '/api/topics'),

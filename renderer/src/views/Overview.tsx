@@ -10,6 +10,7 @@ import { servicesOfNode, TopologyMap } from './TopologyMap';
 const LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
 function stateTone(s: ServiceStatus): 'ok' | 'warn' | 'bad' | 'idle' {
+  if (s.paused) return 'warn';
   if (s.state === 'running') return s.health === 'not_serving' ? 'warn' : 'ok';
   if (s.state === 'crashed') return 'bad';
   if (s.state === 'stopped') return 'idle';
@@ -35,7 +36,7 @@ function ServiceRow({
         <strong>{service.name}</strong> <span className="muted small">{service.kind}</span>
       </td>
       <td>
-        <Badge tone={stateTone(service)}>{service.state}</Badge>{' '}
+        <Badge tone={stateTone(service)}>{service.paused ? 'paused' : service.state}</Badge>{' '}
         {service.state === 'running' && <span className="muted small">health: {service.health}</span>}
       </td>
       <td className="num">{service.pid ?? '—'}</td>
@@ -72,6 +73,22 @@ function ServiceRow({
         >
           Restart
         </button>
+        <span className="chaos" title="Chaos: kill -9 (restarted as after a crash), or freeze / thaw the process">
+          <button
+            disabled={action.busy || service.state !== 'running'}
+            onClick={() => action.run(() => api.chaos(service.name, 'kill'))}
+            data-action="chaos-kill"
+          >
+            Kill
+          </button>
+          <button
+            disabled={action.busy || service.state !== 'running'}
+            onClick={() => action.run(() => api.chaos(service.name, service.paused ? 'resume' : 'pause'))}
+            data-action={service.paused ? 'chaos-resume' : 'chaos-pause'}
+          >
+            {service.paused ? 'Resume' : 'Pause'}
+          </button>
+        </span>
         <ErrorBox error={action.error} onDismiss={action.clear} />
       </td>
     </tr>

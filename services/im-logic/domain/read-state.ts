@@ -83,7 +83,8 @@ export class ReadState {
     const page = await this.store.pullMessages(ref.conversationId, fromSeq, req.toSeq, limit);
     const last = page.messages[page.messages.length - 1];
     const upTo = req.toSeq === 0 ? page.maxSeq : Math.min(req.toSeq, page.maxSeq);
-    const hasMore = page.messages.length === limit && last !== undefined && last.seq < upTo;
+    // im-repo also ends a page early once its bodies reach ~1 MiB: any page that stops short of the end has more
+    const hasMore = last !== undefined && last.seq < upTo;
     return { messages: page.messages, maxSeq: page.maxSeq, hasMore };
   }
 

@@ -11,6 +11,12 @@ import { requireId, requireIds, requireIntInRange, requireText, type Clock } fro
 export const MAX_BODY_LENGTH = 16 * 1024;
 export const DEFAULT_PULL_LIMIT = 100;
 export const MAX_PULL_LIMIT = 1000;
+/**
+ * A page also ends once its bodies reach this many bytes (it always holds at least one message), so that the
+ * largest allowed page (1,000 bodies of 16 KiB) never exceeds gRPC's 4 MiB message limit on its way to the
+ * client; a shorter page with more to come tells the client to go on (hasMore).
+ */
+export const MAX_PULL_BYTES = 1024 * 1024;
 export const MAX_SEQ_ALLOCATION = 10_000;
 /** Most messages in one SaveMessages / IndexMessages call (a consumer batch is at most 500 records). */
 export const MAX_BATCH = 1000;
@@ -100,7 +106,8 @@ export class ConversationLog {
     if (toSeq !== 0 && toSeq < fromSeq) throw new InvalidArgument(`to_seq ${toSeq} is before from_seq ${fromSeq}`);
     const size = limit === 0 ? DEFAULT_PULL_LIMIT : requireIntInRange('limit', limit, 1, MAX_PULL_LIMIT);
     const maxSeq = this.messages.maxSeq(conversationId);
-    return { messages: this.messages.pull(conversationId, Math.max(1, fromSeq), toSeq, size), maxSeq };
+    const page = this.messages.pull(conversationId, Math.max(1, fromSeq), toSeq, size);
+    return { messages: boundedByBytes(page, MAX_PULL_BYTES), maxSeq };
   }
 
   maxSeqs(conversationIds: readonly string[]): { conversationId: string; maxSeq: number }[] {
@@ -183,4 +190,14 @@ export class ConversationLog {
       };
     });
   }
+}
+
+/** The leading messages whose bodies fit in maxBytes; never fewer than one. */
+function boundedByBytes(messages: ChatMessage[], maxBytes: number): ChatMessage[] {
+  let bytes = 0;
+  for (let i = 0; i < messages.length; i++) {
+    bytes += Buffer.byteLength((messages[i] as ChatMessage).body, 'utf8');
+    if (bytes > maxBytes && i > 0) return messages.slice(0, i);
+  }
+  return messages;
 }

@@ -151,6 +151,42 @@ export function presenceStoreSuite(label: string, startRedis: () => Promise<Redi
       assert.equal(fred?.status, PresenceStatus.PRESENCE_STATUS_OFFLINE);
     });
 
+    test('after an outage (im-repo restarted) nothing expires before its gateway had a whole TTL to renew it', async () => {
+      await store.setOnline('gina', 'g1', 'gw-1', 1000); // gw-1 stays alive but cannot beat during the outage
+      await store.setOnline('hank', 'h1', 'gw-2', 1000); // gw-2 died during the outage
+      clock.ms += 1500; // both expiries pass while im-repo is down
+      const restarted = new RedisPresenceStore(redis, clock);
+      const [gina] = await restarted.getPresence(['gina']);
+      assert.equal(gina?.status, PresenceStatus.PRESENCE_STATUS_ONLINE, 'not shown offline for the outage');
+      clock.ms += 400; // gw-1's first heartbeat after the outage sweeps nothing, renews its own
+      assert.deepEqual(await restarted.heartbeat('gw-1', [{ userId: 'gina', connId: 'g1' }], 1000), {
+        renewed: 1,
+        expiredUserIds: [],
+      });
+      clock.ms += 700; // a whole TTL of working store has passed: hank's silent gateway lets him expire
+      assert.deepEqual(await restarted.heartbeat('gw-1', [{ userId: 'gina', connId: 'g1' }], 1000), {
+        renewed: 1,
+        expiredUserIds: ['hank'],
+      });
+    });
+
+    test("a gateway's heartbeat ends its recorded connections it no longer holds (e.g. its previous run's)", async () => {
+      await store.setOnline('ivan', 'i1', 'gw-1', 10_000); // held by gw-1's previous run, which crashed
+      await store.setOnline('judy', 'j1', 'gw-2', 10_000); // another gateway's: not gw-1's to end
+      clock.ms += 6000; // gw-1 restarted; ivan has not reconnected yet
+      await store.setOnline('kim', 'k1', 'gw-1', 10_000); // opened just now, maybe after the heartbeat's list
+      assert.deepEqual(await store.heartbeat('gw-1', [], 10_000), { renewed: 0, expiredUserIds: ['ivan'] });
+      const [ivan, judy, kim] = await store.getPresence(['ivan', 'judy', 'kim']);
+      assert.equal(ivan?.status, PresenceStatus.PRESENCE_STATUS_OFFLINE);
+      assert.equal(judy?.status, PresenceStatus.PRESENCE_STATUS_ONLINE);
+      assert.equal(kim?.status, PresenceStatus.PRESENCE_STATUS_ONLINE, 'too new to be judged by that list');
+      clock.ms += 6000; // judy's gateway stays silent past her expiry, kim's lists her
+      assert.deepEqual(await store.heartbeat('gw-1', [{ userId: 'kim', connId: 'k1' }], 10_000), {
+        renewed: 1,
+        expiredUserIds: ['judy'],
+      });
+    });
+
     test('online users are listed for the console', async () => {
       await store.setOnline('alice', 'c1', 'gw-1', 30_000);
       await store.setOnline('bob', 'c2', 'gw-1', 30_000);

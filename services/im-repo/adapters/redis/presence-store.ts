@@ -1,9 +1,16 @@
 // Presence in Redis, per connection, using only the commands the embedded RESP server also serves (no Lua):
-//   gochat:presence:conns:<user>   HASH  conn_id -> {"gatewayId","connectedAtMs","expiresAtMs"}
+//   gochat:presence:conns:<user>   HASH  conn_id -> {"gatewayId","connectedAtMs","expiresAtMs","ttlMs"}
 //   gochat:presence:expiry         ZSET  ["<user>","<conn>"] scored by expiresAtMs (what the sweep reads)
+//   gochat:presence:gateway:<gw>   SET   ["<user>","<conn>"] of the connections recorded for that gateway
 //   gochat:gateway:<gateway>       STRING GatewayInfo JSON, PX ttl
 // im-repo is the only writer, and mutations run one at a time in this process, so a read-then-write sequence
 // cannot interleave with another mutation (that is what WATCH or Lua would otherwise be needed for).
+//
+// A connection expires only when its gateway stopped renewing it while the store was working: an entry whose
+// expiry passed during an outage of im-repo or Redis (when no gateway could beat) is kept until the store has
+// been working for a whole TTL again, so live users are never shown offline because of such an outage. And a
+// gateway's heartbeat lists every connection it holds, so a recorded one of that gateway it no longer lists (its
+// close was lost, or it belonged to the gateway's previous, crashed run) ends at once rather than at its expiry.
 import { Redis } from 'ioredis';
 import {
   PresenceStatus,
@@ -18,12 +25,16 @@ import type { Clock } from '../../domain/validation';
 const CONNS_PREFIX = 'gochat:presence:conns:';
 const EXPIRY_KEY = 'gochat:presence:expiry';
 const GATEWAY_PREFIX = 'gochat:gateway:';
+const GATEWAY_CONNS_PREFIX = 'gochat:presence:gateway:';
 const SWEEP_BATCH = 1000;
+const UNLISTED_GRACE_MS = 3000;
 
 interface StoredConnection {
   gatewayId: string;
   connectedAtMs: number;
   expiresAtMs: number;
+  /** The TTL it was last renewed with (0 for entries written before it was recorded). */
+  ttlMs: number;
 }
 
 function parseConnection(json: string | null | undefined): StoredConnection | undefined {
@@ -31,7 +42,12 @@ function parseConnection(json: string | null | undefined): StoredConnection | un
   try {
     const value = JSON.parse(json) as Partial<StoredConnection>;
     if (typeof value.gatewayId !== 'string' || typeof value.expiresAtMs !== 'number') return undefined;
-    return { gatewayId: value.gatewayId, connectedAtMs: value.connectedAtMs ?? 0, expiresAtMs: value.expiresAtMs };
+    return {
+      gatewayId: value.gatewayId,
+      connectedAtMs: value.connectedAtMs ?? 0,
+      expiresAtMs: value.expiresAtMs,
+      ttlMs: value.ttlMs ?? 0,
+    };
   } catch {
     return undefined;
   }
@@ -60,20 +76,46 @@ export function connectRedis(url: string): Redis {
 
 export class RedisPresenceStore implements PresenceStore {
   private tail: Promise<unknown> = Promise.resolve();
+  /**
+   * Since when the store has worked without a failure (this process's start, or Redis answering again after
+   * failing); null while it fails. Gateways could not renew anything before that.
+   */
+  private workingSince: number | null;
 
   constructor(
     private readonly redis: Redis,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.workingSince = clock.now();
+  }
 
   /** Runs mutations one after another; a failed one does not block the next. */
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const run = this.tail.then(work, work);
     this.tail = run.catch(() => undefined);
-    return run.catch((err: unknown) => {
+    return this.tracked(run);
+  }
+
+  /** Records whether Redis answered, and turns its failures into Unavailable. */
+  private async tracked<T>(pending: Promise<T>): Promise<T> {
+    try {
+      const value = await pending;
+      this.workingSince ??= this.clock.now();
+      return value;
+    } catch (err) {
+      this.workingSince = null;
       if (err instanceof Unavailable) throw err;
       throw new Unavailable(`presence store failed: ${(err as Error).message}`, { cause: err });
-    });
+    }
+  }
+
+  /**
+   * When a connection really expires: at its expiry, but never before its gateway had one whole TTL of working
+   * store to renew it in (so never while the store is failing).
+   */
+  private expiresAt(entry: StoredConnection): number {
+    if (this.workingSince === null) return Number.POSITIVE_INFINITY;
+    return Math.max(entry.expiresAtMs, this.workingSince + entry.ttlMs);
   }
 
   setOnline(userId: string, connId: string, gatewayId: string, ttlMs: number) {
@@ -85,6 +127,7 @@ export class RedisPresenceStore implements PresenceStore {
         gatewayId,
         connectedAtMs: existing?.connectedAtMs ?? now,
         expiresAtMs: now + ttlMs,
+        ttlMs,
       };
       const [added, , count] = execResults(
         await this.redis
@@ -92,20 +135,66 @@ export class RedisPresenceStore implements PresenceStore {
           .hset(key, connId, JSON.stringify(entry))
           .zadd(EXPIRY_KEY, entry.expiresAtMs, expiryMember(userId, connId))
           .hlen(key)
+          .sadd(GATEWAY_CONNS_PREFIX + gatewayId, expiryMember(userId, connId))
           .exec(),
-      ) as [number, number, number];
+      ) as [number, number, number, number];
       return { firstConnection: added === 1 && count === 1, connectionCount: count };
     });
   }
 
-  setOffline(userId: string, connId: string, _gatewayId: string) {
+  setOffline(userId: string, connId: string, gatewayId: string) {
     return this.serial(async () => {
-      const key = CONNS_PREFIX + userId;
-      const [removed, , count] = execResults(
-        await this.redis.multi().hdel(key, connId).zrem(EXPIRY_KEY, expiryMember(userId, connId)).hlen(key).exec(),
-      ) as [number, number, number];
-      return { lastConnection: removed === 1 && count === 0, connectionCount: count };
+      const { removed, count } = await this.removeConnection(userId, connId, gatewayId);
+      return { lastConnection: removed && count === 0, connectionCount: count };
     });
+  }
+
+  private async removeConnection(
+    userId: string,
+    connId: string,
+    gatewayId: string | undefined,
+  ): Promise<{ removed: boolean; count: number }> {
+    const key = CONNS_PREFIX + userId;
+    const member = expiryMember(userId, connId);
+    const tx = this.redis.multi().hdel(key, connId).zrem(EXPIRY_KEY, member).hlen(key);
+    if (gatewayId) tx.srem(GATEWAY_CONNS_PREFIX + gatewayId, member);
+    const [removed, , count] = execResults(await tx.exec()) as [number, number, number];
+    return { removed: removed === 1, count };
+  }
+
+  /**
+   * Ends the gateway's recorded connections that its heartbeat no longer lists. One created or renewed very
+   * recently (under 3 s, or half its TTL) is left alone: it may have opened after the gateway took the list this
+   * heartbeat carries.
+   */
+  private async dropUnlisted(
+    gatewayId: string,
+    connections: readonly { userId: string; connId: string }[],
+    now: number,
+  ): Promise<string[]> {
+    const setKey = GATEWAY_CONNS_PREFIX + gatewayId;
+    const listed = new Set(connections.map(({ userId, connId }) => expiryMember(userId, connId)));
+    const gone: string[] = [];
+    for (const member of await this.redis.smembers(setKey)) {
+      if (listed.has(member)) continue;
+      let userId: string;
+      let connId: string;
+      try {
+        [userId, connId] = JSON.parse(member) as [string, string];
+      } catch {
+        await this.redis.srem(setKey, member);
+        continue;
+      }
+      const stored = parseConnection(await this.redis.hget(CONNS_PREFIX + userId, connId));
+      if (!stored || stored.gatewayId !== gatewayId) {
+        await this.redis.srem(setKey, member);
+        continue;
+      }
+      if (now - (stored.expiresAtMs - stored.ttlMs) < Math.min(stored.ttlMs / 2, UNLISTED_GRACE_MS)) continue;
+      const { removed, count } = await this.removeConnection(userId, connId, gatewayId);
+      if (removed && count === 0) gone.push(userId);
+    }
+    return gone;
   }
 
   heartbeat(gatewayId: string, connections: readonly { userId: string; connId: string }[], ttlMs: number) {
@@ -125,7 +214,11 @@ export class RedisPresenceStore implements PresenceStore {
           // with SetUserOnline, which reports the transition properly.
           const stored = parseConnection(current[i]);
           if (!stored) return;
-          renewals.push({ userId, connId, entry: { gatewayId, connectedAtMs: stored.connectedAtMs, expiresAtMs } });
+          renewals.push({
+            userId,
+            connId,
+            entry: { gatewayId, connectedAtMs: stored.connectedAtMs, expiresAtMs, ttlMs },
+          });
         });
         if (renewals.length > 0) {
           const renew = this.redis.multi();
@@ -137,7 +230,8 @@ export class RedisPresenceStore implements PresenceStore {
         }
         renewed = renewals.length;
       }
-      const expiredUserIds = await this.sweep(now);
+      const unlisted = await this.dropUnlisted(gatewayId, connections, now);
+      const expiredUserIds = [...new Set([...unlisted, ...(await this.sweep(now))])];
       return { renewed, expiredUserIds };
     });
   }
@@ -161,10 +255,10 @@ export class RedisPresenceStore implements PresenceStore {
         await this.redis.zadd(EXPIRY_KEY, stored.expiresAtMs, member);
         continue;
       }
-      const [removed, , count] = execResults(
-        await this.redis.multi().hdel(key, connId).zrem(EXPIRY_KEY, member).hlen(key).exec(),
-      ) as [number, number, number];
-      if (removed === 1 && count === 0) expiredUsers.add(userId);
+      // past its expiry, but its gateway has not yet had a whole TTL of working store since an outage
+      if (stored && this.expiresAt(stored) > now) continue;
+      const { removed, count } = await this.removeConnection(userId, connId, stored?.gatewayId);
+      if (removed && count === 0) expiredUsers.add(userId);
     }
     return [...expiredUsers];
   }
@@ -188,8 +282,14 @@ export class RedisPresenceStore implements PresenceStore {
     const connections: PresenceConnection[] = [];
     for (const [connId, json] of Object.entries(hash)) {
       const stored = parseConnection(json);
-      if (!stored || stored.expiresAtMs <= now) continue;
-      connections.push({ userId, connId, ...stored });
+      if (!stored || this.expiresAt(stored) <= now) continue;
+      connections.push({
+        userId,
+        connId,
+        gatewayId: stored.gatewayId,
+        connectedAtMs: stored.connectedAtMs,
+        expiresAtMs: stored.expiresAtMs,
+      });
     }
     connections.sort((a, b) => a.connectedAtMs - b.connectedAtMs || a.connId.localeCompare(b.connId));
     return {
@@ -247,12 +347,7 @@ export class RedisPresenceStore implements PresenceStore {
     return [...keys];
   }
 
-  private async guard<T>(pending: Promise<T>): Promise<T> {
-    try {
-      return await pending;
-    } catch (err) {
-      if (err instanceof Unavailable) throw err;
-      throw new Unavailable(`presence store failed: ${(err as Error).message}`, { cause: err });
-    }
+  private guard<T>(pending: Promise<T>): Promise<T> {
+    return this.tracked(pending);
   }
 }

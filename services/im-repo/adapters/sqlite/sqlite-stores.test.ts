@@ -242,6 +242,21 @@ describe('SQLite stores', () => {
     assert.throws(() => repo.log.pull(conv, 0, 0, 5000), /limit must be an integer from 1 to 1000/);
   });
 
+  test('a page also ends once its bodies reach 1 MiB, but always holds a message', () => {
+    const conv = 'p2p:carol:dave';
+    const body = 'x'.repeat(16 * 1024);
+    for (let i = 1; i <= 100; i++) repo.log.save(text(conv, 'carol', `big-${i}`, body));
+    const first = repo.log.pull(conv, 1, 0, 1000);
+    assert.deepEqual(
+      first.messages.map((m) => m.seq),
+      Array.from({ length: 64 }, (_, i) => i + 1),
+      '64 bodies of 16 KiB make 1 MiB',
+    );
+    assert.equal(first.maxSeq, 100);
+    assert.equal(repo.log.pull(conv, 65, 0, 1000).messages.length, 36);
+    assert.equal(repo.log.pull(conv, 1, 0, 10).messages.length, 10, 'the count limit still applies first');
+  });
+
   test('the read pointer only moves forward and never past the max seq', () => {
     const conv = 'p2p:alice:bob'; // max seq 2 from the dedup test
     assert.deepEqual(repo.log.updateReadPointer('bob', conv, 1), {
