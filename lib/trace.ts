@@ -41,9 +41,24 @@ export function formatTraceparent(trace: Pick<TraceParent, 'traceId' | 'parentId
   return `00-${trace.traceId}-${trace.parentId}-${trace.flags}`;
 }
 
+// Ids are made for every record published and consumed: taking them from a pool of random bytes, refilled 4 KiB
+// at a time, costs a small fraction of a randomBytes call each.
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+function randomHex(bytes: number): string {
+  if (poolAt + bytes > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolAt = 0;
+  }
+  poolAt += bytes;
+  return pool.toString('hex', poolAt - bytes, poolAt);
+}
+
 function nonZeroHex(bytes: number): string {
   for (;;) {
-    const hex = randomBytes(bytes).toString('hex');
+    const hex = randomHex(bytes);
     if (!/^0+$/.test(hex)) return hex;
   }
 }
