@@ -1,8 +1,10 @@
 // Record batch (magic 2) layout. The broker stores batches exactly as producers sent them; only the
 // baseOffset (bytes 0-7) is rewritten, which lies outside the CRC (it covers byte 21 to the end).
-import { gunzipSync } from 'node:zlib';
 import { crc32c } from '../crc32c';
-import { Reader } from '../protocol/reader';
+import { MalformedRequestError, Reader } from '../protocol/reader';
+import { decompress } from './codecs';
+
+export class RecordsError extends Error {}
 
 export const BATCH_HEADER_BYTES = 61;
 /** Bytes before batchLength's coverage starts (baseOffset + batchLength). */
@@ -76,41 +78,56 @@ export interface DecodedRecord {
   headers: RecordHeader[];
 }
 
-/** Decodes the records of one stored batch; null when its codec is one this broker does not carry. */
+/**
+ * Decodes the records of one batch strictly, as Kafka's validator reads them: exactly `recordCount` records whose
+ * offset deltas run 0, 1, 2..., each using exactly its declared length, nothing left over. Returns null when the
+ * codec is one this broker cannot decode (zstd); throws RecordsError (or CodecError) naming what is wrong.
+ */
 export function decodeBatchRecords(batch: Buffer): DecodedRecord[] | null {
   const h = readBatchHeader(batch);
-  const codec = codecOf(h.attributes);
-  let body = batch.subarray(BATCH_HEADER_BYTES, h.size);
-  if (codec === 'gzip') body = gunzipSync(body);
-  else if (codec !== 'none') return null;
+  const body = decompress(h.attributes & 0x07, batch.subarray(BATCH_HEADER_BYTES, h.size));
+  if (body === null) return null;
   const logAppendTime = (h.attributes & 0x08) !== 0;
   const r = new Reader(body);
   const out: DecodedRecord[] = [];
-  for (let i = 0; i < h.recordCount; i++) {
-    const len = r.varint();
-    const start = r.pos;
-    r.int8();
-    const tsDelta = r.varlong();
-    const offsetDelta = r.varint();
-    const keyLen = r.varint();
-    const key = keyLen < 0 ? null : Buffer.from(r.bytes(keyLen));
-    const valueLen = r.varint();
-    const value = valueLen < 0 ? null : Buffer.from(r.bytes(valueLen));
-    const headers: RecordHeader[] = [];
-    const hc = r.varint();
-    for (let j = 0; j < hc; j++) {
-      const hk = r.bytes(r.varint()).toString('utf8');
-      const hvLen = r.varint();
-      headers.push({ key: hk, value: hvLen < 0 ? null : Buffer.from(r.bytes(hvLen)) });
+  try {
+    for (let i = 0; i < h.recordCount; i++) {
+      const len = r.varint();
+      const start = r.pos;
+      if (len < 0 || len > r.remaining) throw new RecordsError(`record ${i} declares ${len} bytes, ${r.remaining} left`);
+      r.int8(); // attributes (unused in magic 2)
+      const tsDelta = r.varlong();
+      const offsetDelta = r.varint();
+      if (offsetDelta !== i) throw new RecordsError(`record ${i} has offset delta ${offsetDelta}`);
+      const key = nullableField(r, `record ${i} key`);
+      const value = nullableField(r, `record ${i} value`);
+      const headers: RecordHeader[] = [];
+      const hc = r.varint();
+      if (hc < 0) throw new RecordsError(`record ${i} has ${hc} headers`);
+      for (let j = 0; j < hc; j++) {
+        const hk = nullableField(r, `record ${i} header ${j} key`);
+        if (hk === null) throw new RecordsError(`record ${i} header ${j} has a null key`);
+        headers.push({ key: hk.toString('utf8'), value: nullableField(r, `record ${i} header ${j} value`) });
+      }
+      if (r.pos !== start + len) throw new RecordsError(`record ${i} declares ${len} bytes but uses ${r.pos - start}`);
+      out.push({
+        offset: h.baseOffset + offsetDelta,
+        timestamp: logAppendTime ? h.maxTimestamp : h.baseTimestamp + tsDelta,
+        key,
+        value,
+        headers,
+      });
     }
-    r.pos = start + len;
-    out.push({
-      offset: h.baseOffset + offsetDelta,
-      timestamp: logAppendTime ? h.maxTimestamp : h.baseTimestamp + tsDelta,
-      key,
-      value,
-      headers,
-    });
+  } catch (err) {
+    if (err instanceof MalformedRequestError) throw new RecordsError(`records cut off: ${err.message}`);
+    throw err;
   }
+  if (r.remaining > 0) throw new RecordsError(`${r.remaining} bytes follow the ${h.recordCount} declared records`);
   return out;
+}
+
+function nullableField(r: Reader, what: string): Buffer | null {
+  const n = r.varint();
+  if (n < -1) throw new RecordsError(`${what} has length ${n}`);
+  return n < 0 ? null : Buffer.from(r.bytes(n, what));
 }

@@ -1,0 +1,46 @@
+// What Kafka's LogValidator checks of a produced batch beyond magic and CRC, so that no producer can store a
+// batch that consumers then cannot read past: at least one record, a count that matches lastOffsetDelta, no
+// control batches from clients, every record parsing exactly. The max timestamp is recomputed from the
+// records (log.message.timestamp.type=CreateTime) and written back with a new CRC, so offsets by timestamp
+// do not depend on what the producer put in the header (sarama writes -1).
+import { crc32c } from '../crc32c';
+import { CodecError } from './codecs';
+import { codecOf, decodeBatchRecords, RecordsError, type BatchHeader } from './batch';
+
+const CONTROL_BIT = 0x20;
+const LOG_APPEND_TIME_BIT = 0x08;
+
+/**
+ * Checks the batch at the start of `batch` (whose header `h` already passed checkBatch) and fixes its max
+ * timestamp in place. Returns null when it may be stored, else why not.
+ */
+export function validateProducedBatch(batch: Buffer, h: BatchHeader): string | null {
+  if ((h.attributes & CONTROL_BIT) !== 0) return 'clients may not write control batches';
+  if (h.recordCount < 1) return `a batch must hold at least one record, this one declares ${h.recordCount}`;
+  if (h.lastOffsetDelta !== h.recordCount - 1) {
+    return `record count ${h.recordCount} disagrees with lastOffsetDelta ${h.lastOffsetDelta}`;
+  }
+  if (codecOf(h.attributes) === 'unknown') return `compression codec ${h.attributes & 0x07} does not exist`;
+  let maxTimestamp: number;
+  try {
+    const records = decodeBatchRecords(batch);
+    if (records === null) {
+      // a codec we cannot open (zstd): keep the producer's header, but never below its own base timestamp
+      maxTimestamp = Math.max(h.maxTimestamp, h.baseTimestamp);
+    } else {
+      maxTimestamp = -1;
+      for (const rec of records) if (rec.timestamp > maxTimestamp) maxTimestamp = rec.timestamp;
+    }
+  } catch (err) {
+    if (err instanceof RecordsError || err instanceof CodecError) return err.message;
+    throw err;
+  }
+  if (maxTimestamp !== h.maxTimestamp || (h.attributes & LOG_APPEND_TIME_BIT) !== 0) {
+    batch.writeInt16BE(h.attributes & ~LOG_APPEND_TIME_BIT, 21);
+    batch.writeBigInt64BE(BigInt(maxTimestamp), 35);
+    batch.writeUInt32BE(crc32c(batch, 21, h.size), 17);
+    h.maxTimestamp = maxTimestamp;
+    h.attributes &= ~LOG_APPEND_TIME_BIT;
+  }
+  return null;
+}
