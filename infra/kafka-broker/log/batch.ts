@@ -54,9 +54,12 @@ export function codecOf(attributes: number): Codec {
  * Checks one batch at `at`: enough bytes, magic 2, sane counts, CRC32C. Returns the header or a reason.
  */
 export function checkBatch(buf: Buffer, at: number, end = buf.length): BatchHeader | string {
+  // magic first: an old-format message set (magic 0/1) is often shorter than a v2 batch header
+  if (end - at > 16 && buf.readInt8(at + 16) !== 2) {
+    return `record batch magic ${buf.readInt8(at + 16)} is not supported (only magic 2)`;
+  }
   if (end - at < BATCH_HEADER_BYTES) return `batch header needs ${BATCH_HEADER_BYTES} bytes, ${end - at} left`;
   const h = readBatchHeader(buf, at);
-  if (h.magic !== 2) return `record batch magic ${h.magic} is not supported (only magic 2)`;
   if (h.size < BATCH_HEADER_BYTES) return `batch length ${h.size - BATCH_LOG_OVERHEAD} is too small`;
   if (h.size > end - at) return `batch of ${h.size} bytes is cut off after ${end - at}`;
   if (h.lastOffsetDelta < 0 || h.recordCount < 0) return 'negative record count';

@@ -5,16 +5,10 @@ import { Writer } from './writer';
 
 export const handleFindCoordinator: ApiHandler = (r, ctx, core) => {
   const v = ctx.apiVersion;
-  const key = r.string(); // group id, or transactional id when key_type is 1
-  const keyType = v >= 1 ? r.int8() : 0;
+  r.string(); // key (group id or transactional id): this node coordinates everything
+  if (v >= 1) r.int8();
   const w = new Writer();
   if (v >= 1) w.int32(0);
-  if (keyType === 1) {
-    // no transaction coordinator: refused at once with the code clients treat as fatal (see produce.ts)
-    core.logger.warn(`FindCoordinator for transactional id ${JSON.stringify(key)} refused: no transactions`);
-    w.int16(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED).nullableString('transactions are not supported');
-    return w.int32(-1).string('').int32(-1);
-  }
   w.int16(ErrorCode.NONE);
   if (v >= 1) w.nullableString(null);
   return w.int32(core.nodeId).string(core.advertisedHost).int32(core.advertisedPort);

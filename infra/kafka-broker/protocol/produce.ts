@@ -113,7 +113,8 @@ function appendRecords(
 /**
  * Transactions are refused at once rather than failing at commit time: TRANSACTIONAL_ID_AUTHORIZATION_FAILED is
  * fatal and non-retriable in librdkafka, the Java client and kafkajs, so a transactional producer stops with
- * that message instead of retrying for a minute.
+ * that message instead of retrying for a minute. FindCoordinator still answers for transactional ids, so the
+ * refusal reaches clients from InitProducerId with its own code (kafkajs hides FindCoordinator errors).
  */
 const TRANSACTIONS_REFUSED = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
 
