@@ -18,6 +18,7 @@ export const MAX_REQUEST_BYTES = 100 * 1024 * 1024;
 /** Default broker-wide limit on request bytes being received or handled at once. */
 export const MAX_BUFFERED_REQUEST_BYTES = 256 * 1024 * 1024;
 const UNREAD_RESPONSE_BYTES = 64 * 1024 * 1024;
+const PARTIAL_FRAME_IDLE_MS = 60_000;
 
 interface Slot {
   ready: boolean;
@@ -46,6 +47,12 @@ class Connection {
   ) {
     this.name = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     socket.setNoDelay(true);
+    // a client that announces a large frame and stops sending would hold its pool reservation for good
+    socket.setTimeout(PARTIAL_FRAME_IDLE_MS, () => {
+      if (this.frameReservation > 0) {
+        this.close(`no bytes for ${PARTIAL_FRAME_IDLE_MS} ms in the middle of a ${this.frameReservation}-byte request`);
+      }
+    });
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', () => this.close(null));
     socket.on('close', () => {

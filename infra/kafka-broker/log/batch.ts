@@ -97,7 +97,8 @@ export function decodeBatchRecords(batch: Buffer): DecodedRecord[] | null {
     for (let i = 0; i < h.recordCount; i++) {
       const len = r.varint();
       const start = r.pos;
-      if (len < 0 || len > r.remaining) throw new RecordsError(`record ${i} declares ${len} bytes, ${r.remaining} left`);
+      if (len < 0 || len > r.remaining)
+        throw new RecordsError(`record ${i} declares ${len} bytes, ${r.remaining} left`);
       r.int8(); // attributes (unused in magic 2)
       const tsDelta = r.varlong();
       const offsetDelta = r.varint();

@@ -71,7 +71,7 @@ function snappyDecode(body: Buffer): Buffer {
     // xerial framing: 16-byte header, then [int32 length][raw snappy block]...
     const parts: Buffer[] = [];
     let total = 0;
-    for (let pos = 16; pos < body.length; ) {
+    for (let pos = 16; pos < body.length;) {
       if (pos + 4 > body.length) throw new CodecError('snappy (xerial): block length cut off');
       const n = body.readInt32BE(pos);
       if (n < 0 || pos + 4 + n > body.length) throw new CodecError(`snappy (xerial): block of ${n} bytes cut off`);

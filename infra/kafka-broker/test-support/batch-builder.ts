@@ -30,7 +30,9 @@ export function buildBatch(records: TestRecord[], opts: BatchOptions = {}): Buff
   const body = new Writer();
   records.forEach((rec, i) => {
     const r = new Writer();
-    r.int8(0).varint(rec.timestampDelta ?? 0).varint(i);
+    r.int8(0)
+      .varint(rec.timestampDelta ?? 0)
+      .varint(i);
     const key = rec.key === undefined || rec.key === null ? null : Buffer.from(rec.key);
     if (key) r.varint(key.length).raw(key);
     else r.varint(-1);
