@@ -87,51 +87,72 @@ export interface DecodedRecord {
  * codec is one this broker cannot decode (zstd); throws RecordsError (or CodecError) naming what is wrong.
  */
 export function decodeBatchRecords(batch: Buffer): DecodedRecord[] | null {
+  const out: DecodedRecord[] = [];
+  return walkRecords(batch, out) === null ? null : out;
+}
+
+/**
+ * The same strict walk without copying anything out (produce validation runs it on every batch): returns the
+ * largest record timestamp, or null when the codec cannot be decoded.
+ */
+export function checkBatchRecords(batch: Buffer): number | null {
+  return walkRecords(batch, null);
+}
+
+function walkRecords(batch: Buffer, out: DecodedRecord[] | null): number | null {
   const h = readBatchHeader(batch);
   const body = decompress(h.attributes & 0x07, batch.subarray(BATCH_HEADER_BYTES, h.size));
   if (body === null) return null;
   const logAppendTime = (h.attributes & 0x08) !== 0;
   const r = new Reader(body);
-  const out: DecodedRecord[] = [];
+  let maxTimestamp = -1;
+  let i = 0;
+  let field = 'length';
+  const take = (): Buffer | null => {
+    const n = r.varint();
+    if (n < -1) throw new RecordsError(`record ${i} ${field} has length ${n}`);
+    if (n < 0) return null;
+    if (n > r.remaining) throw new RecordsError(`record ${i} ${field} of ${n} bytes runs past the batch`);
+    const from = r.pos;
+    r.pos += n;
+    return out ? Buffer.from(body.subarray(from, from + n)) : EMPTY;
+  };
   try {
-    for (let i = 0; i < h.recordCount; i++) {
+    for (; i < h.recordCount; i++) {
+      field = 'length';
       const len = r.varint();
       const start = r.pos;
       if (len < 0 || len > r.remaining)
         throw new RecordsError(`record ${i} declares ${len} bytes, ${r.remaining} left`);
       r.int8(); // attributes (unused in magic 2)
-      const tsDelta = r.varlong();
+      const timestamp = logAppendTime ? h.maxTimestamp : h.baseTimestamp + r.varlong();
+      if (timestamp > maxTimestamp) maxTimestamp = timestamp;
       const offsetDelta = r.varint();
       if (offsetDelta !== i) throw new RecordsError(`record ${i} has offset delta ${offsetDelta}`);
-      const key = nullableField(r, `record ${i} key`);
-      const value = nullableField(r, `record ${i} value`);
-      const headers: RecordHeader[] = [];
+      field = 'key';
+      const key = take();
+      field = 'value';
+      const value = take();
       const hc = r.varint();
       if (hc < 0) throw new RecordsError(`record ${i} has ${hc} headers`);
+      const headers: RecordHeader[] = [];
       for (let j = 0; j < hc; j++) {
-        const hk = nullableField(r, `record ${i} header ${j} key`);
+        field = 'header key';
+        const hk = take();
         if (hk === null) throw new RecordsError(`record ${i} header ${j} has a null key`);
-        headers.push({ key: hk.toString('utf8'), value: nullableField(r, `record ${i} header ${j} value`) });
+        field = 'header value';
+        const hv = take();
+        if (out) headers.push({ key: hk.toString('utf8'), value: hv });
       }
       if (r.pos !== start + len) throw new RecordsError(`record ${i} declares ${len} bytes but uses ${r.pos - start}`);
-      out.push({
-        offset: h.baseOffset + offsetDelta,
-        timestamp: logAppendTime ? h.maxTimestamp : h.baseTimestamp + tsDelta,
-        key,
-        value,
-        headers,
-      });
+      out?.push({ offset: h.baseOffset + offsetDelta, timestamp, key, value, headers });
     }
   } catch (err) {
-    if (err instanceof MalformedRequestError) throw new RecordsError(`records cut off: ${err.message}`);
+    if (err instanceof MalformedRequestError) throw new RecordsError(`record ${i} cut off: ${err.message}`);
     throw err;
   }
   if (r.remaining > 0) throw new RecordsError(`${r.remaining} bytes follow the ${h.recordCount} declared records`);
-  return out;
+  return maxTimestamp;
 }
 
-function nullableField(r: Reader, what: string): Buffer | null {
-  const n = r.varint();
-  if (n < -1) throw new RecordsError(`${what} has length ${n}`);
-  return n < 0 ? null : Buffer.from(r.bytes(n, what));
-}
+const EMPTY = Buffer.alloc(0);

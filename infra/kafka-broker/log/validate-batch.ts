@@ -5,7 +5,7 @@
 // do not depend on what the producer put in the header (sarama writes -1).
 import { crc32c } from '../crc32c';
 import { CodecError } from './codecs';
-import { codecOf, decodeBatchRecords, RecordsError, type BatchHeader } from './batch';
+import { checkBatchRecords, codecOf, RecordsError, type BatchHeader } from './batch';
 
 const CONTROL_BIT = 0x20;
 const LOG_APPEND_TIME_BIT = 0x08;
@@ -23,14 +23,9 @@ export function validateProducedBatch(batch: Buffer, h: BatchHeader): string | n
   if (codecOf(h.attributes) === 'unknown') return `compression codec ${h.attributes & 0x07} does not exist`;
   let maxTimestamp: number;
   try {
-    const records = decodeBatchRecords(batch);
-    if (records === null) {
-      // a codec we cannot open (zstd): keep the producer's header, but never below its own base timestamp
-      maxTimestamp = Math.max(h.maxTimestamp, h.baseTimestamp);
-    } else {
-      maxTimestamp = -1;
-      for (const rec of records) if (rec.timestamp > maxTimestamp) maxTimestamp = rec.timestamp;
-    }
+    const recordsMax = checkBatchRecords(batch);
+    // a codec we cannot open (zstd): keep the producer's header, but never below its own base timestamp
+    maxTimestamp = recordsMax ?? Math.max(h.maxTimestamp, h.baseTimestamp);
   } catch (err) {
     if (err instanceof RecordsError || err instanceof CodecError) return err.message;
     throw err;
