@@ -102,7 +102,7 @@ describe('produce validation', () => {
     assert.equal(hw('all-or-nothing'), 0);
   });
 
-  test('gzip, snappy, lz4 and zstd batches are stored compressed; zstd needs Produce v7', async () => {
+  test('gzip, snappy, lz4 and zstd batches are opened, checked and stored compressed; zstd needs Produce v7', async () => {
     await broker.createTopic('codecs', 1);
     const records: TestRecord[] = [{ key: 'k', value: 'v1', headers: { h: '1' } }, { value: 'v2' }];
     for (const codec of ['gzip', 'snappy', 'lz4', 'zstd'] as const) {
@@ -119,7 +119,8 @@ describe('produce validation', () => {
         ['snappy', true, 'v2'],
         ['lz4', true, 'v1'],
         ['lz4', true, 'v2'],
-        ['zstd', false, null],
+        ['zstd', true, 'v1'],
+        ['zstd', true, 'v2'],
       ],
     );
     const v3 = await client.request(0, 3, (w) => {
@@ -134,6 +135,11 @@ describe('produce validation', () => {
     v3.int32();
     assert.equal(v3.int16(), UNSUPPORTED_COMPRESSION_TYPE);
     assert.equal(hw('codecs'), 8);
+    // a zstd body whose frame does not decode is refused like any other corrupt batch
+    const zstd = buildBatch(records, { codec: 'zstd' });
+    zstd.writeUInt8(0x00, 61); // breaks the frame magic
+    assert.equal((await produceBatch(client, 'codecs', 0, fixCrc(zstd)))[0], CORRUPT_MESSAGE);
+    assert.equal(hw('codecs'), 8);
   });
 
   test('offsets by timestamp look inside every batch the broker can open, and -1 past the end', async () => {
@@ -145,6 +151,7 @@ describe('produce validation', () => {
     for (const codec of ['gzip', 'snappy', 'lz4'] as const) {
       await produceBatch(client, 'by-time', 0, buildBatch(spaced, { timestamp: t0 + 1000, codec }));
     }
+    await produceBatch(client, 'by-time', 0, buildBatch(spaced, { timestamp: t0 + 2000, codec: 'zstd' }));
     assert.deepEqual(await offsetForTime(client, 'by-time', t0 + 15), [t0 + 20, 2]);
     assert.deepEqual(await offsetForTime(client, 'by-time', t0 + 30), [t0 + 30, 3]);
     assert.deepEqual(await offsetForTime(client, 'by-time', t0 + 1000), [t0 + 1000, 4]);
@@ -152,6 +159,7 @@ describe('produce validation', () => {
     assert.equal(stored?.timestamp, t0 + 10);
     // all three compressed batches hold the same times: the first one that reaches ts answers
     assert.deepEqual(await offsetForTime(client, 'by-time', t0 + 1025), [t0 + 1030, 7]);
+    assert.deepEqual(await offsetForTime(client, 'by-time', t0 + 2011), [t0 + 2020, 18]);
     assert.deepEqual(await offsetForTime(client, 'by-time', t0 + 5000), [-1, -1]);
   });
 

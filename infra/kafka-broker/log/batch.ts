@@ -83,8 +83,8 @@ export interface DecodedRecord {
 
 /**
  * Decodes the records of one batch strictly, as Kafka's validator reads them: exactly `recordCount` records whose
- * offset deltas run 0, 1, 2..., each using exactly its declared length, nothing left over. Returns null when the
- * codec is one this broker cannot decode (zstd); throws RecordsError (or CodecError) naming what is wrong.
+ * offset deltas run 0, 1, 2..., each using exactly its declared length, nothing left over. Returns null for a
+ * codec without a decoder (none left: all five are decoded); throws RecordsError (or CodecError) naming what is wrong.
  */
 export function decodeBatchRecords(batch: Buffer): DecodedRecord[] | null {
   const out: DecodedRecord[] = [];

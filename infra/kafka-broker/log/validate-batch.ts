@@ -24,7 +24,7 @@ export function validateProducedBatch(batch: Buffer, h: BatchHeader): string | n
   let maxTimestamp: number;
   try {
     const recordsMax = checkBatchRecords(batch);
-    // a codec we cannot open (zstd): keep the producer's header, but never below its own base timestamp
+    // null only for a codec without a decoder (all five have one): keep the producer's header, at least its base time
     maxTimestamp = recordsMax ?? Math.max(h.maxTimestamp, h.baseTimestamp);
   } catch (err) {
     if (err instanceof RecordsError || err instanceof CodecError) return err.message;
