@@ -1,7 +1,7 @@
 // kafka-python (Debian's python3-kafka 2.0.2) against the broker, for what it does differently from kafkajs and
 // librdkafka: its version probe (ApiVersions v0 and Metadata v0 pipelined) in 20 of 20 starts, its own codecs
-// (xerial-framed snappy, lz4 frames, zstd), offsets by timestamp, reading past a refused hostile batch, and
-// CreatePartitions from its admin client.
+// (xerial-framed snappy, lz4 frames, zstd), offsets by timestamp, reading past a refused hostile batch,
+// CreatePartitions from its admin client and a consumer group that commits.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,23 @@ describe('kafka-python compatibility', { skip: skip ?? false }, () => {
       [1, 'none-1'],
       [2, 'gzip-0'],
     ]);
+  });
+
+  test('a consumer group member commits, and the next one resumes after the commit', async () => {
+    await broker.createTopic('py-group', 1);
+    await py('produce', { topic: 'py-group', codec: 'none', count: 6, t0: Date.now() });
+    const first = await py<{ rows: string[]; committed: number }>('group', {
+      topic: 'py-group',
+      group_id: 'py-readers',
+      take: 4,
+    });
+    assert.deepEqual(first, { rows: ['none-0', 'none-1', 'none-2', 'none-3'], committed: 4 });
+    const second = await py<{ rows: string[]; committed: number }>('group', {
+      topic: 'py-group',
+      group_id: 'py-readers',
+      take: 2,
+    });
+    assert.deepEqual(second, { rows: ['none-4', 'none-5'], committed: 6 });
   });
 
   test('its admin client grows a topic with CreatePartitions', async () => {

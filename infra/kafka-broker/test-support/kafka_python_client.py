@@ -77,7 +77,24 @@ def grow(bootstrap, topic, count):
     return {"partitions": partitions}
 
 
-COMMANDS = {"probe": probe, "produce": produce, "consume": consume, "times": times, "grow": grow}
+def group(bootstrap, topic, group_id, take):
+    """A group member reads `take` records, commits and leaves; returns them and the committed offset."""
+    consumer = KafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=group_id, auto_offset_reset="earliest",
+        enable_auto_commit=False, **TIMEOUTS)
+    rows = []
+    for _ in range(60):
+        for records in consumer.poll(timeout_ms=1000, max_records=take - len(rows)).values():
+            rows += [r.value.decode().split("|")[0] for r in records]
+        if len(rows) >= take:
+            break
+    consumer.commit()
+    committed = consumer.committed(TopicPartition(topic, 0))
+    consumer.close()
+    return {"rows": rows, "committed": committed}
+
+
+COMMANDS = {"probe": probe, "produce": produce, "consume": consume, "times": times, "grow": grow, "group": group}
 
 if __name__ == "__main__":
     command, args = sys.argv[1], json.loads(sys.argv[2])
