@@ -15,8 +15,8 @@ function realFrames(): { raw: Buffer; cases: Array<[string, number, Buffer]> } {
   const script = String.raw`
 import base64, io, json, random, snappy, lz4.frame, zstandard
 random.seed(5)
-raw = b''.join(b'{"user":"u%d","msg":"message %d","ts":%d}' % (i % 97, i, 1700000000000 + i) for i in range(30000))
-raw += bytes(random.getrandbits(8) for _ in range(20000))
+raw = b''.join(b'{"user":"u%d","msg":"message %d","ts":%d}' % (i % 97, i, 1700000000000 + i) for i in range(8000))
+raw += bytes(random.getrandbits(8) for _ in range(5000))
 cases = [
   ['snappy raw', 2, snappy.compress(raw)],
   ['snappy xerial', 2, b'\x82SNAPPY\x00' + b'\x00\x00\x00\x01' * 2 + b''.join(
@@ -25,7 +25,7 @@ cases = [
   ['lz4 linked 64k', 3, lz4.frame.compress(raw, block_linked=True, block_size=lz4.frame.BLOCKSIZE_MAX64KB)],
   ['lz4 hc', 3, lz4.frame.compress(raw, compression_level=12)],
 ]
-for level in [-5, 1, 3, 9, 19, 22]:
+for level in [-5, 1, 3, 9, 19]:
   cases.append(['zstd level %d' % level, 4, zstandard.ZstdCompressor(level=level).compress(raw)])
 buf = io.BytesIO()
 with zstandard.ZstdCompressor(level=3, write_checksum=True).stream_writer(buf, closefd=False) as w:
@@ -52,7 +52,7 @@ describe('batch body codecs', { skip: skip ?? false }, () => {
   const { raw, cases } = skip ? { raw: Buffer.alloc(0), cases: [] } : realFrames();
 
   test('bodies from real snappy, lz4 and zstd compressors decode to the original bytes', () => {
-    assert.ok(cases.length >= 12);
+    assert.ok(cases.length >= 11);
     for (const [name, codec, body] of cases) assert.ok(decompress(codec, body)?.equals(raw), name);
   });
 
@@ -64,7 +64,7 @@ describe('batch body codecs', { skip: skip ?? false }, () => {
     };
     let refused = 0;
     for (const [name, codec, body] of cases) {
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0; i < 24; i++) {
         const bad = Buffer.from(body);
         if (i % 4 === 0) {
           const cut = bad.subarray(0, random(bad.length));
@@ -84,6 +84,6 @@ describe('batch body codecs', { skip: skip ?? false }, () => {
         }
       }
     }
-    assert.ok(refused > cases.length * 10);
+    assert.ok(refused > cases.length * 6);
   });
 });
