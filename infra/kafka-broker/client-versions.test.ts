@@ -1,8 +1,9 @@
 // The request versions other clients use by default, checked with raw frames: kafka-python's pipelined version
-// probe (ApiVersions v0 + Metadata v0), sarama's OffsetCommit v0/v1 and Produce v0-v2, CreatePartitions, and
-// transactions refused at once.
+// probe (ApiVersions v0 + Metadata v0), sarama's OffsetCommit v0/v1 and Produce v0-v2 (old message sets),
+// CreatePartitions, and transactions refused at once.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { crc32, gzipSync } from 'node:zlib';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBroker, type Broker } from './index';
 import { buildBatch } from './test-support/batch-builder';
@@ -11,6 +12,27 @@ import { makeTempDir, recordingLogger } from './test-support/temp-dir';
 import { Writer } from './protocol/writer';
 
 const TXN_REFUSED = 53;
+
+/** One old-format message (magic 0 or 1) with its IEEE CRC32, as sarama and kafka-python < 0.11 write them. */
+function message(
+  magic: number,
+  codec: number,
+  timestamp: number | null,
+  key: string | null,
+  value: string | Buffer | null,
+): Buffer {
+  const w = new Writer().int8(magic).int8(codec);
+  if (magic === 1) w.int64(timestamp ?? -1);
+  w.bytes(key === null ? null : Buffer.from(key)).bytes(value === null ? null : Buffer.from(value));
+  const body = w.toBuffer();
+  return new Writer().uint32(crc32(body)).raw(body).toBuffer();
+}
+
+function messageSet(messages: Buffer[]): Buffer {
+  const w = new Writer();
+  messages.forEach((m, i) => w.int64(i).int32(m.length).raw(m));
+  return Buffer.from(w.toBuffer());
+}
 
 function rawFrame(apiKey: number, version: number, correlationId: number): Buffer {
   const w = new Writer().int32(0).int16(apiKey).int16(version).int32(correlationId).string('probe');
@@ -158,20 +180,72 @@ describe('versions other clients use', () => {
     );
   });
 
-  test('Produce v0-v2 answer in their own layouts; magic 0/1 message sets are refused with 43', async () => {
-    // a magic-0 message set of one message: offset, size, crc, magic 0, attributes, key -1, value
-    const message = new Writer().int32(0).int8(0).int8(0).int32(-1).bytes(Buffer.from('old')).toBuffer();
-    const set = new Writer().int64(0).int32(message.length).raw(message).toBuffer();
-    for (const version of [0, 1, 2]) {
+  test('Produce v0-v2 up-convert magic 0/1 message sets (compressed too) and answer in their own layouts', async () => {
+    await broker.createTopic('old-formats', 1);
+    const t0 = 1_700_000_000_000;
+    const sets: Array<[number, Buffer]> = [
+      [0, messageSet([message(0, 0, null, 'k0', 'plain v0')])],
+      [1, messageSet([message(1, 0, t0, 'k1', 'plain v1'), message(1, 0, t0 + 5, null, null)])],
+      [
+        2,
+        messageSet([
+          message(
+            1,
+            1,
+            t0 + 9,
+            null,
+            gzipSync(messageSet([message(1, 0, t0 + 7, 'a', 'inner-1'), message(1, 0, t0 + 8, 'b', 'inner-2')])),
+          ),
+        ]),
+      ],
+    ];
+    const expectedBase = [0, 1, 3];
+    for (const [version, set] of sets) {
       const r = await client.request(0, version, (w) => {
         w.int16(1).int32(10_000);
-        w.array(['seen'], (w2, t) => w2.string(t).array([0], (w3, p) => w3.int32(p).bytes(set)));
+        w.array(['old-formats'], (w2, t) => w2.string(t).array([0], (w3, p) => w3.int32(p).bytes(set)));
       });
       const rows = r.array((t) => [t.string(), t.array((p) => [p.int32(), p.int16(), p.int64()])]);
-      assert.deepEqual(rows, [['seen', [[0, 43, -1]]]], `v${version}`);
-      if (version >= 2) r.int64(); // log_append_time is inside the partition in v2: already past it
+      assert.deepEqual(rows, [['old-formats', [[0, 0, expectedBase[version]]]]], `v${version}`);
+      if (version >= 2) assert.equal(r.int64(), -1); // log_append_time
       assert.equal(r.remaining, version >= 1 ? 4 : 0, `v${version} throttle_time_ms`);
     }
+    const stored = await broker.readRecords('old-formats', 0, 0, 10);
+    assert.deepEqual(
+      stored.map((x) => [
+        x.offset,
+        x.timestamp,
+        x.key === null ? null : String(x.key),
+        x.value === null ? null : String(x.value),
+      ]),
+      [
+        [0, -1, 'k0', 'plain v0'],
+        [1, t0, 'k1', 'plain v1'],
+        [2, t0 + 5, null, null],
+        [3, t0 + 7, 'a', 'inner-1'],
+        [4, t0 + 8, 'b', 'inner-2'],
+      ],
+    );
+    // a damaged message is refused whole; a message set in Produce v3+ is refused as Kafka does
+    const bad = messageSet([message(1, 0, t0, null, 'x')]);
+    bad.writeUInt8(bad.readUInt8(bad.length - 1) ^ 1, bad.length - 1);
+    const refusals: Array<[number, Buffer, number]> = [
+      [2, bad, 2],
+      [3, messageSet([message(1, 0, t0, null, 'x')]), 43],
+    ];
+    for (const [version, set, code] of refusals) {
+      const r = await client.request(0, version, (w) => {
+        if (version >= 3) w.nullableString(null);
+        w.int16(1).int32(10_000);
+        w.array(['old-formats'], (w2, t) => w2.string(t).array([0], (w3, p) => w3.int32(p).bytes(set)));
+      });
+      r.int32();
+      r.string();
+      r.int32();
+      r.int32();
+      assert.equal(r.int16(), code, `v${version}`);
+    }
+    assert.equal(broker.listTopics().find((t) => t.name === 'old-formats')?.partitions[0]?.highWatermark, 5);
   });
 
   test('transactions are refused at once: InitProducerId and Produce with a transactional id', async () => {

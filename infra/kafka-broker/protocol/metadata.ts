@@ -1,5 +1,6 @@
-// Metadata v0-v6 (v0: kafka-python's version probe and sarama's default; its empty topic list means all). Topics named in a request are auto-created (as Redpanda's dev mode does) unless the
-// client says not to (v4+) or the broker was started with autoCreateTopics off.
+// Metadata v0-v6 (v0: kafka-python's version probe and sarama's default; its empty topic list means all).
+// Topics named in a request are auto-created (as Redpanda's dev mode does) unless the client says not to (v4+)
+// or the broker was started with autoCreateTopics off.
 import type { BrokerCore } from '../core';
 import { topicNameProblem } from '../log/topic-store';
 import type { ApiHandler } from './context';

@@ -2,11 +2,12 @@
 // every record parsing, idempotent sequence) and stored as received with only their base offset and max
 // timestamp rewritten. A bad batch is refused whole with CORRUPT_MESSAGE and nothing of it is stored.
 // v0-v2 are advertised because librdkafka enables gzip/snappy/lz4 only when Produce v0 is in range; it never
-// sends them itself. A client that does (sarama's default config) sends magic 0/1 message sets, which this
-// broker does not convert: it answers in the v0-v2 layout with UNSUPPORTED_FOR_MESSAGE_FORMAT.
+// sends them itself. A client that does (sarama's default config) sends magic 0/1 message sets: they are
+// up-converted to one uncompressed magic-2 batch, as Kafka does with message format 2 (v3+ must send batches).
 // acks=-1 is answered once the batch is fsynced; acks=0 gets no response at all, as clients expect.
 import type { BrokerCore } from '../core';
 import { checkBatch, codecOf } from '../log/batch';
+import { upConvertMessageSet } from '../log/message-set';
 import { validateProducedBatch } from '../log/validate-batch';
 import type { PartitionLog } from '../log/partition-log';
 import type { ApiHandler } from './context';
@@ -76,6 +77,11 @@ function appendRecords(
     return { index: partition, errorCode, baseOffset: -1, logStartOffset: log.logStartOffset };
   };
   if (!records || records.length === 0) return fail(ErrorCode.CORRUPT_MESSAGE, 'no record batch');
+  if (version < 3 && records.length > 16 && records.readInt8(16) !== 2) {
+    const converted = upConvertMessageSet(records);
+    if (typeof converted === 'string') return fail(ErrorCode.CORRUPT_MESSAGE, converted);
+    records = converted;
+  }
   // check every batch before storing any, so a request is applied whole or not at all
   const batches: Array<{ buf: Buffer; producerId: number; epoch: number; seq: number; delta: number }> = [];
   for (let pos = 0; pos < records.length;) {
