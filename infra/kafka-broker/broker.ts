@@ -36,6 +36,8 @@ export interface BrokerOptions {
   logger?: BrokerLogger;
   /** Address told to clients when it differs from the bound one (a proxy or port mapping in front). */
   advertise?: { host: string; port: number };
+  /** Broker-wide cap on request bytes being received or handled at once (default 256 MiB). */
+  maxBufferedRequestBytes?: number;
 }
 
 export interface Broker {
@@ -51,6 +53,8 @@ export interface Broker {
   /** Every record appended from now on; returns the unsubscribe function. */
   onAppend(listener: (record: StoredRecord) => void): () => void;
   createTopic(name: string, partitions: number): Promise<void>;
+  /** Request bytes reserved right now and connections waiting for room (maxBufferedRequestBytes). */
+  requestMemory(): { reservedBytes: number; waitingConnections: number };
 }
 
 const stderrLogger: BrokerLogger = {
@@ -107,7 +111,7 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     appends: new AppendFeed(),
     logger,
   };
-  const server = new KafkaServer(core);
+  const server = new KafkaServer(core, options.maxBufferedRequestBytes);
   let port: number;
   try {
     port = await server.listen(host, options.port ?? 0);
@@ -168,6 +172,7 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
       core.appends.on('batch', onBatch);
       return () => core.appends.off('batch', onBatch);
     },
+    requestMemory: () => ({ reservedBytes: server.pool.reserved, waitingConnections: server.pool.waiting }),
     createTopic(name, partitions) {
       return Promise.resolve().then(() => {
         if (!Number.isInteger(partitions) || partitions < 1)

@@ -50,7 +50,7 @@ export interface StoredRecord {
   value: Buffer | null;
   headers: RecordHeader[];
   codec: Codec;
-  /** False for a batch in a codec this broker does not decode (snappy, lz4, zstd): one entry per batch, no key/value. */
+  /** False for a batch whose records could not be read (stored before validation existed): one entry, no key/value. */
   decoded: boolean;
 }
 

@@ -4,6 +4,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { ServerState } from './commands/command';
 import { Keyspace } from './keyspace';
 import { reply, RespRequestParser } from './resp-protocol';
+import { PubSubHub } from './pubsub';
 import { ClientSession } from './session';
 
 export interface RespServerOptions {
@@ -43,6 +44,7 @@ export async function startRespServer(options: RespServerOptions = {}): Promise<
     connectedClients: () => sockets.size,
     database: (index) => databases[index],
     databaseCount: DATABASE_COUNT,
+    pubsub: new PubSubHub(),
   };
 
   const server = createServer((socket) => {
@@ -52,8 +54,13 @@ export async function startRespServer(options: RespServerOptions = {}): Promise<
     }
     sockets.add(socket);
     socket.setNoDelay(true);
-    const session = new ClientSession(nextClientId++, state, (err, argv) =>
-      warn(`resp-server: command ${argv[0] ?? ''} failed unexpectedly`, err),
+    const session = new ClientSession(
+      nextClientId++,
+      state,
+      (err, argv) => warn(`resp-server: command ${argv[0] ?? ''} failed unexpectedly`, err),
+      (encoded) => {
+        if (!socket.destroyed) socket.write(encoded, 'latin1');
+      },
     );
     const parser = new RespRequestParser();
     let closing = false;
@@ -85,7 +92,10 @@ export async function startRespServer(options: RespServerOptions = {}): Promise<
       }
     });
     socket.on('error', (err) => warn(`resp-server: client ${session.id} connection error`, err));
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      session.unsubscribeAll();
+    });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -127,6 +127,14 @@ export class TopicStore {
     this.saveMeta();
   }
 
+  /** Grows a topic to `partitions` (CreatePartitions); existing partitions and their data stay as they are. */
+  addPartitions(name: string, partitions: number): void {
+    const logs = this.topics.get(name);
+    if (!logs) throw new Error(`unknown topic ${name}`);
+    for (let p = logs.length; p < partitions; p++) logs.push(this.openLog(name, p));
+    this.saveMeta();
+  }
+
   deleteTopic(name: string): boolean {
     const logs = this.topics.get(name);
     if (!logs) return false;

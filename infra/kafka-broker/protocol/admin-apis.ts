@@ -1,4 +1,4 @@
-// CreateTopics, DeleteTopics, DescribeConfigs, ListGroups, DescribeGroups, DeleteGroups.
+// CreateTopics, CreatePartitions, DeleteTopics, DescribeConfigs, ListGroups, DescribeGroups, DeleteGroups.
 import type { BrokerCore } from '../core';
 import { topicNameProblem } from '../log/topic-store';
 import type { ApiHandler } from './context';
@@ -46,6 +46,50 @@ export const handleCreateTopics: ApiHandler = (r, ctx, core) => {
     w2.string(t.name).int16(t.code);
     if (v >= 1) w2.nullableString(t.message);
   });
+  return w;
+};
+
+/** CreatePartitions v0-v1: grows topics; a manual assignment may only name this node (replication factor 1). */
+export const handleCreatePartitions: ApiHandler = (r, _ctx, core) => {
+  const topics = r.array((t) => ({
+    name: t.string(),
+    count: t.int32(),
+    assignments: t.nullableArray((a) => a.array((b) => b.int32())),
+  }));
+  r.int32(); // timeout_ms
+  const validateOnly = r.bool();
+  const seen = new Set<string>();
+  const results = topics.map((t) => {
+    const res = (code: number, message: string | null = null) => ({ name: t.name, code, message });
+    if (seen.has(t.name)) return res(ErrorCode.INVALID_REQUEST, `topic ${t.name} is named twice in one request`);
+    seen.add(t.name);
+    const current = core.store.topics.get(t.name)?.length;
+    if (current === undefined) return res(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic ${t.name}`);
+    if (t.count <= current || t.count > MAX_PARTITIONS) {
+      return res(
+        ErrorCode.INVALID_PARTITIONS,
+        `topic ${t.name} has ${current} partitions; the new count must be ${current + 1}-${MAX_PARTITIONS}, got ${t.count}`,
+      );
+    }
+    if (t.assignments !== null) {
+      if (t.assignments.length !== t.count - current) {
+        return res(
+          ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+          `${t.assignments.length} assignments given for ${t.count - current} new partitions`,
+        );
+      }
+      if (t.assignments.some((ids) => ids.length !== 1 || ids[0] !== core.nodeId)) {
+        return res(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `this single-node broker only has node ${core.nodeId}`);
+      }
+    }
+    if (!validateOnly) {
+      core.store.addPartitions(t.name, t.count);
+      core.logger.info(`topic ${t.name} grown from ${current} to ${t.count} partitions`);
+    }
+    return res(ErrorCode.NONE);
+  });
+  const w = new Writer().int32(0);
+  w.array(results, (w2, t) => w2.string(t.name).int16(t.code).nullableString(t.message));
   return w;
 };
 

@@ -1,5 +1,7 @@
-// ApiVersions and the version ranges this broker serves (see the shared notes: the ranges both kafkajs
-// 2.2.4 and librdkafka 2.0.2 use, all below each API's first flexible version except ApiVersions v3).
+// ApiVersions and the version ranges this broker serves (see the shared notes: the ranges kafkajs 2.2.4,
+// librdkafka 2.0.2, kafka-python 2.0.2 and sarama use, all below each API's first flexible version except
+// ApiVersions v3). Produce starts at v0 because librdkafka turns gzip/snappy/lz4 on only when v0 is in range;
+// Metadata v0 is kafka-python's version probe and sarama's default; OffsetCommit v0-1 are sarama's.
 import type { ApiHandler } from './context';
 import { ErrorCode } from './error-codes';
 import { Writer } from './writer';
@@ -21,18 +23,19 @@ export const ApiKey = {
   ApiVersions: 18,
   CreateTopics: 19,
   DeleteTopics: 20,
+  CreatePartitions: 37,
   InitProducerId: 22,
   DescribeConfigs: 32,
   DeleteGroups: 42,
 } as const;
 
 export const SUPPORTED_VERSIONS: ReadonlyMap<number, readonly [min: number, max: number]> = new Map([
-  [ApiKey.Produce, [3, 7]],
+  [ApiKey.Produce, [0, 7]],
   [ApiKey.Fetch, [4, 11]],
   [ApiKey.ListOffsets, [1, 3]],
-  [ApiKey.Metadata, [1, 6]],
-  [ApiKey.OffsetCommit, [2, 7]],
-  [ApiKey.OffsetFetch, [1, 5]],
+  [ApiKey.Metadata, [0, 6]],
+  [ApiKey.OffsetCommit, [0, 7]],
+  [ApiKey.OffsetFetch, [0, 5]],
   [ApiKey.FindCoordinator, [0, 2]],
   [ApiKey.JoinGroup, [0, 5]],
   [ApiKey.Heartbeat, [0, 3]],
@@ -45,6 +48,7 @@ export const SUPPORTED_VERSIONS: ReadonlyMap<number, readonly [min: number, max:
   [ApiKey.DeleteTopics, [0, 1]],
   [ApiKey.InitProducerId, [0, 1]],
   [ApiKey.DescribeConfigs, [0, 2]],
+  [ApiKey.CreatePartitions, [0, 1]],
   [ApiKey.DeleteGroups, [0, 1]],
 ]);
 

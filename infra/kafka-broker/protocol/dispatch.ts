@@ -1,5 +1,6 @@
 import type { BrokerCore } from '../core';
 import {
+  handleCreatePartitions,
   handleCreateTopics,
   handleDeleteGroups,
   handleDeleteTopics,
@@ -42,6 +43,7 @@ const HANDLERS = new Map<number, ApiHandler>([
   [ApiKey.DeleteTopics, handleDeleteTopics],
   [ApiKey.InitProducerId, handleInitProducerId],
   [ApiKey.DescribeConfigs, handleDescribeConfigs],
+  [ApiKey.CreatePartitions, handleCreatePartitions],
   [ApiKey.DeleteGroups, handleDeleteGroups],
 ]);
 

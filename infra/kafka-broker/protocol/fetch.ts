@@ -151,7 +151,7 @@ export const handleListOffsets: ApiHandler = (r, ctx, core) => {
 /** The first record at or after `ts`; records inside a batch are looked at when its codec is readable. */
 function offsetForTimestamp(log: NonNullable<ReturnType<BrokerCore['store']['log']>>, ts: number) {
   const batch = log.batchAtTimestamp(ts);
-  if (!batch) return { offset: log.highWatermark, timestamp: -1 };
+  if (!batch) return { offset: -1, timestamp: -1 }; // as Kafka: no record at or after ts
   const [buf] = log.read(batch.baseOffset, 1);
   let records: ReturnType<typeof decodeBatchRecords> = null;
   try {

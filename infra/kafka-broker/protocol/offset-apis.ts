@@ -1,4 +1,6 @@
-// OffsetCommit v2-v7 and OffsetFetch v1-v5: committed offsets are durable (fsynced) before the answer.
+// OffsetCommit v0-v7 and OffsetFetch v0-v5: committed offsets are durable (fsynced) before the answer.
+// v0/v1 are sarama's defaults (v0 commits without a generation, like a simple consumer's commit; v1 carries a
+// per-partition commit timestamp that Kafka only used for retention). OffsetFetch v0 reads like v1.
 import type { ApiHandler } from './context';
 import { ErrorCode } from './error-codes';
 import { Writer } from './writer';
@@ -6,8 +8,8 @@ import { Writer } from './writer';
 export const handleOffsetCommit: ApiHandler = async (r, ctx, core) => {
   const v = ctx.apiVersion;
   const groupId = r.string();
-  const generationId = r.int32();
-  const memberId = r.string();
+  const generationId = v >= 1 ? r.int32() : -1;
+  const memberId = v >= 1 ? r.string() : '';
   if (v >= 7) r.nullableString(); // group_instance_id
   if (v >= 2 && v <= 4) r.int64(); // retention_time_ms
   const topics = r.array((t) => ({
@@ -15,6 +17,7 @@ export const handleOffsetCommit: ApiHandler = async (r, ctx, core) => {
     partitions: t.array((p) => {
       const index = p.int32();
       const offset = p.int64();
+      if (v === 1) p.int64(); // commit_timestamp
       if (v >= 6) p.int32(); // committed_leader_epoch
       return { index, offset, metadata: p.nullableString() };
     }),

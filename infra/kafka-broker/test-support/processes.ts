@@ -1,5 +1,5 @@
 // Child processes for tests: started with a bounded life, output collected, always killed in cleanup.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 export const KCAT = '/usr/bin/kcat';
@@ -103,4 +103,17 @@ export class LiveProcess {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
     return this.exited;
   }
+}
+
+/** Debian's python3 with python3-kafka (kafka-python 2.0.2), not whatever python3 is first on PATH. */
+export const PYTHON = '/usr/bin/python3';
+
+/** kafka-python is required in CI (.ci/run installs python3-kafka); elsewhere a test may skip. */
+export function kafkaPythonMissing(): string | null {
+  const probe = spawnSync(PYTHON, ['-c', 'import kafka, snappy, lz4, zstandard'], { stdio: 'ignore' });
+  if (probe.status === 0) return null;
+  const why = `${PYTHON} cannot import kafka, snappy, lz4 and zstandard`;
+  const fix = 'apt-get install python3-kafka python3-snappy python3-lz4 python3-zstandard';
+  if (process.env.CI === 'true') throw new Error(`${why}: CI must install them (${fix})`);
+  return `${why}: skipping (${fix})`;
 }

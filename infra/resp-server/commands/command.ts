@@ -1,5 +1,6 @@
 // What every command handler sees, and the argument parsers they share.
 import { CommandError, type Keyspace } from '../keyspace';
+import type { PubSubHub } from '../pubsub';
 
 export interface ServerState {
   readonly startedAtMs: number;
@@ -7,6 +8,7 @@ export interface ServerState {
   connectedClients: () => number;
   database(index: number): Keyspace | undefined;
   readonly databaseCount: number;
+  readonly pubsub: PubSubHub;
 }
 
 export interface ClientState {

@@ -1,4 +1,5 @@
-// Connection and server commands a Redis client sends on its own: PING, ECHO, SELECT, INFO, CLIENT.
+// Connection and server commands a Redis client sends on its own: PING, ECHO, SELECT, INFO, CLIENT, CONFIG GET.
+import { compileGlob } from '../glob';
 import { CommandError } from '../keyspace';
 import { reply } from '../resp-protocol';
 import { parseInteger, type CommandContext, type CommandTable } from './command';
@@ -66,6 +67,37 @@ function clientCommand({ client }: CommandContext, args: string[]): string {
   }
 }
 
+/** What CONFIG GET reports: the settings tools ask about in their handshakes, fixed for this embedded server. */
+function configValues({ server }: CommandContext): Array<[string, string]> {
+  return [
+    ['appendonly', 'no'],
+    ['save', ''],
+    ['databases', String(server.databaseCount)],
+    ['maxmemory', '0'],
+    ['maxmemory-policy', 'noeviction'],
+    ['maxclients', '10000'],
+    ['timeout', '0'],
+    ['port', String(server.port())],
+    ['notify-keyspace-events', ''],
+    ['cluster-enabled', 'no'],
+  ];
+}
+
+function configCommand(ctx: CommandContext, args: string[]): string {
+  const sub = (args[0] as string).toUpperCase();
+  if (sub === 'GET') {
+    if (args.length < 2) throw new CommandError("ERR wrong number of arguments for 'config|get' command");
+    const patterns = args.slice(1).map((p) => compileGlob(p.toLowerCase()));
+    const pairs = configValues(ctx).filter(([name]) => patterns.some((re) => re.test(name)));
+    return reply.bulkArray(pairs.flat());
+  }
+  if (sub === 'RESETSTAT') return reply.ok;
+  if (sub === 'SET' || sub === 'REWRITE') {
+    throw new CommandError(`ERR CONFIG ${sub} is not supported by the embedded server: its settings are fixed`);
+  }
+  throw new CommandError(`ERR unknown subcommand '${args[0] ?? ''}'. Try CONFIG HELP.`);
+}
+
 export const connectionCommands: CommandTable = {
   ping: {
     arity: -1,
@@ -86,4 +118,21 @@ export const connectionCommands: CommandTable = {
   },
   info: { arity: -1, run: (ctx) => info(ctx) },
   client: { arity: -2, run: clientCommand },
+  config: { arity: -2, run: configCommand },
+  publish: {
+    arity: 3,
+    run: ({ server }, args) => reply.integer(server.pubsub.publish(args[0] as string, args[1] as string)),
+  },
+  pubsub: { arity: -2, run: pubsubIntrospection },
 };
+
+/** PUBSUB CHANNELS [pattern] / NUMSUB [channel...] / NUMPAT. */
+function pubsubIntrospection({ server }: CommandContext, args: string[]): string {
+  const sub = (args[0] as string).toUpperCase();
+  if (sub === 'CHANNELS') return reply.bulkArray(server.pubsub.activeChannels(args[1]));
+  if (sub === 'NUMSUB') {
+    return reply.array(args.slice(1).flatMap((c) => [reply.bulk(c), reply.integer(server.pubsub.subscriberCount(c))]));
+  }
+  if (sub === 'NUMPAT') return reply.integer(server.pubsub.patternCount);
+  throw new CommandError(`ERR unknown subcommand '${args[0] ?? ''}'. Try PUBSUB HELP.`);
+}

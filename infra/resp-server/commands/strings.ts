@@ -1,7 +1,7 @@
-// String values: GET and SET with its expiry and condition options.
+// String values: GET and SET with its expiry and condition options; INCR/INCRBY/DECR/DECRBY on 64-bit integers.
 import { CommandError } from '../keyspace';
 import { reply } from '../resp-protocol';
-import { parseInteger, SYNTAX_ERROR, type CommandTable } from './command';
+import { NOT_AN_INTEGER, parseInteger, SYNTAX_ERROR, type CommandContext, type CommandTable } from './command';
 
 interface SetOptions {
   expiresAtMs?: number;
@@ -47,7 +47,31 @@ function parseSetOptions(words: readonly string[]): SetOptions {
   return options;
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A signed 64-bit integer written as Redis writes one (no sign on zero, no leading zeros, no spaces). */
+function parseInt64(text: string): bigint {
+  if (!/^(0|-?[1-9]\d{0,18})$/.test(text)) throw new CommandError(NOT_AN_INTEGER);
+  const value = BigInt(text);
+  if (value < INT64_MIN || value > INT64_MAX) throw new CommandError(NOT_AN_INTEGER);
+  return value;
+}
+
+/** Adds `delta` to the integer at `key` (0 when absent), keeping its TTL, as Redis's INCRBY does. */
+function incrementBy({ db }: CommandContext, key: string, delta: bigint): string {
+  const current = db.read(key, 'string');
+  const next = (current === undefined ? 0n : parseInt64(current)) + delta;
+  if (next < INT64_MIN || next > INT64_MAX) throw new CommandError('ERR increment or decrement would overflow');
+  db.put(key, { type: 'string', data: next.toString() }, true);
+  return `:${next.toString()}\r\n`;
+}
+
 export const stringCommands: CommandTable = {
+  incr: { arity: 2, run: (ctx, args) => incrementBy(ctx, args[0] as string, 1n) },
+  decr: { arity: 2, run: (ctx, args) => incrementBy(ctx, args[0] as string, -1n) },
+  incrby: { arity: 3, run: (ctx, args) => incrementBy(ctx, args[0] as string, parseInt64(args[1] as string)) },
+  decrby: { arity: 3, run: (ctx, args) => incrementBy(ctx, args[0] as string, -parseInt64(args[1] as string)) },
   get: { arity: 2, run: ({ db }, args) => reply.bulk(db.read(args[0] as string, 'string')) },
   set: {
     arity: -3,
