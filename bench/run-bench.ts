@@ -7,11 +7,21 @@ import { pipelineCase } from './cases/pipeline';
 import { groupCase } from './cases/group';
 import { presenceCase } from './cases/presence';
 import { connectionsCase } from './cases/connections';
+import { startupCase } from './cases/startup';
+import { brokerCase } from './cases/broker';
 import { ApplianceSource } from './support/appliance-source';
 import { machineInfo, type MachineInfo } from './support/machine';
 import { Progress } from './support/progress';
 
-export const BENCH_CASES: BenchCase[] = [p2pCase, pipelineCase, groupCase, presenceCase, connectionsCase];
+export const BENCH_CASES: BenchCase[] = [
+  p2pCase,
+  pipelineCase,
+  groupCase,
+  presenceCase,
+  connectionsCase,
+  startupCase,
+  brokerCase,
+];
 
 export interface BenchOptions {
   quick?: boolean;
