@@ -89,7 +89,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
   if (options.from) {
     if (!options.doc) throw new Error('--from reads an earlier run for --doc; give --doc <file> too');
     const output = JSON.parse(readFileSync(options.from, 'utf8')) as BenchOutput;
-    for (const path of writePerformanceDoc(output, options.doc, options.docNote))
+    for (const path of await writePerformanceDoc(output, options.doc, options.docNote))
       process.stderr.write(`wrote ${path}\n`);
     return 0;
   }
@@ -128,7 +128,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
     progress.step(`figures written to ${options.out}`);
   }
   if (options.doc) {
-    for (const path of writePerformanceDoc(output, options.doc, options.docNote)) progress.step(`wrote ${path}`);
+    for (const path of await writePerformanceDoc(output, options.doc, options.docNote)) progress.step(`wrote ${path}`);
   }
   progress.step(`done in ${(output.elapsedMs / 1000).toFixed(0)} s`);
   return Object.keys(output.failures).length > 0 ? 1 : 0;

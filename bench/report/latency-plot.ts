@@ -45,8 +45,9 @@ export function latencyPlot(title: string, categories: string[], series: PlotSer
     parts.push(`<text x="${LEFT - 6}" y="${yy}" text-anchor="end" dominant-baseline="middle">${label}</text>`);
   }
   categories.forEach((category, i) => {
-    parts.push(`<line x1="${x(i)}" x2="${x(i)}" y1="${TOP}" y2="${TOP + plotHeight}" stroke="#eee"/>`);
-    parts.push(`<text x="${x(i)}" y="${TOP + plotHeight + 18}" text-anchor="middle">${escapeXml(category)}</text>`);
+    const xx = x(i).toFixed(1);
+    parts.push(`<line x1="${xx}" x2="${xx}" y1="${TOP}" y2="${TOP + plotHeight}" stroke="#eee"/>`);
+    parts.push(`<text x="${xx}" y="${TOP + plotHeight + 18}" text-anchor="middle">${escapeXml(category)}</text>`);
   });
   parts.push(
     `<text x="${LEFT + plotWidth / 2}" y="${HEIGHT - 8}" text-anchor="middle">offered load (messages/s, or window of sends per sender)</text>`,
@@ -55,12 +56,16 @@ export function latencyPlot(title: string, categories: string[], series: PlotSer
   series.forEach((s, n) => {
     const points = s.values.flatMap((v, i) => (v === undefined ? [] : [[x(i), y(v)] as const]));
     const dash = s.dashed ? ' stroke-dasharray="5 4"' : '';
-    if (points.length > 1) {
-      const d = points.map(([px, py], i) => `${i === 0 ? 'M' : 'L'}${px.toFixed(1)},${py.toFixed(1)}`).join(' ');
-      parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${dash}/>`);
-    }
-    for (const [px, py] of points)
+    // A load that was not run (skipped) breaks the line rather than being drawn over.
+    let d = '';
+    s.values.forEach((v, i) => {
+      if (v === undefined) return;
+      d += `${i > 0 && s.values[i - 1] !== undefined ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)} `;
+    });
+    if (d.includes('L')) parts.push(`<path d="${d.trim()}" fill="none" stroke="${s.color}" stroke-width="2"${dash}/>`);
+    for (const [px, py] of points) {
       parts.push(`<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="3.5" fill="${s.color}"/>`);
+    }
     const ly = TOP + 10 + n * 20;
     const lx = LEFT + plotWidth + 16;
     parts.push(`<line x1="${lx}" x2="${lx + 24}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"${dash}/>`);

@@ -1,6 +1,7 @@
 // docs/performance.md from a bench's JSON output: the machine, the commands, a summary of the ratios to the
 // baselines, every case's tables and notes, and the latency plot (an SVG written beside the document).
 import { writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
 import { dirname, join } from 'node:path';
 import type { PairFigures } from '../cases/pair-targets';
 import type { TargetFigures } from '../cases/route-load';
@@ -111,7 +112,11 @@ function plot(output: BenchOutput): string | undefined {
 }
 
 /** Writes the document and its plot; `note` says under what conditions the figures were taken. */
-export function writePerformanceDoc(output: BenchOutput, docPath: string, note: string | undefined): string[] {
+export async function writePerformanceDoc(
+  output: BenchOutput,
+  docPath: string,
+  note: string | undefined,
+): Promise<string[]> {
   const { machine } = output;
   const svg = plot(output);
   const lines = [
@@ -159,7 +164,9 @@ export function writePerformanceDoc(output: BenchOutput, docPath: string, note: 
     for (const caseNote of result.notes) lines.push(`- ${caseNote}`);
     if (result.notes.length > 0) lines.push('');
   }
-  writeFileSync(docPath, `${lines.join('\n').trimEnd()}\n`);
+  // Formatted as the repository's `prettier --check` wants it, so a regenerated page passes CI as it is.
+  const options = { ...(await resolveConfig(docPath)), filepath: docPath };
+  writeFileSync(docPath, await format(`${lines.join('\n').trimEnd()}\n`, options));
   const written = [docPath];
   if (svg) {
     const svgPath = join(dirname(docPath), PLOT_FILE);
