@@ -45,7 +45,7 @@ function assertTarget(where: string, target: TargetFigures): void {
   for (const phase of target.phases) assertClean(`${where} ${phase.label}`, phase);
 }
 
-test('gochat bench --quick runs every case and each produces its figures', { timeout: 900_000 }, async () => {
+test('gochat bench --quick runs every case and each produces its figures', { timeout: 900_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gochat-bench-test-'));
   try {
     const out = join(dir, 'bench.json');
@@ -53,6 +53,8 @@ test('gochat bench --quick runs every case and each produces its figures', { tim
     assert.equal(code, 0, output);
     const result = JSON.parse(readFileSync(out, 'utf8')) as BenchOutput;
     assert.deepEqual(result.failures, {});
+    // Where the time went, for the CI log (never asserted).
+    for (const [name, c] of Object.entries(result.cases)) t.diagnostic(`${name}: ${(c.elapsedMs / 1000).toFixed(1)} s`);
     assert.deepEqual(Object.keys(result.cases).sort(), BENCH_CASES.map((c) => c.name).sort());
     assert.ok(result.machine.cores > 0 && result.machine.node.startsWith('v'));
     const figures = (name: string) => result.cases[name]?.figures as Record<string, unknown>;
