@@ -48,12 +48,17 @@ export interface BenchOutput {
   failures: Record<string, string>;
 }
 
+/** Bad options: printed as one line (no stack), exit code 2. */
+class BenchUsageError extends Error {}
+
 function chooseCases(names: string[] | undefined): BenchCase[] {
   if (!names || names.length === 0) return BENCH_CASES;
   return names.map((name) => {
     const found = BENCH_CASES.find((c) => c.name === name);
     if (!found) {
-      throw new Error(`unknown bench case "${name}"; the cases are ${BENCH_CASES.map((c) => c.name).join(', ')}`);
+      throw new BenchUsageError(
+        `unknown bench case "${name}"; the cases are ${BENCH_CASES.map((c) => c.name).join(', ')}`,
+      );
     }
     return found;
   });
@@ -86,9 +91,24 @@ async function runCases(cases: BenchCase[], output: BenchOutput, caseOptions: Ca
 }
 
 export async function runBench(options: BenchOptions): Promise<number> {
+  try {
+    return await runChecked(options);
+  } catch (err) {
+    if (!(err instanceof BenchUsageError)) throw err;
+    process.stderr.write(`gochat bench: ${err.message}\n`);
+    return 2;
+  }
+}
+
+async function runChecked(options: BenchOptions): Promise<number> {
   if (options.from) {
-    if (!options.doc) throw new Error('--from reads an earlier run for --doc; give --doc <file> too');
-    const output = JSON.parse(readFileSync(options.from, 'utf8')) as BenchOutput;
+    if (!options.doc) throw new BenchUsageError('--from reads an earlier run for --doc; give --doc <file> too');
+    let output: BenchOutput;
+    try {
+      output = JSON.parse(readFileSync(options.from, 'utf8')) as BenchOutput;
+    } catch (err) {
+      throw new BenchUsageError(`--from ${options.from}: ${(err as Error).message}`);
+    }
     for (const path of await writePerformanceDoc(output, options.doc, options.docNote))
       process.stderr.write(`wrote ${path}\n`);
     return 0;
