@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the test suites with Node's own test runner (TypeScript through tsx).
 //   npm test            every suite
-//   npm test -- unit    only files named *.test.ts outside e2e/ (fast, no processes to start)
+//   npm test -- unit    only files named *.test.ts outside e2e/ and bench/ (fast, no processes to start)
 //   npm test -- <path>  the test files under a path
 // Test files are named *.test.ts and sit next to the code they test; multi-process flows live in e2e/.
 import { spawnSync } from 'node:child_process';
@@ -23,7 +23,7 @@ function findTests(dir, out = []) {
 
 const arg = process.argv[2];
 let files = findTests(root).sort();
-if (arg === 'unit') files = files.filter((f) => !f.startsWith('e2e/'));
+if (arg === 'unit') files = files.filter((f) => !f.startsWith('e2e/') && !f.startsWith('bench/'));
 else if (arg) files = files.filter((f) => f.startsWith(arg.replace(/^\.\//, '')));
 if (files.length === 0) {
   console.error(`run-tests: no test files match ${arg ?? '(all)'}`);

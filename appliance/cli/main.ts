@@ -107,6 +107,9 @@ program
   .option('--quick', 'a short, small run of every case (CI: proves each case works, not how fast)')
   .option('--case <name...>', 'only these cases (default: all)')
   .option('--out <file>', 'write every figure, with the machine it ran on, as JSON')
+  .option('--doc <file>', 'write the figures as markdown (docs/performance.md) with a latency plot (SVG) beside it')
+  .option('--doc-note <text>', 'with --doc: a line on the conditions of the run, quoted at the top')
+  .option('--from <file>', 'with --doc: take the figures from an earlier --out file instead of running')
   .option('--gateways <n>', 'number of im-gateway instances', integerIn(1, 16), 1)
   .option('--generators <n>', 'load generator processes for the message cases', integerIn(1, 16), 1)
   .action(async (opts: BenchOptions) => {

@@ -67,7 +67,11 @@ export const connectionsCase: BenchCase = {
           rssBefore !== undefined && rssAfter !== undefined && result.opened > 0
             ? (rssAfter - rssBefore) / result.opened
             : undefined;
-        for (const [reason, n] of Object.entries(result.failures)) notes.push(`${n} connection(s) failed: ${reason}`);
+        if (result.retried > 0) {
+          notes.push(`${result.retried} connection(s) failed at first and were tried once more, more gently`);
+        }
+        for (const [reason, n] of Object.entries(result.failures))
+          notes.push(`${n} connection(s) failed twice: ${reason}`);
         if (pid === undefined || rssBefore === undefined) notes.push('the gateway RSS could not be read from /proc');
         const perSecond = result.opened / (result.elapsedMs / 1000);
         return {
@@ -78,6 +82,7 @@ export const connectionsCase: BenchCase = {
             attempted,
             opened: result.opened,
             heldByGateway: held === undefined || idleBaseline === undefined ? undefined : held - idleBaseline,
+            retried: result.retried,
             failures: result.failures,
             connectMs: result.elapsedMs,
             connectsPerSec: perSecond,
@@ -88,12 +93,23 @@ export const connectionsCase: BenchCase = {
           },
           tables: [
             renderTable(
-              ['target', 'attempted', 'held', 'failed', 'connects/s', 'gw RSS before MiB', 'after MiB', 'KiB per conn'],
+              [
+                'target',
+                'attempted',
+                'held',
+                'retried',
+                'failed',
+                'connects/s',
+                'gw RSS before MiB',
+                'after MiB',
+                'KiB per conn',
+              ],
               [
                 [
                   target,
                   attempted,
                   result.opened,
+                  result.retried,
                   Object.values(result.failures).reduce((a, b) => a + b, 0),
                   perSecond,
                   rssBefore === undefined ? undefined : rssBefore / 2 ** 20,

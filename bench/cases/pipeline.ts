@@ -8,7 +8,7 @@ function planFor(quick: boolean): PairLoadPlan {
   const durationMs = quick ? 1000 : 5000;
   return {
     pairs: 1,
-    phases: [{ kind: 'window', window: quick ? 50 : 500, durationMs, drainMs: 30_000 }],
+    phases: [{ kind: 'window', window: quick ? 20 : 100, durationMs, drainMs: 30_000 }],
     userPrefix: 'pipe',
   };
 }

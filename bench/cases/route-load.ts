@@ -141,7 +141,12 @@ export function loadNotes(targets: TargetFigures[]): string[] {
       if (lost > 0) notes.push(`${where}: ${lost} deliveries of acked messages never came`);
       if (duplicates > 0) notes.push(`${where}: ${duplicates} duplicate deliveries`);
       if (outOfOrder > 0) notes.push(`${where}: ${outOfOrder} pushes out of seq order`);
-      if (unanswered > 0) notes.push(`${where}: ${unanswered} send(s) got neither ack nor error`);
+      if (unanswered > 0) notes.push(`${where}: ${unanswered} send(s) never got an ack or an error`);
+      if (phase.counts.late > 0) {
+        notes.push(
+          `${where}: ${phase.counts.late} answer(s) or deliveries came after the ${phase.phase.drainMs / 1000} s drain period`,
+        );
+      }
       const errorText = Object.entries(errors).map(([code, n]) => `${n} ${code}`);
       if (errorText.length > 0) notes.push(`${where}: errors: ${errorText.join(', ')}`);
     }
@@ -154,7 +159,7 @@ export function loadNotes(targets: TargetFigures[]): string[] {
 
 /** Per target and phase: what was sent, answered and received, and whether the generator kept up. */
 export function countsTable(targets: TargetFigures[]): string {
-  const headers = ['target', 'load', 'sent', 'acked', 'delivered', 'dup', 'order', 'errors', 'lost'];
+  const headers = ['target', 'load', 'sent', 'acked', 'delivered', 'dup', 'order', 'errors', 'lost', 'late'];
   headers.push('caught up after', 'gen CPU', 'generator');
   return renderTable(
     headers,
@@ -169,6 +174,7 @@ export function countsTable(targets: TargetFigures[]): string {
         phase.counts.outOfOrder,
         Object.values(phase.counts.errors).reduce((a, b) => a + b, 0),
         phase.counts.lost,
+        phase.counts.late,
         phase.caughtUpAfterMs === undefined ? 'never' : `${formatNumber(phase.caughtUpAfterMs / 1000, 1)} s`,
         `${Math.round(phase.generator.cpuFraction * 100)} %`,
         phase.generator.limitedBy.length > 0 ? 'LIMIT' : 'kept up',

@@ -75,11 +75,14 @@ export class ChatSession {
     const endMs = performance.now();
     let settled = await this.drain(state, endMs + phase.drainMs);
     const health = meter.stop(maxScheduleLagMs);
+    // What is still in flight would be measured by the next phase: wait until the system caught up. What comes
+    // now is late, not lost.
+    const missingAtDrainEnd = state.missing();
+    if (!settled) settled = await this.drain(state, endMs + phase.drainMs + SETTLE_MS);
     state.countMissing();
     if (this.online) state.counts.lost += this.online.waiting.size;
     this.online = undefined;
-    // What is still in flight would be measured by the next phase: wait (uncounted) until the system caught up.
-    if (!settled) settled = await this.drain(state, endMs + phase.drainMs + SETTLE_MS);
+    state.counts.late = missingAtDrainEnd - state.missing();
     clearInterval(ticker);
     const seconds = Math.max(phase.durationMs, 1) / 1000;
     return {

@@ -120,11 +120,21 @@ function mergeResults(label: string, phase: LoadPhase, results: PhaseResult[]): 
     errors: {},
     lost: 0,
     unanswered: 0,
+    late: 0,
   };
   const sum = (pick: (result: PhaseResult) => number): number => results.reduce((total, r) => total + pick(r), 0);
   const max = (pick: (result: PhaseResult) => number): number => Math.max(0, ...results.map(pick));
   for (const result of results) {
-    for (const key of ['sent', 'acked', 'delivered', 'duplicates', 'outOfOrder', 'lost', 'unanswered'] as const) {
+    for (const key of [
+      'sent',
+      'acked',
+      'delivered',
+      'duplicates',
+      'outOfOrder',
+      'lost',
+      'unanswered',
+      'late',
+    ] as const) {
       counts[key] += result.counts[key];
     }
     for (const [code, n] of Object.entries(result.counts.errors)) counts.errors[code] = (counts.errors[code] ?? 0) + n;

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 export type ToIdleLoad = { type: 'open'; urls: string[]; concurrency: number } | { type: 'close' };
 export type FromIdleLoad =
   | { type: 'progress'; opened: number; failed: number }
-  | { type: 'opened'; opened: number; failures: Record<string, number>; elapsedMs: number };
+  | { type: 'opened'; opened: number; retried: number; failures: Record<string, number>; elapsedMs: number };
 
 const HELLO_TIMEOUT_MS = 30_000;
 const sockets: WebSocket[] = [];
@@ -35,29 +35,53 @@ function openOne(url: string): Promise<void> {
   });
 }
 
-async function openAll(urls: string[], concurrency: number): Promise<void> {
-  const started = Date.now();
-  const failures: Record<string, number> = {};
-  let opened = 0;
-  let failed = 0;
+/** Opens the URLs, `concurrency` at a time; returns the ones that failed, with the reason of each. */
+async function openPass(
+  urls: string[],
+  concurrency: number,
+  tally: { opened: number; failed: number },
+): Promise<{ url: string; reason: string }[]> {
+  const failed: { url: string; reason: string }[] = [];
   let next = 0;
-  const ticker = setInterval(() => process.send?.({ type: 'progress', opened, failed } satisfies FromIdleLoad), 1000);
   const worker = async (): Promise<void> => {
     while (next < urls.length) {
+      const url = urls[next++] as string;
       try {
-        await openOne(urls[next++] as string);
-        opened += 1;
+        await openOne(url);
+        tally.opened += 1;
       } catch (err) {
-        failed += 1;
+        tally.failed += 1;
         // Grouped by message (EMFILE, ECONNRESET, timeouts): the reason the target was not reached.
-        const reason = (err as Error).message.replace(/\d+\.\d+\.\d+\.\d+:\d+/g, '<address>');
-        failures[reason] = (failures[reason] ?? 0) + 1;
+        failed.push({ url, reason: (err as Error).message.replace(/\d+\.\d+\.\d+\.\d+:\d+/g, '<address>') });
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, urls.length) }, worker));
+  return failed;
+}
+
+async function openAll(urls: string[], concurrency: number): Promise<void> {
+  const started = Date.now();
+  const tally = { opened: 0, failed: 0 };
+  const ticker = setInterval(() => process.send?.({ type: 'progress', ...tally } satisfies FromIdleLoad), 1000);
+  // A connection refused or timed out in the storm is tried once more, gently, as a client would reconnect.
+  const firstFailures = await openPass(urls, concurrency, tally);
+  tally.failed = 0;
+  const lastFailures = await openPass(
+    firstFailures.map((f) => f.url),
+    Math.max(1, Math.floor(concurrency / 5)),
+    tally,
+  );
   clearInterval(ticker);
-  process.send?.({ type: 'opened', opened, failures, elapsedMs: Date.now() - started } satisfies FromIdleLoad);
+  const failures: Record<string, number> = {};
+  for (const { reason } of lastFailures) failures[reason] = (failures[reason] ?? 0) + 1;
+  process.send?.({
+    type: 'opened',
+    opened: tally.opened,
+    retried: firstFailures.length,
+    failures,
+    elapsedMs: Date.now() - started,
+  } satisfies FromIdleLoad);
 }
 
 if (!process.send) {

@@ -8,6 +8,8 @@ const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 
 export interface IdleResult {
   opened: number;
+  /** Failed at first and tried once more (the failures are those that failed twice). */
+  retried: number;
   failures: Record<string, number>;
   elapsedMs: number;
 }
@@ -60,7 +62,12 @@ export class IdleFleet {
     for (const result of results) {
       for (const [reason, n] of Object.entries(result.failures)) failures[reason] = (failures[reason] ?? 0) + n;
     }
-    return { opened: results.reduce((n, r) => n + r.opened, 0), failures, elapsedMs: Date.now() - started };
+    return {
+      opened: results.reduce((n, r) => n + r.opened, 0),
+      retried: results.reduce((n, r) => n + r.retried, 0),
+      failures,
+      elapsedMs: Date.now() - started,
+    };
   }
 
   /** Closes every connection and waits for the processes to exit (killed after 10 s). */

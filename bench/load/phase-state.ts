@@ -24,6 +24,7 @@ export class PhaseState {
     errors: {},
     lost: 0,
     unanswered: 0,
+    late: 0,
   };
   readonly latenciesMs: number[] = [];
   answered = 0;
@@ -75,7 +76,12 @@ export class PhaseState {
     return this.answered >= this.counts.sent && this.counts.delivered >= this.expectedDeliveries;
   }
 
-  /** After the drain: what never came. */
+  /** Answers and deliveries still owed. */
+  missing(): number {
+    return this.counts.sent - this.answered + Math.max(0, this.expectedDeliveries - this.counts.delivered);
+  }
+
+  /** After the settle period: what never came. */
   countMissing(): void {
     for (const sent of this.sent.values()) {
       if (!sent.answered) this.counts.unanswered += 1;

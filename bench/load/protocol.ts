@@ -59,10 +59,12 @@ export interface PhaseCounts {
   outOfOrder: number;
   /** Error frames, counted by code; sockets that closed during the phase count as `SOCKET_CLOSED`. */
   errors: Record<string, number>;
-  /** Deliveries of acked messages (or notices to watchers) missing at the end of the drain period. */
+  /** Deliveries of acked messages (or notices to watchers) that never came, even after the settle period. */
   lost: number;
-  /** Sent, but neither acked nor refused by the end of the drain period. */
+  /** Sent, but neither acked nor refused, even after the settle period. */
   unanswered: number;
+  /** Answers and deliveries that came after the drain period, but before the settle period ended. */
+  late: number;
 }
 
 export interface PhaseResult {

@@ -5,6 +5,8 @@ export type Cell = string | number | undefined;
 /** A number as a reader wants it in a table: no false precision, thousands separated. */
 export function formatNumber(value: number | undefined, digits?: number): string {
   if (value === undefined || !Number.isFinite(value)) return '-';
+  // Small ratios (a system 1,000 times slower than its baseline) keep two significant digits instead of 0.00.
+  if (digits === undefined && value !== 0 && Math.abs(value) < 0.01) return value.toPrecision(2);
   const decimals = digits ?? (Number.isInteger(value) || Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2);
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }

@@ -28,8 +28,8 @@ async function seedCall(appliance: FreshAppliance, body: unknown): Promise<SeedA
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   });
-  const answer = (await res.json()) as SeedAnswer & { error?: { message?: string } };
-  if (res.status !== 200) throw new Error(`POST /api/seed: HTTP ${res.status} ${answer.error?.message ?? ''}`);
+  const answer = (await res.json()) as SeedAnswer & { error?: string };
+  if (res.status !== 200) throw new Error(`POST /api/seed: HTTP ${res.status} ${answer.error ?? ''}`);
   return answer;
 }
 

@@ -1,8 +1,9 @@
 // Throughput of kafkajs against the embedded broker, beside the raw speed of this machine's disk and
 // loopback measured in the same run, so the figures read as ratios rather than absolute numbers.
-//   npx tsx infra/kafka-broker/bench/throughput.ts [records=200000] [valueBytes=200]
+//   npx tsx infra/kafka-broker/bench/throughput.ts [records=200000] [valueBytes=200] [--json]
 //   ACKS=1 to compare with acks=1; BROKER=process runs the broker as its own process (main.ts), as `gochat up`
-//   does; by default broker and kafkajs share this process, as in the in-process (test) mode.
+//   does; by default broker and kafkajs share this process, as in the in-process (test) mode. --json prints the
+//   figures as one JSON object instead of the table (`gochat bench --case broker` reads it).
 // Bounded: it produces a fixed number of records, consumes them, and stops everything it started.
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -13,8 +14,10 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBroker } from '../index';
 
-const RECORDS = Number(process.argv[2] ?? 200_000);
-const VALUE_BYTES = Number(process.argv[3] ?? 200);
+const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const JSON_OUTPUT = process.argv.includes('--json');
+const RECORDS = Number(positional[0] ?? 200_000);
+const VALUE_BYTES = Number(positional[1] ?? 200);
 const BATCH = 1000;
 const PARTITIONS = 6;
 const IN_FLIGHT = 4;
@@ -168,6 +171,17 @@ async function main(): Promise<void> {
     const { produce, consume } = await brokerRun(dir);
     const where =
       process.env.BROKER === 'process' ? 'broker in its own process' : 'broker in the same process as kafkajs';
+    if (JSON_OUTPUT) {
+      const figure = (f: Figure) => ({ name: f.name, ms: f.ms, recordsPerSec: RECORDS / (f.ms / 1000) });
+      const figures = {
+        produce: figure(produce),
+        consume: figure(consume),
+        file: figure(file),
+        socket: figure(socket),
+      };
+      console.log(JSON.stringify({ records: RECORDS, valueBytes: VALUE_BYTES, acks: ACKS, where, ...figures }));
+      return;
+    }
     console.log(`${RECORDS} records of ${VALUE_BYTES} bytes (${(totalBytes / 1e6).toFixed(1)} MB of values), ${where}`);
     for (const f of [produce, consume, file, socket]) console.log(`${f.name.padEnd(50)} ${rate(f)}`);
     console.log(`produce / file:   ${(file.ms / produce.ms).toFixed(2)}x`);
