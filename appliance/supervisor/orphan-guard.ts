@@ -19,7 +19,8 @@ export class OrphanGuard {
         cwd: projectRoot,
         stdio: ['pipe', 'ignore', 'ignore'],
         detached: true,
-        env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+        // under Electron, process.execPath is the Electron binary: run it as plain Node
+        env: { ...process.env, NODE_TEST_CONTEXT: undefined, ELECTRON_RUN_AS_NODE: '1' },
       },
     );
     this.child.on('error', () => undefined);

@@ -94,6 +94,7 @@ describe('fault recovery under load', { skip }, () => {
     // started again on the same ports and data: at once, as the supervisor does, or after an outage
     if (fault.downMs) await sleep(fault.downMs);
     await sys.start(fault.component);
+    const readyAt = Date.now();
     // acks flow again once a message first sent after the kill is acked
     const ackedAfterKill = (): number =>
       Math.min(
@@ -135,7 +136,7 @@ describe('fault recovery under load', { skip }, () => {
     figures.push(
       `[faults] ${fault.name.padEnd(11)} sent ${sent}, acked ${ackedIds.length}, stored ${stored.once} once ` +
         `(${stored.missing} missing, ${stored.repeated} repeated), delivered ${delivered}, pushes repeated so far ` +
-        `${duplicates}; no acks for ${secs(silence)} (${secs(baseline)} before the kill), a message sent after ` +
+        `${duplicates}; ready again after ${secs(readyAt - killedAt)}, no acks for ${secs(silence)} (${secs(baseline)} before the kill), a message sent after ` +
         `the kill acked after ${secs(ackedAfterKill() - killedAt)}, presence right after ` +
         `${secs((presence.rightAt ?? NaN) - killedAt)}, live users shown offline: ${presence.liveShownOffline}, ` +
         `most stale connections: ${presence.maxStale}`,

@@ -10,6 +10,7 @@ const EVERY_MS = 250;
 const CONNS_PREFIX = 'gochat:presence:conns:';
 
 interface Sample {
+  /** When the sample was complete (its request started earlier). */
   at: number;
   /** null: the API or Redis did not answer (a process was down), so nothing can be judged. */
   right: boolean | null;
@@ -51,7 +52,6 @@ export class PresenceWatch {
   private async sample(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
-    const started = Date.now();
     const before = this.clients.map((c) => c.connectedSince);
     try {
       const res = await this.watcher.call('GET', '/api/friends');
@@ -59,7 +59,7 @@ export class PresenceWatch {
         () => null,
       );
       if (res.status !== 200 || recorded === null) {
-        this.samples.push({ at: started, right: null, liveShownOffline: [], staleConnections: 0 });
+        this.samples.push({ at: Date.now(), right: null, liveShownOffline: [], staleConnections: 0 });
         return;
       }
       const online = new Set<string>(
@@ -82,9 +82,10 @@ export class PresenceWatch {
         staleConnections += stale;
         if (stale > 0) right = false;
       });
-      this.samples.push({ at: started, right, liveShownOffline, staleConnections });
+      // stamped when the answer came: a request held up by an outage tells the state at its end, not its start
+      this.samples.push({ at: Date.now(), right, liveShownOffline, staleConnections });
     } catch {
-      this.samples.push({ at: started, right: null, liveShownOffline: [], staleConnections: 0 });
+      this.samples.push({ at: Date.now(), right: null, liveShownOffline: [], staleConnections: 0 });
     } finally {
       this.busy = false;
     }

@@ -53,7 +53,10 @@ export interface EventConsumerOptions {
    * is answered, not thrown); a thrown error retries the whole batch, so the work must be idempotent.
    */
   handleBatch?: (events: AnyConsumedEvent[]) => Promise<void>;
-  /** Backoff between attempts of a failing handler (default 100 ms doubling up to 5 s). */
+  /**
+   * Backoff between attempts of a failing handler (default 100 ms doubling up to 1 s: a dependency that comes back,
+   * say a restarted im-repo, is used within a second).
+   */
   retry?: { initialMs?: number; maxMs?: number };
   /** How long to wait for the first group join before giving up (default 30 s). */
   joinTimeoutMs?: number;
@@ -99,7 +102,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   }
   const logger = baseLogger.child({ consumerGroup: groupId });
   const initialMs = options.retry?.initialMs ?? 100;
-  const maxMs = options.retry?.maxMs ?? 5000;
+  const maxMs = options.retry?.maxMs ?? 1000;
   const consumer: Consumer = kafka.consumer({
     groupId,
     // Short enough that on external Kafka a dead member is noticed within seconds (the embedded broker drops it

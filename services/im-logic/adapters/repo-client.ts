@@ -44,9 +44,10 @@ async function orUndefined<T>(pending: Promise<T>): Promise<T | undefined> {
 
 /**
  * grpc-js backs off up to two minutes between reconnects; after an im-repo restart that would leave this service
- * failing calls long after im-repo is back. Identical options also let the clients share one connection.
+ * failing calls long after im-repo is back (at most 1 s here). Identical options also let the clients share one
+ * connection.
  */
-const CHANNEL_OPTIONS = { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 3000 };
+const CHANNEL_OPTIONS = { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 1000 };
 
 export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, MessageStore, PresenceReader {
   private readonly users: UserServiceClient;

@@ -16,9 +16,10 @@ const IDS_PER_CALL = 500;
 
 /**
  * grpc-js backs off up to two minutes between reconnects; after an im-repo restart that would leave this service
- * failing calls long after im-repo is back. Identical options also let the clients share one connection.
+ * failing calls long after im-repo is back (at most 1 s here). Identical options also let the clients share one
+ * connection.
  */
-const CHANNEL_OPTIONS = { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 3000 };
+const CHANNEL_OPTIONS = { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 1000 };
 
 export class RepoClient implements SocialGraph, MessageArchive, PresenceDirectory {
   private readonly friends: FriendServiceClient;
