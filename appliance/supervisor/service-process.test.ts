@@ -33,7 +33,8 @@ logger.info({ grpcAddress: server.address }, 'ready');
 const marker = process.env.CRASH_MARKER as string;
 if (!existsSync(marker)) {
   writeFileSync(marker, 'crashed once');
-  setTimeout(() => process.exit(3), 100);
+  // late enough that the supervisor has seen it serving (its health check) even on a loaded machine
+  setTimeout(() => process.exit(3), 1500);
 }
 process.on('SIGTERM', () => process.exit(0));
 `;
