@@ -1,6 +1,6 @@
 // docs/performance.md from a bench's JSON output: the machine, the commands, a summary of the ratios to the
 // baselines, every case's tables and notes, and the latency plot (an SVG written beside the document).
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { dirname, join } from 'node:path';
 import type { PairFigures } from '../cases/pair-targets';
@@ -111,6 +111,9 @@ function plot(output: BenchOutput): string | undefined {
   ]);
 }
 
+/** Everything from this line on in the document is written by hand and kept by --doc. */
+export const HAND_WRITTEN_MARKER = '<!-- written by hand from here on: gochat bench --doc keeps it -->';
+
 /** Writes the document and its plot; `note` says under what conditions the figures were taken. */
 export async function writePerformanceDoc(
   output: BenchOutput,
@@ -166,6 +169,10 @@ export async function writePerformanceDoc(
   }
   // Formatted as the repository's `prettier --check` wants it, so a regenerated page passes CI as it is.
   const options = { ...(await resolveConfig(docPath)), filepath: docPath };
+  // What people wrote below the marker (profiles, before/after comparisons) is kept when the figures are redone.
+  const previous = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '';
+  const kept = previous.includes(HAND_WRITTEN_MARKER) ? previous.slice(previous.indexOf(HAND_WRITTEN_MARKER)) : '';
+  if (kept) lines.push('', kept);
   writeFileSync(docPath, await format(`${lines.join('\n').trimEnd()}\n`, options));
   const written = [docPath];
   if (svg) {
