@@ -2,7 +2,16 @@
 // that splits the pairs and the offered rate between processes and merges what they measured.
 import { fork, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import type { FromGenerator, LoadPhase, LoadRoute, LoadUser, PhaseCounts, PhaseResult, ToGenerator } from './protocol';
+import {
+  noCounts,
+  type FromGenerator,
+  type LoadPhase,
+  type LoadRoute,
+  type LoadUser,
+  type PhaseCounts,
+  type PhaseResult,
+  type ToGenerator,
+} from './protocol';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -111,17 +120,7 @@ export class GeneratorFleet {
 }
 
 function mergeResults(label: string, phase: LoadPhase, results: PhaseResult[]): PhaseResult {
-  const counts: PhaseCounts = {
-    sent: 0,
-    acked: 0,
-    delivered: 0,
-    duplicates: 0,
-    outOfOrder: 0,
-    errors: {},
-    lost: 0,
-    unanswered: 0,
-    late: 0,
-  };
+  const counts: PhaseCounts = noCounts();
   const sum = (pick: (result: PhaseResult) => number): number => results.reduce((total, r) => total + pick(r), 0);
   const max = (pick: (result: PhaseResult) => number): number => Math.max(0, ...results.map(pick));
   for (const result of results) {

@@ -1,6 +1,6 @@
 // What one generator counts while a phase runs: its sends, their answers and deliveries, and the latencies.
 import { performance } from 'node:perf_hooks';
-import type { PhaseCounts } from './protocol';
+import { noCounts, type PhaseCounts } from './protocol';
 
 export interface Sent {
   route: number;
@@ -15,17 +15,7 @@ export interface Sent {
 export class PhaseState {
   /** By clientMsgId; sends of an earlier phase that arrive late are not found here and so not counted. */
   readonly sent = new Map<string, Sent>();
-  readonly counts: PhaseCounts = {
-    sent: 0,
-    acked: 0,
-    delivered: 0,
-    duplicates: 0,
-    outOfOrder: 0,
-    errors: {},
-    lost: 0,
-    unanswered: 0,
-    late: 0,
-  };
+  readonly counts: PhaseCounts = noCounts();
   readonly latenciesMs: number[] = [];
   answered = 0;
   /** Deliveries (or notices) owed for what was acked so far. */

@@ -67,6 +67,11 @@ export interface PhaseCounts {
   late: number;
 }
 
+/** Counts of a phase before anything happened. */
+export function noCounts(): PhaseCounts {
+  return { sent: 0, acked: 0, delivered: 0, duplicates: 0, outOfOrder: 0, errors: {}, lost: 0, unanswered: 0, late: 0 };
+}
+
 export interface PhaseResult {
   label: string;
   phase: LoadPhase;

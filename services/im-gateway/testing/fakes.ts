@@ -78,9 +78,12 @@ export class FakeEvents implements GatewayEventPublisher {
   async publishUserOffline(event: Omit<UserOffline, 'meta'>) {
     this.record({ type: 'user.offline', event });
   }
+  /** Resolved by tests to let upstream publishes be answered later (each is recorded when it is made). */
+  upstreamGate: Promise<void> = Promise.resolve();
   async publishUpstream(event: Omit<MessageUpstream, 'meta'>, key: string, traceparent?: string) {
     if (this.failUpstream) throw new Error('broker unreachable');
     this.record({ type: 'message.upstream', event, key, ...(traceparent ? { traceparent } : {}) });
+    await this.upstreamGate;
   }
 }
 

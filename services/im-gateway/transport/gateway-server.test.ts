@@ -203,6 +203,31 @@ describe('gateway HTTP + WebSocket server', () => {
     }
   });
 
+  test('sends are pipelined: later frames are taken while the broker has not answered, in frame order', async () => {
+    const alice = await connect('alice');
+    let answer!: () => void;
+    events.upstreamGate = new Promise((resolve) => (answer = resolve));
+    try {
+      for (const id of ['p-1', 'p-2', 'p-3']) {
+        alice.sendJson({ type: 'send', clientMsgId: id, to: { userId: 'bob' }, body: id });
+      }
+      alice.sendJson({ type: 'ping', id: 'after-sends' });
+      // None of the three publishes has been answered, yet all went out and the ping behind them was answered.
+      const pong = await alice.next((f) => f.type === 'pong');
+      assert.equal(pong.id, 'after-sends');
+      await events.next((p) => p.type === 'message.upstream' && p.event.clientMsgId === 'p-3');
+      assert.deepEqual(
+        events.published.flatMap((p) =>
+          p.type === 'message.upstream' && p.event.clientMsgId.startsWith('p-') ? [p.event.clientMsgId] : [],
+        ),
+        ['p-1', 'p-2', 'p-3'],
+      );
+    } finally {
+      answer();
+      events.upstreamGate = Promise.resolve();
+    }
+  });
+
   test('read and sync frames are answered, and ping gets pong', async () => {
     const alice = await connect('alice');
     alice.sendJson({ type: 'read', id: 'r1', conversationId: 'p2p:alice:bob', seq: 3 });
