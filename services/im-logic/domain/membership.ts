@@ -18,53 +18,37 @@ export class ConversationAccess {
     private readonly groups: GroupDirectory,
   ) {}
 
-  /** The participants when userId may send to the conversation; throws Forbidden / NotFound otherwise. */
-  async forSending(ref: ConversationRef, userId: string): Promise<Audience> {
-    if (ref.type === 'p2p') {
-      const peer = this.requireP2pParticipant(ref, userId);
-      const friends = await this.friends.listFriends(userId);
-      if (!friends.some((f) => f.user?.userId === peer)) {
-        throw new Forbidden('NOT_FRIENDS', `you and ${peer} are not friends`);
-      }
-      return { memberIds: [userId, peer], visibleFromSeq: 1 };
-    }
-    return this.groupAudience(ref.groupId, userId);
-  }
-
   /**
-   * forSending for many sends at once (a batch): one friendship lookup for all p2p sends, one member list per
-   * group. Each send gets its audience or the rejection it would get alone; infrastructure failures throw.
+   * The participants of each send when its sender may make it: one friendship lookup for all the p2p sends of a
+   * batch, one member list per group. Each send gets its audience or its rejection (Forbidden / NotFound), as it
+   * would alone; infrastructure failures throw.
    */
-  async forSendingMany(
+  async forSending(
     sends: ReadonlyArray<{ ref: ConversationRef; userId: string }>,
   ): Promise<Array<Audience | DomainError>> {
-    const out: Array<Audience | DomainError | undefined> = sends.map(() => undefined);
-    const pairs: Array<{ at: number; userId: string; friendId: string }> = [];
-    const groups = new Map<string, Promise<GroupMember[] | undefined>>();
-    sends.forEach(({ ref, userId }, at) => {
-      if (ref.type === 'p2p') {
-        const peer = p2pPeerOf(ref, userId);
-        if (peer === undefined) out[at] = new Forbidden('NOT_A_MEMBER', `you are not part of ${ref.conversationId}`);
-        else pairs.push({ at, userId, friendId: peer });
-      } else if (!groups.has(ref.groupId)) {
-        groups.set(ref.groupId, this.membersOrMissing(ref.groupId));
+    const peers = sends.map(({ ref, userId }) => (ref.type === 'p2p' ? p2pPeerOf(ref, userId) : undefined));
+    const pairs = sends.flatMap(({ userId }, at) => {
+      const friendId = peers[at];
+      return friendId === undefined ? [] : [{ userId, friendId }];
+    });
+    const groupIds = [...new Set(sends.flatMap(({ ref }) => (ref.type === 'group' ? [ref.groupId] : [])))];
+    const [friendships, memberLists] = await Promise.all([
+      this.friends.areFriends(pairs),
+      Promise.all(groupIds.map((groupId) => this.membersOrMissing(groupId))),
+    ]);
+    const membersOf = new Map(groupIds.map((groupId, i) => [groupId, memberLists[i]]));
+    let pair = 0;
+    return sends.map(({ ref, userId }, at): Audience | DomainError => {
+      if (ref.type === 'group') {
+        const members = membersOf.get(ref.groupId);
+        if (members === undefined) return new NotFound(`group ${ref.groupId} does not exist`);
+        return audienceOf(members, ref.groupId, userId);
       }
+      const peer = peers[at];
+      if (peer === undefined) return new Forbidden('NOT_A_MEMBER', `you are not part of ${ref.conversationId}`);
+      if (!friendships[pair++]) return new Forbidden('NOT_FRIENDS', `you and ${peer} are not friends`);
+      return { memberIds: [userId, peer], visibleFromSeq: 1 };
     });
-    const [friendships] = await Promise.all([this.friends.areFriends(pairs), ...groups.values()]);
-    pairs.forEach(({ at, userId, friendId }, i) => {
-      out[at] = friendships[i]
-        ? { memberIds: [userId, friendId], visibleFromSeq: 1 }
-        : new Forbidden('NOT_FRIENDS', `you and ${friendId} are not friends`);
-    });
-    for (const [at, { ref, userId }] of sends.entries()) {
-      if (ref.type !== 'group') continue;
-      const members = await groups.get(ref.groupId);
-      out[at] =
-        members === undefined
-          ? new NotFound(`group ${ref.groupId} does not exist`)
-          : audienceOf(members, ref.groupId, userId);
-    }
-    return out.map((a) => a ?? new Forbidden('NOT_A_MEMBER', 'no audience'));
   }
 
   /** The participants when userId may read the conversation (no friendship needed to read old messages). */

@@ -112,7 +112,7 @@ export class MessageSender {
       }
     });
     const checkable = valid.flatMap((v, at) => (v instanceof Error ? [] : [{ at, outgoing: v }]));
-    const audiences = await this.access.forSendingMany(
+    const audiences = await this.access.forSending(
       checkable.map(({ outgoing }) => ({ ref: outgoing.destination, userId: outgoing.senderId })),
     );
     const out: Array<Accepted | DomainError> = valid.map((v) => v as DomainError);
