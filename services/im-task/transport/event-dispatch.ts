@@ -18,20 +18,9 @@ export function taskBatchHandler(tasks: DerivedTasks, logger: Logger): (events: 
   return async (events) => {
     let run: Array<ConsumedEvent<'message.persist'>> = [];
     const indexRun = async (): Promise<void> => {
-      const entries = run.flatMap(({ message: { message, memberIds }, meta }) => {
-        if (message !== undefined) return [{ message, memberIds }];
-        logger.warn({ eventId: meta?.eventId }, 'message.persist without a message; nothing to index');
-        return [];
-      });
+      const persisted = run;
       run = [];
-      const indexed = await tasks.indexStoredMessages(entries);
-      if (indexed < entries.length) {
-        logger.warn({ given: entries.length, indexed }, 'some persisted messages are not stored; not indexed');
-      } else if (logger.isLevelEnabled('debug')) {
-        for (const { message } of entries) {
-          logger.debug({ conversationId: message.conversationId, seq: message.seq }, 'message indexed');
-        }
-      }
+      await indexPersisted(tasks, persisted, logger);
     };
     for (const event of events) {
       if (event.type === 'message.persist') {
@@ -82,19 +71,33 @@ async function dispatch(tasks: DerivedTasks, event: AnyConsumedEvent, log: Logge
       return tasks.groupMemberChanged({ joined: true, event: event.message }, event.traceparent);
     case 'group.member.left':
       return tasks.groupMemberChanged({ joined: false, event: event.message }, event.traceparent);
-    case 'message.persist': {
-      const { message, memberIds } = event.message;
-      if (message === undefined) {
-        log.warn('message.persist without a message; nothing to index');
-        return undefined;
-      }
-      const indexed = await tasks.indexStoredMessages([{ message, memberIds }]);
-      log.debug({ conversationId: message.conversationId, seq: message.seq, indexed }, 'message indexed');
+    case 'message.persist':
+      await indexPersisted(tasks, [event], log);
       return undefined;
-    }
     default:
       log.warn('no task for this event type; skipping');
       return undefined;
+  }
+}
+
+/** message.persist records -> one IndexMessages call for all of them; a record without a message is skipped. */
+async function indexPersisted(
+  tasks: DerivedTasks,
+  events: ReadonlyArray<ConsumedEvent<'message.persist'>>,
+  logger: Logger,
+): Promise<void> {
+  const entries = events.flatMap(({ message: { message, memberIds }, meta }) => {
+    if (message !== undefined) return [{ message, memberIds }];
+    logger.warn({ eventId: meta?.eventId }, 'message.persist without a message; nothing to index');
+    return [];
+  });
+  const indexed = await tasks.indexStoredMessages(entries);
+  if (indexed < entries.length) {
+    logger.warn({ given: entries.length, indexed }, 'some persisted messages are not stored; not indexed');
+  } else if (logger.isLevelEnabled('debug')) {
+    for (const { message } of entries) {
+      logger.debug({ conversationId: message.conversationId, seq: message.seq }, 'message indexed');
+    }
   }
 }
 
