@@ -83,7 +83,7 @@ export interface RunningEventConsumer {
 }
 
 const COMMIT_INTERVAL_MS = 200;
-/** Most records given to one handleBatch call; its offsets are committed before the next call. */
+/** Most records given to one handleBatch call. */
 export const MAX_BATCH_RECORDS = 500;
 
 function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
