@@ -100,6 +100,7 @@ for (let i = 0; i < pairs; i++) {
   });
 }
 const t0 = performance.now();
+console.error('load: started'); // set-up (registration, login, friendships) is done: what follows is the load
 for (const start of started) start();
 await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 stopping = true;

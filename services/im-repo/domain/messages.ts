@@ -1,12 +1,12 @@
 // The message log of every conversation: storing with seqs, pulling ranges, read pointers and each user's
 // conversation list.
-import { randomUUID } from 'node:crypto';
 import { ConversationType, type ChatMessage } from '../../../proto/gen/gochat/common/v1/common';
 import type { Conversation } from '../../../proto/gen/gochat/repo/v1/repo';
 import { InvalidArgument, NotFound } from '../../../lib/errors';
 import { requireConversationId } from '../../../lib/conversation';
 import type { GroupStore, MessageStore, ReadPointerUpdate, SavedMessage, UserStore } from './ports';
 import { requireId, requireIds, requireIntInRange, requireText, type Clock } from './validation';
+import { messageIdAt } from './message-id';
 
 export const MAX_BODY_LENGTH = 16 * 1024;
 export const DEFAULT_PULL_LIMIT = 100;
@@ -71,15 +71,16 @@ export class ConversationLog {
     const contentType =
       message.contentType === '' ? 'text/plain' : requireText('message.content_type', message.contentType, 128);
     requireText('message.body', message.body, MAX_BODY_LENGTH, { allowEmpty: true });
+    const now = this.clock.now();
     return this.messages.save({
-      messageId: randomUUID(),
+      messageId: messageIdAt(now),
       conversationId: message.conversationId,
       conversationType: parsed.type,
       senderId: message.senderId,
       clientMsgId: message.clientMsgId,
       contentType,
       body: message.body,
-      sentAtMs: this.clock.now(),
+      sentAtMs: now,
     });
   }
 

@@ -110,22 +110,21 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   save(message: NewMessage): SavedMessage {
-    return this.db
-      .transaction(() => {
-        const original = this.s.bySenderClientId.get(message.senderId, message.clientMsgId);
-        if (original) {
-          return { message: messageFromRow(original), duplicate: true, dispatched: original.dispatched_at_ms !== null };
-        }
-        const seq = (this.s.nextSeqs.get(message.conversationId, 1) as { max_seq: number }).max_seq;
-        const stored = { ...message, seq };
-        this.s.insert.run(stored);
-        return {
-          message: { ...stored, conversationType: message.conversationType },
-          duplicate: false,
-          dispatched: false,
-        };
-      })
-      .immediate();
+    // Inside a caller's transaction (a batch in the group commit) the caller's savepoint already makes the unit
+    // atomic: one more savepoint per message only costs sub-journal writes.
+    if (this.db.inTransaction) return this.saveNow(message);
+    return this.db.transaction(() => this.saveNow(message)).immediate();
+  }
+
+  private saveNow(message: NewMessage): SavedMessage {
+    const original = this.s.bySenderClientId.get(message.senderId, message.clientMsgId);
+    if (original) {
+      return { message: messageFromRow(original), duplicate: true, dispatched: original.dispatched_at_ms !== null };
+    }
+    const seq = (this.s.nextSeqs.get(message.conversationId, 1) as { max_seq: number }).max_seq;
+    const stored = { ...message, seq };
+    this.s.insert.run(stored);
+    return { message: { ...stored, conversationType: message.conversationType }, duplicate: false, dispatched: false };
   }
 
   markDispatched(messageId: string, atMs: number): boolean {
@@ -176,17 +175,17 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   index(conversationId: string, seq: number, memberIds: readonly string[], _atMs: number): boolean {
-    return this.db
-      .transaction(() => {
-        const message = this.s.bySeq.get(conversationId, seq);
-        if (!message) return false;
-        // The message's own time orders the index, so indexing twice (or late) changes nothing.
-        for (const userId of new Set(memberIds)) {
-          this.s.upsertIndex.run(userId, conversationId, message.conversation_type, seq, message.sent_at_ms);
-        }
-        return true;
-      })
-      .immediate();
+    const work = (): boolean => {
+      const message = this.s.bySeq.get(conversationId, seq);
+      if (!message) return false;
+      // The message's own time orders the index, so indexing twice (or late) changes nothing.
+      for (const userId of new Set(memberIds)) {
+        this.s.upsertIndex.run(userId, conversationId, message.conversation_type, seq, message.sent_at_ms);
+      }
+      return true;
+    };
+    // as in save: a caller's transaction already makes its unit atomic
+    return this.db.inTransaction ? work() : this.db.transaction(work).immediate();
   }
 
   conversationsOf(userId: string): ConversationSummary[] {
