@@ -183,21 +183,33 @@ export class EventPublisher {
           for (const r of failed) r.reject(err);
           continue;
         }
-        this.admitting.shift();
-        // The same murmur2 partitioner kafkajs uses, applied here so each record's offset can be told apart in a
-        // batched response; every producer of a topic therefore still puts a key on the same partition.
-        const partition = this.partitioner({ topic: next.topic, partitionMetadata, message: next.record });
-        this.queue.push({
-          topic: next.topic,
-          message: { ...next.record, partition },
-          resolve: next.resolve,
-          reject: next.reject,
-        });
+        // Every record of a known topic moves at once (one pass, not a shift per record: a burst of thousands of
+        // publishes would be quadratic); the first of an unknown topic stops the pass until its metadata is in.
+        let taken = 0;
+        for (const record of this.admitting) {
+          const metadata = record.topic === next.topic ? partitionMetadata : this.partitionMetadata.get(record.topic);
+          if (!metadata) break;
+          this.enqueue(record, metadata);
+          taken += 1;
+        }
+        this.admitting = this.admitting.slice(taken);
         this.kick(producer);
       }
     })().finally(() => {
       this.admitLoop = undefined;
       if (this.admitting.length > 0) this.admit();
+    });
+  }
+
+  private enqueue(record: AdmittedRecord, partitionMetadata: PartitionMetadata[]): void {
+    // The same murmur2 partitioner kafkajs uses, applied here so each record's offset can be told apart in a
+    // batched response; every producer of a topic therefore still puts a key on the same partition.
+    const partition = this.partitioner({ topic: record.topic, partitionMetadata, message: record.record });
+    this.queue.push({
+      topic: record.topic,
+      message: { ...record.record, partition },
+      resolve: record.resolve,
+      reject: record.reject,
     });
   }
 
