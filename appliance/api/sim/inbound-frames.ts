@@ -12,6 +12,7 @@ export interface InboundState {
   readonly notices: SimNotice[];
   conversation(conversationId: string): SimConversation;
   findOwn(clientMsgId: string): SimMessage | undefined;
+  takeEarlyDelivery(messageId: string): boolean;
   refresh(): Promise<void>;
   nameOf(userId: string): string;
   titleOf(conversation: SimConversation): string;
@@ -32,6 +33,7 @@ export function applyInboundFrame(client: InboundState, io: InboundEffects, fram
         message.messageId = String(frame.messageId ?? '');
         message.seq = Number(frame.seq ?? 0);
         if (message.status === 'sending') message.status = 'sent';
+        if (client.takeEarlyDelivery(message.messageId) && message.status === 'sent') message.status = 'delivered';
         if (message.seq <= client.conversation(message.conversationId).peerReadSeq) message.status = 'read';
       }
       io.emit({

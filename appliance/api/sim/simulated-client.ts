@@ -17,6 +17,8 @@ interface Hooks {
   nameOf: (userId: string) => string | undefined;
 }
 
+const EARLY_DELIVERIES_KEPT = 10_000;
+
 export class SimulatedClient {
   userId = '';
   displayName = '';
@@ -34,6 +36,11 @@ export class SimulatedClient {
   private wantConnected = true;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private reconnectAttempts = 0;
+  /**
+   * Deliveries seen before this client's ack told it the message's id (a recipient on a faster path gets the
+   * message first): the ack then finds the message delivered already. Bounded, oldest forgotten first.
+   */
+  private readonly deliveredBeforeAck = new Set<string>();
 
   constructor(
     readonly username: string,
@@ -376,11 +383,23 @@ export class SimulatedClient {
   markDelivered(messageId: string): void {
     for (const conversation of this.conversations.values()) {
       const found = conversation.messages.find((m) => m.messageId === messageId);
-      if (found && found.status === 'sent') {
-        found.status = 'delivered';
-        this.changed();
+      if (found) {
+        if (found.status === 'sent') {
+          found.status = 'delivered';
+          this.changed();
+        }
+        return;
       }
     }
+    this.deliveredBeforeAck.add(messageId);
+    if (this.deliveredBeforeAck.size > EARLY_DELIVERIES_KEPT) {
+      this.deliveredBeforeAck.delete(this.deliveredBeforeAck.values().next().value as string);
+    }
+  }
+
+  /** True once for a message whose delivery was seen before its ack. */
+  takeEarlyDelivery(messageId: string): boolean {
+    return this.deliveredBeforeAck.delete(messageId);
   }
 }
 

@@ -116,6 +116,7 @@ function ClientPanel({ client, others }: { client: ClientView; others: ClientVie
               className={`bubble ${mine ? 'mine' : 'theirs'}`}
               data-message={m.body}
               data-status={m.status}
+              data-seq={m.seq}
             >
               {!mine && <div className="muted small">{sender}</div>}
               <div>{m.body}</div>

@@ -1,0 +1,134 @@
+// Receipts a QA engineer can trust: ten simulated users send a burst of 200 messages around a ring; in the console
+// every sender's bubble ends at least "delivered" (a delivery that reaches the sender before its own ack used to
+// leave about half of them at "sent") and every recipient's panel shows all of its messages in seq order.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './browser';
+import { startAppliance, type RunningAppliance } from './appliance-harness';
+
+const USERS = 10;
+const PER_SENDER = 20;
+let appliance: RunningAppliance;
+let browser: ConsoleBrowser | null = null;
+
+before(async () => {
+  appliance = await startAppliance({ gateways: 2, quiet: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await appliance?.stop();
+});
+
+async function api<T>(path: string, body?: object): Promise<T> {
+  const response = await fetch(`${appliance.console.url}${path}`, {
+    method: body ? 'POST' : 'GET',
+    headers: { authorization: `Bearer ${appliance.console.token}`, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `${body ? 'POST' : 'GET'} ${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+interface ClientView {
+  username: string;
+  userId: string;
+  conversations: { conversationId: string; messages: { senderId: string; status: string; seq: number }[] }[];
+}
+
+const p2p = (a: string, b: string): string => (a < b ? `p2p:${a}:${b}` : `p2p:${b}:${a}`);
+
+test(
+  'a burst of 200 messages between 10 simulated users: every sent bubble delivered, every panel in seq order',
+  {
+    timeout: 240_000,
+  },
+  async (t) => {
+    const chromium = chromiumOrSkip(t);
+    if (!chromium) return;
+    const { clients } = await api<{ clients: ClientView[] }>('/api/clients', { username: 'ring', count: USERS });
+    assert.equal(clients.length, USERS);
+    const next = (i: number): ClientView => clients[(i + 1) % USERS] as ClientView;
+    for (const [i, client] of clients.entries()) {
+      await api(`/api/clients/${client.username}/friends`, { userId: next(i).userId });
+    }
+
+    // The burst: every sender's 20 sends at once, all senders together.
+    await Promise.all(
+      clients.flatMap((client, i) =>
+        Array.from({ length: PER_SENDER }, (_, k) =>
+          api(`/api/clients/${client.username}/send`, {
+            toUserId: next(i).userId,
+            body: `${client.username} #${k + 1}`,
+          }),
+        ),
+      ),
+    );
+
+    browser = await openConsole(chromium, appliance.console.consoleUrl, 'clients');
+    const { page } = browser;
+    const WAIT = { timeout: 60_000 };
+    for (const [i, client] of clients.entries()) {
+      const panel = `[data-client="${client.username}"]`;
+      const recipient = next(i);
+      // The sender's side: its conversation with the next user, every bubble at least delivered.
+      await page.click(`${panel} button[title="${p2p(client.userId, recipient.userId)}"]`);
+      await page.waitForFunction(
+        ({ panel, body, count }) => {
+          const mine = [...document.querySelectorAll(`${panel} .bubble.mine`)].filter((b) =>
+            (b.getAttribute('data-message') ?? '').startsWith(body),
+          );
+          return (
+            mine.length === count &&
+            mine.every((b) => ['delivered', 'read'].includes(b.getAttribute('data-status') ?? ''))
+          );
+        },
+        { panel, body: `${client.username} #`, count: PER_SENDER },
+        WAIT,
+      );
+    }
+    await screenshot(page, 'clients-burst-senders-delivered');
+
+    const notDelivered: string[] = [];
+    const outOfOrder: string[] = [];
+    for (const [i, client] of clients.entries()) {
+      const sender = clients[(i + USERS - 1) % USERS] as ClientView;
+      const panel = `[data-client="${client.username}"]`;
+      // The recipient's side: the previous user's 20 messages, all there, in seq order 1..20.
+      await page.click(`${panel} button[title="${p2p(client.userId, sender.userId)}"]`);
+      await page.waitForFunction(
+        ({ panel, count }) => document.querySelectorAll(`${panel} .bubble.theirs`).length === count,
+        { panel, count: PER_SENDER },
+        WAIT,
+      );
+      const seqs = await page.$$eval(`${panel} .bubble.theirs`, (bubbles) =>
+        bubbles.map((b) => Number(b.getAttribute('data-seq'))),
+      );
+      if (seqs.join(',') !== Array.from({ length: PER_SENDER }, (_, k) => k + 1).join(',')) {
+        outOfOrder.push(`${client.username}: ${seqs.join(',')}`);
+      }
+      const statuses = await page.$$eval(`[data-client="${sender.username}"] .bubble.mine`, (bubbles) =>
+        bubbles.map((b) => b.getAttribute('data-status')),
+      );
+      if (statuses.some((s) => s !== 'delivered' && s !== 'read')) notDelivered.push(sender.username);
+    }
+    await screenshot(page, 'clients-burst-recipients-in-order');
+    assert.deepEqual(outOfOrder, [], 'every recipient panel shows its 20 messages in seq order');
+
+    // The same from the API: what the console shows is what the simulated clients hold.
+    const after = await api<{ clients: ClientView[] }>('/api/clients');
+    for (const [i, client] of clients.entries()) {
+      const view = after.clients.find((c) => c.username === client.username) as ClientView;
+      const sent = view.conversations
+        .find((c) => c.conversationId === p2p(client.userId, next(i).userId))
+        ?.messages.filter((m) => m.senderId === client.userId);
+      assert.equal(sent?.length, PER_SENDER, `${client.username} holds its ${PER_SENDER} sent messages`);
+      assert.deepEqual(
+        sent?.filter((m) => m.status !== 'delivered' && m.status !== 'read').map((m) => `#${m.seq} ${m.status}`),
+        [],
+        `${client.username}: every sent message at least delivered`,
+      );
+    }
+  },
+);
