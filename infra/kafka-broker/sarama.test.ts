@@ -1,7 +1,8 @@
 // Go sarama 1.22.1 (Debian's golang-github-shopify-sarama-dev) against the broker, through the small client in
 // test-support/sarama/main.go: with its default config (Kafka 0.8.2: Metadata v0, Produce v0 message sets,
 // ListOffsets v0, Fetch v0), as 0.10.2 (the lowest version its consumer groups accept: Fetch v3 with magic 1
-// timestamps, OffsetCommit v2) and as 2.2.0, the newest it knows (Produce v3 record batches, Fetch v4).
+// timestamps, OffsetCommit v2) and as 2.2.0, the newest it knows (Produce v3 record batches, Fetch v4); its admin
+// client from 1.0.0 (Metadata, DescribeConfigs, ListGroups, CreateTopics, CreatePartitions).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker, type Broker } from './index';
@@ -115,6 +116,24 @@ describe('sarama (Go) compatibility', { skip: skip ?? false }, () => {
       [0, 4, 'second-0'],
       [0, 5, 'second-1'],
     ]);
+  });
+
+  test('admin from 1.0.0 (sarama refuses it below): topics created, grown and listed with cluster and groups', async () => {
+    const refused = await run(binary, ['admin', JSON.stringify({ bootstrap: broker.address })], null, 60_000);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /cluster admin: kafka server: The version of API is not supported/);
+    type Admin = { brokers: number; controller: number; topics: Record<string, number>; groups: string[] };
+    // sarama checks each request's first Kafka version itself: CreatePartitions needs 1.0, DescribeConfigs 0.11
+    for (const version of ['1.0.0', '2.2.0']) {
+      const topic = `sarama-admin-${version}`;
+      const got = await sarama<Admin>('admin', { version, topic, create: true });
+      assert.equal(got.brokers, 1);
+      // (no controller check: sarama 1.22's DescribeCluster asks with Metadata v0, which has no controller field)
+      assert.equal(got.topics[topic], 3, version);
+      assert.equal(got.topics['sarama-default'], 1);
+      assert.ok(got.groups.includes('sarama-group'), JSON.stringify(got.groups));
+      assert.equal(broker.listTopics().find((t) => t.name === topic)?.partitions.length, 3);
+    }
   });
 
   test('2.2.0 (the newest sarama 1.22 knows): lz4 record batches produced and consumed', async () => {

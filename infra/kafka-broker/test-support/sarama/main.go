@@ -5,6 +5,8 @@
 //	produce  {bootstrap, version, topic, count, codec, prefix}  -> {"offsets": [...]}
 //	consume  {bootstrap, version, topic, count}                 -> {"rows": [[offset, value, unixMillis], ...], "oldest", "newest"}
 //	group    {bootstrap, version, topic, group, count}          -> {"rows": [[partition, offset, value], ...]}
+//	admin    {bootstrap, version, topic, create}                -> {"brokers", "controller", "topics": {name: partitions}, "groups"}
+//	         (with create: CreateTopic with 2 partitions, then CreatePartitions to 3, before listing)
 //
 // "version" is a sarama KafkaVersion string ("" keeps sarama's default, 0.8.2).
 package main
@@ -30,6 +32,7 @@ type args struct {
 	Count     int    `json:"count"`
 	Codec     string `json:"codec"`
 	Prefix    string `json:"prefix"`
+	Create    bool   `json:"create"`
 }
 
 func main() {
@@ -52,6 +55,8 @@ func main() {
 		out, err = consume(a, cfg)
 	case "group":
 		out, err = group(a, cfg)
+	case "admin":
+		out, err = admin(a, cfg)
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -233,4 +238,43 @@ func group(a args, cfg *sarama.Config) (interface{}, error) {
 	defer h.mu.Unlock()
 	sort.Slice(h.rows, func(i, j int) bool { return h.rows[i][1].(int64) < h.rows[j][1].(int64) })
 	return map[string]interface{}{"rows": h.rows}, nil
+}
+
+func admin(a args, cfg *sarama.Config) (interface{}, error) {
+	ca, err := sarama.NewClusterAdmin([]string{a.Bootstrap}, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("cluster admin: %w", err)
+	}
+	defer ca.Close()
+	if a.Create {
+		detail := &sarama.TopicDetail{NumPartitions: 2, ReplicationFactor: 1}
+		if err := ca.CreateTopic(a.Topic, detail, false); err != nil {
+			return nil, fmt.Errorf("create topic: %w", err)
+		}
+		if err := ca.CreatePartitions(a.Topic, 3, nil, false); err != nil {
+			return nil, fmt.Errorf("create partitions: %w", err)
+		}
+	}
+	brokers, controller, err := ca.DescribeCluster()
+	if err != nil {
+		return nil, fmt.Errorf("describe cluster: %w", err)
+	}
+	details, err := ca.ListTopics()
+	if err != nil {
+		return nil, fmt.Errorf("list topics: %w", err)
+	}
+	topics := map[string]int32{}
+	for name, d := range details {
+		topics[name] = d.NumPartitions
+	}
+	groups, err := ca.ListConsumerGroups()
+	if err != nil {
+		return nil, fmt.Errorf("list groups: %w", err)
+	}
+	names := []string{}
+	for g := range groups {
+		names = append(names, g)
+	}
+	sort.Strings(names)
+	return map[string]interface{}{"brokers": len(brokers), "controller": controller, "topics": topics, "groups": names}, nil
 }
