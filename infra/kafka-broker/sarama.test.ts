@@ -82,6 +82,13 @@ describe('sarama (Go) compatibility', { skip: skip ?? false }, () => {
     assert.match(res.stderr, /consumer groups require Version to be >= V0_10_2_0/);
   });
 
+  test('default config: the OffsetManager commits (OffsetCommit v1) and reads back (OffsetFetch v1)', async () => {
+    const args = { topic: 'sarama-default', group: 'sarama-offsets', count: 3 };
+    // no commit yet: NextOffset is sarama's Offsets.Initial (-1, newest); the client marks what it got + count
+    assert.deepEqual(await sarama('commit', args), { before: -1, after: 2 });
+    assert.deepEqual(await sarama('commit', args), { before: 2, after: 5 });
+  });
+
   test('0.10.2: timestamps round-trip through magic 1, and a consumer group commits and resumes', async () => {
     const topic = 'sarama-0102';
     const version = '0.10.2.0';

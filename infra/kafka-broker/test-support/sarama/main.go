@@ -5,6 +5,9 @@
 //	produce  {bootstrap, version, topic, count, codec, prefix}  -> {"offsets": [...]}
 //	consume  {bootstrap, version, topic, count}                 -> {"rows": [[offset, value, unixMillis], ...], "oldest", "newest"}
 //	group    {bootstrap, version, topic, group, count}          -> {"rows": [[partition, offset, value], ...]}
+//	commit   {bootstrap, version, topic, group, count}          -> {"before": next offset, "after": next offset}
+//	         (OffsetManager, which works at any version: reads the group's next offset, marks `count`, closes
+//	         (which commits), then reads it again with a new manager)
 //	admin    {bootstrap, version, topic, create}                -> {"brokers", "controller", "topics": {name: partitions}, "groups"}
 //	         (with create: CreateTopic with 2 partitions, then CreatePartitions to 3, before listing)
 //
@@ -57,6 +60,8 @@ func main() {
 		out, err = group(a, cfg)
 	case "admin":
 		out, err = admin(a, cfg)
+	case "commit":
+		out, err = commit(a, cfg)
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -277,4 +282,38 @@ func admin(a args, cfg *sarama.Config) (interface{}, error) {
 	}
 	sort.Strings(names)
 	return map[string]interface{}{"brokers": len(brokers), "controller": controller, "topics": topics, "groups": names}, nil
+}
+
+func commit(a args, cfg *sarama.Config) (interface{}, error) {
+	client, err := sarama.NewClient([]string{a.Bootstrap}, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("client: %w", err)
+	}
+	defer client.Close()
+	next := func(mark bool) (int64, error) {
+		om, err := sarama.NewOffsetManagerFromClient(a.Group, client)
+		if err != nil {
+			return 0, fmt.Errorf("offset manager: %w", err)
+		}
+		defer om.Close() // flushes the marked offset: OffsetCommit
+		pom, err := om.ManagePartition(a.Topic, 0)
+		if err != nil {
+			return 0, fmt.Errorf("manage partition: %w", err)
+		}
+		defer pom.Close()
+		offset, _ := pom.NextOffset() // OffsetFetch
+		if mark {
+			pom.MarkOffset(offset+int64(a.Count), "")
+		}
+		return offset, nil
+	}
+	before, err := next(true)
+	if err != nil {
+		return nil, err
+	}
+	after, err := next(false)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]interface{}{"before": before, "after": after}, nil
 }
