@@ -63,7 +63,13 @@ interface FetchAnswer {
 }
 
 /** One Fetch of one partition at `version`, parsed in that version's response layout (all of it, strictly). */
-async function fetch(client: RawKafkaClient, version: number, topic: string, offset: number): Promise<FetchAnswer> {
+async function fetch(
+  client: RawKafkaClient,
+  version: number,
+  topic: string,
+  offset: number,
+  partitionMaxBytes = 1 << 20,
+): Promise<FetchAnswer> {
   const r = await client.request(1, version, (w: Writer) => {
     w.int32(-1).int32(0).int32(1); // replica, max_wait_ms, min_bytes
     if (version >= 3) w.int32(1 << 20); // max_bytes
@@ -76,7 +82,7 @@ async function fetch(client: RawKafkaClient, version: number, topic: string, off
         if (version >= 9) w3.int32(-1);
         w3.int64(offset);
         if (version >= 5) w3.int64(-1);
-        w3.int32(1 << 20);
+        w3.int32(partitionMaxBytes);
       });
     });
     if (version >= 7) w.int32(0);
@@ -178,6 +184,24 @@ describe('Fetch and ListOffsets for old clients', () => {
     const v4 = await fetch(client, 4, 'legacy', 0);
     assert.equal(v4.records.readInt8(16), 2);
     assert.equal(v4.records.length, (await broker.listTopics()).find((t) => t.name === 'legacy')?.partitions[0]?.bytes);
+  });
+
+  test('a down-converted set stops at the partition max_bytes, with one message at least', async () => {
+    await broker.createTopic('legacy-big', 1);
+    // 1000 records of 1 KiB that gzip to a few KiB: opened, they are 1000 messages of over 1 KiB
+    const records = [...Array(1000).keys()].map((i) => ({ value: `${i}`.padEnd(1024, '.') }));
+    await produce('legacy-big', records, { timestamp: T0, codec: 'gzip' });
+    const capped = readMessageSet((await fetch(client, 0, 'legacy-big', 10, 64 * 1024)).records);
+    assert.ok(capped.length > 10 && capped.length < 100, `${capped.length} messages`);
+    assert.deepEqual(
+      capped.map((m) => m.offset),
+      [...Array(capped.length).keys()].map((i) => 10 + i),
+    );
+    const one = readMessageSet((await fetch(client, 2, 'legacy-big', 999, 1)).records);
+    assert.deepEqual(
+      one.map((m) => [m.offset, m.value?.slice(0, 3)]),
+      [[999, '999']],
+    );
   });
 
   test('zstd batches are refused to Fetch v0-v3 (UNSUPPORTED_COMPRESSION_TYPE), served as stored from v4', async () => {

@@ -34,7 +34,12 @@ export interface FetchRecords {
  * at `fetchOffset`. Batches a fetcher cannot read are cut off with everything after them; when the first one is
  * such a batch the partition answers its error instead, so the client learns why it gets nothing.
  */
-export function recordsForFetchVersion(version: number, fetchOffset: number, batches: Buffer[]): FetchRecords {
+export function recordsForFetchVersion(
+  version: number,
+  fetchOffset: number,
+  maxBytes: number,
+  batches: Buffer[],
+): FetchRecords {
   let usable = batches;
   if (version < FIRST_ZSTD_FETCH) {
     const firstZstd = batches.findIndex((b) => codecOf(readBatchHeader(b).attributes) === 'zstd');
@@ -42,17 +47,19 @@ export function recordsForFetchVersion(version: number, fetchOffset: number, bat
     if (firstZstd > 0) usable = batches.slice(0, firstZstd);
   }
   if (version >= FIRST_RECORD_BATCH_FETCH) return { errorCode: ErrorCode.NONE, records: usable };
-  return downConvert(usable, fetchOffset, version >= 2 ? 1 : 0);
+  return downConvert(usable, fetchOffset, maxBytes, version >= 2 ? 1 : 0);
 }
 
 /**
  * Old-format messages (one per record at or after `fetchOffset`), uncompressed: Kafka would recompress with the
  * batch's codec, but only gzip has a compressor here, and an uncompressed set is valid for every old client.
- * Headers do not exist before magic 2 and are dropped, as Kafka drops them.
+ * Headers do not exist before magic 2 and are dropped, as Kafka drops them. Opened batches can be far larger than
+ * stored, so the set ends after the message that reaches the partition's `maxBytes` (always one message at least).
  */
-function downConvert(batches: Buffer[], fetchOffset: number, magic: 0 | 1): FetchRecords {
+function downConvert(batches: Buffer[], fetchOffset: number, maxBytes: number, magic: 0 | 1): FetchRecords {
   const w = new Writer();
   for (const [i, batch] of batches.entries()) {
+    if (w.length >= maxBytes) break;
     const h = readBatchHeader(batch);
     if ((h.attributes & CONTROL_BATCH) !== 0) continue; // only transactions write them; never shown to old clients
     let records: DecodedRecord[] | null;
@@ -68,7 +75,11 @@ function downConvert(batches: Buffer[], fetchOffset: number, magic: 0 | 1): Fetc
       break;
     }
     const timestampType = (h.attributes & LOG_APPEND_TIME) !== 0 ? LOG_APPEND_TIME : 0;
-    for (const rec of records) if (rec.offset >= fetchOffset) writeMessage(w, magic, timestampType, rec);
+    for (const rec of records) {
+      if (rec.offset < fetchOffset) continue;
+      writeMessage(w, magic, timestampType, rec);
+      if (w.length >= maxBytes) break;
+    }
   }
   return { errorCode: ErrorCode.NONE, records: [Buffer.from(w.toBuffer())] };
 }

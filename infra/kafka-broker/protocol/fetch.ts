@@ -20,6 +20,7 @@ interface PartitionData {
   highWatermark: number;
   logStartOffset: number;
   fetchOffset: number;
+  maxBytes: number;
   batches: Buffer[];
 }
 
@@ -63,7 +64,7 @@ export const handleFetch: ApiHandler = async (r, ctx, core) => {
     w2.array(t.partitions, (w3, p) => {
       const { errorCode, records } =
         p.errorCode === ErrorCode.NONE
-          ? recordsForFetchVersion(v, p.fetchOffset, p.batches)
+          ? recordsForFetchVersion(v, p.fetchOffset, p.maxBytes, p.batches)
           : { errorCode: p.errorCode, records: [] };
       w3.int32(p.index).int16(errorCode).int64(p.highWatermark);
       if (v >= 4) w3.int64(p.highWatermark); // last_stable_offset
@@ -93,6 +94,7 @@ function collect(core: BrokerCore, topics: Array<{ name: string; partitions: Fet
           highWatermark: -1,
           logStartOffset: -1,
           fetchOffset: p.fetchOffset,
+          maxBytes: p.maxBytes,
           batches: [],
         };
       }
@@ -101,6 +103,7 @@ function collect(core: BrokerCore, topics: Array<{ name: string; partitions: Fet
         highWatermark: log.highWatermark,
         logStartOffset: log.logStartOffset,
         fetchOffset: p.fetchOffset,
+        maxBytes: p.maxBytes,
       };
       if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.highWatermark) {
         hasError = true;
