@@ -17,8 +17,8 @@ import { Writer } from './writer';
 
 /** The first Fetch version whose clients can read record batches (magic 2). */
 export const FIRST_RECORD_BATCH_FETCH = 4;
-/** Below this Fetch version a zstd batch is answered with UNSUPPORTED_COMPRESSION_TYPE (see the top comment). */
-export const FIRST_ZSTD_FETCH = FIRST_RECORD_BATCH_FETCH;
+/** Fetch versions below this get UNSUPPORTED_COMPRESSION_TYPE for a zstd batch: v4, not v10 (see the top). */
+export const ZSTD_SERVED_FROM_FETCH = FIRST_RECORD_BATCH_FETCH;
 
 const CONTROL_BATCH = 0x20;
 const LOG_APPEND_TIME = 0x08;
@@ -41,7 +41,7 @@ export function recordsForFetchVersion(
   batches: Buffer[],
 ): FetchRecords {
   let usable = batches;
-  if (version < FIRST_ZSTD_FETCH) {
+  if (version < ZSTD_SERVED_FROM_FETCH) {
     const firstZstd = batches.findIndex((b) => codecOf(readBatchHeader(b).attributes) === 'zstd');
     if (firstZstd === 0) return { errorCode: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, records: [] };
     if (firstZstd > 0) usable = batches.slice(0, firstZstd);
