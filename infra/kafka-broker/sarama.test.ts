@@ -34,7 +34,7 @@ describe('sarama (Go) compatibility', { skip: skip ?? false }, () => {
   });
 
   after(async () => {
-    await broker.stop();
+    await broker?.stop(); // undefined when the build failed
     dir.remove();
   });
 
