@@ -1,7 +1,8 @@
 // ApiVersions and the version ranges this broker serves (see the shared notes: the ranges kafkajs 2.2.4,
 // librdkafka 2.0.2, kafka-python 2.0.2 and sarama use, all below each API's first flexible version except
 // ApiVersions v3). Produce starts at v0 because librdkafka turns gzip/snappy/lz4 on only when v0 is in range;
-// Metadata v0 is kafka-python's version probe and sarama's default; OffsetCommit v0-1 are sarama's.
+// Metadata v0 is kafka-python's version probe and sarama's default; OffsetCommit v0-1, Fetch v0-v3 (old message
+// sets, see fetch-formats.ts) and ListOffsets v0 are what sarama's default config (Kafka 0.8.2) sends.
 import type { ApiHandler } from './context';
 import { ErrorCode } from './error-codes';
 import { Writer } from './writer';
@@ -31,8 +32,8 @@ export const ApiKey = {
 
 export const SUPPORTED_VERSIONS: ReadonlyMap<number, readonly [min: number, max: number]> = new Map([
   [ApiKey.Produce, [0, 7]],
-  [ApiKey.Fetch, [4, 11]],
-  [ApiKey.ListOffsets, [1, 3]],
+  [ApiKey.Fetch, [0, 11]],
+  [ApiKey.ListOffsets, [0, 3]],
   [ApiKey.Metadata, [0, 6]],
   [ApiKey.OffsetCommit, [0, 7]],
   [ApiKey.OffsetFetch, [0, 5]],

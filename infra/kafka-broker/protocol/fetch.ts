@@ -1,9 +1,11 @@
-// Fetch v4-v11 (no fetch sessions: every request is a full one) and ListOffsets v1-v3.
+// Fetch v0-v11 (no fetch sessions: every request is a full one) and ListOffsets v0-v3.
 // A fetch that finds fewer than min_bytes waits up to max_wait_ms and is woken by any append.
+// What each Fetch version may carry (old message sets below v4, which cannot hold zstd) is in ./fetch-formats.ts.
 import type { BrokerCore } from '../core';
 import { decodeBatchRecords } from '../log/batch';
 import type { ApiHandler } from './context';
 import { ErrorCode } from './error-codes';
+import { recordsForFetchVersion } from './fetch-formats';
 import { Writer } from './writer';
 
 interface FetchPartition {
@@ -17,6 +19,8 @@ interface PartitionData {
   errorCode: number;
   highWatermark: number;
   logStartOffset: number;
+  fetchOffset: number;
+  maxBytes: number;
   batches: Buffer[];
 }
 
@@ -25,8 +29,8 @@ export const handleFetch: ApiHandler = async (r, ctx, core) => {
   r.int32(); // replica_id
   const maxWaitMs = Math.min(Math.max(r.int32(), 0), 60_000);
   const minBytes = r.int32();
-  const maxBytes = r.int32();
-  r.int8(); // isolation_level: with no transactions, read_committed sees what read_uncommitted sees
+  const maxBytes = v >= 3 ? r.int32() : 0x7fffffff; // before v3 only the per-partition limits apply
+  if (v >= 4) r.int8(); // isolation_level: with no transactions, read_committed sees what read_uncommitted sees
   if (v >= 7) {
     r.int32(); // session_id
     r.int32(); // session_epoch
@@ -53,18 +57,23 @@ export const handleFetch: ApiHandler = async (r, ctx, core) => {
   }
 
   const w = new Writer(64 + result.bytes);
-  w.int32(0);
+  if (v >= 1) w.int32(0); // throttle_time_ms
   if (v >= 7) w.int16(ErrorCode.NONE).int32(0);
   w.array(result.topics, (w2, t) => {
     w2.string(t.name);
     w2.array(t.partitions, (w3, p) => {
-      w3.int32(p.index).int16(p.errorCode).int64(p.highWatermark).int64(p.highWatermark);
+      const { errorCode, records } =
+        p.errorCode === ErrorCode.NONE
+          ? recordsForFetchVersion(v, p.fetchOffset, p.maxBytes, p.batches)
+          : { errorCode: p.errorCode, records: [] };
+      w3.int32(p.index).int16(errorCode).int64(p.highWatermark);
+      if (v >= 4) w3.int64(p.highWatermark); // last_stable_offset
       if (v >= 5) w3.int64(p.logStartOffset);
-      w3.int32(-1); // aborted_transactions: null
+      if (v >= 4) w3.int32(-1); // aborted_transactions: null
       if (v >= 11) w3.int32(-1); // preferred_read_replica
-      const size = p.batches.reduce((n, b) => n + b.length, 0);
+      const size = records.reduce((n, b) => n + b.length, 0);
       w3.int32(size);
-      for (const b of p.batches) w3.raw(b);
+      for (const b of records) w3.raw(b);
     });
   });
   return w;
@@ -84,10 +93,18 @@ function collect(core: BrokerCore, topics: Array<{ name: string; partitions: Fet
           errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
           highWatermark: -1,
           logStartOffset: -1,
+          fetchOffset: p.fetchOffset,
+          maxBytes: p.maxBytes,
           batches: [],
         };
       }
-      const base = { index: p.index, highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
+      const base = {
+        index: p.index,
+        highWatermark: log.highWatermark,
+        logStartOffset: log.logStartOffset,
+        fetchOffset: p.fetchOffset,
+        maxBytes: p.maxBytes,
+      };
       if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.highWatermark) {
         hasError = true;
         return { ...base, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, batches: [] };
@@ -126,7 +143,8 @@ export const handleListOffsets: ApiHandler = (r, ctx, core) => {
   if (v >= 2) r.int8(); // isolation_level
   const topics = r.array((t) => ({
     name: t.string(),
-    partitions: t.array((p) => ({ index: p.int32(), timestamp: p.int64() })),
+    // v0's max_num_offsets asks for that many offsets before the time, from segment file dates: one is given here
+    partitions: t.array((p) => ({ index: p.int32(), timestamp: p.int64(), maxOffsets: v === 0 ? p.int32() : 1 })),
   }));
   const w = new Writer();
   if (v >= 2) w.int32(0);
@@ -135,13 +153,24 @@ export const handleListOffsets: ApiHandler = (r, ctx, core) => {
     w2.array(t.partitions, (w3, p) => {
       const log = core.store.log(t.name, p.index);
       if (!log) {
-        w3.int32(p.index).int16(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).int64(-1).int64(-1);
+        w3.int32(p.index).int16(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        if (v === 0) w3.int32(0);
+        else w3.int64(-1).int64(-1);
         return;
       }
       let offset = log.highWatermark;
       let timestamp = -1;
       if (p.timestamp === -2) offset = log.logStartOffset;
       else if (p.timestamp >= 0) ({ offset, timestamp } = offsetForTimestamp(log, p.timestamp));
+      if (v === 0) {
+        // the old "offsets" array (sarama's default config asks for -1 and -2, one offset each); a time past the
+        // last record answers the end, where the v0 consumer would start reading anyway
+        const old = offset < 0 ? log.highWatermark : offset;
+        w3.int32(p.index)
+          .int16(ErrorCode.NONE)
+          .array(p.maxOffsets > 0 ? [old] : [], (w4, o) => w4.int64(o));
+        return;
+      }
       w3.int32(p.index).int16(ErrorCode.NONE).int64(timestamp).int64(offset);
     });
   });
