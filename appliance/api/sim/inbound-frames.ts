@@ -106,13 +106,24 @@ function applySignal(client: InboundState, io: InboundEffects, frame: GatewayMes
     }
     const where = conversation.conversationId.startsWith('group:') ? ` in ${client.titleOf(conversation)}` : '';
     text = `${client.nameOf(String(payload.readerId))} read up to #${readSeq}${where}`;
-  } else if (signalType === 'group.member.changed') {
-    const group = client.groups.get(String(payload.groupId));
-    if (group && typeof payload.memberCount === 'number') group.memberCount = payload.memberCount;
-    text = `${client.nameOf(String(payload.userId))} ${String(payload.change)} ${group?.name ?? String(payload.groupId)}`;
-    if (!group) void client.refresh().catch((error: unknown) => (client.lastError = String(error)));
   }
-  client.notices.push({ atMs: Date.now(), signalType, text, traceId, payload });
+  const notice: SimNotice = { atMs: Date.now(), signalType, text, traceId, payload };
+  if (signalType === 'group.member.changed') {
+    const groupId = String(payload.groupId);
+    const group = client.groups.get(groupId);
+    if (group && typeof payload.memberCount === 'number') group.memberCount = payload.memberCount;
+    const describe = (groupName: string): string =>
+      `${client.nameOf(String(payload.userId))} ${String(payload.change)} group ${groupName}`;
+    notice.text = describe(group?.name ?? groupId);
+    // A group this client just joined is not in its list yet: the notice names it once the list is refreshed.
+    if (!group) {
+      void client.refresh().then(
+        () => (notice.text = describe(client.groups.get(groupId)?.name ?? groupId)),
+        (error: unknown) => (client.lastError = String(error)),
+      );
+    }
+  }
+  client.notices.push(notice);
   io.emit({
     direction: 'in',
     channel: 'ws',

@@ -3,6 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { ClientFrameEvent } from '../flows/flow-tracker';
+import { SEED_PASSWORD } from '../../supervisor/seed';
+import { BadRequestError } from '../errors';
 import { gatewayCall, GatewayCallError, newTraceparent } from './gateway-http';
 import { applyInboundFrame } from './inbound-frames';
 import type { ClientView, GatewayMessage, SimConversation, SimMessage, SimNotice } from './views';
@@ -127,6 +129,26 @@ export class SimulatedClient {
     }
   }
 
+  /**
+   * Logs in with the console's password, then with the seed users' one, so that alice..erin (created by the
+   * first `gochat up`) can be driven too; any other existing account is refused with what to do instead.
+   */
+  private async logIn(): Promise<{ user: { userId: string; displayName: string }; token: string }> {
+    for (const password of [SIM_PASSWORD, SEED_PASSWORD]) {
+      try {
+        return await gatewayCall(this.gatewayUrl, 'POST', '/api/login', {
+          body: { username: this.username, password },
+        });
+      } catch (error) {
+        if (!(error instanceof GatewayCallError && error.status === 401)) throw error;
+      }
+    }
+    throw new BadRequestError(
+      `"${this.username}" exists with a password the console does not know: simulated clients can drive the users ` +
+        `they create (password "${SIM_PASSWORD}") and the seed users (password "${SEED_PASSWORD}"); pick another name`,
+    );
+  }
+
   /** Registers the user (or reuses it when it exists), logs in and connects the WebSocket. */
   async signIn(): Promise<void> {
     const health = await gatewayCall<{ gatewayId: string }>(this.gatewayUrl, 'GET', '/api/health');
@@ -138,14 +160,7 @@ export class SimulatedClient {
     } catch (error) {
       if (!(error instanceof GatewayCallError && error.status === 409)) throw error;
     }
-    const login = await gatewayCall<{ user: { userId: string; displayName: string }; token: string }>(
-      this.gatewayUrl,
-      'POST',
-      '/api/login',
-      {
-        body: { username: this.username, password: SIM_PASSWORD },
-      },
-    );
+    const login = await this.logIn();
     this.userId = login.user.userId;
     this.displayName = login.user.displayName;
     this.token = login.token;

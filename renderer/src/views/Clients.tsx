@@ -24,10 +24,20 @@ function ClientPanel({ client, others }: { client: ClientView; others: ClientVie
   const strangers = others.filter(
     (o) => o.userId !== client.userId && !client.friends.some((f) => f.userId === o.userId),
   );
+  // The open conversation is offered first; a friend or group it already is, is not offered a second time.
+  const openWith = conversation?.conversationId ?? '';
   const destinations = [
-    ...client.friends.map((f) => ({ value: `user:${f.userId}`, label: f.username })),
-    ...client.groups.map((g) => ({ value: `group:${g.groupId}`, label: `group ${g.name}` })),
-  ];
+    ...client.friends.map((f) => ({
+      value: `user:${f.userId}`,
+      label: f.username,
+      conversationId: p2pId(client.userId, f.userId),
+    })),
+    ...client.groups.map((g) => ({
+      value: `group:${g.groupId}`,
+      label: `group ${g.name}`,
+      conversationId: `group:${g.groupId}`,
+    })),
+  ].filter((d) => d.conversationId !== openWith);
   const chosen = target || (conversation ? `conv:${conversation.conversationId}` : (destinations[0]?.value ?? ''));
 
   const send = () =>
@@ -268,6 +278,11 @@ export function ClientsView() {
     });
   });
   const list = [...known.values()];
+  const createProblem = !/^[a-z0-9_.-]{3,32}$/.test(username)
+    ? 'a username is 3-32 characters of a-z 0-9 _ . -'
+    : !Number.isInteger(count) || count < 1 || count > 50
+      ? '"how many" is a whole number from 1 to 50'
+      : null;
 
   const refresh = async () => {
     const r = await api.clients();
@@ -297,9 +312,13 @@ export function ClientsView() {
           />
           <button
             className="primary"
-            disabled={create.busy || username.length < 3}
+            disabled={create.busy || createProblem !== null}
+            title={createProblem ?? undefined}
             onClick={() =>
               create.run(async () => {
+                flow.clear();
+                if (count === 1 && known.has(username))
+                  throw new Error(`"${username}" is already a simulated client: its panel is below`);
                 await api.createClients(username, count);
                 setUsername('');
                 await refresh();
@@ -309,6 +328,7 @@ export function ClientsView() {
           >
             {create.busy ? 'Signing in…' : count > 1 ? `Create ${count} users` : 'Create user'}
           </button>
+          {createProblem && username !== '' && <span className="muted small">{createProblem}</span>}
           <span className="spacer" />
           <span className="small">Seed flows:</span>
           <input
@@ -325,6 +345,7 @@ export function ClientsView() {
               data-flow={name}
               onClick={() =>
                 flow.run(async () => {
+                  create.clear();
                   const run = await api.runSeedFlow(name, prefix);
                   setRuns((r) => [run, ...r].slice(0, 5));
                   await refresh();
@@ -376,4 +397,8 @@ export function ClientsView() {
       </div>
     </div>
   );
+}
+
+function p2pId(a: string, b: string): string {
+  return a < b ? `p2p:${a}:${b}` : `p2p:${b}:${a}`;
 }
