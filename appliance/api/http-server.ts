@@ -7,6 +7,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { presentedToken, tokenMatches } from './auth';
 import { BadRequestError, httpStatusOf, messageOf, NotFoundError, UnauthorizedError } from './errors';
 import { NdjsonStream, type Router } from './router';
+import { decodePathPart, requestUrl } from './request-url';
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -40,12 +41,12 @@ export function createHttpHandler(options: HttpHandlerOptions) {
 }
 
 async function handle(options: HttpHandlerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-  if (!url.pathname.startsWith('/api/') && url.pathname !== '/api') {
-    await serveConsole(options.rendererDir(), url.pathname, response);
-    return;
-  }
   try {
+    const url = requestUrl(request.url);
+    if (!url.pathname.startsWith('/api/') && url.pathname !== '/api') {
+      await serveConsole(options.rendererDir(), url.pathname, response);
+      return;
+    }
     if (!tokenMatches(options.token, presentedToken(request, url))) {
       throw new UnauthorizedError(
         'missing or wrong console token: send "Authorization: Bearer <token>" (the token is printed when the appliance starts)',
@@ -71,7 +72,9 @@ async function handle(options: HttpHandlerOptions, request: IncomingMessage, res
   } catch (error) {
     const status = httpStatusOf(error);
     if (status === 500) options.onError?.(error, request);
-    sendJson(response, status, { error: messageOf(error) });
+    // A stream that fails part-way can only be cut: its status line is already sent.
+    if (response.headersSent) response.destroy();
+    else sendJson(response, status, { error: messageOf(error) });
   }
 }
 
@@ -99,16 +102,23 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
 }
 
 async function streamNdjson(response: ServerResponse, stream: NdjsonStream): Promise<void> {
+  const lines = stream.lines[Symbol.asyncIterator]();
+  // The first line is read before the status is sent, so that a stream which fails at once (an unknown topic)
+  // is still answered with its own status and error instead of an empty 200.
+  let next = await lines.next();
   response.writeHead(200, {
     'content-type': 'application/x-ndjson; charset=utf-8',
-    'content-disposition': `attachment; filename="${stream.filename}"`,
+    'content-disposition': `attachment; filename="${stream.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
     'cache-control': 'no-store',
   });
-  for await (const line of stream.lines) {
-    if (!response.write(`${JSON.stringify(line)}\n`)) {
+  for (; !next.done; next = await lines.next()) {
+    if (!response.write(`${JSON.stringify(next.value)}\n`)) {
       await new Promise<void>((resolve) => response.once('drain', resolve));
     }
-    if (response.destroyed) return;
+    if (response.destroyed) {
+      await lines.return?.();
+      return;
+    }
   }
   response.end();
 }
@@ -119,7 +129,7 @@ async function serveConsole(rendererDir: string | null, pathname: string, respon
     response.end(NOT_BUILT_PAGE);
     return;
   }
-  const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  const relative = normalize(decodePathPart(pathname)).replace(/^([/\\])+/, '');
   let file = join(rendererDir, relative);
   if (!file.startsWith(rendererDir + sep) && file !== rendererDir) {
     response.writeHead(404).end();
