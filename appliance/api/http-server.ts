@@ -22,6 +22,26 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/**
+ * Sent on every response. The console's address can carry its token (?token=), so no referrer is ever sent;
+ * framing is refused (a meta CSP cannot forbid it) so no other page can overlay the chaos buttons; the rest of the
+ * policy repeats renderer/index.html's meta tag, so the page works the same in a browser and in Electron.
+ */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': [
+    "default-src 'self'",
+    "connect-src 'self' ws: http://127.0.0.1:* http://localhost:*",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+};
+
 export interface HttpHandlerOptions {
   token: string;
   router: Router;
@@ -32,6 +52,7 @@ export interface HttpHandlerOptions {
 
 export function createHttpHandler(options: HttpHandlerOptions) {
   return (request: IncomingMessage, response: ServerResponse): void => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     void handle(options, request, response).catch((error: unknown) => {
       options.onError?.(error, request);
       if (!response.headersSent) sendJson(response, 500, { error: messageOf(error) });
@@ -146,7 +167,8 @@ async function serveConsole(rendererDir: string | null, pathname: string, respon
   }
   response.writeHead(200, {
     'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-    'cache-control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    // The page is fetched at an address that may hold the token: it is not stored (assets never hold it).
+    'cache-control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-store',
   });
   createReadStream(file).pipe(response);
 }
