@@ -136,9 +136,7 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
   const server: Server = createServer(
     createHttpHandler({ token, router, rendererDir, onError: (error) => options.onError?.(error) }),
   );
-  server.on('upgrade', (request, socket, head) => {
-    if (!hub.handleUpgrade(request, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-  });
+  server.on('upgrade', (request, socket, head) => hub.handleUpgrade(request, socket, head));
   server.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

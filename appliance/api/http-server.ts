@@ -7,6 +7,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { presentedToken, tokenMatches } from './auth';
 import { BadRequestError, httpStatusOf, messageOf, NotFoundError, UnauthorizedError } from './errors';
 import { NdjsonStream, type Router } from './router';
+import { decodePathPart, requestUrl } from './request-url';
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -21,6 +22,26 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/**
+ * Sent on every response. The console's address can carry its token (?token=), so no referrer is ever sent;
+ * framing is refused (a meta CSP cannot forbid it) so no other page can overlay the chaos buttons; the rest of the
+ * policy repeats renderer/index.html's meta tag, so the page works the same in a browser and in Electron.
+ */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': [
+    "default-src 'self'",
+    "connect-src 'self' ws: http://127.0.0.1:* http://localhost:*",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+};
+
 export interface HttpHandlerOptions {
   token: string;
   router: Router;
@@ -31,6 +52,7 @@ export interface HttpHandlerOptions {
 
 export function createHttpHandler(options: HttpHandlerOptions) {
   return (request: IncomingMessage, response: ServerResponse): void => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     void handle(options, request, response).catch((error: unknown) => {
       options.onError?.(error, request);
       if (!response.headersSent) sendJson(response, 500, { error: messageOf(error) });
@@ -40,12 +62,12 @@ export function createHttpHandler(options: HttpHandlerOptions) {
 }
 
 async function handle(options: HttpHandlerOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-  if (!url.pathname.startsWith('/api/') && url.pathname !== '/api') {
-    await serveConsole(options.rendererDir(), url.pathname, response);
-    return;
-  }
   try {
+    const url = requestUrl(request.url);
+    if (!url.pathname.startsWith('/api/') && url.pathname !== '/api') {
+      await serveConsole(options.rendererDir(), url.pathname, response);
+      return;
+    }
     if (!tokenMatches(options.token, presentedToken(request, url))) {
       throw new UnauthorizedError(
         'missing or wrong console token: send "Authorization: Bearer <token>" (the token is printed when the appliance starts)',
@@ -71,7 +93,9 @@ async function handle(options: HttpHandlerOptions, request: IncomingMessage, res
   } catch (error) {
     const status = httpStatusOf(error);
     if (status === 500) options.onError?.(error, request);
-    sendJson(response, status, { error: messageOf(error) });
+    // A stream that fails part-way can only be cut: its status line is already sent.
+    if (response.headersSent) response.destroy();
+    else sendJson(response, status, { error: messageOf(error) });
   }
 }
 
@@ -99,16 +123,23 @@ async function readJsonBody(request: IncomingMessage): Promise<unknown> {
 }
 
 async function streamNdjson(response: ServerResponse, stream: NdjsonStream): Promise<void> {
+  const lines = stream.lines[Symbol.asyncIterator]();
+  // The first line is read before the status is sent, so that a stream which fails at once (an unknown topic)
+  // is still answered with its own status and error instead of an empty 200.
+  let next = await lines.next();
   response.writeHead(200, {
     'content-type': 'application/x-ndjson; charset=utf-8',
-    'content-disposition': `attachment; filename="${stream.filename}"`,
+    'content-disposition': `attachment; filename="${stream.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
     'cache-control': 'no-store',
   });
-  for await (const line of stream.lines) {
-    if (!response.write(`${JSON.stringify(line)}\n`)) {
+  for (; !next.done; next = await lines.next()) {
+    if (!response.write(`${JSON.stringify(next.value)}\n`)) {
       await new Promise<void>((resolve) => response.once('drain', resolve));
     }
-    if (response.destroyed) return;
+    if (response.destroyed) {
+      await lines.return?.();
+      return;
+    }
   }
   response.end();
 }
@@ -119,7 +150,7 @@ async function serveConsole(rendererDir: string | null, pathname: string, respon
     response.end(NOT_BUILT_PAGE);
     return;
   }
-  const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  const relative = normalize(decodePathPart(pathname)).replace(/^([/\\])+/, '');
   let file = join(rendererDir, relative);
   if (!file.startsWith(rendererDir + sep) && file !== rendererDir) {
     response.writeHead(404).end();
@@ -136,7 +167,8 @@ async function serveConsole(rendererDir: string | null, pathname: string, respon
   }
   response.writeHead(200, {
     'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-    'cache-control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    // The page is fetched at an address that may hold the token: it is not stored (assets never hold it).
+    'cache-control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-store',
   });
   createReadStream(file).pipe(response);
 }

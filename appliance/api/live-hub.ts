@@ -3,10 +3,12 @@
 // Log lines and records are sent only for what a console subscribed to. A console that cannot keep up is not
 // allowed to grow the server's memory: its records are dropped and it is told so with a "gap" message carrying
 // the offsets it missed, which it fetches over HTTP.
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { presentedToken, tokenMatches } from './auth';
+import { messageOf } from './errors';
+import { requestUrl } from './request-url';
 import type { RecordSummary } from './record-decoder';
 
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
@@ -36,18 +38,28 @@ export class LiveHub {
     private readonly greeting: () => LiveMessage,
   ) {}
 
-  /** Handles an HTTP upgrade for /api/live; returns false when the path is not ours. */
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== '/api/live') return false;
+  /**
+   * Handles an HTTP upgrade; answers (and closes) every upgrade that is not a valid /api/live request, so no
+   * socket is left open unanswered.
+   */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    let url: URL;
+    try {
+      url = requestUrl(request.url);
+    } catch (error) {
+      refuseUpgrade(socket, 400, messageOf(error));
+      return;
+    }
+    if (url.pathname !== '/api/live') {
+      refuseUpgrade(socket, 404, `no WebSocket endpoint ${url.pathname}; the live endpoint is /api/live`);
+      return;
+    }
     if (!tokenMatches(this.token, presentedToken(request, url))) {
-      socket.end(
-        'HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nmissing or wrong console token\n',
-      );
-      return true;
+      refuseUpgrade(socket, 401, 'missing or wrong console token');
+      return;
     }
     this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
-    return true;
   }
 
   private accept(socket: WebSocket): void {
@@ -143,4 +155,12 @@ export class LiveHub {
     this.subscribers.clear();
     this.server.close();
   }
+}
+
+function refuseUpgrade(socket: Duplex, status: number, error: string): void {
+  const body = JSON.stringify({ error });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -1,5 +1,6 @@
 // A small method + path router for the API: "/api/topics/:topic/records" style patterns, JSON in and out.
 import { BadRequestError } from './errors';
+import { decodePathPart } from './request-url';
 
 export interface RequestContext {
   params: Record<string, string>;
@@ -53,7 +54,7 @@ export class Router {
       }
       const params: Record<string, string> = {};
       route.names.forEach((name, index) => {
-        params[name] = decodeURIComponent(found[index + 1] ?? '');
+        params[name] = decodePathPart(found[index + 1] ?? '');
       });
       return { handler: route.handler, params };
     }

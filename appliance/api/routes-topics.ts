@@ -7,6 +7,19 @@ import { encodeEvent, EVENT_MESSAGE_TYPES, EVENT_TOPICS, knownMessageTypes } fro
 import { parseFilter, parseStart, RecordsBrowser } from './records-browser';
 import { intParam, NdjsonStream, objectBody, stringField, type Router } from './router';
 
+/** Kafka's own rule for topic names; anything else is refused here rather than by the broker (a 500 there). */
+const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+
+function topicParam(params: Record<string, string>): string {
+  const topic = params.topic ?? '';
+  if (!TOPIC_NAME.test(topic) || topic === '.' || topic === '..') {
+    throw new BadRequestError(
+      `invalid topic name ${JSON.stringify(topic)}: a topic name is 1 to 249 of the characters a-z A-Z 0-9 . _ -`,
+    );
+  }
+  return topic;
+}
+
 function partitionParam(query: URLSearchParams): number | null {
   const raw = query.get('partition');
   if (raw === null || raw === '' || raw === 'all') return null;
@@ -40,7 +53,7 @@ export function registerTopicRoutes(router: Router, kafka: KafkaInspector, lagHi
     }))
     .add('GET', '/api/topics/:topic/records', async ({ params, query }) => {
       const result = await browser.browse({
-        topic: params.topic!,
+        topic: topicParam(params),
         partition: partitionParam(query),
         start: parseStart(query),
         limit: intParam(query, 'limit', 100, 1, 5000),
@@ -58,7 +71,7 @@ export function registerTopicRoutes(router: Router, kafka: KafkaInspector, lagHi
     .add('GET', '/api/topics/:topic/export', ({ params, query }) => {
       const lines = browser.export(
         {
-          topic: params.topic!,
+          topic: topicParam(params),
           partition: partitionParam(query),
           start: parseStart(query),
           filter: parseFilter(query),
@@ -68,6 +81,7 @@ export function registerTopicRoutes(router: Router, kafka: KafkaInspector, lagHi
       return new NdjsonStream(lines, `${params.topic}.ndjson`);
     })
     .add('POST', '/api/topics/:topic/import', async ({ params, body }) => {
+      const topic = topicParam(params);
       const records = objectBody(body).records;
       if (!Array.isArray(records))
         throw new BadRequestError('"records" must be an array of exported records (lines of an NDJSON export)');
@@ -75,10 +89,11 @@ export function registerTopicRoutes(router: Router, kafka: KafkaInspector, lagHi
         throw new BadRequestError('at most 5000 records per import call; send the file in parts');
       const imported = [];
       for (const [index, record] of records.entries())
-        imported.push(await kafka.produce(importedRecord(params.topic!, record, index)));
+        imported.push(await kafka.produce(importedRecord(topic, record, index)));
       return { imported: imported.length, offsets: imported };
     })
     .add('POST', '/api/topics/:topic/records', async ({ params, body }) => {
+      const topic = topicParam(params);
       const request = objectBody(body);
       const headers: Record<string, Uint8Array> = {};
       const given = request.headers ?? {};
@@ -117,7 +132,7 @@ export function registerTopicRoutes(router: Router, kafka: KafkaInspector, lagHi
         throw new BadRequestError('"partition" must be a non-negative integer');
       }
       return kafka.produce({
-        topic: params.topic!,
+        topic,
         partition,
         key: key === undefined ? null : Buffer.from(key),
         value,

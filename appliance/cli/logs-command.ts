@@ -25,14 +25,15 @@ export function formatLogLine(service: string, raw: string): string {
   return `${time} ${line.level.toUpperCase().padEnd(5)} ${line.msg}${extra}`;
 }
 
-function readFrom(path: string, start: number): { text: string; end: number } {
+/** Bytes, not text: a read can end inside a multibyte character, which the LineSplitter completes next time. */
+function readFrom(path: string, start: number): { bytes: Buffer; end: number } {
   const size = statSync(path).size;
-  if (size <= start) return { text: '', end: size };
+  if (size <= start) return { bytes: Buffer.alloc(0), end: size };
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(size - start);
     readSync(fd, buffer, 0, buffer.length, start);
-    return { text: buffer.toString('utf8'), end: size };
+    return { bytes: buffer, end: size };
   } finally {
     closeSync(fd);
   }
@@ -67,7 +68,7 @@ export async function runLogs(
   const first = readFrom(path, start);
   const splitter = new LineSplitter();
   // Starting mid-file, the first line is cut and dropped.
-  const lines = splitter.push(start > 0 ? first.text.slice(first.text.indexOf('\n') + 1) : first.text);
+  const lines = splitter.push(start > 0 ? first.bytes.subarray(first.bytes.indexOf(0x0a) + 1) : first.bytes);
   for (const raw of lines.slice(Math.max(0, lines.length - opts.lines))) print(raw);
   if (!opts.follow) return 0;
 
@@ -79,7 +80,7 @@ export async function runLogs(
       if (statSync(path).size < position) position = 0;
       const next = readFrom(path, position);
       position = next.end;
-      for (const raw of splitter.push(next.text)) print(raw);
+      for (const raw of splitter.push(next.bytes)) print(raw);
     }, FOLLOW_POLL_MS);
     process.once('SIGINT', () => {
       clearInterval(timer);

@@ -12,7 +12,14 @@ export interface AdminServer {
 
 export async function startAdminServer(port: number, status: () => ApplianceRecord): Promise<AdminServer> {
   const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const target = req.url ?? '/';
+    // new URL(target, base) throws on "//", and a throw here would be uncaught and end the supervisor.
+    if (!target.startsWith('/')) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: `the request target must be an absolute path, got "${target}"` }));
+      return;
+    }
+    const path = target.split('?', 1)[0]!;
     if (req.method === 'GET' && path === '/api/status') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(status()));

@@ -1,7 +1,7 @@
 // The appliance's data dir: its layout, the lock that keeps one supervisor per dir, the record of the running
 // appliance (appliance.json), and the token secret kept across runs.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isProcessAlive } from './processes';
 import type { ServiceStatus } from './status';
@@ -64,6 +64,8 @@ export class ApplianceAlreadyRunningError extends Error {
 
 function writeFileAtomic(path: string, content: string, mode?: number): void {
   const temp = `${path}.${process.pid}.tmp`;
+  // A temp file left by a crash would keep its old mode (the mode option applies only to new files).
+  rmSync(temp, { force: true });
   writeFileSync(temp, content, mode === undefined ? undefined : { mode });
   renameSync(temp, path);
 }
@@ -75,13 +77,33 @@ export function lockHolder(layout: DataDirLayout): number | undefined {
   return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) ? pid : undefined;
 }
 
+/** Owner only: the data dir holds the console URL with its token, the token secret, the database and Kafka log. */
+const PRIVATE_DIR_MODE = 0o700;
+const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Creates the data dir owner-only, or makes an existing one so (earlier versions created it 0755 and the secrets
+ * 0644). What is inside is then out of other users' reach whatever its own mode.
+ */
+export function securePrivateDataDir(layout: DataDirLayout): void {
+  mkdirSync(layout.root, { recursive: true, mode: PRIVATE_DIR_MODE });
+  chmodSync(layout.root, PRIVATE_DIR_MODE);
+  for (const secret of [layout.applianceFile, layout.tokenSecretFile, layout.lockFile]) {
+    try {
+      chmodSync(secret, PRIVATE_FILE_MODE);
+    } catch {
+      // Not there yet: created 0600 when written.
+    }
+  }
+}
+
 /** Takes the data dir's lock for this process; a lock left by a dead process is taken over. */
 export function acquireLock(layout: DataDirLayout): () => void {
-  mkdirSync(layout.root, { recursive: true });
+  securePrivateDataDir(layout);
   const content = JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() });
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
-      writeFileSync(layout.lockFile, content, { flag: 'wx' });
+      writeFileSync(layout.lockFile, content, { flag: 'wx', mode: PRIVATE_FILE_MODE });
       return () => {
         try {
           if (Number(JSON.parse(readFileSync(layout.lockFile, 'utf8')).pid) === process.pid) rmSync(layout.lockFile);
@@ -110,7 +132,7 @@ export function readApplianceRecord(layout: DataDirLayout): ApplianceRecord | un
 }
 
 export function writeApplianceRecord(layout: DataDirLayout, record: ApplianceRecord): void {
-  writeFileAtomic(layout.applianceFile, `${JSON.stringify(record, null, 2)}\n`);
+  writeFileAtomic(layout.applianceFile, `${JSON.stringify(record, null, 2)}\n`, PRIVATE_FILE_MODE);
 }
 
 /** TOKEN_SECRET is generated once per data dir, so tokens stay valid across restarts of im-logic. */
@@ -120,6 +142,6 @@ export function tokenSecret(layout: DataDirLayout): string {
     if (existing.length >= 32) return existing;
   }
   const secret = randomBytes(32).toString('hex');
-  writeFileAtomic(layout.tokenSecretFile, `${secret}\n`, 0o600);
+  writeFileAtomic(layout.tokenSecretFile, `${secret}\n`, PRIVATE_FILE_MODE);
   return secret;
 }

@@ -37,6 +37,27 @@ describe('service log lines', () => {
     assert.deepEqual(splitter.flush(), ['three']);
   });
 
+  test('a multibyte character split across two chunks is decoded whole', () => {
+    const splitter = new LineSplitter();
+    const bytes = Buffer.from('héllo 世界 👋\nnext\n', 'utf8');
+    // Cut inside "é" (2 bytes), inside "世" (3 bytes) and inside the emoji (4 bytes).
+    const cuts = [2, bytes.indexOf(Buffer.from('世')) + 1, bytes.indexOf(Buffer.from('👋')) + 2, bytes.length];
+    const lines: string[] = [];
+    let from = 0;
+    for (const cut of cuts) {
+      lines.push(...splitter.push(bytes.subarray(from, cut)));
+      from = cut;
+    }
+    lines.push(...splitter.flush());
+    assert.deepEqual(lines, ['héllo 世界 👋', 'next']);
+  });
+
+  test('a multibyte character cut off by the end of the stream is flushed as a replacement character', () => {
+    const splitter = new LineSplitter();
+    assert.deepEqual(splitter.push(Buffer.from('ok \xe4', 'latin1')), []);
+    assert.deepEqual(splitter.flush(), ['ok \ufffd']);
+  });
+
   test('the ring keeps the most recent lines, oldest first', () => {
     const ring = new LogRing(3);
     for (let i = 1; i <= 5; i += 1) ring.add(parseLogLine('s', `line ${i}`, 'stdout'));

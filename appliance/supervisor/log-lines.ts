@@ -2,6 +2,7 @@
 // `gochat logs`, and appended to <data-dir>/logs/<service>.log.
 import { createWriteStream, mkdirSync, renameSync, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { LogLevel, LogLine } from './status';
 
 const PINO_LEVELS: Record<number, LogLevel> = {
@@ -51,16 +52,20 @@ export function parseLogLine(service: string, raw: string, stream: 'stdout' | 's
 /** Splits a byte stream into lines, holding back the unfinished last one. */
 export class LineSplitter {
   private partial = '';
+  // A pipe chunk can end inside a multibyte UTF-8 character; the decoder keeps those bytes for the next chunk
+  // instead of turning each half into U+FFFD.
+  private readonly decoder = new StringDecoder('utf8');
 
   push(chunk: Buffer | string): string[] {
-    const lines = (this.partial + chunk.toString()).split('\n');
+    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    const lines = (this.partial + text).split('\n');
     this.partial = lines.pop() ?? '';
     return lines.map((line) => line.replace(/\r$/, '')).filter((line) => line.length > 0);
   }
 
   /** Whatever was left without a newline when the stream ended. */
   flush(): string[] {
-    const rest = this.partial;
+    const rest = this.partial + this.decoder.end();
     this.partial = '';
     return rest.length > 0 ? [rest] : [];
   }

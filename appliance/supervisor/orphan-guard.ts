@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { nodeCommand } from './node-command';
 
 export class OrphanGuard {
   private readonly child: ChildProcess;
@@ -12,17 +13,16 @@ export class OrphanGuard {
 
   constructor(projectRoot: string, tsxLoader: string) {
     // Its own process group, so a terminal's signals reach only the supervisor.
-    this.child = spawn(
-      process.execPath,
-      ['--import', tsxLoader, join('appliance', 'supervisor', 'orphan-guard-main.ts')],
-      {
-        cwd: projectRoot,
-        stdio: ['pipe', 'ignore', 'ignore'],
-        detached: true,
-        // under Electron, process.execPath is the Electron binary: run it as plain Node
-        env: { ...process.env, NODE_TEST_CONTEXT: undefined, ELECTRON_RUN_AS_NODE: '1' },
-      },
-    );
+    const node = nodeCommand(['--import', tsxLoader, join('appliance', 'supervisor', 'orphan-guard-main.ts')], {
+      ...process.env,
+      NODE_TEST_CONTEXT: undefined,
+    });
+    this.child = spawn(node.command, node.args, {
+      cwd: projectRoot,
+      stdio: ['pipe', 'ignore', 'ignore'],
+      detached: true,
+      env: node.env,
+    });
     this.child.on('error', () => undefined);
     this.stdin.on('error', () => undefined);
     // Neither the guard nor its pipe may keep the supervisor alive.

@@ -2,11 +2,12 @@
 // server, and failures on cue, so start errors and the restart backoff can be checked without the services.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort } from '../../infra/providers/free-port';
 import { PROJECT_ROOT, tempDataDir } from '../test-support/running-appliance';
+import type { HostProcess } from './node-command';
 import { ServiceProcess, ServiceStartError, type RestartNotice } from './service-process';
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -39,12 +40,27 @@ if (!existsSync(marker)) {
 process.on('SIGTERM', () => process.exit(0));
 `;
 
-async function standIn(program: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+async function standIn(program: string, env: Record<string, string> = {}, host?: HostProcess): Promise<ServiceProcess> {
   const grpcPort = await freePort();
   return new ServiceProcess(
     { name: 'im-task', program: 'im-task', grpcPort, env: () => ({ GRPC_PORT: String(grpcPort), ...env }) },
-    { projectRoot: standInRoot(program), initialBackoffMs: 200, readyTimeoutMs: 60_000 },
+    { projectRoot: standInRoot(program), initialBackoffMs: 200, readyTimeoutMs: 60_000, host },
   );
+}
+
+/**
+ * A stand-in for the Electron binary: like the real one, it runs a script as Node only with ELECTRON_RUN_AS_NODE=1
+ * and otherwise would open the desktop app (here: exits 9 saying so).
+ */
+function fakeElectron(): string {
+  const path = join(tempDataDir(), 'electron');
+  writeFileSync(
+    path,
+    `#!/bin/sh\nif [ "$ELECTRON_RUN_AS_NODE" != "1" ]; then echo "electron: would open the desktop app" >&2; exit 9; fi\n` +
+      `exec "${process.execPath}" "$@"\n`,
+  );
+  chmodSync(path, 0o755);
+  return path;
 }
 
 describe('ServiceProcess', () => {
@@ -114,6 +130,27 @@ describe('ServiceProcess', () => {
       await service.stop();
       assert.equal(service.status().state, 'stopped');
       assert.equal(service.signal('kill'), false, 'nothing to signal once stopped');
+    } finally {
+      await service.stop();
+    }
+  });
+
+  test('under Electron, the service is started by the Electron binary as Node (ELECTRON_RUN_AS_NODE=1)', async () => {
+    const marker = join(tempDataDir(), 'crashed');
+    writeFileSync(marker, 'never crash on its own');
+    const electron: HostProcess = {
+      execPath: fakeElectron(),
+      versions: { node: '20.0.0', electron: '31.0.0' },
+      env: {},
+    };
+    const service = await standIn(CRASHES_ONCE, { CRASH_MARKER: marker }, electron);
+    try {
+      await service.start();
+      assert.equal(service.status().health, 'serving');
+      const cmdline = readFileSync(`/proc/${service.pid}/cmdline`, 'utf8').split('\0');
+      assert.ok(cmdline.includes('--import'), `started with the tsx loader: ${cmdline.join(' ')}`);
+      const environ = readFileSync(`/proc/${service.pid}/environ`, 'utf8').split('\0');
+      assert.ok(environ.includes('ELECTRON_RUN_AS_NODE=1'));
     } finally {
       await service.stop();
     }

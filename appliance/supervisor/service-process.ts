@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { checkHealth, ServingStatus } from '../../lib/grpc/health';
 import { LineSplitter, parseLogLine } from './log-lines';
+import { nodeCommand, type HostProcess } from './node-command';
 import type { LogLine, ServiceHealth, ServiceProgram, ServiceState, ServiceStatus } from './status';
 
 export interface ServiceSpec {
@@ -29,6 +30,8 @@ export interface ServiceProcessOptions {
   maxBackoffMs?: number;
   /** Running this long counts as recovered: the next crash starts the backoff afresh. */
   stableAfterMs?: number;
+  /** The process whose Node (or Electron) binary runs the service; this process unless a test describes another. */
+  host?: HostProcess;
 }
 
 export interface RestartNotice {
@@ -97,6 +100,7 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
       initialBackoffMs: 500,
       maxBackoffMs: 30_000,
       stableAfterMs: 10_000,
+      host: process,
       ...options,
     };
   }
@@ -228,9 +232,10 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     // GOCHAT_CPU_PROF_DIR: every service writes a V8 CPU profile there when it exits (docs/performance.md).
     const profileDir = process.env.GOCHAT_CPU_PROF_DIR;
     const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const child = spawn(process.execPath, [...profile, '--import', TSX_LOADER, entry], {
+    const node = nodeCommand([...profile, '--import', TSX_LOADER, entry], env, this.options.host);
+    const child = spawn(node.command, node.args, {
       cwd: this.options.projectRoot,
-      env,
+      env: node.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

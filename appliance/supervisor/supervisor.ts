@@ -26,6 +26,9 @@ import type { LogLine, ServiceStatus, Unsubscribe } from './status';
 import { ChaosRefusedError } from '../api/errors';
 import type { ChaosAction } from '../api/ports';
 
+/** No group or other permission bits on anything created while the appliance runs. */
+const PRIVATE_UMASK = 0o077;
+
 export interface SupervisorOptions {
   dataDir: string;
   infra: InfraMode;
@@ -67,6 +70,8 @@ export class Supervisor {
   private readonly progress: (line: string) => void;
   private logFiles: LogFiles | undefined;
   private releaseLock: (() => void) | undefined;
+  /** The process's umask before startAll made it owner-only; put back on shutdown. */
+  private previousUmask: number | undefined;
   private runningInfra: RunningInfra | undefined;
   private stages: ServiceProcess[][] = [];
   private startedAt: Date | undefined;
@@ -121,6 +126,9 @@ export class Supervisor {
 
   private async startInOrder(): Promise<void> {
     this.releaseLock = acquireLock(this.layout);
+    // Files created from here on, by this process (the in-process broker, logs) and by the children that inherit
+    // the mask (SQLite, Kafka segments, redis-server's dump), are owner-only: the data dir holds user data.
+    this.previousUmask ??= process.umask(PRIVATE_UMASK);
     this.startedAt = new Date();
     process.once('exit', this.exitGuard);
     this.killLeftoversOfPreviousRun();
@@ -403,6 +411,8 @@ export class Supervisor {
     this.orphanGuard?.release();
     this.releaseLock?.();
     this.releaseLock = undefined;
+    if (this.previousUmask !== undefined) process.umask(this.previousUmask);
+    this.previousUmask = undefined;
   }
 }
 

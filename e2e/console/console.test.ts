@@ -84,6 +84,10 @@ describe('console end to end', () => {
       if (!chromium) return;
       browser = await openConsole(chromium, appliance.console.consoleUrl, 'clients');
       const { page } = browser;
+      // Opened at the printed address (…/?token=…): once loaded, the token is no longer in the address (the history
+      // entry was replaced) and the console keeps it for the tab in sessionStorage.
+      assert.doesNotMatch(page.url(), /token=/);
+      assert.equal(await page.evaluate(() => sessionStorage.getItem('gochat.token')), appliance.console.token);
 
       await createUser(page, 'e2e-alice');
       await createUser(page, 'e2e-bob');

@@ -30,6 +30,16 @@ const MAX_PENDING_REPLY_BYTES = 256 * 1024 * 1024;
 const EXPIRY_SWEEP_INTERVAL_MS = 100;
 const EXPIRY_SWEEP_BUDGET = 500;
 
+/**
+ * A browser can be made to POST to any local port, and the request's lines then arrive as inline commands (the
+ * body can hold SET or FLUSHDB). No RESP client sends POST or "Host:" as a command, so, like redis-server, the
+ * server treats either as an attack and drops the connection.
+ */
+function isCrossProtocolAttack(argv: readonly string[]): boolean {
+  const name = (argv[0] ?? '').toLowerCase();
+  return name === 'post' || name === 'host:';
+}
+
 export async function startRespServer(options: RespServerOptions = {}): Promise<RespServer> {
   const host = options.host ?? '127.0.0.1';
   const warn = options.onWarning ?? (() => undefined);
@@ -70,6 +80,13 @@ export async function startRespServer(options: RespServerOptions = {}): Promise<
       const { commands, protocolError } = parser.push(chunk);
       const out: string[] = [];
       for (const argv of commands) {
+        if (isCrossProtocolAttack(argv)) {
+          // As redis-server: nothing more is executed or answered, not even earlier replies of this packet.
+          warn(`resp-server: client ${session.id} sent ${argv[0]} as a command (HTTP sent to the RESP port?); closed`);
+          closing = true;
+          socket.end();
+          return;
+        }
         const result = session.execute(argv);
         out.push(result.encoded);
         if (result.close) {

@@ -81,6 +81,11 @@ export class RawRespClient {
     return this.closed;
   }
 
+  /** Bytes received and not yet read as a reply. */
+  get unread(): Buffer {
+    return this.buffer;
+  }
+
   close(): void {
     this.socket.destroy();
   }

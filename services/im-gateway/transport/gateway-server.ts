@@ -6,11 +6,11 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ConnectionLifecycle } from '../domain/connection-lifecycle';
 import type { ConnectionRegistry } from '../domain/connection-registry';
-import { Unauthenticated } from '../../../lib/errors';
+import { NotFound, Unauthenticated } from '../../../lib/errors';
 import { childTraceparent } from '../../../lib/trace';
 import type { LogicApi } from '../domain/ports';
 import { buildRoutes, dispatch } from './http-api';
-import { bearerToken } from './http-request';
+import { bearerToken, requestUrl } from './http-request';
 import { CloseCode, httpErrorBody } from './error-mapping';
 import { WsConnection, type WsConnectionDeps } from './ws-connection';
 
@@ -45,7 +45,12 @@ export class GatewayServer {
     this.http = createServer((req, res) => void this.onRequest(req, res));
     this.http.on(
       'upgrade',
-      (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.onUpgrade(req, socket, head),
+      (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+        void this.onUpgrade(req, socket, head).catch((err: unknown) => {
+          // Not expected (onUpgrade answers its own failures), but a socket must never be left unanswered.
+          this.o.log.error({ err, url: req.url }, 'upgrade failed');
+          socket.destroy();
+        }),
     );
     this.http.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -110,7 +115,7 @@ export class GatewayServer {
     res.setHeader('traceparent', traceparent);
     try {
       if (!this.accepting) throw new Error('shutting down');
-      const url = new URL(req.url ?? '/', 'http://gateway');
+      const url = requestUrl(req.url);
       ({ status, body } = await dispatch(this.routes, this.o.logic, req, url, traceparent));
     } catch (err) {
       const mapped = this.accepting
@@ -141,17 +146,16 @@ export class GatewayServer {
 
   private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://gateway');
-    if (url.pathname !== '/ws') {
-      return this.refuseUpgrade(socket, 404, { error: { code: 'NOT_FOUND', message: 'WebSocket endpoint is /ws' } });
-    }
-    if (!this.accepting) {
-      return this.refuseUpgrade(socket, 503, { error: { code: 'UNAVAILABLE', message: 'gateway is shutting down' } });
-    }
     const incoming = req.headers.traceparent;
     const traceparent = childTraceparent(typeof incoming === 'string' ? incoming : undefined);
     let user;
     try {
+      // Everything that reads the request is inside the try: whatever it throws is answered, never left pending.
+      const url = requestUrl(req.url);
+      if (url.pathname !== '/ws') throw new NotFound('WebSocket endpoint is /ws');
+      if (!this.accepting) {
+        return this.refuseUpgrade(socket, 503, { error: { code: 'UNAVAILABLE', message: 'gateway is shutting down' } });
+      }
       const token = bearerToken(req, url, true);
       if (!token) throw new Unauthenticated('a token is required ("Authorization: Bearer" header or ?token=)');
       user = await this.o.logic.verify(token, traceparent);

@@ -77,6 +77,20 @@ export function queryInteger(params: URLSearchParams, name: string, fallback: nu
   return Number(raw);
 }
 
+/**
+ * The URL of a request target. Only a plain absolute path is accepted; it is appended to a fixed origin because
+ * `new URL(target, base)` reads "//x" as a host, and throws on "//".
+ */
+export function requestUrl(target: string | undefined): URL {
+  const raw = target ?? '/';
+  if (!raw.startsWith('/')) throw new InvalidArgument(`the request target must be an absolute path, got "${raw}"`);
+  try {
+    return new URL(`http://gateway${raw}`);
+  } catch (err) {
+    throw new InvalidArgument(`the request target "${raw}" is not a valid URL path`, { cause: err });
+  }
+}
+
 export function bearerToken(req: IncomingMessage, url: URL, allowQuery: boolean): string | undefined {
   const header = req.headers.authorization;
   if (typeof header === 'string') {
