@@ -2,6 +2,7 @@
 // gateways, im-task) in headless Chromium, driven as a user drives it. Each test saves a screenshot under
 // e2e/artifacts/.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './browser';
@@ -134,6 +135,12 @@ describe('console end to end', () => {
       await page.waitForSelector('[data-testid="record-detail"] pre.json', WAIT);
       assert.match((await page.textContent('[data-testid="record-detail"] pre.json')) ?? '', /"gatewayId": "gw-\d"/);
       await screenshot(page, 'topics-records-of-the-chat');
+      // Export: a download of the topic's records, asked for with the token in a header, never in a URL.
+      const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.click('[data-action="export"]')]);
+      assert.equal(download.suggestedFilename(), 'gochat.user-events.ndjson');
+      assert.doesNotMatch(download.url(), /token/);
+      const exported = await readFile((await download.path()) as string, 'utf8');
+      assert.match(exported.split('\n')[0] ?? '', /"eventType":"user\.online"|user\.online/);
 
       // Presence: bob goes offline and comes back while the Presence view is open.
       await go(page, '#/presence');

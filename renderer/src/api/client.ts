@@ -121,8 +121,16 @@ export const api = {
       'GET',
       `/api/topics/${encodeURIComponent(topic)}/records${qs({ ...query, partition: query.partition === 'all' ? undefined : query.partition })}`,
     ),
-  exportUrl: (topic: string, query: BrowseQuery) =>
-    `${base}/api/topics/${encodeURIComponent(topic)}/export${qs({ ...query, partition: query.partition === 'all' ? undefined : query.partition, limit: undefined, cursor: undefined, token })}`,
+  /** The NDJSON export, fetched with the token in a header (a link with it in the URL would keep it in history). */
+  exportRecords: async (topic: string, query: BrowseQuery): Promise<Blob> => {
+    const path = `/api/topics/${encodeURIComponent(topic)}/export${qs({ ...query, partition: query.partition === 'all' ? undefined : query.partition, limit: undefined, cursor: undefined })}`;
+    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) {
+      const json = (await response.json().catch(() => ({}))) as { error?: string };
+      throw new ApiCallError(json.error ?? `GET ${path} failed with ${response.status}`, response.status);
+    }
+    return response.blob();
+  },
   produce: (
     topic: string,
     record: { key?: string; partition?: number; eventType?: string; json?: unknown; headers?: Record<string, string> },

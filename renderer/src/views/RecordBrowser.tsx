@@ -79,6 +79,17 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
     eventType,
   });
 
+  const exportNdjson = async (): Promise<void> => {
+    try {
+      const url = URL.createObjectURL(await api.exportRecords(topic.name, query()));
+      const link = Object.assign(document.createElement('a'), { href: url, download: `${topic.name}.ndjson` });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
   const load = useCallback(
     (cursor?: string) => {
       setLoading(true);
@@ -307,9 +318,9 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
               Stop tail
             </button>
           )}
-          <a className="button" href={api.exportUrl(topic.name, query())} download={`${topic.name}.ndjson`}>
+          <button onClick={() => void exportNdjson()} data-action="export">
             Export NDJSON
-          </a>
+          </button>
           <ImportButton topic={topic.name} onError={setError} onProgress={setImporting} />
           <button onClick={() => setReplay(null)}>Produce…</button>
         </header>
