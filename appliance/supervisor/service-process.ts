@@ -2,6 +2,7 @@
 // check answers SERVING, restarted with exponential backoff when it dies on its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import type { ConsumerLatencyReply, ConsumerLatencyRequest } from '../../lib/chaos-channel';
 import { checkHealth, ServingStatus } from '../../lib/grpc/health';
 import { LineSplitter, parseLogLine } from './log-lines';
 import type { LogLine, ServiceHealth, ServiceProgram, ServiceState, ServiceStatus } from './status';
@@ -50,6 +51,13 @@ export class ServiceStartError extends Error {
   override name = 'ServiceStartError';
 }
 
+/** A chaos setting the process refused or did not answer (not running, paused, no consumer, bad value). */
+export class ChaosChannelError extends Error {
+  override name = 'ChaosChannelError';
+}
+
+const CHAOS_REPLY_TIMEOUT_MS = 5000;
+
 const RECENT_OUTPUT_LINES = 15;
 
 /** tsx as this module resolves it, so services load TypeScript whatever the project root's node_modules holds. */
@@ -72,6 +80,9 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
   private restarts = 0;
   /** SIGSTOPped by a chaos control and not yet resumed. */
   private paused = false;
+  /** Chaos latency in effect in the running process (the process forgets it when it ends, and so does this). */
+  private consumerLatencyMs = 0;
+  private chaosRequests = 0;
   private crashesInARow = 0;
   /** Whether the process should be running; false after stop() or a failed first start. */
   private wanted = false;
@@ -125,6 +136,7 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     };
     if (this.lastExitCode !== undefined) status.lastExitCode = this.lastExitCode;
     if (this.paused) status.paused = true;
+    if (this.consumerLatencyMs > 0) status.consumerLatencyMs = this.consumerLatencyMs;
     return status;
   }
 
@@ -185,6 +197,51 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     return true;
   }
 
+  /**
+   * Chaos: asks the running process, over its IPC channel, to wait ms before each batch its Kafka consumers
+   * handle (0 clears it). Resolves with the consumer groups it applies to; rejects when the process is not
+   * running, is paused (it could not answer), consumes nothing, or refused the value.
+   */
+  async setConsumerLatency(ms: number): Promise<{ ms: number; groups: string[] }> {
+    const child = this.child;
+    if (!child || this.state !== 'running') throw new ChaosChannelError(`${this.name} is not running (${this.state})`);
+    if (this.paused) throw new ChaosChannelError(`${this.name} is paused; resume it first`);
+    if (!child.connected) throw new ChaosChannelError(`${this.name} was started without a control channel`);
+    const request: ConsumerLatencyRequest = { type: 'chaos.consumer-latency', id: ++this.chaosRequests, ms };
+    const reply = await new Promise<ConsumerLatencyReply>((resolve, reject) => {
+      const done = (error?: Error, answer?: ConsumerLatencyReply): void => {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        if (error) reject(error);
+        else resolve(answer!);
+      };
+      const onMessage = (message: unknown): void => {
+        const m = message as Partial<ConsumerLatencyReply> | null;
+        if (m?.type === request.type && m.id === request.id) done(undefined, m as ConsumerLatencyReply);
+      };
+      const onExit = (): void => done(new ChaosChannelError(`${this.name} exited before it answered`));
+      const timer = setTimeout(
+        () => done(new ChaosChannelError(`${this.name} did not answer within ${CHAOS_REPLY_TIMEOUT_MS} ms`)),
+        CHAOS_REPLY_TIMEOUT_MS,
+      );
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+      child.send(request, (err) => err && done(new ChaosChannelError(`${this.name}: ${err.message}`)));
+    });
+    if (!reply.ok) throw new ChaosChannelError(`${this.name} refused: ${reply.error}`);
+    if (reply.groups.length === 0 && reply.ms > 0) {
+      // Nothing there to slow down: take it back rather than show a latency that acts on nothing.
+      child.send({ ...request, id: ++this.chaosRequests, ms: 0 });
+      throw new ChaosChannelError(`${this.name} runs no Kafka consumer; consumer latency applies to consumers only`);
+    }
+    if (this.child === child) {
+      this.consumerLatencyMs = reply.ms;
+      this.setState(this.state, this.health);
+    }
+    return { ms: reply.ms, groups: reply.groups };
+  }
+
   /** Synchronous last resort for process exit handlers: nothing may outlive the supervisor. */
   killImmediately(): void {
     this.wanted = false;
@@ -231,7 +288,8 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     const child = spawn(process.execPath, [...profile, '--import', TSX_LOADER, entry], {
       cwd: this.options.projectRoot,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The IPC channel carries chaos settings into the process (lib/chaos-channel.ts).
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
     });
     this.child = child;
@@ -286,6 +344,7 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     if (this.child !== child) return;
     this.child = undefined;
     this.paused = false;
+    this.consumerLatencyMs = 0;
     this.lastExitCode = code;
     this.lastExitReason = signal ?? `code ${String(code)}`;
     for (const waiter of this.exitWaiters) waiter();
