@@ -24,6 +24,8 @@ export interface TimelineEvent {
 interface OpenFault {
   label: string;
   atMs: number;
+  /** An ack (downstream record) seen while the process was still out: acks never depended on it. */
+  acksDuringFault: boolean;
   /** When the process was serving again (and not paused, and without latency); undefined while it is not. */
   backAtMs?: number;
   acks: boolean;
@@ -98,16 +100,24 @@ export class RecoveryTimeline {
       fault.backAtMs = this.now();
       const since = fault.backAtMs - fault.atMs;
       this.add(name, 'healthy', `serving normally ${seconds(since)} after ${fault.label}`, since);
+      if (fault.acksDuringFault && !fault.acks) {
+        fault.acks = true;
+        this.add(name, 'acks', `acks kept flowing throughout ${fault.label}: not on the ack path`);
+        this.closeIfRecovered(name, fault);
+      }
     } else if (fault && !back) fault.backAtMs = undefined;
   }
 
   observeRecords(records: readonly { topic: string }[]): void {
     if (this.faults.size === 0 || !records.some((r) => r.topic === ACK_TOPIC)) return;
     for (const [name, fault] of this.faults) {
+      // A second in, records produced before the fault have landed: an ack now means acks go on without it.
+      if (fault.backAtMs === undefined && this.now() - fault.atMs > 1000) fault.acksDuringFault = true;
       if (fault.backAtMs === undefined || fault.acks) continue;
       fault.acks = true;
       const since = this.now() - fault.atMs;
-      this.add(name, 'acks', `acks flowing ${seconds(since)} after ${fault.label}`, since);
+      // Without traffic during the fault, whether acks stopped is unknown: this is the first since it was back.
+      this.add(name, 'acks', `first ack since it was back, ${seconds(since)} after ${fault.label}`, since);
       this.closeIfRecovered(name, fault);
     }
   }
@@ -122,7 +132,9 @@ export class RecoveryTimeline {
       if (own.length === 0 || lag > 0) continue;
       fault.caughtUp = true;
       const since = this.now() - fault.atMs;
-      this.add(name, 'caught-up', `consumer lag back to 0 ${seconds(since)} after ${fault.label}`, since);
+      const afterBack = this.now() - fault.backAtMs;
+      const text = `consumer lag back to 0 ${seconds(since)} after ${fault.label} (${seconds(afterBack)} after it was back)`;
+      this.add(name, 'caught-up', text, since);
       this.closeIfRecovered(name, fault);
     }
   }
@@ -146,7 +158,7 @@ export class RecoveryTimeline {
   private fault(service: string, kind: TimelineKind, label: string, text: string): void {
     const atMs = this.now();
     // A fault on top of an open one (a pause, then a kill) is timed from the newer.
-    this.faults.set(service, { label, atMs, acks: false, caughtUp: false });
+    this.faults.set(service, { label, atMs, acks: false, acksDuringFault: false, caughtUp: false });
     this.add(service, kind, text);
   }
 
