@@ -33,7 +33,7 @@ function LagCell({ service, groups, history }: { service: ServiceStatus; groups:
           history,
           own.map((g) => g.groupId),
         ).slice(-60)}
-        width={64}
+        width={48}
         height={18}
       />
     </td>
@@ -59,7 +59,7 @@ function ServiceRow({
   const infra = service.kind === 'infra';
   return (
     <tr className={selected ? 'selected' : ''} data-service={service.name} onClick={onSelect}>
-      <td className="nowrap">
+      <td>
         <strong>{service.name}</strong> <span className="muted small">{service.kind}</span>
       </td>
       <td className="nowrap" title={`health: ${service.health}`}>
