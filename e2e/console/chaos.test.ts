@@ -57,6 +57,12 @@ async function lagOf(page: Page, selector: string): Promise<number> {
   return Number((await page.getAttribute(selector, 'data-lag')) ?? 'NaN');
 }
 
+/** Prints the timeline's recovery lines for a process (figures for docs/reliability.md; not asserted as timings). */
+async function printRecovery(t: { diagnostic(message: string): void }, service: string): Promise<void> {
+  const { events } = await api<{ events: { service: string; kind: string; text: string }[] }>('/api/timeline');
+  for (const e of events.filter((x) => x.service === service)) t.diagnostic(`${service} ${e.kind}: ${e.text}`);
+}
+
 const row = (name: string) => `tr[data-service="${name}"]`;
 const event = (service: string, kind: string) =>
   `[data-testid="timeline"] li[data-service="${service}"][data-event-kind="${kind}"]`;
@@ -117,6 +123,7 @@ describe('chaos controls in the console', () => {
       const recovered = await page.textContent(event('im-logic', 'acks'));
       assert.match(recovered ?? '', /first ack since it was back, \d+\.\d s after the pause/);
       await screenshot(page, 'chaos-im-logic-resumed');
+      await printRecovery(t, 'im-logic');
     },
   );
 
@@ -139,6 +146,7 @@ describe('chaos controls in the console', () => {
       await send('after the kill');
       await page.waitForSelector(event('im-task', 'caught-up'), WAIT);
       await screenshot(page, 'chaos-im-task-killed');
+      await printRecovery(t, 'im-task');
     },
   );
 
@@ -172,6 +180,7 @@ describe('chaos controls in the console', () => {
       const status = await api<{ services: { name: string; consumerLatencyMs?: number }[] }>('/api/services');
       assert.equal(status.services.find((s) => s.name === 'im-task')?.consumerLatencyMs, undefined);
       await screenshot(page, 'chaos-im-task-latency-cleared');
+      await printRecovery(t, 'im-task');
 
       await page.goto(`${appliance.console.url}/#/topics?topic=gochat.messages.persist`);
       await page.waitForSelector('th:text("lag · im-task")', WAIT);

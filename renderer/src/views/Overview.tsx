@@ -60,9 +60,9 @@ function ServiceRow({
   return (
     <tr className={selected ? 'selected' : ''} data-service={service.name} onClick={onSelect}>
       <td>
-        <strong>{service.name}</strong> <span className="muted small">{service.kind}</span>
+        <strong className="nowrap">{service.name}</strong> <span className="muted small">{service.kind}</span>
       </td>
-      <td className="nowrap" title={`health: ${service.health}`}>
+      <td title={`health: ${service.health}`}>
         <Badge tone={stateTone(service)}>{service.paused ? 'paused' : service.state}</Badge>{' '}
         {/* "running" already says serving; only a different answer is worth the room */}
         {service.state === 'running' && service.health !== 'serving' && (
