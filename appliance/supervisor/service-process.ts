@@ -2,8 +2,9 @@
 // check answers SERVING, restarted with exponential backoff when it dies on its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import type { ConsumerLatencyReply, ConsumerLatencyRequest } from '../../lib/chaos-channel';
+import type { ConsumerLatencyRequest } from '../../lib/chaos-channel';
 import { checkHealth, ServingStatus } from '../../lib/grpc/health';
+import { askChild, ChaosChannelError } from './chaos-request';
 import { LineSplitter, parseLogLine } from './log-lines';
 import type { LogLine, ServiceHealth, ServiceProgram, ServiceState, ServiceStatus } from './status';
 
@@ -50,13 +51,6 @@ interface ServiceProcessEvents {
 export class ServiceStartError extends Error {
   override name = 'ServiceStartError';
 }
-
-/** A chaos setting the process refused or did not answer (not running, paused, no consumer, bad value). */
-export class ChaosChannelError extends Error {
-  override name = 'ChaosChannelError';
-}
-
-const CHAOS_REPLY_TIMEOUT_MS = 5000;
 
 const RECENT_OUTPUT_LINES = 15;
 
@@ -206,29 +200,8 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     const child = this.child;
     if (!child || this.state !== 'running') throw new ChaosChannelError(`${this.name} is not running (${this.state})`);
     if (this.paused) throw new ChaosChannelError(`${this.name} is paused; resume it first`);
-    if (!child.connected) throw new ChaosChannelError(`${this.name} was started without a control channel`);
     const request: ConsumerLatencyRequest = { type: 'chaos.consumer-latency', id: ++this.chaosRequests, ms };
-    const reply = await new Promise<ConsumerLatencyReply>((resolve, reject) => {
-      const done = (error?: Error, answer?: ConsumerLatencyReply): void => {
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        if (error) reject(error);
-        else resolve(answer!);
-      };
-      const onMessage = (message: unknown): void => {
-        const m = message as Partial<ConsumerLatencyReply> | null;
-        if (m?.type === request.type && m.id === request.id) done(undefined, m as ConsumerLatencyReply);
-      };
-      const onExit = (): void => done(new ChaosChannelError(`${this.name} exited before it answered`));
-      const timer = setTimeout(
-        () => done(new ChaosChannelError(`${this.name} did not answer within ${CHAOS_REPLY_TIMEOUT_MS} ms`)),
-        CHAOS_REPLY_TIMEOUT_MS,
-      );
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-      child.send(request, (err) => err && done(new ChaosChannelError(`${this.name}: ${err.message}`)));
-    });
+    const reply = await askChild(child, this.name, request);
     if (!reply.ok) throw new ChaosChannelError(`${this.name} refused: ${reply.error}`);
     if (reply.groups.length === 0 && reply.ms > 0) {
       // Nothing there to slow down: take it back rather than show a latency that acts on nothing.
