@@ -4,16 +4,15 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startApplianceApi, type ApplianceApi } from '../api/appliance-api';
 import { FakeControl, FakeKafka } from '../api/test-support';
-import { dataDirLayout, writeApplianceRecord } from '../supervisor/data-dir';
+import { acquireLock, dataDirLayout, writeApplianceRecord, type ApplianceRecord } from '../supervisor/data-dir';
 import { runGochat, tempDataDir } from '../test-support/running-appliance';
 
 let api: ApplianceApi;
 const control = new FakeControl(['im-repo', 'im-logic']);
 const dataDir = tempDataDir();
 
-before(async () => {
-  api = await startApplianceApi({ control, kafka: new FakeKafka(), port: 0, rendererDir: () => null });
-  writeApplianceRecord(dataDirLayout(dataDir), {
+function writeRecord(): void {
+  const record: ApplianceRecord = {
     version: 1,
     supervisorPid: process.pid,
     startedAt: new Date().toISOString(),
@@ -23,7 +22,13 @@ before(async () => {
     admin: null,
     consoleUrl: api.consoleUrl,
     services: control.services(),
-  });
+  };
+  writeApplianceRecord(dataDirLayout(dataDir), record);
+}
+
+before(async () => {
+  api = await startApplianceApi({ control, kafka: new FakeKafka(), port: 0, rendererDir: () => null });
+  writeRecord();
 });
 after(async () => {
   await api.close();
@@ -41,6 +46,22 @@ test('sets and clears consumer latency, pauses and resumes, through the running 
   assert.equal((await runGochat(['chaos', 'im-repo', 'pause', '--data-dir', dataDir])).status, 0);
   assert.equal((await runGochat(['chaos', 'im-repo', 'resume', '--data-dir', dataDir])).status, 0);
   assert.deepEqual(control.calls, ['latency im-logic 300', 'latency im-logic 0', 'pause im-repo', 'resume im-repo']);
+});
+
+test('gochat status names the chaos in effect on each service', async () => {
+  await control.consumerLatency('im-logic', 250);
+  await control.chaos('im-repo', 'pause');
+  writeRecord(); // as the supervisor does on every status change
+  const unlock = acquireLock(dataDirLayout(dataDir)); // this test process stands for the running supervisor
+  try {
+    const status = await runGochat(['status', '--data-dir', dataDir]);
+    assert.match(status.stdout, /im-logic .* \(chaos: consumer latency 250 ms\)\n/);
+    assert.match(status.stdout, /im-repo .* \(chaos: paused\)\n/);
+  } finally {
+    unlock();
+    await control.chaos('im-repo', 'resume');
+    await control.consumerLatency('im-logic', 0);
+  }
 });
 
 test('bad input is one clear line and a non-zero exit', async () => {
