@@ -1,6 +1,7 @@
 // The Overview's chaos controls against a whole running appliance in headless Chromium, used as a person uses
 // them: pause im-logic and watch a send wait while upstream lag grows on the map, resume and watch it recover;
-// kill im-task and watch it come back; slow im-task's consumer and watch its lag. Screenshots go to e2e/artifacts/.
+// kill im-task and watch it come back; kill im-repo and watch im-logic retry a send until it is back; slow
+// im-task's consumer and watch its lag. Screenshots go to e2e/artifacts/.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -147,6 +148,31 @@ describe('chaos controls in the console', () => {
       await page.waitForSelector(event('im-task', 'caught-up'), WAIT);
       await screenshot(page, 'chaos-im-task-killed');
       await printRecovery(t, 'im-task');
+    },
+  );
+
+  test(
+    'kill im-repo with a send in flight: im-logic retries it, shown as it happens, and acks it once im-repo is back',
+    { timeout: 120_000 },
+    async (t) => {
+      if (!browser) return t.skip('needs the browser of the test before');
+      const { page } = browser;
+      await page.click(`${row('im-repo')} [data-action="chaos-kill"]`);
+      await page.waitForSelector(event('im-repo', 'kill'), WAIT);
+      const during = await send('while im-repo is down');
+      await page.waitForSelector(event('im-logic', 'retrying'), WAIT);
+      await page.waitForSelector(event('im-repo', 'healthy'), WAIT);
+      await until(
+        'the send made while im-repo was down acked',
+        async () => (await messageOf('chaos-alice', during.clientMsgId))?.seq !== 0,
+      );
+      await page.waitForSelector(event('im-repo', 'acks'), WAIT);
+      assert.match(
+        (await page.textContent(event('im-logic', 'retrying'))) ?? '',
+        /event handler failing, (retrying|retried \d+ times)/,
+      );
+      await screenshot(page, 'chaos-im-repo-killed');
+      await printRecovery(t, 'im-repo');
     },
   );
 
