@@ -1,5 +1,6 @@
 // The lifecycle every main.ts shares: logger from the environment, start, one "ready" line, one graceful shutdown
 // on SIGTERM/SIGINT, and loud failures (exit non-zero) instead of silent ones.
+import { listenForChaos } from './chaos-channel';
 import { ConfigError, EnvReader, LOG_LEVELS } from './config';
 import { createLogger, type Logger } from './log';
 
@@ -91,5 +92,6 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     shutdown();
     return;
   }
+  listenForChaos(logger);
   logger.info(started.ready, 'ready');
 }

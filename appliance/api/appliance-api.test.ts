@@ -153,6 +153,32 @@ describe('services and logs', () => {
     live.socket.close();
   });
 
+  test('consumer latency is set and cleared through the API; a bad value is refused naming the field', async () => {
+    control.calls.length = 0;
+    const live = await openLive();
+    await live.next((m) => m.type === 'hello');
+    const set = await post('/api/services/im-logic/chaos/latency', { ms: 300 });
+    assert.equal(set.status, 200);
+    assert.deepEqual(set.body, { ok: true, ms: 300, groups: ['im-logic'] });
+    const pushed = await live.next((m) => m.type === 'status' && m.service.name === 'im-logic');
+    assert.equal(pushed.service.consumerLatencyMs, 300);
+    const event = await live.next((m) => m.type === 'timeline' && m.event.kind === 'latency');
+    assert.equal(event.event.text, 'consumer latency 300 ms per batch');
+    assert.equal((await post('/api/services/im-logic/chaos/latency', { ms: 0 })).status, 200);
+    for (const bad of [{ ms: -1 }, { ms: 1.5 }, { ms: '200' }, {}]) {
+      const refused = await post('/api/services/im-logic/chaos/latency', bad);
+      assert.equal(refused.status, 400, JSON.stringify(bad));
+      assert.match(JSON.stringify(refused.body), /field \\"ms\\" must be a whole number/);
+    }
+    assert.deepEqual(control.calls, ['latency im-logic 300', 'latency im-logic 0']);
+    const timeline = (await get('/api/timeline')).body as { events: { kind: string; text: string }[] };
+    assert.deepEqual(
+      timeline.events.filter((e) => e.kind === 'latency').map((e) => e.text),
+      ['consumer latency 300 ms per batch', 'consumer latency cleared'],
+    );
+    live.socket.close();
+  });
+
   test('filters logs by level and search, and pushes new lines to subscribers', async () => {
     const now = Date.now();
     control.log({ service: 'im-repo', timeMs: now, level: 'info', msg: 'ready', raw: '{"msg":"ready"}' });

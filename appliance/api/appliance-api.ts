@@ -21,6 +21,7 @@ import { registerClientRoutes } from './sim/routes-clients';
 import { registerSeedRoutes } from './sim/routes-seed';
 import { presenceChangeOf } from './presence-changes';
 import { RecordBacklog } from './record-backlog';
+import { RecoveryTimeline } from './recovery-timeline';
 
 /** Records kept undecoded while no console watches: enough to rebuild the flows the tracker keeps. */
 const UNWATCHED_RECORDS = 5000;
@@ -80,10 +81,14 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
     unwatched.drain();
     return { type: 'hello', services: control.services(), atMs: Date.now() };
   });
+  const timeline = new RecoveryTimeline(control.services(), (event) => hub.broadcast({ type: 'timeline', event }));
   const metrics = new LiveMetrics(
     kafka,
     (m) => hub.broadcast(m),
     () => hub.connectionCount > 0,
+    1000,
+    (groups) => timeline.observeLag(groups),
+    () => timeline.recovering(),
   );
   const flows = new FlowTracker((span) => {
     if (!muteSpans) hub.broadcast({ type: 'span', span });
@@ -96,13 +101,18 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
   });
 
   const unsubscribes = [
-    control.onStatus((service) => hub.broadcast({ type: 'status', service })),
+    control.onStatus((service) => {
+      hub.broadcast({ type: 'status', service });
+      timeline.observeStatus(service);
+    }),
     control.onLog((line) => {
       hub.publishLog(line.service, { type: 'log', line });
+      timeline.observeLog(line);
       flows.observeLog(line);
     }),
     kafka.onAppend((records) => {
       metrics.countAppended(records);
+      timeline.observeRecords(records);
       if (hub.connectionCount === 0) {
         unwatched.add(records);
         return;
@@ -118,7 +128,7 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
     }),
   ];
 
-  registerServiceRoutes(router, control);
+  registerServiceRoutes(router, control, timeline);
   registerTopicRoutes(router, kafka, () => metrics.lagHistory());
   registerStoreRoutes(router, options.presence ?? null, options.data ?? null, () => hub.connectionCount);
   registerFlowRoutes(router, flows, () => unwatched.drain());

@@ -15,6 +15,7 @@ export type {
   TopicInfo,
 } from './ports';
 export type { LagSample } from './live-metrics';
+export type { TimelineEvent, TimelineKind } from './recovery-timeline';
 export type { DecodedRecord, RecordSummary } from './record-decoder';
 export type { FlowSpan, FlowTrace } from './flows/flow-tracker';
 export type { ClientView, SimMessage } from './sim/views';

@@ -1,5 +1,5 @@
-// Rates per topic (records/s, for the Overview's edges) and consumer-group lag over time (for the Topics view's
-// trend), pushed to consoles once a second / every few seconds while any console is connected.
+// Rates per topic (records/s, for the Overview's edges) and consumer-group lag over time (for the Overview's and
+// the Topics view's trends), pushed to consoles once a second while any console is connected.
 import type { BrokerRecord, GroupInfo, KafkaInspector } from './ports';
 
 export interface LagSample {
@@ -21,7 +21,11 @@ export class LiveMetrics {
     private readonly kafka: KafkaInspector,
     private readonly push: (message: { type: string } & Record<string, unknown>) => void,
     private readonly anyoneWatching: () => boolean,
-    private readonly lagIntervalMs = 2000,
+    private readonly lagIntervalMs = 1000,
+    /** Each lag sample, also when nobody watches (the recovery timeline times consumers catching up). */
+    private readonly onLag: (groups: GroupInfo[]) => void = () => undefined,
+    /** Sample even with no console connected, while this says so. */
+    private readonly sampleAnyway: () => boolean = () => false,
   ) {}
 
   start(): void {
@@ -46,8 +50,9 @@ export class LiveMetrics {
   }
 
   async sampleLag(): Promise<void> {
-    if (!this.anyoneWatching() && this.history.length > 0) return;
+    if (!this.anyoneWatching() && !this.sampleAnyway() && this.history.length > 0) return;
     const groups: GroupInfo[] = await this.kafka.describeGroups();
+    this.onLag(groups);
     const sample: LagSample = { atMs: Date.now(), lag: {} };
     for (const group of groups) sample.lag[group.groupId] = group.partitions.reduce((sum, p) => sum + p.lag, 0);
     this.history.push(sample);

@@ -19,6 +19,8 @@ export interface ServiceStatus {
   lastExitCode?: number | null;
   /** Stopped with SIGSTOP by a chaos control, until resumed. */
   paused?: boolean;
+  /** Chaos: ms its Kafka consumers wait before each batch, while set (a restart clears it). */
+  consumerLatencyMs?: number;
 }
 
 /** Chaos controls: kill (SIGKILL, the supervisor then restarts it as after a crash), pause (SIGSTOP), resume. */
@@ -55,6 +57,11 @@ export interface ApplianceControl {
   start(name: string): Promise<void>;
   /** Signals one process (a service or redis-server); rejects with ChaosRefusedError where it cannot. */
   chaos(name: string, action: ChaosAction): Promise<void>;
+  /**
+   * Chaos: makes a service's Kafka consumers wait ms before each batch (0 clears it). Resolves with the consumer
+   * groups slowed; rejects with ChaosRefusedError where it cannot (not running, paused, no consumer, bad value).
+   */
+  consumerLatency(name: string, ms: number): Promise<{ ms: number; groups: string[] }>;
   /** The most recent log lines kept for one service, oldest first. */
   logs(name: string): LogLine[];
   onStatus(listener: (status: ServiceStatus) => void): Unsubscribe;

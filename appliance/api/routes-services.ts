@@ -1,7 +1,9 @@
-// /api/services: status, stop/start/restart, chaos controls (kill, pause, resume) and logs of each process.
+// /api/services: status, stop/start/restart, chaos controls (kill, pause, resume, consumer latency) and logs of each
+// process.
 import { BadRequestError, NotFoundError } from './errors';
 import { CHAOS_ACTIONS, type ApplianceControl, type ChaosAction, type LogLevel, type LogLine } from './ports';
-import { intParam, type Router } from './router';
+import type { RecoveryTimeline } from './recovery-timeline';
+import { intParam, objectBody, type Router } from './router';
 
 export const LOG_LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
@@ -19,7 +21,7 @@ export function filterLogs(lines: LogLine[], query: URLSearchParams): LogLine[] 
   return kept.slice(-limit);
 }
 
-export function registerServiceRoutes(router: Router, control: ApplianceControl): void {
+export function registerServiceRoutes(router: Router, control: ApplianceControl, timeline: RecoveryTimeline): void {
   const known = (name: string): void => {
     if (!control.services().some((s) => s.name === name)) {
       throw new NotFoundError(
@@ -32,6 +34,7 @@ export function registerServiceRoutes(router: Router, control: ApplianceControl)
   };
   router
     .add('GET', '/api/services', () => ({ services: control.services() }))
+    .add('GET', '/api/timeline', () => ({ events: timeline.list() }))
     .add('POST', '/api/services/:name/stop', async ({ params }) => {
       known(params.name!);
       await control.stop(params.name!);
@@ -47,12 +50,24 @@ export function registerServiceRoutes(router: Router, control: ApplianceControl)
       await control.restart(params.name!);
       return { ok: true };
     })
+    // Before the generic chaos route, which would answer "latency" as an unknown action.
+    .add('POST', '/api/services/:name/chaos/latency', async ({ params, body }) => {
+      known(params.name!);
+      const ms = objectBody(body).ms;
+      if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0) {
+        throw new BadRequestError(
+          `field "ms" must be a whole number of milliseconds, 0 to clear; got ${JSON.stringify(ms)}`,
+        );
+      }
+      return { ok: true, ...(await control.consumerLatency(params.name!, ms)) };
+    })
     .add('POST', '/api/services/:name/chaos/:action', async ({ params }) => {
       known(params.name!);
       const action = params.action as ChaosAction;
       if (!CHAOS_ACTIONS.includes(action)) {
         throw new BadRequestError(`chaos action must be one of ${CHAOS_ACTIONS.join(', ')}, got "${params.action}"`);
       }
+      if (action === 'kill') timeline.killRequestedFor(params.name!);
       await control.chaos(params.name!, action);
       return { ok: true };
     })

@@ -59,6 +59,12 @@ export class FakeControl implements ApplianceControl {
     else this.set(name, { paused: action === 'pause' });
   }
 
+  async consumerLatency(name: string, ms: number): Promise<{ ms: number; groups: string[] }> {
+    this.calls.push(`latency ${name} ${ms}`);
+    this.set(name, { consumerLatencyMs: ms > 0 ? ms : undefined });
+    return { ms, groups: [name] };
+  }
+
   async restart(name: string): Promise<void> {
     this.calls.push(`restart ${name}`);
     this.set(name, { state: 'running', restarts: this.statuses.get(name)!.restarts + 1 });

@@ -1,8 +1,9 @@
 // gochat: start, inspect and stop the appliance. Every command has --help.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { runBench, type BenchOptions } from '../../bench/run-bench';
 import { INFRA_MODES } from '../../infra/providers/infra';
 import { runBroker } from './broker-command';
+import { CHAOS_COMMAND_ACTIONS, runChaos, type ChaosCommandAction } from './chaos-command';
 import { runDown } from './down-command';
 import { runLogs } from './logs-command';
 import { runReset } from './reset-command';
@@ -80,6 +81,17 @@ program
   .option('--json', 'print the raw JSON lines')
   .action(async (service: string, opts: { dataDir: string; follow?: boolean; lines: number; json?: boolean }) => {
     process.exitCode = await runLogs(service, opts);
+  });
+
+program
+  .command('chaos')
+  .description('kill, pause or resume a process, or slow its Kafka consumers (latency <ms>, 0 clears) while it runs')
+  .argument('<process>', 'process name (im-logic, im-task, gw-1, im-repo, redis)')
+  .addArgument(new Argument('<action>', 'what to do').choices([...CHAOS_COMMAND_ACTIONS]))
+  .argument('[ms]', 'for latency: ms each consumer batch waits first (0 clears it)', integerIn(0, 30_000))
+  .addOption(dataDirOption())
+  .action(async (name: string, action: ChaosCommandAction, ms: number | undefined, opts: { dataDir: string }) => {
+    process.exitCode = await runChaos(name, action, ms, opts);
   });
 
 program

@@ -48,7 +48,12 @@ export async function runStatus(opts: { dataDir: string; json?: boolean }): Prom
         const addresses = Object.entries(service.addresses)
           .map(([k, v]) => `${k} ${v}`)
           .join(', ');
-        return `  ${service.name.padEnd(8)} ${String(health[i]).padEnd(12)} pid ${String(service.pid ?? '-').padEnd(7)} restarts ${service.restarts}  ${addresses}`;
+        const chaos = [
+          service.paused ? 'paused' : '',
+          service.consumerLatencyMs ? `consumer latency ${service.consumerLatencyMs} ms` : '',
+        ].filter(Boolean);
+        const chaosNote = chaos.length > 0 ? `  (chaos: ${chaos.join(', ')})` : '';
+        return `  ${service.name.padEnd(8)} ${String(health[i]).padEnd(12)} pid ${String(service.pid ?? '-').padEnd(7)} restarts ${service.restarts}  ${addresses}${chaosNote}`;
       }),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

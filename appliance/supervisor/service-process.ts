@@ -2,7 +2,9 @@
 // check answers SERVING, restarted with exponential backoff when it dies on its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import type { ConsumerLatencyRequest } from '../../lib/chaos-channel';
 import { checkHealth, ServingStatus } from '../../lib/grpc/health';
+import { askChild, ChaosChannelError } from './chaos-request';
 import { LineSplitter, parseLogLine } from './log-lines';
 import { nodeCommand, type HostProcess } from './node-command';
 import type { LogLine, ServiceHealth, ServiceProgram, ServiceState, ServiceStatus } from './status';
@@ -75,6 +77,9 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
   private restarts = 0;
   /** SIGSTOPped by a chaos control and not yet resumed. */
   private paused = false;
+  /** Chaos latency in effect in the running process (the process forgets it when it ends, and so does this). */
+  private consumerLatencyMs = 0;
+  private chaosRequests = 0;
   private crashesInARow = 0;
   /** Whether the process should be running; false after stop() or a failed first start. */
   private wanted = false;
@@ -129,6 +134,7 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     };
     if (this.lastExitCode !== undefined) status.lastExitCode = this.lastExitCode;
     if (this.paused) status.paused = true;
+    if (this.consumerLatencyMs > 0) status.consumerLatencyMs = this.consumerLatencyMs;
     return status;
   }
 
@@ -189,6 +195,30 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     return true;
   }
 
+  /**
+   * Chaos: asks the running process, over its IPC channel, to wait ms before each batch its Kafka consumers
+   * handle (0 clears it). Resolves with the consumer groups it applies to; rejects when the process is not
+   * running, is paused (it could not answer), consumes nothing, or refused the value.
+   */
+  async setConsumerLatency(ms: number): Promise<{ ms: number; groups: string[] }> {
+    const child = this.child;
+    if (!child || this.state !== 'running') throw new ChaosChannelError(`${this.name} is not running (${this.state})`);
+    if (this.paused) throw new ChaosChannelError(`${this.name} is paused; resume it first`);
+    const request: ConsumerLatencyRequest = { type: 'chaos.consumer-latency', id: ++this.chaosRequests, ms };
+    const reply = await askChild(child, this.name, request);
+    if (!reply.ok) throw new ChaosChannelError(`${this.name} refused: ${reply.error}`);
+    if (reply.groups.length === 0 && reply.ms > 0) {
+      // Nothing there to slow down: take it back rather than show a latency that acts on nothing.
+      child.send({ ...request, id: ++this.chaosRequests, ms: 0 });
+      throw new ChaosChannelError(`${this.name} runs no Kafka consumer; consumer latency applies to consumers only`);
+    }
+    if (this.child === child) {
+      this.consumerLatencyMs = reply.ms;
+      this.setState(this.state, this.health);
+    }
+    return { ms: reply.ms, groups: reply.groups };
+  }
+
   /** Synchronous last resort for process exit handlers: nothing may outlive the supervisor. */
   killImmediately(): void {
     this.wanted = false;
@@ -236,7 +266,8 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     const child = spawn(node.command, node.args, {
       cwd: this.options.projectRoot,
       env: node.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The IPC channel carries chaos settings into the process (lib/chaos-channel.ts).
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
     });
     this.child = child;
@@ -291,6 +322,7 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     if (this.child !== child) return;
     this.child = undefined;
     this.paused = false;
+    this.consumerLatencyMs = 0;
     this.lastExitCode = code;
     this.lastExitReason = signal ?? `code ${String(code)}`;
     for (const waiter of this.exitWaiters) waiter();

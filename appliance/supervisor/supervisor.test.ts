@@ -98,4 +98,25 @@ describe('Supervisor control of one service', () => {
     await assert.rejects(supervisor.chaos('kafka', 'kill'), /kafka runs inside the supervisor process/);
     await assert.rejects(supervisor.chaos('im-nothing', 'pause'), /no service "im-nothing"/);
   });
+
+  test('chaos: consumer latency is set inside the running im-task, shown in its status, and gone after a restart', async () => {
+    const applied = await supervisor.consumerLatency('im-task', 250);
+    assert.deepEqual(applied, { ms: 250, groups: ['im-task'] });
+    assert.equal(statusOf('im-task').consumerLatencyMs, 250);
+    const said = supervisor.logs('im-task').find((line) => line.msg === 'chaos: consumer latency set');
+    assert.ok(said, 'im-task itself logged the latency it now applies');
+    assert.match(said.raw, /"latencyMs":250/);
+
+    await assert.rejects(supervisor.consumerLatency('im-repo', 100), /im-repo runs no Kafka consumer/);
+    assert.equal(statusOf('im-repo').consumerLatencyMs, undefined);
+    await assert.rejects(supervisor.consumerLatency('im-task', -5), /integer from 0 to 30000 ms, got -5/);
+    await assert.rejects(supervisor.consumerLatency('kafka', 100), /kafka is infrastructure/);
+    await assert.rejects(supervisor.consumerLatency('im-nothing', 100), /no service "im-nothing"/);
+
+    await supervisor.consumerLatency('im-task', 0);
+    assert.equal(statusOf('im-task').consumerLatencyMs, undefined, 'cleared explicitly');
+    await supervisor.consumerLatency('im-task', 400);
+    await supervisor.restart('im-task');
+    assert.equal(statusOf('im-task').consumerLatencyMs, undefined, 'a restarted process starts without it');
+  });
 });

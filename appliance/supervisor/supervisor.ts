@@ -21,6 +21,7 @@ import { OrphanGuard } from './orphan-guard';
 import { previousPorts, type PreviousPorts } from './previous-ports';
 import { childPidsOf, isApplianceChild } from './processes';
 import { planServices } from './service-plan';
+import { ChaosChannelError } from './chaos-request';
 import { ServiceProcess, TSX_LOADER, type RestartNotice } from './service-process';
 import type { LogLine, ServiceStatus, Unsubscribe } from './status';
 import { ChaosRefusedError } from '../api/errors';
@@ -265,6 +266,21 @@ export class Supervisor {
     this.progress(`chaos: ${action} ${name} (pid ${pid})`);
     const status = this.services().find((entry) => entry.name === name);
     if (status) this.events.emit('status', status);
+  }
+
+  async consumerLatency(name: string, ms: number): Promise<{ ms: number; groups: string[] }> {
+    if ((this.runningInfra?.components ?? []).some((entry) => entry.name === name)) {
+      throw new ChaosRefusedError(`${name} is infrastructure; consumer latency applies to the services' consumers`);
+    }
+    const service = this.service(name); // throws, naming the services there are
+    try {
+      const applied = await service.setConsumerLatency(ms);
+      this.progress(`chaos: ${name} consumer latency ${applied.ms} ms (${applied.groups.join(', ')})`);
+      return applied;
+    } catch (err) {
+      if (err instanceof ChaosChannelError) throw new ChaosRefusedError(err.message);
+      throw err;
+    }
   }
 
   logs(name: string): LogLine[] {

@@ -5,6 +5,7 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from '
 import type { EventMeta } from '../../proto/gen/gochat/common/v1/common';
 import type { Logger } from '../log';
 import { childTraceparent, isValidTraceparent, traceIdOf } from '../trace';
+import { injectedLatencyMs, noteConsumerRunning } from './injected-latency';
 import { decodeRecord, type EventMessages, type EventType } from './registry';
 import type { TopicName } from './topics';
 
@@ -176,6 +177,11 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       resolveOffset(offset);
       noteHandled(topic, partition, offset);
     };
+    // Chaos latency (injected-latency.ts): waited in heartbeat-sized steps so the group keeps this member.
+    for (let left = injectedLatencyMs(); left > 0 && running(); left -= 1000) {
+      await sleep(Math.min(left, 1000));
+      await heartbeat();
+    }
     const { handleBatch: batchHandler, handle } = options;
     if (batchHandler) {
       for (let at = 0; at < batch.messages.length && running(); at += MAX_BATCH_RECORDS) {
@@ -308,6 +314,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     throw err;
   }
   logger.info({ topics: options.topics }, 'consumer joined its group');
+  noteConsumerRunning(groupId, true);
 
   let stopped: Promise<void> | undefined;
   return {
@@ -315,6 +322,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     stop: () => {
       stopped ??= (async () => {
         stopping = true;
+        noteConsumerRunning(groupId, false);
         for (const wake of [...wakeSleepers]) wake();
         // Let the record in hand finish and commit before leaving the group.
         await Promise.allSettled([...inFlight]);

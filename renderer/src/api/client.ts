@@ -15,6 +15,7 @@ import type {
   PresenceSnapshot,
   ServiceStatus,
   TablePage,
+  TimelineEvent,
   TopicInfo,
 } from './types';
 
@@ -107,6 +108,13 @@ export const api = {
     call<{ ok: true }>('POST', `/api/services/${encodeURIComponent(name)}/${action}`),
   chaos: (name: string, action: 'kill' | 'pause' | 'resume') =>
     call<{ ok: true }>('POST', `/api/services/${encodeURIComponent(name)}/chaos/${action}`),
+  consumerLatency: (name: string, ms: number) =>
+    call<{ ok: true; ms: number; groups: string[] }>(
+      'POST',
+      `/api/services/${encodeURIComponent(name)}/chaos/latency`,
+      { ms },
+    ),
+  timeline: () => call<{ events: TimelineEvent[] }>('GET', '/api/timeline'),
   logs: (name: string, level: string, q: string) =>
     call<{ lines: LogLine[] }>('GET', `/api/services/${encodeURIComponent(name)}/logs${qs({ level, q, limit: 1000 })}`),
   topics: () => call<{ topics: TopicInfo[] }>('GET', '/api/topics'),

@@ -12,6 +12,7 @@ import type {
   PresenceChange,
   RecordSummary,
   ServiceStatus,
+  TimelineEvent,
 } from '../../../appliance/api/contract';
 
 export type * from '../../../appliance/api/contract';
@@ -54,6 +55,7 @@ export type LiveMessage =
   | { type: 'gap'; ranges: { topic: string; partition: number; fromOffset: number; toOffset: number }[] }
   | { type: 'rates'; atMs: number; rates: Record<string, number> }
   | { type: 'lag'; sample: LagSample; groups: GroupInfo[] }
+  | { type: 'timeline'; event: TimelineEvent }
   | { type: 'presence'; change: PresenceChange }
   | { type: 'span'; span: FlowSpan }
   | { type: 'client'; client: ClientView }

@@ -1,10 +1,13 @@
-// Overview: the map with live rates, every process with health / pid / port / uptime / restarts and its controls,
-// and the logs of the selected process (level filter, search, live).
+// Overview: the map with live rates and consumer lag, the events timeline (faults and their recovery), every
+// process with health / pid / port / uptime / restarts / lag and its controls (chaos included), and the logs of
+// the selected process (level filter, search, live).
 import { useEffect, useRef, useState } from 'react';
 import { api, live } from '../api/client';
-import type { InfraSummary, LogLevel, LogLine, ServiceStatus } from '../api/types';
-import { Badge, duration, Empty, ErrorBox, Time } from '../components/common';
+import type { GroupInfo, InfraSummary, LagSample, LogLevel, LogLine, ServiceStatus } from '../api/types';
+import { Badge, duration, Empty, ErrorBox, Sparkline, Time } from '../components/common';
 import { useAction, useLive, useNow } from '../hooks';
+import { LatencyControl, Timeline } from './ChaosPanel';
+import { groupsOfService, lagByEdge, lagTrend, totalLag, useGroupLag } from './lag';
 import { servicesOfNode, TopologyMap } from './TopologyMap';
 
 const LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
@@ -17,14 +20,38 @@ function stateTone(s: ServiceStatus): 'ok' | 'warn' | 'bad' | 'idle' {
   return 'warn';
 }
 
+/** A process's consumer lag now and its trend; a dash for processes that consume nothing. */
+function LagCell({ service, groups, history }: { service: ServiceStatus; groups: GroupInfo[]; history: LagSample[] }) {
+  const own = groupsOfService(service.name, groups);
+  if (own.length === 0) return <td className="num muted">—</td>;
+  const lag = totalLag(own);
+  return (
+    <td className="lag-cell" data-lag={lag}>
+      <span className={`num ${lag > 0 ? 'lag warn' : 'lag'}`}>{lag}</span>
+      <Sparkline
+        values={lagTrend(
+          history,
+          own.map((g) => g.groupId),
+        ).slice(-60)}
+        width={48}
+        height={18}
+      />
+    </td>
+  );
+}
+
 function ServiceRow({
   service,
   selected,
   onSelect,
+  groups,
+  history,
 }: {
   service: ServiceStatus;
   selected: boolean;
   onSelect: () => void;
+  groups: GroupInfo[];
+  history: LagSample[];
 }) {
   const now = useNow();
   const action = useAction();
@@ -33,20 +60,30 @@ function ServiceRow({
   return (
     <tr className={selected ? 'selected' : ''} data-service={service.name} onClick={onSelect}>
       <td>
-        <strong>{service.name}</strong> <span className="muted small">{service.kind}</span>
+        <strong className="nowrap">{service.name}</strong> <span className="muted small">{service.kind}</span>
       </td>
-      <td>
+      <td title={`health: ${service.health}`}>
         <Badge tone={stateTone(service)}>{service.paused ? 'paused' : service.state}</Badge>{' '}
-        {service.state === 'running' && <span className="muted small">health: {service.health}</span>}
+        {/* "running" already says serving; only a different answer is worth the room */}
+        {service.state === 'running' && service.health !== 'serving' && (
+          <span className="muted small">health: {service.health}</span>
+        )}
+        {service.consumerLatencyMs ? (
+          <>
+            {' '}
+            <Badge tone="warn">+{service.consumerLatencyMs} ms/batch</Badge>
+          </>
+        ) : null}
       </td>
       <td className="num">{service.pid ?? '—'}</td>
       <td className="small">
         {addresses.length ? addresses.map(([k, v]) => `${k} ${v}`).join(', ') : (service.port ?? '—')}
       </td>
-      <td className="num">
+      <td className="num nowrap">
         {service.startedAtMs && service.state === 'running' ? duration(now - service.startedAtMs) : '—'}
       </td>
       <td className="num">{service.restarts}</td>
+      <LagCell service={service} groups={groups} history={history} />
       <td
         className="actions"
         onClick={(e) => e.stopPropagation()}
@@ -195,6 +232,7 @@ function InfraLine() {
 export function OverviewView({ services }: { services: ServiceStatus[] }) {
   const [rates, setRates] = useState<Record<string, number>>({});
   const [selected, setSelected] = useState<string | null>(null);
+  const { groups, history } = useGroupLag();
   useLive((m) => {
     if (m.type === 'rates') setRates(m.rates);
   });
@@ -204,10 +242,15 @@ export function OverviewView({ services }: { services: ServiceStatus[] }) {
   return (
     <div className="view" data-testid="overview">
       <h1>Overview</h1>
-      <section className="card">
-        <InfraLine />
-        <TopologyMap services={services} rates={rates} kafkaUp={kafkaTone} />
-      </section>
+      <div className="overview-top">
+        <section className="card">
+          <InfraLine />
+          <TopologyMap services={services} rates={rates} lag={lagByEdge(groups)} kafkaUp={kafkaTone} />
+        </section>
+        <section className="card">
+          <Timeline />
+        </section>
+      </div>
       <section className="card">
         {services.length === 0 ? (
           <Empty title="No processes reported yet">
@@ -224,6 +267,9 @@ export function OverviewView({ services }: { services: ServiceStatus[] }) {
                 <th>addresses</th>
                 <th>uptime</th>
                 <th>restarts</th>
+                <th title="Records waiting for this process's Kafka consumers, and the trend over the last minute">
+                  lag
+                </th>
                 <th />
               </tr>
             </thead>
@@ -234,11 +280,14 @@ export function OverviewView({ services }: { services: ServiceStatus[] }) {
                   service={s}
                   selected={s.name === current}
                   onSelect={() => setSelected(s.name)}
+                  groups={groups}
+                  history={history}
                 />
               ))}
             </tbody>
           </table>
         )}
+        {services.length > 0 && <LatencyControl services={services} groups={groups} />}
         {services.some((s) => s.startedAtMs) && (
           <p className="muted small">
             Started <Time ms={Math.min(...services.map((s) => s.startedAtMs ?? Infinity))} />. Click a row to see its

@@ -1,5 +1,5 @@
-// Topics: every topic with partitions and watermarks, the consumer groups reading it with lag as a trend, and the
-// message browser.
+// Topics: every topic with partitions, watermarks and each consuming group's lag per partition (live, from the
+// lag samples pushed every second), the consumer groups reading it with lag as a trend, and the message browser.
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { GroupInfo, LagSample, TopicInfo } from '../api/types';
@@ -9,6 +9,11 @@ import { RecordBrowser } from './RecordBrowser';
 
 function total(topic: TopicInfo): number {
   return topic.partitions.reduce((sum, p) => sum + (p.highWatermark - p.lowWatermark), 0);
+}
+
+/** A group's lag on one partition, or undefined when it has committed nothing there yet. */
+function partitionLag(group: GroupInfo, topic: string, partition: number): number | undefined {
+  return group.partitions.find((p) => p.topic === topic && p.partition === partition)?.lag;
 }
 
 export function TopicsView() {
@@ -84,6 +89,11 @@ export function TopicsView() {
                       <th>partition</th>
                       <th>low</th>
                       <th>high watermark</th>
+                      {consuming.map((g) => (
+                        <th key={g.groupId} title={`records of this partition not yet handled by ${g.groupId}`}>
+                          lag · {g.groupId}
+                        </th>
+                      ))}
                     </tr>
                   </thead>
                   <tbody>
@@ -92,6 +102,14 @@ export function TopicsView() {
                         <td className="num">{p.partition}</td>
                         <td className="num">{p.lowWatermark}</td>
                         <td className="num hw">{p.highWatermark}</td>
+                        {consuming.map((g) => {
+                          const lag = partitionLag(g, current.name, p.partition);
+                          return (
+                            <td key={g.groupId} className={`num ${lag ? 'lag warn' : ''}`} data-lag-group={g.groupId}>
+                              {lag ?? '—'}
+                            </td>
+                          );
+                        })}
                       </tr>
                     ))}
                   </tbody>

@@ -1,4 +1,5 @@
-// The Overview's map: processes, topics and stores, with live records/s on the edges that carry Kafka traffic.
+// The Overview's map: processes, topics and stores, with live records/s on the edges that carry Kafka traffic and
+// the consumer lag on the edges into the processes that read a topic (records stored, not yet handled).
 import type { ServiceStatus } from '../api/types';
 
 interface Node {
@@ -73,18 +74,26 @@ export function servicesOfNode(id: string, services: ServiceStatus[]): ServiceSt
 
 function tone(list: ServiceStatus[]): string {
   if (list.length === 0) return 'idle';
-  if (list.every((s) => s.state === 'running' && s.health !== 'not_serving')) return 'ok';
+  if (list.every((s) => s.state === 'running' && s.health !== 'not_serving' && !s.paused)) return 'ok';
   if (list.some((s) => s.state === 'crashed' || s.state === 'stopped')) return 'bad';
   return 'warn';
+}
+
+/** The largest chaos consumer latency in effect among a node's processes (0: none). */
+function slowest(list: ServiceStatus[]): number {
+  return Math.max(0, ...list.map((s) => s.consumerLatencyMs ?? 0));
 }
 
 export function TopologyMap({
   services,
   rates,
+  lag,
   kafkaUp,
 }: {
   services: ServiceStatus[];
   rates: Record<string, number>;
+  /** Lag per edge, keyed "topic>node". */
+  lag: Record<string, number>;
   kafkaUp: string;
 }) {
   const byId = new Map(NODES.map((n) => [n.id, n]));
@@ -111,6 +120,7 @@ export function TopologyMap({
         const a = byId.get(from)!;
         const b = byId.get(to)!;
         const rate = topic ? (rates[topic] ?? 0) : 0;
+        const waiting = topic && from === topic ? (lag[`${topic}>${to}`] ?? 0) : 0;
         // Leave and enter boxes at their left/right sides, so edges fan out instead of crossing the boxes.
         const dir = Math.sign(b.x - a.x) || 1;
         const x1 = a.x + (dir * widthOf(a)) / 2;
@@ -118,11 +128,21 @@ export function TopologyMap({
         const x2 = b.x - (dir * widthOf(b)) / 2 - dir * 3;
         const y2 = b.y;
         return (
-          <g key={`${from}-${to}`} className={`edge ${rate > 0 ? 'active' : ''}`}>
+          <g
+            key={`${from}-${to}`}
+            className={`edge ${rate > 0 ? 'active' : ''} ${waiting > 0 ? 'lagging' : ''}`}
+            data-edge={`${from}>${to}`}
+            data-lag={topic && from === topic ? waiting : undefined}
+          >
             <line x1={x1} y1={y1} x2={x2} y2={y2} markerEnd="url(#arrow)" />
             {rate > 0 && (
               <text x={(x1 + x2) / 2} y={(y1 + y2) / 2 - 4} textAnchor="middle" className="rate">
                 {rate}/s
+              </text>
+            )}
+            {waiting > 0 && (
+              <text x={(x1 + x2) / 2} y={(y1 + y2) / 2 + 11} textAnchor="middle" className="lag-label">
+                lag {waiting}
               </text>
             )}
           </g>
@@ -139,6 +159,11 @@ export function TopologyMap({
               {node.label}
               {node.id === 'im-gateway' && list.length > 1 ? ` ×${list.length}` : ''}
             </text>
+            {slowest(list) > 0 && (
+              <text x={node.x} y={node.y + 28} textAnchor="middle" className="latency-label">
+                +{slowest(list)} ms/batch
+              </text>
+            )}
           </g>
         );
       })}
