@@ -122,6 +122,15 @@ test(
       if (seqs.join(',') !== Array.from({ length: PER_SENDER }, (_, k) => k + 1).join(',')) {
         outOfOrder.push(`${client.username}: ${seqs.join(',')}`);
       }
+      // The panel follows the newest message: its list is scrolled to the end.
+      await page.waitForFunction(
+        (panel) => {
+          const box = document.querySelector(`${panel} [data-testid="messages"]`) as HTMLElement;
+          return box.scrollHeight - box.scrollTop - box.clientHeight < 2;
+        },
+        panel,
+        WAIT,
+      );
     }
     await screenshot(page, 'clients-burst-recipients-in-order');
     assert.deepEqual(outOfOrder, [], 'every recipient panel shows its 20 messages in seq order');

@@ -1,6 +1,6 @@
 // Clients: simulated users side by side. Each panel is a small chat app (conversations, send, ticks, friends'
 // presence, group notices); the bar above creates users and runs the seed flows in one click.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { ClientView, FlowRun, SimMessage } from '../api/types';
 import { Empty, ErrorBox, Time } from '../components/common';
@@ -21,6 +21,14 @@ function ClientPanel({ client, others }: { client: ClientView; others: ClientVie
   const action = useAction();
   const conversation =
     client.conversations.find((c) => c.conversationId === conversationId) ?? client.conversations[0] ?? null;
+  // The panel follows the newest message, unless the user scrolled up to read older ones.
+  const messagesRef = useRef<HTMLDivElement>(null);
+  const following = useRef(true);
+  const newest = conversation?.messages.at(-1);
+  useEffect(() => {
+    const box = messagesRef.current;
+    if (box && following.current) box.scrollTop = box.scrollHeight;
+  }, [conversation?.conversationId, conversation?.messages.length, newest?.seq]);
   const strangers = others.filter(
     (o) => o.userId !== client.userId && !client.friends.some((f) => f.userId === o.userId),
   );
@@ -107,7 +115,10 @@ function ClientPanel({ client, others }: { client: ClientView; others: ClientVie
             <button
               key={c.conversationId}
               className={conversation?.conversationId === c.conversationId ? 'active' : ''}
-              onClick={() => setConversationId(c.conversationId)}
+              onClick={() => {
+                following.current = true;
+                setConversationId(c.conversationId);
+              }}
               title={c.conversationId}
             >
               {c.title}
@@ -115,7 +126,15 @@ function ClientPanel({ client, others }: { client: ClientView; others: ClientVie
           ))}
         </div>
       )}
-      <div className="messages" data-testid="messages">
+      <div
+        className="messages"
+        data-testid="messages"
+        ref={messagesRef}
+        onScroll={(e) => {
+          const box = e.currentTarget;
+          following.current = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+        }}
+      >
         {!conversation && <Empty title="No conversations">Add a friend, then send a message below.</Empty>}
         {conversation?.messages.map((m) => {
           const mine = m.senderId === client.userId;
