@@ -289,11 +289,35 @@ describe('topics and records', () => {
     assert.equal((await post('/api/topics/gochat.user-events/import', { records: [{ rawValue: 5 }] })).status, 400);
 
     const bad = await post('/api/topics/gochat.user-events/records', {
+      key: 'u',
       eventType: 'user.online',
       json: { userID: 'u' },
     });
     assert.equal(bad.status, 400);
     assert.match(bad.body.error, /"userID"/);
+    // An event the services consume is completed and checked as a publisher would: meta filled in, a key, its topic.
+    assert.equal(online.value.meta.eventId, online.headers['event-id'], "meta.eventId is the record's event id");
+    assert.equal(online.value.meta.eventType, 'user.online');
+    assert.ok(Number(online.value.meta.occurredAtMs) > 0, 'meta.occurredAtMs is filled in');
+    assert.equal(online.value.meta.producer, 'im-gateway/gw-1', 'a meta field given is kept');
+    const keyless = await post('/api/topics/gochat.user-events/records', { eventType: 'user.online', json: {} });
+    assert.equal(keyless.status, 400);
+    assert.match(keyless.body.error, /needs a key/);
+    const elsewhere = await post('/api/topics/gochat.user-events/records', {
+      key: 'k',
+      eventType: 'message.read',
+      json: {},
+    });
+    assert.equal(elsewhere.status, 400);
+    assert.match(elsewhere.body.error, /belong on gochat\.message-events/);
+    const rawRecord = await post('/api/topics/gochat.user-events/records', {
+      eventType: 'user.online',
+      json: {},
+      raw: true,
+    });
+    assert.equal(rawRecord.status, 200, 'a raw record is produced as given, on purpose');
+    const templates = (await get('/api/event-types')).body.templates;
+    assert.deepEqual(Object.keys(templates['user.online']).sort(), ['connId', 'gatewayId', 'onlineAtMs', 'userId']);
     assert.equal((await get('/api/topics/nope/records')).status, 404);
     assert.equal((await get('/api/topics/gochat.user-events/records?from=sometime')).status, 400);
 

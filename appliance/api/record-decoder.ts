@@ -9,6 +9,7 @@ interface ProtoMessageType {
   decode(input: Uint8Array): unknown;
   encode(message: never): { finish(): Uint8Array };
   fromJSON(object: unknown): unknown;
+  fromPartial(object: object): Record<string, unknown>;
   toJSON(message: never): unknown;
 }
 
@@ -144,4 +145,19 @@ function unknownFields(given: unknown, known: unknown, path: string): string[] {
 
 export function knownMessageTypes(): string[] {
   return [...MESSAGE_TYPES.keys()];
+}
+
+/**
+ * A value to start from for each event type: every field of its message with its default value (nested messages
+ * as null), meta left out because the API fills it in. What the Produce form opens with.
+ */
+export function eventTemplates(): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [eventType, messageType] of Object.entries(EVENT_MESSAGE_TYPES)) {
+    const type = MESSAGE_TYPES.get(messageType);
+    if (!type) continue;
+    const fields = Object.entries(type.fromPartial({})).filter(([field]) => field !== 'meta');
+    out[eventType] = Object.fromEntries(fields.map(([field, value]) => [field, value === undefined ? null : value]));
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BadRequestError } from './errors';
 import type { KafkaInspector, ProduceRequest } from './ports';
-import { encodeEvent, EVENT_MESSAGE_TYPES, EVENT_TOPICS, knownMessageTypes } from './record-decoder';
+import { encodeEvent, eventTemplates, EVENT_MESSAGE_TYPES, EVENT_TOPICS, knownMessageTypes } from './record-decoder';
 import { parseFilter, parseStart, RecordsBrowser } from './records-browser';
 import { intParam, NdjsonStream, objectBody, stringField, type Router } from './router';
 
@@ -50,6 +50,7 @@ export function registerTopicRoutes(router: Router, kafka: KafkaInspector, lagHi
       eventTypes: EVENT_MESSAGE_TYPES,
       topics: EVENT_TOPICS,
       messageTypes: knownMessageTypes(),
+      templates: eventTemplates(),
     }))
     .add('GET', '/api/topics/:topic/records', async ({ params, query }) => {
       const result = await browser.browse({
@@ -106,12 +107,21 @@ export function registerTopicRoutes(router: Router, kafka: KafkaInspector, lagHi
       const eventType = stringField(request, 'eventType');
       const messageType =
         stringField(request, 'messageType') ?? (eventType ? EVENT_MESSAGE_TYPES[eventType] : undefined);
+      const raw = request.raw === true;
+      const key = stringField(request, 'key');
+      const eventId = randomUUID();
+      const traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
       let value: Uint8Array | null = null;
       if (request.json !== undefined) {
         if (!messageType)
           throw new BadRequestError('a JSON value needs "eventType" or "messageType" to encode it as protobuf');
+        // An event the services consume must look like one they publish, unless the user asks for a raw record.
+        if (eventType && !raw) checkEvent(topic, eventType, key, request.json);
         try {
-          value = encodeEvent(messageType, request.json);
+          value = encodeEvent(
+            messageType,
+            eventType && !raw ? withMeta(request.json, eventType, eventId, traceparent) : request.json,
+          );
         } catch (error) {
           throw new BadRequestError(
             `cannot encode the value: ${error instanceof Error ? error.message : String(error)}`,
@@ -124,9 +134,8 @@ export function registerTopicRoutes(router: Router, kafka: KafkaInspector, lagHi
         value = raw === undefined ? null : Buffer.from(raw, 'base64');
       }
       if (eventType) headers['event-type'] ??= Buffer.from(eventType);
-      headers['event-id'] ??= Buffer.from(randomUUID());
-      headers.traceparent ??= Buffer.from(`00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`);
-      const key = stringField(request, 'key');
+      headers['event-id'] ??= Buffer.from(eventId);
+      headers.traceparent ??= Buffer.from(traceparent);
       const partition = request.partition;
       if (partition !== undefined && (typeof partition !== 'number' || !Number.isInteger(partition) || partition < 0)) {
         throw new BadRequestError('"partition" must be a non-negative integer');
@@ -139,6 +148,45 @@ export function registerTopicRoutes(router: Router, kafka: KafkaInspector, lagHi
         headers,
       });
     });
+}
+
+function checkEvent(topic: string, eventType: string, key: string | undefined, json: unknown): void {
+  const home = EVENT_TOPICS[eventType];
+  if (home && home !== topic) {
+    throw new BadRequestError(
+      `${eventType} events belong on ${home}, not ${topic}; send "raw": true to put one here on purpose`,
+    );
+  }
+  if (!key) {
+    throw new BadRequestError(
+      `a ${eventType} event needs a key (consumers order and route by it); send "raw": true for a record without one`,
+    );
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new BadRequestError(`the value of a ${eventType} event must be a JSON object`);
+  }
+}
+
+/** The event with its meta completed as a publisher fills it: id, type, time, producer and trace context. */
+function withMeta(json: unknown, eventType: string, eventId: string, traceparent: string): unknown {
+  const event = json as Record<string, unknown>;
+  const given = (typeof event.meta === 'object' && event.meta !== null ? event.meta : {}) as Record<string, unknown>;
+  if (given.eventType !== undefined && given.eventType !== '' && given.eventType !== eventType) {
+    throw new BadRequestError(`meta.eventType "${String(given.eventType)}" does not match the event type ${eventType}`);
+  }
+  const filled = (field: string, value: unknown): unknown =>
+    given[field] === undefined || given[field] === '' || given[field] === 0 ? value : given[field];
+  return {
+    ...event,
+    meta: {
+      ...given,
+      eventId: filled('eventId', eventId),
+      eventType,
+      occurredAtMs: filled('occurredAtMs', Date.now()),
+      producer: filled('producer', 'gochat-console'),
+      trace: filled('trace', { traceparent, tracestate: '' }),
+    },
+  };
 }
 
 /**

@@ -141,6 +141,22 @@ describe('console end to end', () => {
       assert.doesNotMatch(download.url(), /token/);
       const exported = await readFile((await download.path()) as string, 'utf8');
       assert.match(exported.split('\n')[0] ?? '', /"eventType":"user\.online"|user\.online/);
+      // Produce: the form opens with every field of the event's message; without a key it is refused and says why;
+      // with one it is produced, and a later error does not stand beside the earlier success.
+      await page.click('button:text("Produce…")');
+      const form = '[data-testid="produce-form"]';
+      await page.selectOption(`${form} [aria-label="event type"]`, 'user.online');
+      assert.match(await page.inputValue(`${form} [aria-label="value as JSON"]`), /"gatewayId": ""/);
+      await page.click(`${form} [data-action="produce"]`);
+      await page.waitForSelector(`${form} [role="alert"]:has-text("needs a key")`, WAIT);
+      await page.fill(`${form} [aria-label="key"]`, 'u_produce_e2e');
+      await page.click(`${form} [data-action="produce"]`);
+      await page.waitForSelector(`${form} .ok-text:has-text("Produced to partition")`, WAIT);
+      await screenshot(page, 'topics-produce-form');
+      await page.fill(`${form} [aria-label="value as JSON"]`, '{ "userID": "typo" }');
+      await page.click(`${form} [data-action="produce"]`);
+      await page.waitForSelector(`${form} [role="alert"]:has-text("userID")`, WAIT);
+      assert.equal(await page.locator(`${form} .ok-text`).count(), 0, 'the earlier success is gone');
 
       // Presence: bob goes offline and comes back while the Presence view is open.
       await go(page, '#/presence');

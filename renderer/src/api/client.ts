@@ -120,10 +120,13 @@ export const api = {
   topics: () => call<{ topics: TopicInfo[] }>('GET', '/api/topics'),
   groups: () => call<{ groups: GroupInfo[]; history: LagSample[] }>('GET', '/api/groups'),
   eventTypes: () =>
-    call<{ eventTypes: Record<string, string>; topics: Record<string, string>; messageTypes: string[] }>(
-      'GET',
-      '/api/event-types',
-    ),
+    call<{
+      eventTypes: Record<string, string>;
+      topics: Record<string, string>;
+      messageTypes: string[];
+      /** every field of each event type's message at its default (meta is filled in by the API) */
+      templates: Record<string, Record<string, unknown>>;
+    }>('GET', '/api/event-types'),
   browse: (topic: string, query: BrowseQuery) =>
     call<BrowseResult>(
       'GET',
@@ -141,7 +144,15 @@ export const api = {
   },
   produce: (
     topic: string,
-    record: { key?: string; partition?: number; eventType?: string; json?: unknown; headers?: Record<string, string> },
+    record: {
+      key?: string;
+      partition?: number;
+      eventType?: string;
+      json?: unknown;
+      headers?: Record<string, string>;
+      /** produce as given: no meta filled in, no check of key or topic */
+      raw?: boolean;
+    },
   ) => call<{ partition: number; offset: number }>('POST', `/api/topics/${encodeURIComponent(topic)}/records`, record),
   importRecords: (topic: string, records: unknown[]) =>
     call<{ imported: number }>('POST', `/api/topics/${encodeURIComponent(topic)}/import`, { records }),

@@ -9,25 +9,33 @@ import { useAction } from '../hooks';
 export function ProduceForm({
   topic,
   eventTypes,
+  templates,
   from,
   onClose,
 }: {
   topic: TopicInfo;
   eventTypes: Record<string, string>;
+  templates: Record<string, Record<string, unknown>>;
   from: DecodedRecord | null;
   onClose: () => void;
 }) {
   const [eventType, setEventType] = useState(from?.eventType ?? Object.keys(eventTypes)[0] ?? '');
   const [key, setKey] = useState(from?.key ?? '');
   const [partition, setPartition] = useState('');
-  const [json, setJson] = useState(
-    from?.value ? JSON.stringify(from.value, null, 2) : '{\n  "meta": { "eventType": "" }\n}',
-  );
+  const [raw, setRaw] = useState(false);
+  // A new record starts from every field of the chosen event's message; the API fills in meta.
+  const template = (type: string): string => JSON.stringify(templates[type] ?? {}, null, 2);
+  const [json, setJson] = useState(from?.value ? JSON.stringify(from.value, null, 2) : template(eventType));
   const [result, setResult] = useState<string | null>(null);
   const action = useAction();
+  const chooseType = (type: string): void => {
+    if (!from && json === template(eventType)) setJson(template(type)); // an untouched template follows the type
+    setEventType(type);
+  };
 
   const submit = () =>
     action.run(async () => {
+      setResult(null); // an earlier success must not stand beside a new error
       let value: unknown;
       try {
         value = JSON.parse(json);
@@ -39,6 +47,7 @@ export function ProduceForm({
         eventType,
         json: value,
         partition: partition === '' ? undefined : Number(partition),
+        raw,
       });
       setResult(`Produced to partition ${produced.partition} at offset ${produced.offset}.`);
     });
@@ -56,7 +65,7 @@ export function ProduceForm({
       <div className="row wrap">
         <label>
           event type{' '}
-          <select value={eventType} onChange={(e) => setEventType(e.target.value)}>
+          <select value={eventType} onChange={(e) => chooseType(e.target.value)} aria-label="event type">
             {Object.keys(eventTypes).map((t) => (
               <option key={t} value={t}>
                 {t}
@@ -65,7 +74,13 @@ export function ProduceForm({
           </select>
         </label>
         <label>
-          key <input value={key} onChange={(e) => setKey(e.target.value)} />
+          key{' '}
+          <input
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            aria-label="key"
+            placeholder={raw ? 'none' : 'required (e.g. a user id)'}
+          />
         </label>
         <label>
           partition{' '}
@@ -88,12 +103,19 @@ export function ProduceForm({
       />
       <p className="muted small">
         The value is encoded as {eventTypes[eventType] ?? 'the event type’s message'}; event-type, event-id, traceparent
-        and content-type headers are added.
+        and content-type headers are added.{' '}
+        {raw
+          ? 'Raw: produced exactly as given, to any topic, with or without a key.'
+          : 'Its meta (event id, type, time, producer, trace) is filled in; a key is required and the event must belong to this topic.'}
       </p>
       <div className="row">
-        <button className="primary" onClick={submit} disabled={action.busy}>
+        <button className="primary" onClick={submit} disabled={action.busy} data-action="produce">
           Produce
         </button>
+        <label className="small">
+          <input type="checkbox" checked={raw} onChange={(e) => setRaw(e.target.checked)} aria-label="raw record" /> raw
+          record (no checks)
+        </label>
         {result && <span className="ok-text">{result}</span>}
       </div>
       <ErrorBox error={action.error} onDismiss={action.clear} />

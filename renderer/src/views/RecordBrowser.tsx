@@ -406,6 +406,7 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
         <ProduceForm
           topic={topic}
           eventTypes={eventTypesOf(topic.name, eventTypes.data)}
+          templates={eventTypes.data?.templates ?? {}}
           from={replay}
           onClose={() => setReplay(undefined)}
         />
