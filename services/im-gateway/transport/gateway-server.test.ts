@@ -155,6 +155,36 @@ describe('gateway HTTP + WebSocket server', () => {
     });
   });
 
+  test('quick retries of one send get one answer each, each with its own frame id', async () => {
+    const alice = await connect('alice');
+    const connId = alice.frames[0]!.connId as string;
+    for (const id of ['r1', 'r2', 'r3']) {
+      alice.sendJson({ type: 'send', id, clientMsgId: 'c-retried', to: { userId: 'bob' }, body: 'hi' });
+    }
+    // Frames are taken in order, so once the ping behind them is answered all three sends have gone upstream.
+    alice.sendJson({ type: 'ping', id: 'after-retries' });
+    await alice.next((f) => f.type === 'pong' && f.id === 'after-retries');
+    // im-logic stores the first and answers the two retries with the same message (ack only).
+    for (const ackOnly of [false, true, true]) {
+      delivery.onDownstream(
+        MessageDownstream.fromPartial({
+          originGatewayId: 'gw-1',
+          originConnId: connId,
+          clientMsgId: 'c-retried',
+          senderId: 'alice',
+          recipientIds: ackOnly ? [] : ['alice', 'bob'],
+          ackOnly,
+          message: { messageId: 'm-r', conversationId: 'p2p:alice:bob', seq: 2, senderId: 'alice', body: 'hi' },
+        }),
+      );
+    }
+    await alice.next((f) => f.type === 'ack' && f.id === 'r3');
+    assert.deepEqual(
+      alice.frames.filter((f) => f.type === 'ack').map((f) => f.id),
+      ['r1', 'r2', 'r3'],
+    );
+  });
+
   test('hello is the first frame even when a push arrives while presence is being recorded', async () => {
     let entered!: () => void;
     let release!: () => void;
