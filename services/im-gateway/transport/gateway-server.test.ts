@@ -299,6 +299,67 @@ describe('gateway HTTP + WebSocket server', () => {
     await connect('alice');
   });
 
+  test('a frame that is JSON but not an object is BAD_JSON, as on HTTP', async () => {
+    const client = await connect('nonobject');
+    for (const text of ['[1,2]', '42', 'null', '"send"']) {
+      client.ws.send(text);
+      const err = await client.next((f) => f.type === 'error');
+      assert.equal(err.code, 'BAD_JSON', text);
+      client.frames.length = 1;
+    }
+  });
+
+  test('the WebSocket and HTTP paths refuse the same sends with the same codes (lib/limits.ts)', async () => {
+    const client = await connect('limits');
+    const auth = { Authorization: 'Bearer token-limits', 'Content-Type': 'application/json' };
+    const cases: { clientMsgId: string; body: string; code: string; message: RegExp }[] = [
+      { clientMsgId: 'has space', body: 'x', code: 'INVALID_ARGUMENT', message: /clientMsgId/ },
+      { clientMsgId: '<script>', body: 'x', code: 'INVALID_ARGUMENT', message: /clientMsgId/ },
+      { clientMsgId: 'x'.repeat(65), body: 'x', code: 'INVALID_ARGUMENT', message: /1-64/ },
+      { clientMsgId: 'ok-1', body: '   ', code: 'INVALID_ARGUMENT', message: /body/ },
+      // 6,000 euro signs: 6,000 characters but 18,000 bytes.
+      { clientMsgId: 'ok-2', body: '\u20ac'.repeat(6000), code: 'BODY_TOO_LARGE', message: /18000 bytes/ },
+    ];
+    for (const [i, c] of cases.entries()) {
+      client.sendJson({
+        type: 'send',
+        id: `lim-${i}`,
+        clientMsgId: c.clientMsgId,
+        to: { userId: 'bob' },
+        body: c.body,
+      });
+      const frame = await client.next((f) => f.ref === `lim-${i}`);
+      assert.equal(frame.code, c.code, `WS ${c.clientMsgId}`);
+      assert.match(frame.message, c.message);
+      const res = await fetch(`http://${base}/api/messages`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ clientMsgId: c.clientMsgId, to: { userId: 'bob' }, body: c.body }),
+      });
+      assert.equal(res.status, 400, `HTTP ${c.clientMsgId}`);
+      const { error } = (await res.json()) as Frame;
+      assert.equal(error.code, c.code, `HTTP ${c.clientMsgId}`);
+      assert.match(error.message, c.message);
+    }
+    assert.equal(logic.calls.filter((c) => c.method === 'sendMessage').length, 0, 'no refused send reached im-logic');
+    assert.equal(
+      events.published.filter((p) => p.type === 'message.upstream' && p.event.senderId === 'limits').length,
+      0,
+      'no refused send reached Kafka',
+    );
+  });
+
+  test('a malformed traceparent is ignored on a frame, as on HTTP: the frame is still answered', async () => {
+    const client = await connect('tracer');
+    client.sendJson({ type: 'ping', id: 'tp', traceparent: 'not-a-trace' });
+    assert.deepEqual(await client.next((f) => f.id === 'tp'), { type: 'pong', id: 'tp' });
+    const res = await fetch(`http://${base}/api/me`, {
+      headers: { Authorization: 'Bearer token-tracer', traceparent: 'not-a-trace' },
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('traceparent') ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+  });
+
   test('a bad token is refused before the upgrade', async () => {
     const ws = new WebSocket(`ws://${base}/ws?token=forged`);
     const status = await new Promise<number>((resolve) => {

@@ -3,9 +3,10 @@ import { GroupRole, type Group, type GroupMember, type User } from '../../../pro
 import { Forbidden, InvalidField, NotFound } from './errors';
 import type { EventOrigin, GroupDirectory, LogicEventPublisher, UserDirectory } from './ports';
 import { requireId } from './social';
-
-export const MAX_GROUP_NAME_LENGTH = 64;
-export const MAX_INITIAL_MEMBERS = 500;
+import {
+  GROUP_INITIAL_MEMBERS_MAX as MAX_INITIAL_MEMBERS,
+  GROUP_NAME_MAX_LENGTH as MAX_GROUP_NAME_LENGTH,
+} from '../../../lib/limits';
 
 export class Groups {
   constructor(

@@ -1,7 +1,7 @@
 // Friends and user search. Friendship is mutual and needs no acceptance step in this lab.
 import { PresenceStatus, type User } from '../../../proto/gen/gochat/common/v1/common';
 import { InvalidField, NotFound } from './errors';
-import { ID_PATTERN } from './limits';
+import { isValidId, searchPageSize } from '../../../lib/limits';
 import type { FriendGraph, PresenceReader, UserDirectory } from './ports';
 
 export interface FriendWithStatus {
@@ -10,8 +10,6 @@ export interface FriendWithStatus {
   sinceMs: number;
 }
 
-export const DEFAULT_SEARCH_LIMIT = 20;
-export const MAX_SEARCH_LIMIT = 100;
 /** im-repo has no search index: search scans users page by page, up to this many. */
 const SEARCH_SCAN_USERS = 5000;
 const SEARCH_PAGE = 500;
@@ -59,8 +57,7 @@ export class Friendships {
     const needle = query.trim().toLowerCase();
     if (needle === '') throw new InvalidField('query', 'is required');
     if (needle.length > 64) throw new InvalidField('query', 'must be at most 64 characters');
-    if (limit > MAX_SEARCH_LIMIT) throw new InvalidField('limit', `must be at most ${MAX_SEARCH_LIMIT}`);
-    const wanted = limit === 0 ? DEFAULT_SEARCH_LIMIT : limit;
+    const wanted = searchPageSize(limit);
     const byName: User[] = [];
     const byDisplay: User[] = [];
     let cursor = '';
@@ -80,7 +77,7 @@ export class Friendships {
 
 function requireId(field: string, id: string): void {
   if (id === '') throw new InvalidField(field, 'is required');
-  if (!ID_PATTERN.test(id)) throw new InvalidField(field, 'is not a valid id');
+  if (!isValidId(id)) throw new InvalidField(field, 'is not a valid id');
 }
 
 function checkPair(userId: string, friendId: string): void {

@@ -2,10 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import type { User } from '../../../proto/gen/gochat/common/v1/common';
 import { InvalidArgument, NotFound } from '../../../lib/errors';
+import { DISPLAY_NAME_MAX_LENGTH, USERNAME_PATTERN } from '../../../lib/limits';
 import type { FriendStore, UserStore } from './ports';
 import { requireId, requireIds, requireIntInRange, requireText, type Clock } from './validation';
 
-export const USERNAME_RE = /^[A-Za-z0-9_.-]{3,32}$/;
+/** The same rule as registration's in im-logic (lib/limits.ts), so a seeded user can always log in. */
+export const USERNAME_RE = USERNAME_PATTERN;
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 /** Most pairs in one AreFriends call (a consumer batch holds at most 500 sends). */
@@ -23,12 +25,12 @@ export class UserDirectory {
 
   createUser(input: { username: string; displayName: string; passwordHash: string; userId: string }): User {
     if (!USERNAME_RE.test(input.username)) {
-      throw new InvalidArgument(
-        `username "${input.username}" must be 3-32 characters of letters, digits, "_", "." or "-"`,
-      );
+      throw new InvalidArgument(`username "${input.username}" must be 3-32 characters of a-z, 0-9, "_", "." or "-"`);
     }
     const displayName =
-      input.displayName.trim() === '' ? input.username : requireText('display_name', input.displayName, 64);
+      input.displayName.trim() === ''
+        ? input.username
+        : requireText('display_name', input.displayName, DISPLAY_NAME_MAX_LENGTH);
     requireText('password_hash', input.passwordHash, 1024);
     const userId = input.userId === '' ? newUserId() : requireId('user_id', input.userId);
     return this.users.create({

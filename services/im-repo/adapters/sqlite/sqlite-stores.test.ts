@@ -85,10 +85,15 @@ describe('SQLite stores', () => {
     assert.equal(repo.db.pragma('journal_mode', { simple: true }), 'wal');
   });
 
-  test('users: usernames are unique regardless of case, credentials are found by username', () => {
+  test('users: usernames follow the registration rule, are unique, credentials are found by username', () => {
+    assert.throws(
+      () => repo.users.createUser({ username: 'alice', displayName: '', passwordHash: 'h', userId: '' }),
+      (err) => err instanceof AlreadyExists && err.code === 'USERNAME_TAKEN',
+    );
+    // The same rule as im-logic's registration (lib/limits.ts): no upper case, so no case-folded duplicates.
     assert.throws(
       () => repo.users.createUser({ username: 'ALICE', displayName: '', passwordHash: 'h', userId: '' }),
-      (err) => err instanceof AlreadyExists && err.code === 'USERNAME_TAKEN',
+      /username "ALICE"/,
     );
     assert.throws(
       () => repo.users.createUser({ username: 'a b', displayName: '', passwordHash: 'h', userId: '' }),
@@ -202,7 +207,15 @@ describe('SQLite stores', () => {
   test('bad messages are refused naming the field', () => {
     assert.throws(() => repo.log.save(text('dm:alice', 'alice', 'x')), /message.conversation_id "dm:alice"/);
     assert.throws(() => repo.log.save(text(P2P, '', 'x')), /message.sender_id is required/);
-    assert.throws(() => repo.log.save(text(P2P, 'alice', '')), /message.client_msg_id is required/);
+    assert.throws(() => repo.log.save(text(P2P, 'alice', '')), /message.client_msg_id: is required/);
+    // The client-facing rules are the gateway's and im-logic's (lib/limits.ts): the body counts UTF-8 bytes (6,000
+    // euro signs are 18,000 bytes), and a clientMsgId keeps to [A-Za-z0-9_.:-] and 64 characters.
+    assert.throws(
+      () => repo.log.save({ ...text(P2P, 'alice', 'euros'), body: '\u20ac'.repeat(6000) }),
+      (err: Error & { code?: string }) => err.code === 'BODY_TOO_LARGE' && /18000 bytes/.test(err.message),
+    );
+    assert.throws(() => repo.log.save(text(P2P, 'alice', 'has space')), /message.client_msg_id: must be 1-64/);
+    assert.throws(() => repo.log.save(text(P2P, 'alice', 'x'.repeat(65))), /message.client_msg_id: must be 1-64/);
     assert.throws(
       () => repo.log.save({ ...text(P2P, 'alice', 'x'), conversationType: ConversationType.CONVERSATION_TYPE_GROUP }),
       /conversation_type/,
