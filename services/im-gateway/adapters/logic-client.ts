@@ -5,7 +5,7 @@ import { connectClient } from '../../../lib/grpc';
 import type { User } from '../../../proto/gen/gochat/common/v1/common';
 import * as logic from '../../../proto/gen/gochat/logic/v1/logic';
 import { Unauthenticated } from '../../../lib/errors';
-import type { LogicApi } from '../domain/ports';
+import type { LogicApi, VerifiedUser } from '../domain/ports';
 
 const trace = (traceparent: string | undefined) => (traceparent ? { traceparent } : {});
 
@@ -20,10 +20,10 @@ export class GrpcLogicApi implements LogicApi {
     this.social = connectClient(logic.SocialServiceClient, address);
   }
 
-  async verify(token: string, traceparent?: string): Promise<User> {
+  async verify(token: string, traceparent?: string): Promise<VerifiedUser> {
     const res = await call(this.auth, 'verifyToken', { token }, trace(traceparent));
     if (!res.user) throw new Unauthenticated('token names no user');
-    return res.user;
+    return { ...res.user, expiresAtMs: res.expiresAtMs };
   }
 
   register = (req: logic.RegisterRequest, traceparent?: string) => call(this.auth, 'register', req, trace(traceparent));

@@ -51,7 +51,8 @@ export interface GatewayEventPublisher {
 
 /** im-logic AuthService.VerifyToken. Rejects with Unauthenticated when the token is not good. */
 export interface TokenVerifier {
-  verify(token: string, traceparent?: string): Promise<User>;
+  /** The token's user and when the token expires (epoch ms; absent when not known). */
+  verify(token: string, traceparent?: string): Promise<VerifiedUser>;
 }
 
 export interface Clock {
@@ -80,4 +81,8 @@ export interface LogicApi extends TokenVerifier {
   listGroupMembers(req: logic.ListGroupMembersRequest, traceparent?: string): Promise<logic.ListGroupMembersResponse>;
   listUserGroups(req: logic.ListUserGroupsRequest, traceparent?: string): Promise<logic.ListUserGroupsResponse>;
   searchUsers(req: logic.SearchUsersRequest, traceparent?: string): Promise<logic.SearchUsersResponse>;
+}
+
+export interface VerifiedUser extends User {
+  expiresAtMs?: number;
 }

@@ -51,4 +51,6 @@ export const CloseCode = {
   tooBig: 1009,
   internalError: 1011,
   tryAgainLater: 1013,
+  /** Application range (4000-4999): the token the connection was opened with expired; log in again, reconnect. */
+  tokenExpired: 4001,
 } as const;

@@ -360,6 +360,17 @@ describe('gateway HTTP + WebSocket server', () => {
     assert.match(res.headers.get('traceparent') ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
   });
 
+  test('a connection whose token expires is closed with 4001', { timeout: 10_000 }, async () => {
+    // The fake token carries its expiry: a moment from now.
+    const token = `token-shortlived@${Date.now() + 300}`;
+    const client = new TestClient(new WebSocket(`ws://${base}/ws?token=${encodeURIComponent(token)}`));
+    clients.push(client);
+    await client.next((f) => f.type === 'hello');
+    const closed = await client.closed;
+    assert.equal(closed.code, 4001);
+    assert.match(closed.reason, /token expired/);
+  });
+
   test('a bad token is refused before the upgrade', async () => {
     const ws = new WebSocket(`ws://${base}/ws?token=forged`);
     const status = await new Promise<number>((resolve) => {

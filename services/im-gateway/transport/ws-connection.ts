@@ -14,6 +14,8 @@ import { messageView, signalFrame } from './views';
 
 /** How long a client told to go away may take to answer the close handshake before it is cut. */
 const GO_AWAY_GRACE_MS = 2000;
+/** setTimeout holds at most 2^31-1 ms (~24.8 days); a token that lives longer re-arms its timer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Bad frames tolerated on one connection before it is closed with a policy violation. */
@@ -52,6 +54,7 @@ export class WsConnection implements ClientLink {
    */
   private readonly awaitingAnswer = new Map<string, PendingSend[]>();
   private awaitingCount = 0;
+  private expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -122,10 +125,30 @@ export class WsConnection implements ClientLink {
     });
   }
 
-  goAway(reason: string): void {
-    this.socket.close(CloseCode.goingAway, reason);
+  goAway(reason: string, code: number = CloseCode.goingAway): void {
+    this.socket.close(code, reason);
     // A client that never answers the close handshake must not hold a shutdown open (ws would wait 30 s).
     setTimeout(() => this.socket.terminate(), GO_AWAY_GRACE_MS).unref();
+  }
+
+  /**
+   * A token is checked once, at the upgrade; the connection it opened ends when it expires (close 4001), so an
+   * expired token never keeps working. The client logs in again and reconnects with the new token.
+   */
+  closeWhenTokenExpires(expiresAtMs: number | undefined): void {
+    if (expiresAtMs === undefined || expiresAtMs <= 0) return;
+    const wait = expiresAtMs - Date.now();
+    if (wait <= 0) {
+      this.goAway('token expired: log in again and reconnect', CloseCode.tokenExpired);
+      return;
+    }
+    this.expiryTimer = setTimeout(() => this.closeWhenTokenExpires(expiresAtMs), Math.min(wait, MAX_TIMER_MS));
+    this.expiryTimer.unref();
+  }
+
+  /** The socket closed: nothing of this connection may fire later. */
+  closed(): void {
+    clearTimeout(this.expiryTimer);
   }
 
   /** Entry point for every frame the client sends, after `ready` (presence recorded, hello sent). */
