@@ -2,7 +2,6 @@
 // im-logic raised (lib/grpc call maps them back, specific code included).
 import { call } from '../../../lib/grpc';
 import { connectClient } from '../../../lib/grpc';
-import type { User } from '../../../proto/gen/gochat/common/v1/common';
 import * as logic from '../../../proto/gen/gochat/logic/v1/logic';
 import { Unauthenticated } from '../../../lib/errors';
 import type { LogicApi, VerifiedUser } from '../domain/ports';
