@@ -29,7 +29,9 @@ export const HISTORY_MAX_LIMIT = 1000;
 export const USER_SEARCH_DEFAULT_LIMIT = 20;
 export const USER_SEARCH_MAX_LIMIT = 100;
 
-type ErrorCode = 'INVALID_ARGUMENT' | 'BODY_TOO_LARGE';
+/** The codes these rules refuse with (docs/protocol.md lists each). */
+export const LIMIT_ERROR_CODES = ['INVALID_ARGUMENT', 'BODY_TOO_LARGE'] as const;
+type ErrorCode = (typeof LIMIT_ERROR_CODES)[number];
 
 function invalid(field: string, problem: string, code: ErrorCode = 'INVALID_ARGUMENT'): InvalidArgument {
   return new InvalidArgument(`${field}: ${problem}`, { code });
