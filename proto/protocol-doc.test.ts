@@ -1,17 +1,17 @@
-// docs/protocol.md is the contract a client writer follows alone: every error code, close code and signal type the
-// services can produce is named there, and everything it names exists. This reads the code's own definitions (not a
-// copy of them), so adding a code without documenting it fails here.
+// docs/protocol.md is the contract a client writer follows alone (as proto/ is the services'): every error code,
+// close code and signal type the services can produce is named there, and everything it names exists. This reads
+// the code's own definitions (not a copy of them), so adding a code without documenting it fails here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Unavailable } from '../../../lib/errors';
-import * as limits from '../../../lib/limits';
-import { FORBIDDEN_REASONS } from '../../im-logic/domain/errors';
-import { GatewayErrorCode } from '../domain/errors';
-import { CloseCode, describeError, STATUS_OF_KIND } from './error-mapping';
+import { Unavailable } from '../lib/errors';
+import * as limits from '../lib/limits';
+import { FORBIDDEN_REASONS } from '../services/im-logic/domain/errors';
+import { GatewayErrorCode } from '../services/im-gateway/domain/errors';
+import { CloseCode, describeError, STATUS_OF_KIND } from '../services/im-gateway/transport/error-mapping';
 
-const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
+const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const doc = readFileSync(root('docs/protocol.md'), 'utf8');
 
 /** The rows of the markdown table that follows a heading, as arrays of cells. */
