@@ -53,7 +53,7 @@ await runService({
       accounts: new Accounts(repo, tokens, clock),
       sender: new MessageSender(access, repo, events),
       reads: new ReadState(access, repo, events, clock),
-      friendships: new Friendships(repo, repo, repo),
+      friendships: new Friendships(repo, repo, repo, events),
       groups: new Groups(repo, repo, events),
     };
 

@@ -15,7 +15,7 @@ function setup() {
     repo,
     events,
     groups: new Groups(repo, repo, events),
-    friends: new Friendships(repo, repo, repo),
+    friends: new Friendships(repo, repo, repo, events),
     alice,
     bob,
     carol,
@@ -26,6 +26,44 @@ function setup() {
 function reason(expected: string) {
   return (err: unknown) => isDomainError(err) && err.code === expected;
 }
+
+describe('friendship by consent', () => {
+  test('a request waits for the answer; the recipient is told, and the requester is told of the acceptance', async () => {
+    const { repo, friends, events, alice, bob, carol } = setup();
+    assert.equal(await friends.request(alice.userId, bob.userId, {}), 'pending');
+    assert.deepEqual(await repo.areFriends([{ userId: alice.userId, friendId: bob.userId }]), [false]);
+    assert.deepEqual(
+      events.ofKind('friend.requested').map((e) => e.event),
+      [{ fromUserId: alice.userId, toUserId: bob.userId, requestedAtMs: 6 }],
+    );
+    const pending = await friends.requests(bob.userId);
+    assert.deepEqual(
+      pending.incoming.map((r) => r.fromUser?.userId),
+      [alice.userId],
+    );
+    assert.equal(await friends.answer(bob.userId, alice.userId, true, {}), true);
+    assert.deepEqual(await repo.areFriends([{ userId: alice.userId, friendId: bob.userId }]), [true]);
+    assert.deepEqual(
+      events.ofKind('friend.accepted').map((e) => e.event),
+      [{ fromUserId: alice.userId, toUserId: bob.userId, acceptedAtMs: 8 }],
+    );
+    // A declined request befriends nobody and tells nobody; answering twice is NOT_FOUND.
+    await friends.request(carol.userId, bob.userId, {});
+    assert.equal(await friends.answer(bob.userId, carol.userId, false, {}), false);
+    assert.equal(events.ofKind('friend.accepted').length, 1);
+    await assert.rejects(friends.answer(bob.userId, carol.userId, true, {}), reason('NOT_FOUND'));
+    // Asking someone who had asked you is the consent.
+    await friends.request(carol.userId, alice.userId, {});
+    assert.equal(await friends.request(alice.userId, carol.userId, {}), 'accepted');
+    assert.deepEqual(events.ofKind('friend.accepted').at(-1)?.event, {
+      fromUserId: carol.userId,
+      toUserId: alice.userId,
+      acceptedAtMs: 7,
+    });
+    await assert.rejects(friends.request(alice.userId, alice.userId, {}), reason('INVALID_ARGUMENT'));
+    await assert.rejects(friends.request(alice.userId, 'u_nobody', {}), reason('NOT_FOUND'));
+  });
+});
 
 describe('friends', () => {
   test('adding is mutual, listing shows presence', async () => {

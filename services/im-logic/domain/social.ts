@@ -1,8 +1,9 @@
-// Friends and user search. Friendship is mutual and needs no acceptance step in this lab.
-import { PresenceStatus, type User } from '../../../proto/gen/gochat/common/v1/common';
+// Friends and user search. Friendship is mutual and needs the other user's consent: a request that they accept
+// (or their own request to the requester). `add` (no consent) is for tools and seeding only.
+import { PresenceStatus, type FriendRequest, type User } from '../../../proto/gen/gochat/common/v1/common';
 import { InvalidField, NotFound } from './errors';
 import { isValidId, searchPageSize } from '../../../lib/limits';
-import type { FriendGraph, PresenceReader, UserDirectory } from './ports';
+import type { EventOrigin, FriendGraph, LogicEventPublisher, PresenceReader, UserDirectory } from './ports';
 
 export interface FriendWithStatus {
   user: User;
@@ -19,7 +20,39 @@ export class Friendships {
     private readonly users: UserDirectory,
     private readonly friends: FriendGraph,
     private readonly presence: PresenceReader,
+    private readonly events: Pick<LogicEventPublisher, 'friendRequested' | 'friendRequestAccepted'>,
   ) {}
+
+  /**
+   * Asks friendId for friendship: they get friend.request.received. When friendId had already asked userId, this
+   * is the consent: they are friends, and friendId gets friend.request.accepted.
+   */
+  async request(userId: string, friendId: string, origin: EventOrigin): Promise<string> {
+    checkPair(userId, friendId);
+    const { outcome, atMs } = await this.friends.requestFriendship(userId, friendId);
+    if (outcome === 'pending') {
+      await this.events.friendRequested({ fromUserId: userId, toUserId: friendId, requestedAtMs: atMs }, origin);
+    } else if (outcome === 'accepted') {
+      await this.events.friendRequestAccepted({ fromUserId: friendId, toUserId: userId, acceptedAtMs: atMs }, origin);
+    }
+    return outcome;
+  }
+
+  /** The recipient's answer to fromUserId's request; accepting tells the requester (friend.request.accepted). */
+  async answer(userId: string, fromUserId: string, accept: boolean, origin: EventOrigin): Promise<boolean> {
+    checkPair(userId, fromUserId);
+    const res = await this.friends.answerFriendship(userId, fromUserId, accept);
+    if (!res.found) throw new NotFound(`there is no friend request from ${fromUserId} to ${userId}`);
+    if (res.accepted) {
+      await this.events.friendRequestAccepted({ fromUserId, toUserId: userId, acceptedAtMs: res.atMs }, origin);
+    }
+    return res.accepted;
+  }
+
+  async requests(userId: string): Promise<{ incoming: FriendRequest[]; outgoing: FriendRequest[] }> {
+    requireId('user_id', userId);
+    return this.friends.listFriendshipRequests(userId);
+  }
 
   async add(userId: string, friendId: string): Promise<boolean> {
     checkPair(userId, friendId);

@@ -1,9 +1,9 @@
 // Users and friendships: who exists, how they log in, and who is whose friend.
 import { randomBytes } from 'node:crypto';
-import type { User } from '../../../proto/gen/gochat/common/v1/common';
+import type { FriendRequest, User } from '../../../proto/gen/gochat/common/v1/common';
 import { InvalidArgument, NotFound } from '../../../lib/errors';
 import { DISPLAY_NAME_MAX_LENGTH, USERNAME_PATTERN } from '../../../lib/limits';
-import type { FriendStore, UserStore } from './ports';
+import type { FriendRequestOutcome, FriendStore, UserStore } from './ports';
 import { requireId, requireIds, requireIntInRange, requireText, type Clock } from './validation';
 
 /** The same rule as registration's in im-logic (lib/limits.ts), so a seeded user can always log in. */
@@ -93,6 +93,26 @@ export class Friendships {
   remove(userId: string, friendId: string): boolean {
     this.checkPair(userId, friendId);
     return this.friends.remove(userId, friendId);
+  }
+
+  /** A request for friendship; the recipient's consent (answer) or their own request makes them friends. */
+  request(fromUserId: string, toUserId: string): { outcome: FriendRequestOutcome; atMs: number } {
+    this.checkPair(fromUserId, toUserId);
+    this.directory.requireExisting('from_user_id', [fromUserId]);
+    this.directory.requireExisting('to_user_id', [toUserId]);
+    return this.friends.request(fromUserId, toUserId, this.clock.now());
+  }
+
+  answer(userId: string, fromUserId: string, accept: boolean): { found: boolean; accepted: boolean; atMs: number } {
+    this.checkPair(userId, fromUserId);
+    const atMs = this.clock.now();
+    const { found } = this.friends.answer(userId, fromUserId, accept, atMs);
+    return { found, accepted: found && accept, atMs };
+  }
+
+  requests(userId: string): { incoming: FriendRequest[]; outgoing: FriendRequest[] } {
+    requireId('user_id', userId);
+    return this.friends.requests(userId);
   }
 
   /** Whether each pair are friends; unknown users are simply nobody's friends. */

@@ -131,6 +131,33 @@ describe('SQLite stores', () => {
     assert.deepEqual(repo.friends.list('alice'), []);
   });
 
+  test('friendship by consent: a request waits for its answer; a reverse request or an accept befriends', () => {
+    const ids = (list: { fromUser?: { userId: string }; toUser?: { userId: string } }[]) =>
+      list.map((r) => `${r.fromUser?.userId}->${r.toUser?.userId}`);
+    assert.equal(repo.friends.request('alice', 'carol').outcome, 'pending');
+    assert.equal(repo.friends.request('alice', 'carol').outcome, 'pending', 'asking twice is one request');
+    assert.deepEqual(ids(repo.friends.requests('carol').incoming), ['alice->carol']);
+    assert.deepEqual(ids(repo.friends.requests('alice').outgoing), ['alice->carol']);
+    assert.deepEqual(repo.friends.areFriends([{ userId: 'alice', friendId: 'carol' }]), [false]);
+    // Only the recipient can answer it.
+    assert.equal(repo.friends.answer('alice', 'carol', true).found, false);
+    assert.equal(repo.friends.answer('carol', 'alice', false).accepted, false);
+    assert.deepEqual(repo.friends.areFriends([{ userId: 'alice', friendId: 'carol' }]), [false]);
+    assert.deepEqual(repo.friends.requests('carol').incoming, []);
+    repo.friends.request('alice', 'carol');
+    assert.equal(repo.friends.answer('carol', 'alice', true).accepted, true);
+    assert.deepEqual(repo.friends.areFriends([{ userId: 'carol', friendId: 'alice' }]), [true]);
+    assert.equal(repo.friends.request('carol', 'alice').outcome, 'already_friends');
+    repo.friends.remove('alice', 'carol');
+    // Both asked: the second request is the consent.
+    assert.equal(repo.friends.request('bob', 'carol').outcome, 'pending');
+    assert.equal(repo.friends.request('carol', 'bob').outcome, 'accepted');
+    assert.deepEqual(repo.friends.requests('bob'), { incoming: [], outgoing: [] });
+    assert.throws(() => repo.friends.request('bob', 'ghost'), /to_user_id: no user "ghost"/);
+    assert.throws(() => repo.friends.request('bob', 'bob'), InvalidArgument);
+    repo.friends.remove('bob', 'carol');
+  });
+
   test('a retried send returns the original message and stores nothing twice', () => {
     const first = repo.log.save(text(P2P, 'alice', 'm-1', 'hello'));
     assert.equal(first.duplicate, false);
