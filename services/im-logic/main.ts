@@ -54,7 +54,7 @@ await runService({
       sender: new MessageSender(access, repo, events),
       reads: new ReadState(access, repo, events, clock),
       friendships: new Friendships(repo, repo, repo, events),
-      groups: new Groups(repo, repo, events),
+      groups: new Groups(repo, repo, events, repo),
     };
 
     const server = await startGrpcServer({

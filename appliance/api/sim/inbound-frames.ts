@@ -109,6 +109,14 @@ function applySignal(client: InboundState, io: InboundEffects, frame: GatewayMes
     if (group && typeof payload.memberCount === 'number') group.memberCount = payload.memberCount;
     text = `${client.nameOf(String(payload.userId))} ${String(payload.change)} ${group?.name ?? String(payload.groupId)}`;
     if (!group) void client.refresh().catch((error: unknown) => (client.lastError = String(error)));
+  } else if (signalType === 'friend.request.received' || signalType === 'friend.request.accepted') {
+    const accepted = signalType === 'friend.request.accepted';
+    const other = String(accepted ? payload.toUserId : payload.fromUserId);
+    text = accepted
+      ? `${client.nameOf(other)} accepted your friend request`
+      : `${client.nameOf(other)} asks to be friends`;
+    // A new friend: their presence and conversation come with the friend list.
+    if (accepted) void client.refresh().catch((error: unknown) => (client.lastError = String(error)));
   }
   client.notices.push({ atMs: Date.now(), signalType, text, traceId, payload });
   io.emit({

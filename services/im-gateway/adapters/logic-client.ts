@@ -39,6 +39,12 @@ export class GrpcLogicApi implements LogicApi {
     call(this.social, 'addFriend', req, trace(traceparent));
   removeFriend = (req: logic.RemoveFriendRequest, traceparent?: string) =>
     call(this.social, 'removeFriend', req, trace(traceparent));
+  requestFriendship = (req: logic.RequestFriendshipRequest, traceparent?: string) =>
+    call(this.social, 'requestFriendship', req, trace(traceparent));
+  answerFriendship = (req: logic.AnswerFriendshipRequest, traceparent?: string) =>
+    call(this.social, 'answerFriendship', req, trace(traceparent));
+  listFriendshipRequests = (req: logic.ListFriendshipRequestsRequest, traceparent?: string) =>
+    call(this.social, 'listFriendshipRequests', req, trace(traceparent));
   listFriends = (req: logic.ListFriendsRequest, traceparent?: string) =>
     call(this.social, 'listFriends', req, trace(traceparent));
   createGroup = (req: logic.CreateGroupRequest, traceparent?: string) =>

@@ -75,6 +75,15 @@ export interface LogicApi extends TokenVerifier {
   getConversations(req: logic.GetConversationsRequest, traceparent?: string): Promise<logic.GetConversationsResponse>;
   addFriend(req: logic.AddFriendRequest, traceparent?: string): Promise<logic.AddFriendResponse>;
   removeFriend(req: logic.RemoveFriendRequest, traceparent?: string): Promise<logic.RemoveFriendResponse>;
+  requestFriendship(
+    req: logic.RequestFriendshipRequest,
+    traceparent?: string,
+  ): Promise<logic.RequestFriendshipResponse>;
+  answerFriendship(req: logic.AnswerFriendshipRequest, traceparent?: string): Promise<logic.AnswerFriendshipResponse>;
+  listFriendshipRequests(
+    req: logic.ListFriendshipRequestsRequest,
+    traceparent?: string,
+  ): Promise<logic.ListFriendshipRequestsResponse>;
   listFriends(req: logic.ListFriendsRequest, traceparent?: string): Promise<logic.ListFriendsResponse>;
   createGroup(req: logic.CreateGroupRequest, traceparent?: string): Promise<logic.CreateGroupResponse>;
   addGroupMember(req: logic.AddGroupMemberRequest, traceparent?: string): Promise<logic.AddGroupMemberResponse>;

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
-import { PermissionDenied } from '../../../lib/errors';
+import { NotFound, PermissionDenied } from '../../../lib/errors';
 import { ConversationType } from '../../../proto/gen/gochat/common/v1/common';
 import { MessageDownstream } from '../../../proto/gen/gochat/events/v1/events';
 import { ConnectionLifecycle } from '../domain/connection-lifecycle';
@@ -57,6 +57,21 @@ describe('gateway HTTP + WebSocket server', () => {
       throw new PermissionDenied('only an admin may add members', { code: 'NOT_AN_ADMIN' });
     },
     markAsRead: async (req) => ({ readSeq: req.seq, advanced: true, maxSeq: 9, unreadCount: 9 - req.seq }),
+    requestFriendship: async (req) => ({ outcome: req.friendId === 'asker' ? 'accepted' : 'pending' }),
+    answerFriendship: async (req) => {
+      if (req.fromUserId !== 'asker') throw new NotFound(`there is no friend request from ${req.fromUserId}`);
+      return { accepted: req.accept };
+    },
+    listFriendshipRequests: async () => ({
+      incoming: [
+        {
+          fromUser: { userId: 'asker', username: 'asker', displayName: 'Asker', createdAtMs: 1 },
+          toUser: { userId: 'alice', username: 'alice', displayName: 'alice', createdAtMs: 1 },
+          requestedAtMs: 5,
+        },
+      ],
+      outgoing: [],
+    }),
     getHistory: async (req) => ({
       messages: [4, 5].map((seq) => ({
         messageId: `m${seq}`,
@@ -369,6 +384,50 @@ describe('gateway HTTP + WebSocket server', () => {
     const closed = await client.closed;
     assert.equal(closed.code, 4001);
     assert.match(closed.reason, /token expired/);
+  });
+
+  test('friendship by consent over HTTP: ask (202), list pending requests, answer', async () => {
+    const auth = { Authorization: 'Bearer token-alice', 'Content-Type': 'application/json' };
+    const post = (path: string, body: unknown) =>
+      fetch(`http://${base}${path}`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+    let res = await post('/api/friends', { userId: 'bob' });
+    assert.equal(res.status, 202);
+    assert.deepEqual(await res.json(), { status: 'pending' });
+    // Asking someone who had asked you is the consent: friends at once.
+    res = await post('/api/friends', { userId: 'asker' });
+    assert.equal(res.status, 201);
+    assert.deepEqual(await res.json(), { status: 'friends' });
+    res = await fetch(`http://${base}/api/friends/requests`, { headers: auth });
+    assert.deepEqual(await res.json(), {
+      incoming: [
+        {
+          user: { userId: 'asker', username: 'asker', displayName: 'Asker', createdAtMs: 1 },
+          requestedAtMs: 5,
+        },
+      ],
+      outgoing: [],
+    });
+    res = await post('/api/friends/requests/asker', { accept: true });
+    assert.deepEqual([res.status, await res.json()], [200, { accepted: true }]);
+    res = await post('/api/friends/requests/nobody', { accept: true });
+    assert.equal(res.status, 404);
+    res = await post('/api/friends/requests/asker', { accept: 'yes' });
+    assert.equal(res.status, 400);
+  });
+
+  test('a friend request signal is framed with who asked whom', async () => {
+    const bob = await connect('bob');
+    delivery.pushSignal(['bob'], {
+      signalType: 'friend.request.received',
+      cause: undefined,
+      payload: {
+        $case: 'friendRequestChanged',
+        value: { fromUserId: 'alice', toUserId: 'bob', status: 'pending', changedAtMs: 9 },
+      },
+    });
+    const signal = await bob.next((f) => f.type === 'signal');
+    assert.equal(signal.signalType, 'friend.request.received');
+    assert.deepEqual(signal.payload, { fromUserId: 'alice', toUserId: 'bob', status: 'pending', changedAtMs: 9 });
   });
 
   test('a bad token is refused before the upgrade', async () => {

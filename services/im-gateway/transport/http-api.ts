@@ -124,11 +124,38 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
       },
     },
     {
+      // Friendship needs the other user's consent: this asks (202, "pending"); it befriends at once (201,
+      // "friends") only when the other user had already asked the caller.
       method: 'POST',
       path: /^\/api\/friends$/,
       handle: async ({ user, body, logic }) => {
-        const res = await logic.addFriend({ userId: user.userId, friendId: requiredString(await body(), 'userId') });
-        return res.created ? created({ created: true }) : ok({ created: false });
+        const { outcome } = await logic.requestFriendship({
+          userId: user.userId,
+          friendId: requiredString(await body(), 'userId'),
+        });
+        if (outcome === 'pending') return { status: 202, body: { status: 'pending' } };
+        return outcome === 'accepted' ? created({ status: 'friends' }) : ok({ status: 'friends' });
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/friends\/requests$/,
+      handle: async ({ user, logic }) => {
+        const res = await logic.listFriendshipRequests({ userId: user.userId });
+        return ok({
+          incoming: res.incoming.map((r) => ({ user: userView(r.fromUser), requestedAtMs: r.requestedAtMs })),
+          outgoing: res.outgoing.map((r) => ({ user: userView(r.toUser), requestedAtMs: r.requestedAtMs })),
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/friends\/requests\/([^/]+)$/,
+      handle: async ({ user, params, body, logic }) => {
+        const accept = (await body()).accept;
+        if (typeof accept !== 'boolean') throw new InvalidArgument('"accept" must be true or false');
+        const res = await logic.answerFriendship({ userId: user.userId, fromUserId: params[0]!, accept });
+        return ok({ accepted: res.accepted });
       },
     },
     {

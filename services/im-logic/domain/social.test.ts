@@ -14,7 +14,7 @@ function setup() {
   return {
     repo,
     events,
-    groups: new Groups(repo, repo, events),
+    groups: new Groups(repo, repo, events, repo),
     friends: new Friendships(repo, repo, repo, events),
     alice,
     bob,
@@ -91,21 +91,38 @@ describe('friends', () => {
     await assert.rejects(friends.add(alice.userId, alice.userId), reason('INVALID_ARGUMENT'));
   });
 
-  test('search matches usernames before display names, bounded by limit', async () => {
+  test('search finds the user with exactly that username, and lists nobody else', async () => {
     const { repo, friends } = setup();
     repo.addUser('carolyn');
     assert.deepEqual(
-      (await friends.search('CAROL', 0)).map((u) => u.username),
-      ['carol', 'carolyn'],
+      (await friends.search(' CAROL ', 0)).map((u) => u.username),
+      ['carol'],
     );
-    assert.equal((await friends.search('a', 1)).length, 1);
+    assert.deepEqual(await friends.search('a', 100), []);
     await assert.rejects(friends.search('  ', 0), reason('INVALID_ARGUMENT'));
   });
 });
 
 describe('groups', () => {
+  test("a group takes only the adder's friends", async () => {
+    const { repo, groups, alice, bob, carol } = setup();
+    await repo.addFriend(alice.userId, bob.userId);
+    await assert.rejects(
+      groups.create({ operatorId: alice.userId, name: 'g', memberIds: [bob.userId, carol.userId] }, {}),
+      (err: unknown) => reason('NOT_FRIENDS')(err) && /carol|u3/.test((err as Error).message),
+    );
+    const { group } = await groups.create({ operatorId: alice.userId, name: 'g', memberIds: [bob.userId] }, {});
+    await assert.rejects(
+      groups.addMember({ operatorId: alice.userId, groupId: group.groupId, userId: carol.userId, role: 0 }, {}),
+      reason('NOT_FRIENDS'),
+    );
+  });
+
   test('only the owner or an admin adds members; the join is published once', async () => {
-    const { events, groups, alice, bob, carol, dan } = setup();
+    const { repo, events, groups, alice, bob, carol, dan } = setup();
+    await repo.addFriend(alice.userId, bob.userId);
+    await repo.addFriend(alice.userId, carol.userId);
+    await repo.addFriend(carol.userId, dan.userId);
     const { group } = await groups.create(
       { operatorId: alice.userId, name: ' team ', memberIds: [bob.userId, alice.userId] },
       {},
@@ -161,7 +178,8 @@ describe('groups', () => {
   });
 
   test('members may list members; others may not', async () => {
-    const { groups, alice, bob, dan } = setup();
+    const { repo, groups, alice, bob, dan } = setup();
+    await repo.addFriend(alice.userId, bob.userId);
     const { group } = await groups.create({ operatorId: alice.userId, name: 'g', memberIds: [bob.userId] }, {});
     const listed = await groups.listMembers(bob.userId, group.groupId);
     assert.deepEqual(listed.users.map((u) => u.username).sort(), ['alice', 'bob']);

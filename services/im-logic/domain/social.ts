@@ -11,10 +11,6 @@ export interface FriendWithStatus {
   sinceMs: number;
 }
 
-/** im-repo has no search index: search scans users page by page, up to this many. */
-const SEARCH_SCAN_USERS = 5000;
-const SEARCH_PAGE = 500;
-
 export class Friendships {
   constructor(
     private readonly users: UserDirectory,
@@ -85,26 +81,17 @@ export class Friendships {
     }));
   }
 
-  /** Users whose username or display name contains the query (case-insensitive), usernames first. */
+  /**
+   * The user whose username is exactly the query (case-insensitive): one finds a person whose username one was
+   * told, and cannot list who else uses the service. At most one user; the limit is checked for compatibility.
+   */
   async search(query: string, limit: number): Promise<User[]> {
-    const needle = query.trim().toLowerCase();
-    if (needle === '') throw new InvalidField('query', 'is required');
-    if (needle.length > 64) throw new InvalidField('query', 'must be at most 64 characters');
-    const wanted = searchPageSize(limit);
-    const byName: User[] = [];
-    const byDisplay: User[] = [];
-    let cursor = '';
-    for (let scanned = 0; scanned < SEARCH_SCAN_USERS && byName.length < wanted;) {
-      const page = await this.users.listUsers(SEARCH_PAGE, cursor);
-      scanned += page.users.length;
-      for (const u of page.users) {
-        if (u.username.toLowerCase().includes(needle)) byName.push(u);
-        else if (u.displayName.toLowerCase().includes(needle)) byDisplay.push(u);
-      }
-      if (page.nextCursor === '' || page.users.length === 0) break;
-      cursor = page.nextCursor;
-    }
-    return [...byName, ...byDisplay].slice(0, wanted);
+    const username = query.trim().toLowerCase();
+    if (username === '') throw new InvalidField('query', 'is required');
+    if (username.length > 64) throw new InvalidField('query', 'must be at most 64 characters');
+    searchPageSize(limit);
+    const credential = await this.users.getCredential(username);
+    return credential === undefined ? [] : [credential.user];
   }
 }
 
