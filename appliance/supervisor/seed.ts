@@ -74,9 +74,16 @@ export async function seedDemoData(
   const sessions = new Map<SeedUser, Session>();
   for (const username of SEED_USERS) sessions.set(username, await registerAndLogin(gatewayUrl, username));
   const session = (name: SeedUser): Session => sessions.get(name) as Session;
+  // Friendship needs consent: one asks, the other accepts (the seed acts for both).
   for (const [from, to] of FRIENDSHIPS) {
-    const added = await api(gatewayUrl, '/api/friends', { userId: session(to).userId }, session(from).token);
-    if (added.status !== 200 && added.status !== 201) fail(`making ${from} and ${to} friends`, added);
+    const asked = await api(gatewayUrl, '/api/friends', { userId: session(to).userId }, session(from).token);
+    if (asked.status !== 202 && asked.status !== 200 && asked.status !== 201) {
+      fail(`${from} asking ${to} for friendship`, asked);
+    }
+    if (asked.status !== 202) continue;
+    const path = `/api/friends/requests/${encodeURIComponent(session(from).userId)}`;
+    const accepted = await api(gatewayUrl, path, { accept: true }, session(to).token);
+    if (accepted.status !== 200) fail(`${to} accepting ${from}'s friend request`, accepted);
   }
   const group = await api(
     gatewayUrl,

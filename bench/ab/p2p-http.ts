@@ -65,7 +65,9 @@ const body = 'x'.repeat(100);
 const started: Array<() => void> = [];
 for (let i = 0; i < pairs; i++) {
   const [a, b] = await Promise.all([user(`ab${run}s${i}`), user(`ab${run}r${i}`)]);
+  // Friendship needs consent: b asking a back is b's consent.
   await api('/api/friends', { userId: b.id }, a.token);
+  await api('/api/friends', { userId: a.id }, b.token);
   const [sender, recipient] = await Promise.all([connect(a.token), connect(b.token)]);
   let inFlight = 0;
   let n = 0;

@@ -30,6 +30,7 @@ describe('a busy group', { skip }, () => {
       const gw = sys.gateways[0]!.httpAddress;
       const users: TestUser[] = [];
       for (let i = 0; i < USERS; i++) users.push(await TestUser.register(gw, `member${i}`));
+      for (const member of users.slice(1)) await users[0]!.befriend(member);
       const groupId = await users[0]!.createGroup('busy', users.slice(1));
       const sessions = await Promise.all(users.map((u) => u.connect()));
       const conversationId = `group:${groupId}`;

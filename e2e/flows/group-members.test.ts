@@ -24,6 +24,9 @@ describe('group membership changes', { skip }, () => {
     const member = await TestUser.register(gw, 'member');
     const joiner = await TestUser.register(gw, 'joiner');
     const outsider = await TestUser.register(gw, 'outsider');
+    // Whoever adds a user to a group must be their friend.
+    await owner.befriend(member);
+    await owner.befriend(joiner);
     const groupId = await owner.createGroup('climbing', [member]);
     const sessions = await Promise.all([owner.connect(), member.connect(), joiner.connect(), outsider.connect()]);
     const [ownerWs, memberWs, joinerWs, outsiderWs] = sessions;

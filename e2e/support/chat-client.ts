@@ -66,8 +66,13 @@ export class TestUser {
     return api(this.httpAddress, method, path, { token: this.token, ...(body !== undefined ? { body } : {}) });
   }
 
+  /** Friendship needs consent: this user asks, and the other accepts (unless they were friends already). */
   async befriend(other: TestUser): Promise<void> {
-    expectStatus(await this.call('POST', '/api/friends', { userId: other.userId }), [200, 201], 'add friend');
+    const asked = await this.call('POST', '/api/friends', { userId: other.userId });
+    expectStatus(asked, [200, 201, 202], 'ask for friendship');
+    if (asked.status !== 202) return;
+    const answer = await other.call('POST', `/api/friends/requests/${this.userId}`, { accept: true });
+    expectStatus(answer, [200], 'accept the friend request');
   }
 
   async createGroup(name: string, members: TestUser[]): Promise<string> {

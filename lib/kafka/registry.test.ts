@@ -6,6 +6,8 @@ import { ALL_TOPICS, TOPIC_SPECS } from './topics';
 
 test('every event message of events.proto is registered on a topic of the conventions', () => {
   assert.deepEqual(EVENT_TYPES.sort(), [
+    'friend.request.accepted',
+    'friend.requested',
     'group.member.joined',
     'group.member.left',
     'message.downstream',

@@ -2,6 +2,8 @@
 // Producers, consumers and the console all decode records through this one table.
 import type { EventMeta } from '../../proto/gen/gochat/common/v1/common';
 import {
+  FriendRequestAccepted,
+  FriendRequested,
   GroupMemberJoined,
   GroupMemberLeft,
   MessageDownstream,
@@ -20,6 +22,8 @@ export interface EventMessages {
   'message.read': MessageRead;
   'group.member.joined': GroupMemberJoined;
   'group.member.left': GroupMemberLeft;
+  'friend.requested': FriendRequested;
+  'friend.request.accepted': FriendRequestAccepted;
   'message.upstream': MessageUpstream;
   'message.persist': MessagePersist;
   'message.downstream': MessageDownstream;
@@ -73,6 +77,13 @@ export const EVENT_REGISTRY: { readonly [K in EventType]: EventDescriptor<K> } =
   'message.read': describe('message.read', Topics.messageEvents, 'MessageRead', MessageRead),
   'group.member.joined': describe('group.member.joined', Topics.notifications, 'GroupMemberJoined', GroupMemberJoined),
   'group.member.left': describe('group.member.left', Topics.notifications, 'GroupMemberLeft', GroupMemberLeft),
+  'friend.requested': describe('friend.requested', Topics.notifications, 'FriendRequested', FriendRequested),
+  'friend.request.accepted': describe(
+    'friend.request.accepted',
+    Topics.notifications,
+    'FriendRequestAccepted',
+    FriendRequestAccepted,
+  ),
   'message.upstream': describe('message.upstream', Topics.messagesUpstream, 'MessageUpstream', MessageUpstream),
   'message.persist': describe('message.persist', Topics.messagesPersist, 'MessagePersist', MessagePersist),
   'message.downstream': describe(

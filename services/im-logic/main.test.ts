@@ -350,12 +350,33 @@ describe('im-logic process', { skip }, () => {
     const owner = await newUser('jo');
     const member = await newUser('kim');
     const joiner = await newUser('lee');
+    // Whoever adds a user to a group must be their friend, by the user's consent.
+    const asked = await call(social, 'requestFriendship', { userId: owner.userId, friendId: member.userId });
+    assert.equal(asked.outcome, 'pending');
+    const listed = await call(social, 'listFriendshipRequests', { userId: member.userId });
+    assert.deepEqual(
+      listed.incoming.map((r) => r.fromUser?.userId),
+      [owner.userId],
+    );
+    const answered = await call(social, 'answerFriendship', {
+      userId: member.userId,
+      fromUserId: owner.userId,
+      accept: true,
+    });
+    assert.equal(answered.accepted, true);
     const created = await call(social, 'createGroup', {
       operatorId: owner.userId,
       name: 'crew',
       memberIds: [member.userId],
     });
     const groupId = created.group!.groupId;
+    await assert.rejects(
+      call(social, 'addGroupMember', { operatorId: owner.userId, groupId, userId: joiner.userId, role: 0 }),
+      rejectsWith('NOT_FRIENDS'),
+    );
+    await call(social, 'requestFriendship', { userId: joiner.userId, friendId: owner.userId });
+    const both = await call(social, 'requestFriendship', { userId: owner.userId, friendId: joiner.userId });
+    assert.equal(both.outcome, 'accepted', 'asking someone who asked you is the consent');
     await assert.rejects(
       call(social, 'addGroupMember', { operatorId: member.userId, groupId, userId: joiner.userId, role: 0 }),
       rejectsWith('NOT_AN_ADMIN'),

@@ -48,13 +48,13 @@ await runService({
     const clock = { nowMs: () => Date.now() };
     const tokens = new TokenSigner(config.tokenSecret, config.tokenTtlMs);
     const seeder = new RepoSeeder(config.repoAddress);
-    const access = new ConversationAccess(repo, repo);
+    const access = new ConversationAccess(repo, repo, repo);
     const domain: LogicDomain = {
       accounts: new Accounts(repo, tokens, clock),
       sender: new MessageSender(access, repo, events),
       reads: new ReadState(access, repo, events, clock),
-      friendships: new Friendships(repo, repo, repo),
-      groups: new Groups(repo, repo, events),
+      friendships: new Friendships(repo, repo, repo, events),
+      groups: new Groups(repo, repo, events, repo),
     };
 
     const server = await startGrpcServer({

@@ -106,6 +106,14 @@ function applySignal(client: InboundState, io: InboundEffects, frame: GatewayMes
     }
     const where = conversation.conversationId.startsWith('group:') ? ` in ${client.titleOf(conversation)}` : '';
     text = `${client.nameOf(String(payload.readerId))} read up to #${readSeq}${where}`;
+  } else if (signalType === 'friend.request.received' || signalType === 'friend.request.accepted') {
+    const accepted = signalType === 'friend.request.accepted';
+    const other = String(accepted ? payload.toUserId : payload.fromUserId);
+    text = accepted
+      ? `${client.nameOf(other)} accepted your friend request`
+      : `${client.nameOf(other)} asks to be friends`;
+    // A new friend: their presence and conversation come with the friend list.
+    if (accepted) void client.refresh().catch((error: unknown) => (client.lastError = String(error)));
   }
   const notice: SimNotice = { atMs: Date.now(), signalType, text, traceId, payload };
   if (signalType === 'group.member.changed') {

@@ -51,8 +51,16 @@ export function registerClientRoutes(router: Router, clients: SimulatedClients, 
       return { readSeq: await clients.get(params.username!).markRead(conversationId) };
     })
     .add('POST', '/api/clients/:username/friends', async ({ params, body }) => {
-      await clients.get(params.username!).addFriend(stringField(objectBody(body), 'userId', true));
-      return clients.get(params.username!).view();
+      const asker = clients.get(params.username!);
+      const userId = stringField(objectBody(body), 'userId', true);
+      // Friendship needs consent: a simulated user asked accepts on its own behalf (visibly, in its own panel).
+      const friends = await asker.addFriend(userId);
+      const asked = clients.byUserId(userId);
+      if (!friends && asked) {
+        await asked.acceptFriend(asker.userId);
+        await asker.refresh();
+      }
+      return asker.view();
     })
     .add('POST', '/api/clients/:username/groups', async ({ params, body }) => {
       const request = objectBody(body);

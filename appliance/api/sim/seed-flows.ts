@@ -32,7 +32,11 @@ export async function runSeedFlow(clients: SimulatedClients, flow: SeedFlow, pre
     const alice = await clients.create(`${prefix}alice`);
     const bob = await clients.create(`${prefix}bob`);
     if (!alice.friends.has(bob.userId))
-      await step('alice adds bob as a friend', async () => (await alice.addFriend(bob.userId), 'friends'));
+      await step('alice asks bob to be friends, bob accepts', async () => {
+        if (!(await alice.addFriend(bob.userId))) await bob.acceptFriend(alice.userId);
+        await alice.refresh();
+        return 'friends';
+      });
     if (flow === 'user-online') {
       await step('bob goes offline', async () => {
         await bob.disconnect();
@@ -81,6 +85,13 @@ export async function runSeedFlow(clients: SimulatedClients, flow: SeedFlow, pre
       });
     } else {
       const carol = await clients.create(`${prefix}carol`);
+      if (!alice.friends.has(carol.userId)) {
+        await step('alice asks carol to be friends, carol accepts', async () => {
+          if (!(await alice.addFriend(carol.userId))) await carol.acceptFriend(alice.userId);
+          await alice.refresh();
+          return 'friends';
+        });
+      }
       let groupId = '';
       await step('alice creates a group with bob', async () => {
         groupId = await alice.createGroup(`${prefix}team`, [bob.userId]);

@@ -322,8 +322,21 @@ export class SimulatedClient {
     return result.readSeq;
   }
 
-  async addFriend(userId: string): Promise<void> {
-    await this.http('POST', '/api/friends', { userId }, 'add friend');
+  /** Asks for friendship; true when they are friends now, false while the request waits for the other's answer. */
+  async addFriend(userId: string): Promise<boolean> {
+    const res = await this.http<{ status?: string }>('POST', '/api/friends', { userId }, 'ask for friendship');
+    await this.refresh();
+    return res.status === 'friends';
+  }
+
+  /** Answers a friend request from fromUserId (shown in this client's panel like any request it makes). */
+  async acceptFriend(fromUserId: string): Promise<void> {
+    await this.http(
+      'POST',
+      `/api/friends/requests/${encodeURIComponent(fromUserId)}`,
+      { accept: true },
+      'accept friend',
+    );
     await this.refresh();
   }
 

@@ -2,10 +2,9 @@
 // im-logic raised (lib/grpc call maps them back, specific code included).
 import { call } from '../../../lib/grpc';
 import { connectClient } from '../../../lib/grpc';
-import type { User } from '../../../proto/gen/gochat/common/v1/common';
 import * as logic from '../../../proto/gen/gochat/logic/v1/logic';
 import { Unauthenticated } from '../../../lib/errors';
-import type { LogicApi } from '../domain/ports';
+import type { LogicApi, VerifiedUser } from '../domain/ports';
 
 const trace = (traceparent: string | undefined) => (traceparent ? { traceparent } : {});
 
@@ -20,10 +19,10 @@ export class GrpcLogicApi implements LogicApi {
     this.social = connectClient(logic.SocialServiceClient, address);
   }
 
-  async verify(token: string, traceparent?: string): Promise<User> {
+  async verify(token: string, traceparent?: string): Promise<VerifiedUser> {
     const res = await call(this.auth, 'verifyToken', { token }, trace(traceparent));
     if (!res.user) throw new Unauthenticated('token names no user');
-    return res.user;
+    return { ...res.user, expiresAtMs: res.expiresAtMs };
   }
 
   register = (req: logic.RegisterRequest, traceparent?: string) => call(this.auth, 'register', req, trace(traceparent));
@@ -40,6 +39,12 @@ export class GrpcLogicApi implements LogicApi {
     call(this.social, 'addFriend', req, trace(traceparent));
   removeFriend = (req: logic.RemoveFriendRequest, traceparent?: string) =>
     call(this.social, 'removeFriend', req, trace(traceparent));
+  requestFriendship = (req: logic.RequestFriendshipRequest, traceparent?: string) =>
+    call(this.social, 'requestFriendship', req, trace(traceparent));
+  answerFriendship = (req: logic.AnswerFriendshipRequest, traceparent?: string) =>
+    call(this.social, 'answerFriendship', req, trace(traceparent));
+  listFriendshipRequests = (req: logic.ListFriendshipRequestsRequest, traceparent?: string) =>
+    call(this.social, 'listFriendshipRequests', req, trace(traceparent));
   listFriends = (req: logic.ListFriendsRequest, traceparent?: string) =>
     call(this.social, 'listFriends', req, trace(traceparent));
   createGroup = (req: logic.CreateGroupRequest, traceparent?: string) =>

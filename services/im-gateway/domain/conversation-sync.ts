@@ -1,10 +1,8 @@
 import type { ChatMessage } from '../../../proto/gen/gochat/common/v1/common';
+import { historyPageSize } from '../../../lib/limits';
 import { assertConversationId } from './conversation-id';
 import type { ConnectionRegistry } from './connection-registry';
 import type { LogicApi } from './ports';
-
-export const DEFAULT_SYNC_LIMIT = 100;
-export const MAX_SYNC_LIMIT = 1000;
 
 /**
  * Catch-up for one connection after a reconnect or a seq gap: the messages from fromSeq on, oldest first.
@@ -20,7 +18,7 @@ export class ConversationSync {
     reader: { userId: string; connId: string },
     conversationId: string,
     fromSeq: number,
-    limit = DEFAULT_SYNC_LIMIT,
+    limit = 0,
     traceparent?: string,
   ): Promise<{ messages: ChatMessage[]; maxSeq: number; hasMore: boolean }> {
     assertConversationId(conversationId);
@@ -30,7 +28,7 @@ export class ConversationSync {
         conversationId,
         fromSeq,
         toSeq: 0,
-        limit: Math.min(Math.max(1, limit), MAX_SYNC_LIMIT),
+        limit: historyPageSize(limit),
       },
       traceparent,
     );

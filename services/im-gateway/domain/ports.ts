@@ -51,7 +51,8 @@ export interface GatewayEventPublisher {
 
 /** im-logic AuthService.VerifyToken. Rejects with Unauthenticated when the token is not good. */
 export interface TokenVerifier {
-  verify(token: string, traceparent?: string): Promise<User>;
+  /** The token's user and when the token expires (epoch ms; absent when not known). */
+  verify(token: string, traceparent?: string): Promise<VerifiedUser>;
 }
 
 export interface Clock {
@@ -74,10 +75,23 @@ export interface LogicApi extends TokenVerifier {
   getConversations(req: logic.GetConversationsRequest, traceparent?: string): Promise<logic.GetConversationsResponse>;
   addFriend(req: logic.AddFriendRequest, traceparent?: string): Promise<logic.AddFriendResponse>;
   removeFriend(req: logic.RemoveFriendRequest, traceparent?: string): Promise<logic.RemoveFriendResponse>;
+  requestFriendship(
+    req: logic.RequestFriendshipRequest,
+    traceparent?: string,
+  ): Promise<logic.RequestFriendshipResponse>;
+  answerFriendship(req: logic.AnswerFriendshipRequest, traceparent?: string): Promise<logic.AnswerFriendshipResponse>;
+  listFriendshipRequests(
+    req: logic.ListFriendshipRequestsRequest,
+    traceparent?: string,
+  ): Promise<logic.ListFriendshipRequestsResponse>;
   listFriends(req: logic.ListFriendsRequest, traceparent?: string): Promise<logic.ListFriendsResponse>;
   createGroup(req: logic.CreateGroupRequest, traceparent?: string): Promise<logic.CreateGroupResponse>;
   addGroupMember(req: logic.AddGroupMemberRequest, traceparent?: string): Promise<logic.AddGroupMemberResponse>;
   listGroupMembers(req: logic.ListGroupMembersRequest, traceparent?: string): Promise<logic.ListGroupMembersResponse>;
   listUserGroups(req: logic.ListUserGroupsRequest, traceparent?: string): Promise<logic.ListUserGroupsResponse>;
   searchUsers(req: logic.SearchUsersRequest, traceparent?: string): Promise<logic.SearchUsersResponse>;
+}
+
+export interface VerifiedUser extends User {
+  expiresAtMs?: number;
 }

@@ -122,16 +122,17 @@ export class RecordingLink implements ClientLink {
 }
 
 /**
- * A LogicApi whose users are the tokens themselves ("token-alice" -> alice). Calls not given a behaviour fail
+ * A LogicApi whose users are the tokens themselves ("token-alice" -> alice; "token-alice@<epoch ms>" expires then). Calls not given a behaviour fail
  * with Unavailable, so a test sees at once which call it did not expect.
  */
 export function fakeLogic(overrides: Partial<LogicApi> = {}): LogicApi & { calls: { method: string; req: unknown }[] } {
   const calls: { method: string; req: unknown }[] = [];
   const base: Partial<LogicApi> = {
     verify: async (token: string) => {
-      const m = /^token-(\w+)$/.exec(token);
+      const m = /^token-(\w+)(?:@(\d+))?$/.exec(token);
       if (!m) throw new Unauthenticated('token is not valid');
-      return { userId: m[1]!, username: m[1]!, displayName: m[1]!, createdAtMs: 1 };
+      const expiry = m[2] !== undefined ? { expiresAtMs: Number(m[2]) } : {};
+      return { userId: m[1]!, username: m[1]!, displayName: m[1]!, createdAtMs: 1, ...expiry };
     },
     ...overrides,
   };

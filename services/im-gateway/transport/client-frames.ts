@@ -1,5 +1,10 @@
 // Decoding of client -> server WebSocket frames. Everything a client sends is untrusted: each field is checked
 // and a failure names the field, so a client developer can see what to fix.
+// A frame that is not shaped as the protocol's table says (a field missing or of the wrong JSON type) is refused
+// here with INVALID_FRAME and counts toward the invalid-frame limit; whether a well-shaped value is allowed
+// (clientMsgId characters, body size, content type, ids) is decided by lib/limits.ts, the same rules as on HTTP,
+// and answered with INVALID_ARGUMENT / BODY_TOO_LARGE.
+import { parseTraceparent } from '../../../lib/trace';
 import type { SendDestination } from '../domain/conversation-id';
 import { GatewayErrorCode } from '../domain/errors';
 
@@ -19,7 +24,8 @@ export type ClientFrame =
 export type DecodeResult =
   { ok: true; frame: ClientFrame } | { ok: false; code: string; message: string; ref?: FrameId };
 
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+/** Strings are bounded by the frame's own size limit here; their rules are lib/limits.ts's. */
+const MAX_FRAME_STRING = 64 * 1024;
 
 class FrameProblem extends Error {
   constructor(
@@ -85,7 +91,8 @@ export function decodeClientFrame(text: string): DecodeResult {
     return { ok: false, code: GatewayErrorCode.badJson, message: `frame is not valid JSON: ${(err as Error).message}` };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return { ok: false, code: GatewayErrorCode.invalidFrame, message: 'frame must be a JSON object' };
+    // The same code as an HTTP body that is JSON but not an object.
+    return { ok: false, code: GatewayErrorCode.badJson, message: 'frame must be a JSON object' };
   }
   const o = parsed as Record<string, unknown>;
   let ref: FrameId | undefined;
@@ -93,11 +100,10 @@ export function decodeClientFrame(text: string): DecodeResult {
     ref = frameId(o);
     const base: FrameBase = {};
     if (ref !== undefined) base.id = ref;
-    if (o.traceparent !== undefined) {
-      const tp = str(o, 'traceparent', 55);
-      if (!TRACEPARENT.test(tp))
-        throw new FrameProblem(GatewayErrorCode.invalidFrame, '"traceparent" is not a W3C traceparent');
-      base.traceparent = tp;
+    // As on HTTP (and as W3C Trace Context asks): a traceparent that cannot be parsed is ignored, and the work
+    // starts a new trace; it never costs the client its frame.
+    if (typeof o.traceparent === 'string' && parseTraceparent(o.traceparent) !== undefined) {
+      base.traceparent = o.traceparent.trim();
     }
     switch (o.type) {
       case 'send': {
@@ -107,9 +113,9 @@ export function decodeClientFrame(text: string): DecodeResult {
           frame: {
             ...base,
             type: 'send',
-            clientMsgId: str(o, 'clientMsgId', 64),
+            clientMsgId: str(o, 'clientMsgId', MAX_FRAME_STRING),
             to: destination(o),
-            body: str(o, 'body', 64 * 1024),
+            body: str(o, 'body', MAX_FRAME_STRING),
             contentType,
           },
         };
@@ -124,9 +130,9 @@ export function decodeClientFrame(text: string): DecodeResult {
           ...base,
           type: 'sync',
           conversationId: str(o, 'conversationId', 200),
-          fromSeq: seqField(o, 'fromSeq', 1),
+          fromSeq: seqField(o, 'fromSeq', 0),
         };
-        if (o.limit !== undefined) frame.limit = seqField(o, 'limit', 1);
+        if (o.limit !== undefined) frame.limit = seqField(o, 'limit', 0);
         return { ok: true, frame };
       }
       case 'ping':

@@ -3,7 +3,8 @@ import { isDomainError, type ErrorKind } from '../../../lib/errors';
 import { GatewayErrorCode } from '../domain/errors';
 import type { FrameId } from './client-frames';
 
-const STATUS_OF_KIND: Record<ErrorKind, number> = {
+/** Every code a client can get is one of these kinds, or one of the specific codes docs/protocol.md lists. */
+export const STATUS_OF_KIND: Readonly<Record<ErrorKind, number>> = {
   INVALID_ARGUMENT: 400,
   UNAUTHENTICATED: 401,
   PERMISSION_DENIED: 403,
@@ -29,7 +30,9 @@ export interface ClientError {
 export function describeError(err: unknown): { status: number; error: ClientError; expected: boolean } {
   if (isDomainError(err) && err.kind !== 'INTERNAL') {
     const status = STATUS_OF_CODE[err.code] ?? STATUS_OF_KIND[err.kind];
-    return { status, error: { code: err.code, message: err.message }, expected: err.kind !== 'UNAVAILABLE' };
+    // gRPC's finer failures (DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ...) all mean the same to a client: retry.
+    const code = err.kind === 'UNAVAILABLE' ? 'UNAVAILABLE' : err.code;
+    return { status, error: { code, message: err.message }, expected: err.kind !== 'UNAVAILABLE' };
   }
   return { status: 500, error: { code: 'INTERNAL', message: 'internal error' }, expected: false };
 }
@@ -49,6 +52,7 @@ export const CloseCode = {
   goingAway: 1001,
   policyViolation: 1008,
   tooBig: 1009,
-  internalError: 1011,
   tryAgainLater: 1013,
+  /** Application range (4000-4999): the token the connection was opened with expired; log in again, reconnect. */
+  tokenExpired: 4001,
 } as const;

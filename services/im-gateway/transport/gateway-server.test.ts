@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
-import { PermissionDenied } from '../../../lib/errors';
+import { NotFound, PermissionDenied } from '../../../lib/errors';
 import { ConversationType } from '../../../proto/gen/gochat/common/v1/common';
 import { MessageDownstream } from '../../../proto/gen/gochat/events/v1/events';
 import { ConnectionLifecycle } from '../domain/connection-lifecycle';
@@ -57,6 +57,21 @@ describe('gateway HTTP + WebSocket server', () => {
       throw new PermissionDenied('only an admin may add members', { code: 'NOT_AN_ADMIN' });
     },
     markAsRead: async (req) => ({ readSeq: req.seq, advanced: true, maxSeq: 9, unreadCount: 9 - req.seq }),
+    requestFriendship: async (req) => ({ outcome: req.friendId === 'asker' ? 'accepted' : 'pending' }),
+    answerFriendship: async (req) => {
+      if (req.fromUserId !== 'asker') throw new NotFound(`there is no friend request from ${req.fromUserId}`);
+      return { accepted: req.accept };
+    },
+    listFriendshipRequests: async () => ({
+      incoming: [
+        {
+          fromUser: { userId: 'asker', username: 'asker', displayName: 'Asker', createdAtMs: 1 },
+          toUser: { userId: 'alice', username: 'alice', displayName: 'alice', createdAtMs: 1 },
+          requestedAtMs: 5,
+        },
+      ],
+      outgoing: [],
+    }),
     getHistory: async (req) => ({
       messages: [4, 5].map((seq) => ({
         messageId: `m${seq}`,
@@ -153,6 +168,36 @@ describe('gateway HTTP + WebSocket server', () => {
       conversationId: 'p2p:alice:bob',
       seq: 1,
     });
+  });
+
+  test('quick retries of one send get one answer each, each with its own frame id', async () => {
+    const alice = await connect('alice');
+    const connId = alice.frames[0]!.connId as string;
+    for (const id of ['r1', 'r2', 'r3']) {
+      alice.sendJson({ type: 'send', id, clientMsgId: 'c-retried', to: { userId: 'bob' }, body: 'hi' });
+    }
+    // Frames are taken in order, so once the ping behind them is answered all three sends have gone upstream.
+    alice.sendJson({ type: 'ping', id: 'after-retries' });
+    await alice.next((f) => f.type === 'pong' && f.id === 'after-retries');
+    // im-logic stores the first and answers the two retries with the same message (ack only).
+    for (const ackOnly of [false, true, true]) {
+      delivery.onDownstream(
+        MessageDownstream.fromPartial({
+          originGatewayId: 'gw-1',
+          originConnId: connId,
+          clientMsgId: 'c-retried',
+          senderId: 'alice',
+          recipientIds: ackOnly ? [] : ['alice', 'bob'],
+          ackOnly,
+          message: { messageId: 'm-r', conversationId: 'p2p:alice:bob', seq: 2, senderId: 'alice', body: 'hi' },
+        }),
+      );
+    }
+    await alice.next((f) => f.type === 'ack' && f.id === 'r3');
+    assert.deepEqual(
+      alice.frames.filter((f) => f.type === 'ack').map((f) => f.id),
+      ['r1', 'r2', 'r3'],
+    );
   });
 
   test('hello is the first frame even when a push arrives while presence is being recorded', async () => {
@@ -267,6 +312,122 @@ describe('gateway HTTP + WebSocket server', () => {
     assert.equal(closed.code, 1008);
     // The gateway is still serving others.
     await connect('alice');
+  });
+
+  test('a frame that is JSON but not an object is BAD_JSON, as on HTTP', async () => {
+    const client = await connect('nonobject');
+    for (const text of ['[1,2]', '42', 'null', '"send"']) {
+      client.ws.send(text);
+      const err = await client.next((f) => f.type === 'error');
+      assert.equal(err.code, 'BAD_JSON', text);
+      client.frames.length = 1;
+    }
+  });
+
+  test('the WebSocket and HTTP paths refuse the same sends with the same codes (lib/limits.ts)', async () => {
+    const client = await connect('limits');
+    const auth = { Authorization: 'Bearer token-limits', 'Content-Type': 'application/json' };
+    const cases: { clientMsgId: string; body: string; code: string; message: RegExp }[] = [
+      { clientMsgId: 'has space', body: 'x', code: 'INVALID_ARGUMENT', message: /clientMsgId/ },
+      { clientMsgId: '<script>', body: 'x', code: 'INVALID_ARGUMENT', message: /clientMsgId/ },
+      { clientMsgId: 'x'.repeat(65), body: 'x', code: 'INVALID_ARGUMENT', message: /1-64/ },
+      { clientMsgId: 'ok-1', body: '   ', code: 'INVALID_ARGUMENT', message: /body/ },
+      // 6,000 euro signs: 6,000 characters but 18,000 bytes.
+      { clientMsgId: 'ok-2', body: '\u20ac'.repeat(6000), code: 'BODY_TOO_LARGE', message: /18000 bytes/ },
+    ];
+    for (const [i, c] of cases.entries()) {
+      client.sendJson({
+        type: 'send',
+        id: `lim-${i}`,
+        clientMsgId: c.clientMsgId,
+        to: { userId: 'bob' },
+        body: c.body,
+      });
+      const frame = await client.next((f) => f.ref === `lim-${i}`);
+      assert.equal(frame.code, c.code, `WS ${c.clientMsgId}`);
+      assert.match(frame.message, c.message);
+      const res = await fetch(`http://${base}/api/messages`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ clientMsgId: c.clientMsgId, to: { userId: 'bob' }, body: c.body }),
+      });
+      assert.equal(res.status, 400, `HTTP ${c.clientMsgId}`);
+      const { error } = (await res.json()) as Frame;
+      assert.equal(error.code, c.code, `HTTP ${c.clientMsgId}`);
+      assert.match(error.message, c.message);
+    }
+    assert.equal(logic.calls.filter((c) => c.method === 'sendMessage').length, 0, 'no refused send reached im-logic');
+    assert.equal(
+      events.published.filter((p) => p.type === 'message.upstream' && p.event.senderId === 'limits').length,
+      0,
+      'no refused send reached Kafka',
+    );
+  });
+
+  test('a malformed traceparent is ignored on a frame, as on HTTP: the frame is still answered', async () => {
+    const client = await connect('tracer');
+    client.sendJson({ type: 'ping', id: 'tp', traceparent: 'not-a-trace' });
+    assert.deepEqual(await client.next((f) => f.id === 'tp'), { type: 'pong', id: 'tp' });
+    const res = await fetch(`http://${base}/api/me`, {
+      headers: { Authorization: 'Bearer token-tracer', traceparent: 'not-a-trace' },
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('traceparent') ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+  });
+
+  test('a connection whose token expires is closed with 4001', { timeout: 10_000 }, async () => {
+    // The fake token carries its expiry: a moment from now.
+    const token = `token-shortlived@${Date.now() + 300}`;
+    const client = new TestClient(new WebSocket(`ws://${base}/ws?token=${encodeURIComponent(token)}`));
+    clients.push(client);
+    await client.next((f) => f.type === 'hello');
+    const closed = await client.closed;
+    assert.equal(closed.code, 4001);
+    assert.match(closed.reason, /token expired/);
+  });
+
+  test('friendship by consent over HTTP: ask (202), list pending requests, answer', async () => {
+    const auth = { Authorization: 'Bearer token-alice', 'Content-Type': 'application/json' };
+    const post = (path: string, body: unknown) =>
+      fetch(`http://${base}${path}`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+    let res = await post('/api/friends', { userId: 'bob' });
+    assert.equal(res.status, 202);
+    assert.deepEqual(await res.json(), { status: 'pending' });
+    // Asking someone who had asked you is the consent: friends at once.
+    res = await post('/api/friends', { userId: 'asker' });
+    assert.equal(res.status, 201);
+    assert.deepEqual(await res.json(), { status: 'friends' });
+    res = await fetch(`http://${base}/api/friends/requests`, { headers: auth });
+    assert.deepEqual(await res.json(), {
+      incoming: [
+        {
+          user: { userId: 'asker', username: 'asker', displayName: 'Asker', createdAtMs: 1 },
+          requestedAtMs: 5,
+        },
+      ],
+      outgoing: [],
+    });
+    res = await post('/api/friends/requests/asker', { accept: true });
+    assert.deepEqual([res.status, await res.json()], [200, { accepted: true }]);
+    res = await post('/api/friends/requests/nobody', { accept: true });
+    assert.equal(res.status, 404);
+    res = await post('/api/friends/requests/asker', { accept: 'yes' });
+    assert.equal(res.status, 400);
+  });
+
+  test('a friend request signal is framed with who asked whom', async () => {
+    const bob = await connect('bob');
+    delivery.pushSignal(['bob'], {
+      signalType: 'friend.request.received',
+      cause: undefined,
+      payload: {
+        $case: 'friendRequestChanged',
+        value: { fromUserId: 'alice', toUserId: 'bob', status: 'pending', changedAtMs: 9 },
+      },
+    });
+    const signal = await bob.next((f) => f.type === 'signal');
+    assert.equal(signal.signalType, 'friend.request.received');
+    assert.deepEqual(signal.payload, { fromUserId: 'alice', toUserId: 'bob', status: 'pending', changedAtMs: 9 });
   });
 
   test('a bad token is refused before the upgrade', async () => {

@@ -168,12 +168,21 @@ export class GatewayServer {
       // Shutdown began while the token was being checked.
       return this.refuseUpgrade(socket, 503, { error: { code: 'UNAVAILABLE', message: 'gateway is shutting down' } });
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, user.userId, req, traceparent));
+    this.wss.handleUpgrade(req, socket, head, (ws) =>
+      this.onConnection(ws, user.userId, req, traceparent, user.expiresAtMs),
+    );
   }
 
-  private onConnection(ws: WebSocket, userId: string, req: IncomingMessage, traceparent: string): void {
+  private onConnection(
+    ws: WebSocket,
+    userId: string,
+    req: IncomingMessage,
+    traceparent: string,
+    tokenExpiresAtMs: number | undefined,
+  ): void {
     const connId = `${this.o.gatewayId}.${randomBytes(6).toString('hex')}`;
     const conn = new WsConnection(ws, connId, userId, req.socket.remoteAddress ?? '', Date.now(), this.o);
+    conn.closeWhenTokenExpires(tokenExpiresAtMs);
     (ws as WebSocket & { gochat?: WsConnection }).gochat = conn;
     const ready = this.o.lifecycle.open(conn, traceparent).then(() => {
       conn.greet({ type: 'hello', userId, connId, gatewayId: this.o.gatewayId });
@@ -189,6 +198,7 @@ export class GatewayServer {
     });
     ws.on('error', (err) => this.o.log.warn({ err, connId }, 'websocket error'));
     ws.on('close', (code) => {
+      conn.closed();
       this.o.log.info({ userId, connId, code }, 'client disconnected');
       void this.o.lifecycle.close(connId, 'closed');
     });

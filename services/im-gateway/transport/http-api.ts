@@ -6,7 +6,7 @@ import { assertConversationId, type SendDestination } from '../domain/conversati
 import { InvalidArgument, NotFound, Unauthenticated } from '../../../lib/errors';
 import { GatewayErrorCode } from '../domain/errors';
 import type { LogicApi } from '../domain/ports';
-import { MAX_BODY_BYTES } from '../domain/upstream-sender';
+import { checkBody, checkClientMsgId, checkContentType, historyPageSize, searchPageSize } from '../../../lib/limits';
 import {
   bearerToken,
   optionalString,
@@ -124,11 +124,38 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
       },
     },
     {
+      // Friendship needs the other user's consent: this asks (202, "pending"); it befriends at once (201,
+      // "friends") only when the other user had already asked the caller.
       method: 'POST',
       path: /^\/api\/friends$/,
       handle: async ({ user, body, logic }) => {
-        const res = await logic.addFriend({ userId: user.userId, friendId: requiredString(await body(), 'userId') });
-        return res.created ? created({ created: true }) : ok({ created: false });
+        const { outcome } = await logic.requestFriendship({
+          userId: user.userId,
+          friendId: requiredString(await body(), 'userId'),
+        });
+        if (outcome === 'pending') return { status: 202, body: { status: 'pending' } };
+        return outcome === 'accepted' ? created({ status: 'friends' }) : ok({ status: 'friends' });
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/friends\/requests$/,
+      handle: async ({ user, logic }) => {
+        const res = await logic.listFriendshipRequests({ userId: user.userId });
+        return ok({
+          incoming: res.incoming.map((r) => ({ user: userView(r.fromUser), requestedAtMs: r.requestedAtMs })),
+          outgoing: res.outgoing.map((r) => ({ user: userView(r.toUser), requestedAtMs: r.requestedAtMs })),
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/friends\/requests\/([^/]+)$/,
+      handle: async ({ user, params, body, logic }) => {
+        const accept = (await body()).accept;
+        if (typeof accept !== 'boolean') throw new InvalidArgument('"accept" must be true or false');
+        const res = await logic.answerFriendship({ userId: user.userId, fromUserId: params[0]!, accept });
+        return ok({ accepted: res.accepted });
       },
     },
     {
@@ -143,7 +170,7 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
       handle: async ({ url, logic }) => {
         const res = await logic.searchUsers({
           query: url.searchParams.get('query') ?? '',
-          limit: Math.min(queryInteger(url.searchParams, 'limit', 20), 100),
+          limit: searchPageSize(queryInteger(url.searchParams, 'limit', 0)),
         });
         return ok({ users: res.users.map(userView) });
       },
@@ -212,7 +239,7 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
           conversationId: assertConversationId(params[0]!),
           fromSeq: queryInteger(q, 'from_seq', 1),
           toSeq: queryInteger(q, 'to_seq', 0),
-          limit: Math.min(queryInteger(q, 'limit', 100), 1000),
+          limit: historyPageSize(queryInteger(q, 'limit', 0)),
         });
         return ok({ messages: res.messages.map(messageView), maxSeq: res.maxSeq, hasMore: res.hasMore });
       },
@@ -235,18 +262,18 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
       handle: async ({ user, body, logic }) => {
         const b = await body();
         const to = parseDestination(b);
-        const text = typeof b.body === 'string' ? b.body : undefined;
-        if (text === undefined || text.length === 0) throw new InvalidArgument('"body" must be a non-empty string');
-        if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
-          throw new InvalidArgument(`"body" exceeds ${MAX_BODY_BYTES} bytes`, { code: GatewayErrorCode.bodyTooLarge });
-        }
+        if (typeof b.body !== 'string') throw new InvalidArgument('"body" must be a string');
+        // The same rules as a send frame (lib/limits.ts).
+        const text = checkBody(b.body);
+        const clientMsgId = checkClientMsgId(requiredString(b, 'clientMsgId', 1000));
+        const contentType = checkContentType(optionalString(b, 'contentType', 1000) ?? '');
         const res = await logic.sendMessage({
           senderId: user.userId,
           toUserId: 'userId' in to ? to.userId : '',
           groupId: 'groupId' in to ? to.groupId : '',
           conversationId: 'conversationId' in to ? to.conversationId : '',
-          clientMsgId: requiredString(b, 'clientMsgId', 64),
-          contentType: optionalString(b, 'contentType', 100) ?? 'text/plain',
+          clientMsgId,
+          contentType,
           body: text,
           originGatewayId: o.gatewayId,
           originConnId: '',

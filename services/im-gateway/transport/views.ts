@@ -114,6 +114,10 @@ function signalPayloadView(payload: SystemSignalMessage['payload']): Record<stri
         changedAtMs: p.changedAtMs,
       };
     }
+    case 'friendRequestChanged': {
+      const p = payload.value;
+      return { fromUserId: p.fromUserId, toUserId: p.toUserId, status: p.status, changedAtMs: p.changedAtMs };
+    }
     default:
       return null;
   }

@@ -14,6 +14,8 @@ import { messageView, signalFrame } from './views';
 
 /** How long a client told to go away may take to answer the close handshake before it is cut. */
 const GO_AWAY_GRACE_MS = 2000;
+/** setTimeout holds at most 2^31-1 ms (~24.8 days); a token that lives longer re-arms its timer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Bad frames tolerated on one connection before it is closed with a policy violation. */
@@ -26,6 +28,11 @@ const MAX_PENDING_ACK_IDS = 1000;
  * unbounded share of the gateway's memory. It reconnects and catches up by seq.
  */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/** A send waiting for its answer; an object so that a failed publish removes exactly its own entry. */
+interface PendingSend {
+  id?: FrameId;
+}
 
 export interface WsConnectionDeps {
   sender: UpstreamSender;
@@ -40,7 +47,14 @@ export class WsConnection implements ClientLink {
   private badFrames = 0;
   private queued = 0;
   private chain: Promise<void> = Promise.resolve();
-  private readonly frameIdOfSend = new Map<string, FrameId>();
+  /**
+   * The sends waiting for their ack or error, per clientMsgId, oldest first: a retry sent before the first attempt
+   * was answered gets its own entry, so each frame gets one answer carrying its own id. Answers for one clientMsgId
+   * come back in frame order (one connection's sends of a conversation share a partition).
+   */
+  private readonly awaitingAnswer = new Map<string, PendingSend[]>();
+  private awaitingCount = 0;
+  private expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -95,14 +109,12 @@ export class WsConnection implements ClientLink {
   }
 
   acknowledgeSend(ack: SendAck, traceparent?: string): void {
-    const id = this.frameIdOfSend.get(ack.clientMsgId);
-    this.frameIdOfSend.delete(ack.clientMsgId);
+    const id = this.takePending(ack.clientMsgId)?.id;
     this.send({ type: 'ack', ...(id !== undefined ? { id } : {}), ...ack, ...(traceparent ? { traceparent } : {}) });
   }
 
   rejectSend(clientMsgId: string, code: string, message: string, traceparent?: string): void {
-    const id = this.frameIdOfSend.get(clientMsgId);
-    this.frameIdOfSend.delete(clientMsgId);
+    const id = this.takePending(clientMsgId)?.id;
     this.send({
       type: 'error',
       code,
@@ -113,10 +125,30 @@ export class WsConnection implements ClientLink {
     });
   }
 
-  goAway(reason: string): void {
-    this.socket.close(CloseCode.goingAway, reason);
+  goAway(reason: string, code: number = CloseCode.goingAway): void {
+    this.socket.close(code, reason);
     // A client that never answers the close handshake must not hold a shutdown open (ws would wait 30 s).
     setTimeout(() => this.socket.terminate(), GO_AWAY_GRACE_MS).unref();
+  }
+
+  /**
+   * A token is checked once, at the upgrade; the connection it opened ends when it expires (close 4001), so an
+   * expired token never keeps working. The client logs in again and reconnects with the new token.
+   */
+  closeWhenTokenExpires(expiresAtMs: number | undefined): void {
+    if (expiresAtMs === undefined || expiresAtMs <= 0) return;
+    const wait = expiresAtMs - Date.now();
+    if (wait <= 0) {
+      this.goAway('token expired: log in again and reconnect', CloseCode.tokenExpired);
+      return;
+    }
+    this.expiryTimer = setTimeout(() => this.closeWhenTokenExpires(expiresAtMs), Math.min(wait, MAX_TIMER_MS));
+    this.expiryTimer.unref();
+  }
+
+  /** The socket closed: nothing of this connection may fire later. */
+  closed(): void {
+    clearTimeout(this.expiryTimer);
   }
 
   /** Entry point for every frame the client sends, after `ready` (presence recorded, hello sent). */
@@ -169,6 +201,38 @@ export class WsConnection implements ClientLink {
     if (this.badFrames >= MAX_BAD_FRAMES) this.socket.close(CloseCode.policyViolation, 'too many invalid frames');
   }
 
+  private addPending(clientMsgId: string, id: FrameId | undefined): PendingSend {
+    const pending: PendingSend = id !== undefined ? { id } : {};
+    const queue = this.awaitingAnswer.get(clientMsgId);
+    if (queue) queue.push(pending);
+    else this.awaitingAnswer.set(clientMsgId, [pending]);
+    this.awaitingCount += 1;
+    // Answers that never come (a record lost on the way) must not grow this forever.
+    if (this.awaitingCount > MAX_PENDING_ACK_IDS) {
+      const oldest = this.awaitingAnswer.keys().next().value;
+      if (oldest !== undefined) this.takePending(oldest);
+    }
+    return pending;
+  }
+
+  private takePending(clientMsgId: string): PendingSend | undefined {
+    const queue = this.awaitingAnswer.get(clientMsgId);
+    if (!queue) return undefined;
+    const first = queue.shift();
+    this.awaitingCount -= 1;
+    if (queue.length === 0) this.awaitingAnswer.delete(clientMsgId);
+    return first;
+  }
+
+  private dropPending(clientMsgId: string, pending: PendingSend): void {
+    const queue = this.awaitingAnswer.get(clientMsgId);
+    const at = queue?.indexOf(pending) ?? -1;
+    if (!queue || at < 0) return;
+    queue.splice(at, 1);
+    this.awaitingCount -= 1;
+    if (queue.length === 0) this.awaitingAnswer.delete(clientMsgId);
+  }
+
   private async handle(frame: ClientFrame): Promise<void> {
     const echo = frame.id !== undefined ? { id: frame.id } : {};
     switch (frame.type) {
@@ -176,13 +240,7 @@ export class WsConnection implements ClientLink {
         this.send({ type: 'pong', ...echo });
         return;
       case 'send': {
-        if (frame.id !== undefined) {
-          this.frameIdOfSend.set(frame.clientMsgId, frame.id);
-          if (this.frameIdOfSend.size > MAX_PENDING_ACK_IDS) {
-            const oldest = this.frameIdOfSend.keys().next().value;
-            if (oldest !== undefined) this.frameIdOfSend.delete(oldest);
-          }
-        }
+        const pending = this.addPending(frame.clientMsgId, frame.id);
         const outgoing = {
           clientMsgId: frame.clientMsgId,
           to: frame.to,
@@ -198,7 +256,8 @@ export class WsConnection implements ClientLink {
             frame.traceparent ? { ...outgoing, traceparent: frame.traceparent } : outgoing,
           )
           .catch((err: unknown) => {
-            this.frameIdOfSend.delete(frame.clientMsgId);
+            // Not published, so no answer will come for it: it leaves the queue wherever it stands.
+            this.dropPending(frame.clientMsgId, pending);
             this.answerFailure(frame, err);
           })
           .finally(() => {

@@ -35,6 +35,20 @@ export class KafkaLogicEvents implements LogicEventPublisher {
     await this.publisher.publish('message.read', event.conversationId, event, options(origin));
   }
 
+  async friendRequested(
+    event: Parameters<LogicEventPublisher['friendRequested']>[0],
+    origin: EventOrigin,
+  ): Promise<void> {
+    await this.publisher.publish('friend.requested', event.toUserId, event, options(origin));
+  }
+
+  async friendRequestAccepted(
+    event: Parameters<LogicEventPublisher['friendRequestAccepted']>[0],
+    origin: EventOrigin,
+  ): Promise<void> {
+    await this.publisher.publish('friend.request.accepted', event.fromUserId, event, options(origin));
+  }
+
   async groupMemberJoined(
     event: Parameters<LogicEventPublisher['groupMemberJoined']>[0],
     origin: EventOrigin,

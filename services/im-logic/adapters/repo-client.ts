@@ -107,6 +107,15 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
   async removeFriend(userId: string, friendId: string): Promise<boolean> {
     return (await repoCall(this.friends, 'removeFriend', { userId, friendId })).removed;
   }
+  async requestFriendship(fromUserId: string, toUserId: string): Promise<{ outcome: string; atMs: number }> {
+    return repoCall(this.friends, 'requestFriendship', { fromUserId, toUserId });
+  }
+  async answerFriendship(userId: string, fromUserId: string, accept: boolean) {
+    return repoCall(this.friends, 'answerFriendship', { userId, fromUserId, accept });
+  }
+  async listFriendshipRequests(userId: string) {
+    return repoCall(this.friends, 'listFriendshipRequests', { userId });
+  }
 
   async createGroup(input: {
     name: string;

@@ -1,15 +1,19 @@
 // Registration, login and token checks.
 import type { User } from '../../../proto/gen/gochat/common/v1/common';
+import {
+  checkPassword,
+  checkUsername,
+  DISPLAY_NAME_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  USERNAME_PATTERN,
+} from '../../../lib/limits';
 import { InvalidField, Unauthenticated } from './errors';
 import { hashPassword, verifyPassword } from './password';
 import type { Clock, UserDirectory } from './ports';
 import type { TokenSigner } from './token';
 
-export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
-export const MIN_PASSWORD_LENGTH = 8;
-/** scrypt cost grows with input length only slightly, but an unbounded field invites abuse. */
-export const MAX_PASSWORD_LENGTH = 256;
-export const MAX_DISPLAY_NAME_LENGTH = 64;
+export { checkPassword, USERNAME_PATTERN };
+export const MAX_DISPLAY_NAME_LENGTH = DISPLAY_NAME_MAX_LENGTH;
 const BAD_CREDENTIALS = 'username or password is wrong';
 
 export class Accounts {
@@ -23,9 +27,7 @@ export class Accounts {
   ) {}
 
   async register(req: { username: string; password: string; displayName: string }): Promise<User> {
-    if (!USERNAME_PATTERN.test(req.username)) {
-      throw new InvalidField('username', 'must be 3-32 characters of a-z, 0-9, "_", "." or "-"');
-    }
+    checkUsername(req.username);
     checkPassword(req.password);
     const displayName = req.displayName.trim() === '' ? req.username : req.displayName.trim();
     if (displayName.length > MAX_DISPLAY_NAME_LENGTH) {
@@ -41,7 +43,7 @@ export class Accounts {
   }): Promise<{ user: User; token: string; expiresAtMs: number }> {
     if (req.username === '') throw new InvalidField('username', 'is required');
     if (req.password === '') throw new InvalidField('password', 'is required');
-    if (req.password.length > MAX_PASSWORD_LENGTH) throw new Unauthenticated(BAD_CREDENTIALS);
+    if (req.password.length > PASSWORD_MAX_LENGTH) throw new Unauthenticated(BAD_CREDENTIALS);
     const credential = await this.users.getCredential(req.username);
     if (credential === undefined) {
       await verifyPassword(req.password, await this.decoy());
@@ -63,14 +65,5 @@ export class Accounts {
   private decoy(): Promise<string> {
     this.decoyHash ??= hashPassword('decoy password, never matches');
     return this.decoyHash;
-  }
-}
-
-export function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new InvalidField('password', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
-  }
-  if (password.length > MAX_PASSWORD_LENGTH) {
-    throw new InvalidField('password', `must be at most ${MAX_PASSWORD_LENGTH} characters`);
   }
 }

@@ -44,11 +44,7 @@ export class BulkAccounts {
       if (!USERNAME_PATTERN.test(user.username)) {
         throw new InvalidField(`users[${i}].username`, 'must be 3-32 characters of a-z, 0-9, "_", "." or "-"');
       }
-      try {
-        checkPassword(user.password);
-      } catch (err) {
-        throw new InvalidField(`users[${i}].password`, (err as InvalidField).message.replace(/^password: /, ''));
-      }
+      checkPassword(user.password, `users[${i}].password`);
       const displayName = user.displayName.trim() === '' ? user.username : user.displayName.trim();
       if (displayName.length > MAX_DISPLAY_NAME_LENGTH) {
         throw new InvalidField(`users[${i}].display_name`, `must be at most ${MAX_DISPLAY_NAME_LENGTH} characters`);

@@ -20,7 +20,9 @@ export class InvalidField extends InvalidArgument {
   }
 }
 
-export type ForbiddenReason = 'NOT_FRIENDS' | 'NOT_A_MEMBER' | 'NOT_AN_ADMIN';
+/** The specific PERMISSION_DENIED codes clients see (docs/protocol.md lists each). */
+export const FORBIDDEN_REASONS = ['NOT_FRIENDS', 'NOT_A_MEMBER', 'NOT_AN_ADMIN'] as const;
+export type ForbiddenReason = (typeof FORBIDDEN_REASONS)[number];
 
 /** The caller is known but the rules forbid the action. */
 export class Forbidden extends PermissionDenied {

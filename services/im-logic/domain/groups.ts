@@ -1,18 +1,33 @@
 // Groups: creation, adding members (owner/admin only), listings.
 import { GroupRole, type Group, type GroupMember, type User } from '../../../proto/gen/gochat/common/v1/common';
 import { Forbidden, InvalidField, NotFound } from './errors';
-import type { EventOrigin, GroupDirectory, LogicEventPublisher, UserDirectory } from './ports';
+import type { EventOrigin, FriendGraph, GroupDirectory, LogicEventPublisher, UserDirectory } from './ports';
 import { requireId } from './social';
-
-export const MAX_GROUP_NAME_LENGTH = 64;
-export const MAX_INITIAL_MEMBERS = 500;
+import {
+  GROUP_INITIAL_MEMBERS_MAX as MAX_INITIAL_MEMBERS,
+  GROUP_NAME_MAX_LENGTH as MAX_GROUP_NAME_LENGTH,
+} from '../../../lib/limits';
 
 export class Groups {
   constructor(
     private readonly users: UserDirectory,
     private readonly groups: GroupDirectory,
     private readonly events: LogicEventPublisher,
+    private readonly friends: Pick<FriendGraph, 'areFriends'>,
   ) {}
+
+  /** Nobody is put into a group by a stranger: whoever adds a user must be their friend (they consented to it). */
+  private async requireFriendsOf(operatorId: string, userIds: readonly string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    const friends = await this.friends.areFriends(userIds.map((friendId) => ({ userId: operatorId, friendId })));
+    const strangers = userIds.filter((_, i) => !friends[i]);
+    if (strangers.length > 0) {
+      throw new Forbidden(
+        'NOT_FRIENDS',
+        `you may add only your friends to a group; not friends: ${strangers.join(', ')}`,
+      );
+    }
+  }
 
   async create(
     req: { operatorId: string; name: string; memberIds: string[] },
@@ -29,6 +44,7 @@ export class Groups {
     }
     memberIds.forEach((id) => requireId('member_ids', id));
     await this.requireUsers([req.operatorId, ...memberIds]);
+    await this.requireFriendsOf(req.operatorId, memberIds);
     const created = await this.groups.createGroup({ name, ownerId: req.operatorId, memberIds });
     // Initial members learn about the group the same way later joiners do.
     for (const member of created.members) {
@@ -71,6 +87,7 @@ export class Groups {
       throw new Forbidden('NOT_AN_ADMIN', 'only the owner may add an admin');
     }
     await this.requireUsers([req.userId]);
+    if (req.userId !== req.operatorId) await this.requireFriendsOf(req.operatorId, [req.userId]);
     const added = await this.groups.addMember(req.groupId, req.userId, role);
     if (!added.alreadyMember) {
       await this.events.groupMemberJoined(

@@ -3,7 +3,7 @@
 import type { GroupMember } from '../../../proto/gen/gochat/common/v1/common';
 import { p2pPeerOf, type ConversationRef } from './conversation';
 import { Forbidden, NotFound, type DomainError } from './errors';
-import type { FriendGraph, GroupDirectory } from './ports';
+import type { FriendGraph, GroupDirectory, UserDirectory } from './ports';
 
 export interface Audience {
   /** Every participant, the actor included. */
@@ -16,6 +16,7 @@ export class ConversationAccess {
   constructor(
     private readonly friends: FriendGraph,
     private readonly groups: GroupDirectory,
+    private readonly users: Pick<UserDirectory, 'getUsers'>,
   ) {}
 
   /**
@@ -37,6 +38,7 @@ export class ConversationAccess {
       Promise.all(groupIds.map((groupId) => this.membersOrMissing(groupId))),
     ]);
     const membersOf = new Map(groupIds.map((groupId, i) => [groupId, memberLists[i]]));
+    const missingPeers = await this.unknownUsers(pairs.filter((_, i) => !friendships[i]).map((p) => p.friendId));
     let pair = 0;
     return sends.map(({ ref, userId }, at): Audience | DomainError => {
       if (ref.type === 'group') {
@@ -46,9 +48,23 @@ export class ConversationAccess {
       }
       const peer = peers[at];
       if (peer === undefined) return new Forbidden('NOT_A_MEMBER', `you are not part of ${ref.conversationId}`);
-      if (!friendships[pair++]) return new Forbidden('NOT_FRIENDS', `you and ${peer} are not friends`);
+      if (!friendships[pair++]) {
+        if (missingPeers.has(peer)) return new NotFound(`user ${peer} does not exist`);
+        return new Forbidden('NOT_FRIENDS', `you and ${peer} are not friends`);
+      }
       return { memberIds: [userId, peer], visibleFromSeq: 1 };
     });
+  }
+
+  /**
+   * Which of the ids name no user. Asked only about refused p2p sends (nobody is friends with a user who does not
+   * exist), so the common path costs no lookup, and a client learns NOT_FOUND rather than NOT_FRIENDS.
+   */
+  private async unknownUsers(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const unique = [...new Set(ids)];
+    const found = new Set((await this.users.getUsers(unique)).map((u) => u.userId));
+    return new Set(unique.filter((id) => !found.has(id)));
   }
 
   /** The participants when userId may read the conversation (no friendship needed to read old messages). */

@@ -11,7 +11,7 @@ import { FakeRepo, RecordingPublisher } from './test-fakes';
 function setup() {
   const repo = new FakeRepo();
   const events = new RecordingPublisher();
-  const sender = new MessageSender(new ConversationAccess(repo, repo), repo, events);
+  const sender = new MessageSender(new ConversationAccess(repo, repo, repo), repo, events);
   const alice = repo.addUser('alice');
   const bob = repo.addUser('bob');
   const carol = repo.addUser('carol');
@@ -103,6 +103,11 @@ describe('authorisation', () => {
     await assert.rejects(
       sender.send(command({ senderId: alice.userId, toUserId: bob.userId }), {}),
       reason('NOT_FRIENDS'),
+    );
+    // A user who does not exist is NOT_FOUND, as the protocol's table says (not NOT_FRIENDS).
+    await assert.rejects(
+      sender.send(command({ senderId: alice.userId, toUserId: 'u_nobody' }), {}),
+      (err: unknown) => isDomainError(err) && err.code === 'NOT_FOUND' && /u_nobody does not exist/.test(err.message),
     );
     const { group } = await repo.createGroup({ name: 'g', ownerId: alice.userId, memberIds: [bob.userId] });
     await assert.rejects(

@@ -2,6 +2,7 @@
 // Kafka; the unit tests implement them in memory.
 import type {
   ChatMessage,
+  FriendRequest,
   Group,
   GroupMember,
   GroupRole,
@@ -37,6 +38,13 @@ export interface FriendGraph {
   /** false when they were already friends. */
   addFriend(userId: string, friendId: string): Promise<boolean>;
   removeFriend(userId: string, friendId: string): Promise<boolean>;
+  requestFriendship(fromUserId: string, toUserId: string): Promise<{ outcome: string; atMs: number }>;
+  answerFriendship(
+    userId: string,
+    fromUserId: string,
+    accept: boolean,
+  ): Promise<{ found: boolean; accepted: boolean; atMs: number }>;
+  listFriendshipRequests(userId: string): Promise<{ incoming: FriendRequest[]; outgoing: FriendRequest[] }>;
 }
 
 export interface GroupDirectory {
@@ -116,6 +124,14 @@ export interface LogicEventPublisher {
       readSeq: number;
       readAtMs: number;
     },
+    origin: EventOrigin,
+  ): Promise<void>;
+  friendRequested(
+    event: { fromUserId: string; toUserId: string; requestedAtMs: number },
+    origin: EventOrigin,
+  ): Promise<void>;
+  friendRequestAccepted(
+    event: { fromUserId: string; toUserId: string; acceptedAtMs: number },
     origin: EventOrigin,
   ): Promise<void>;
   groupMemberJoined(

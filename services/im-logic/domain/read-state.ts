@@ -2,13 +2,12 @@
 // enforces both); message.read is published only when it really moved, so receipts are never repeated.
 import type { ChatMessage } from '../../../proto/gen/gochat/common/v1/common';
 import type { Conversation } from '../../../proto/gen/gochat/repo/v1/repo';
+import { checkSeq, historyPageSize } from '../../../lib/limits';
 import { conversationTypeOf, parseConversationId } from './conversation';
 import { InvalidField } from './errors';
 import type { ConversationAccess } from './membership';
 import type { Clock, EventOrigin, LogicEventPublisher, MessageStore } from './ports';
 
-export const DEFAULT_HISTORY_LIMIT = 100;
-export const MAX_HISTORY_LIMIT = 1000;
 /** Unread counting pulls at most this many unread messages to discount one's own. */
 const UNREAD_SCAN_LIMIT = 1000;
 
@@ -39,7 +38,8 @@ export class ReadState {
   ): Promise<MarkAsReadResult> {
     requireUser(req.userId);
     const ref = parseConversationId(req.conversationId);
-    if (!Number.isInteger(req.seq) || req.seq < 1) throw new InvalidField('seq', 'must be a positive integer');
+    // seq 0 is allowed (the doc says seq >= 0): it never moves a pointer, and answers the current read state.
+    checkSeq(req.seq, 'seq');
     await this.access.forReading(ref, req.userId);
     const update = await this.store.updateReadPointer(req.userId, ref.conversationId, req.seq);
     if (update.advanced) {
@@ -68,11 +68,10 @@ export class ReadState {
   }): Promise<HistoryPage> {
     requireUser(req.userId);
     const ref = parseConversationId(req.conversationId);
-    if (!Number.isInteger(req.fromSeq) || req.fromSeq < 0) throw new InvalidField('from_seq', 'must be >= 0');
-    if (!Number.isInteger(req.toSeq) || req.toSeq < 0) throw new InvalidField('to_seq', 'must be >= 0 (0 = latest)');
+    checkSeq(req.fromSeq, 'from_seq');
+    checkSeq(req.toSeq, 'to_seq (0 = latest)');
     if (req.toSeq !== 0 && req.toSeq < req.fromSeq) throw new InvalidField('to_seq', 'is before from_seq');
-    if (req.limit > MAX_HISTORY_LIMIT) throw new InvalidField('limit', `must be at most ${MAX_HISTORY_LIMIT}`);
-    const limit = req.limit === 0 ? DEFAULT_HISTORY_LIMIT : req.limit;
+    const limit = historyPageSize(req.limit);
     const audience = await this.access.forReading(ref, req.userId);
     // A group member sees the conversation from the seq at which they joined, whatever they ask for.
     const fromSeq = Math.max(req.fromSeq, audience.visibleFromSeq);

@@ -14,8 +14,8 @@ function setup() {
   return {
     repo,
     events,
-    groups: new Groups(repo, repo, events),
-    friends: new Friendships(repo, repo, repo),
+    groups: new Groups(repo, repo, events, repo),
+    friends: new Friendships(repo, repo, repo, events),
     alice,
     bob,
     carol,
@@ -26,6 +26,44 @@ function setup() {
 function reason(expected: string) {
   return (err: unknown) => isDomainError(err) && err.code === expected;
 }
+
+describe('friendship by consent', () => {
+  test('a request waits for the answer; the recipient is told, and the requester is told of the acceptance', async () => {
+    const { repo, friends, events, alice, bob, carol } = setup();
+    assert.equal(await friends.request(alice.userId, bob.userId, {}), 'pending');
+    assert.deepEqual(await repo.areFriends([{ userId: alice.userId, friendId: bob.userId }]), [false]);
+    assert.deepEqual(
+      events.ofKind('friend.requested').map((e) => e.event),
+      [{ fromUserId: alice.userId, toUserId: bob.userId, requestedAtMs: 6 }],
+    );
+    const pending = await friends.requests(bob.userId);
+    assert.deepEqual(
+      pending.incoming.map((r) => r.fromUser?.userId),
+      [alice.userId],
+    );
+    assert.equal(await friends.answer(bob.userId, alice.userId, true, {}), true);
+    assert.deepEqual(await repo.areFriends([{ userId: alice.userId, friendId: bob.userId }]), [true]);
+    assert.deepEqual(
+      events.ofKind('friend.accepted').map((e) => e.event),
+      [{ fromUserId: alice.userId, toUserId: bob.userId, acceptedAtMs: 8 }],
+    );
+    // A declined request befriends nobody and tells nobody; answering twice is NOT_FOUND.
+    await friends.request(carol.userId, bob.userId, {});
+    assert.equal(await friends.answer(bob.userId, carol.userId, false, {}), false);
+    assert.equal(events.ofKind('friend.accepted').length, 1);
+    await assert.rejects(friends.answer(bob.userId, carol.userId, true, {}), reason('NOT_FOUND'));
+    // Asking someone who had asked you is the consent.
+    await friends.request(carol.userId, alice.userId, {});
+    assert.equal(await friends.request(alice.userId, carol.userId, {}), 'accepted');
+    assert.deepEqual(events.ofKind('friend.accepted').at(-1)?.event, {
+      fromUserId: carol.userId,
+      toUserId: alice.userId,
+      acceptedAtMs: 7,
+    });
+    await assert.rejects(friends.request(alice.userId, alice.userId, {}), reason('INVALID_ARGUMENT'));
+    await assert.rejects(friends.request(alice.userId, 'u_nobody', {}), reason('NOT_FOUND'));
+  });
+});
 
 describe('friends', () => {
   test('adding is mutual, listing shows presence', async () => {
@@ -53,21 +91,38 @@ describe('friends', () => {
     await assert.rejects(friends.add(alice.userId, alice.userId), reason('INVALID_ARGUMENT'));
   });
 
-  test('search matches usernames before display names, bounded by limit', async () => {
+  test('search finds the user with exactly that username, and lists nobody else', async () => {
     const { repo, friends } = setup();
     repo.addUser('carolyn');
     assert.deepEqual(
-      (await friends.search('CAROL', 0)).map((u) => u.username),
-      ['carol', 'carolyn'],
+      (await friends.search(' CAROL ', 0)).map((u) => u.username),
+      ['carol'],
     );
-    assert.equal((await friends.search('a', 1)).length, 1);
+    assert.deepEqual(await friends.search('a', 100), []);
     await assert.rejects(friends.search('  ', 0), reason('INVALID_ARGUMENT'));
   });
 });
 
 describe('groups', () => {
+  test("a group takes only the adder's friends", async () => {
+    const { repo, groups, alice, bob, carol } = setup();
+    await repo.addFriend(alice.userId, bob.userId);
+    await assert.rejects(
+      groups.create({ operatorId: alice.userId, name: 'g', memberIds: [bob.userId, carol.userId] }, {}),
+      (err: unknown) => reason('NOT_FRIENDS')(err) && /carol|u3/.test((err as Error).message),
+    );
+    const { group } = await groups.create({ operatorId: alice.userId, name: 'g', memberIds: [bob.userId] }, {});
+    await assert.rejects(
+      groups.addMember({ operatorId: alice.userId, groupId: group.groupId, userId: carol.userId, role: 0 }, {}),
+      reason('NOT_FRIENDS'),
+    );
+  });
+
   test('only the owner or an admin adds members; the join is published once', async () => {
-    const { events, groups, alice, bob, carol, dan } = setup();
+    const { repo, events, groups, alice, bob, carol, dan } = setup();
+    await repo.addFriend(alice.userId, bob.userId);
+    await repo.addFriend(alice.userId, carol.userId);
+    await repo.addFriend(carol.userId, dan.userId);
     const { group } = await groups.create(
       { operatorId: alice.userId, name: ' team ', memberIds: [bob.userId, alice.userId] },
       {},
@@ -123,7 +178,8 @@ describe('groups', () => {
   });
 
   test('members may list members; others may not', async () => {
-    const { groups, alice, bob, dan } = setup();
+    const { repo, groups, alice, bob, dan } = setup();
+    await repo.addFriend(alice.userId, bob.userId);
     const { group } = await groups.create({ operatorId: alice.userId, name: 'g', memberIds: [bob.userId] }, {});
     const listed = await groups.listMembers(bob.userId, group.groupId);
     assert.deepEqual(listed.users.map((u) => u.username).sort(), ['alice', 'bob']);

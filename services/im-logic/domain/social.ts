@@ -1,8 +1,9 @@
-// Friends and user search. Friendship is mutual and needs no acceptance step in this lab.
-import { PresenceStatus, type User } from '../../../proto/gen/gochat/common/v1/common';
+// Friends and user search. Friendship is mutual and needs the other user's consent: a request that they accept
+// (or their own request to the requester). `add` (no consent) is for tools and seeding only.
+import { PresenceStatus, type FriendRequest, type User } from '../../../proto/gen/gochat/common/v1/common';
 import { InvalidField, NotFound } from './errors';
-import { ID_PATTERN } from './limits';
-import type { FriendGraph, PresenceReader, UserDirectory } from './ports';
+import { isValidId, searchPageSize } from '../../../lib/limits';
+import type { EventOrigin, FriendGraph, LogicEventPublisher, PresenceReader, UserDirectory } from './ports';
 
 export interface FriendWithStatus {
   user: User;
@@ -10,18 +11,44 @@ export interface FriendWithStatus {
   sinceMs: number;
 }
 
-export const DEFAULT_SEARCH_LIMIT = 20;
-export const MAX_SEARCH_LIMIT = 100;
-/** im-repo has no search index: search scans users page by page, up to this many. */
-const SEARCH_SCAN_USERS = 5000;
-const SEARCH_PAGE = 500;
-
 export class Friendships {
   constructor(
     private readonly users: UserDirectory,
     private readonly friends: FriendGraph,
     private readonly presence: PresenceReader,
+    private readonly events: Pick<LogicEventPublisher, 'friendRequested' | 'friendRequestAccepted'>,
   ) {}
+
+  /**
+   * Asks friendId for friendship: they get friend.request.received. When friendId had already asked userId, this
+   * is the consent: they are friends, and friendId gets friend.request.accepted.
+   */
+  async request(userId: string, friendId: string, origin: EventOrigin): Promise<string> {
+    checkPair(userId, friendId);
+    const { outcome, atMs } = await this.friends.requestFriendship(userId, friendId);
+    if (outcome === 'pending') {
+      await this.events.friendRequested({ fromUserId: userId, toUserId: friendId, requestedAtMs: atMs }, origin);
+    } else if (outcome === 'accepted') {
+      await this.events.friendRequestAccepted({ fromUserId: friendId, toUserId: userId, acceptedAtMs: atMs }, origin);
+    }
+    return outcome;
+  }
+
+  /** The recipient's answer to fromUserId's request; accepting tells the requester (friend.request.accepted). */
+  async answer(userId: string, fromUserId: string, accept: boolean, origin: EventOrigin): Promise<boolean> {
+    checkPair(userId, fromUserId);
+    const res = await this.friends.answerFriendship(userId, fromUserId, accept);
+    if (!res.found) throw new NotFound(`there is no friend request from ${fromUserId} to ${userId}`);
+    if (res.accepted) {
+      await this.events.friendRequestAccepted({ fromUserId, toUserId: userId, acceptedAtMs: res.atMs }, origin);
+    }
+    return res.accepted;
+  }
+
+  async requests(userId: string): Promise<{ incoming: FriendRequest[]; outgoing: FriendRequest[] }> {
+    requireId('user_id', userId);
+    return this.friends.listFriendshipRequests(userId);
+  }
 
   async add(userId: string, friendId: string): Promise<boolean> {
     checkPair(userId, friendId);
@@ -54,33 +81,23 @@ export class Friendships {
     }));
   }
 
-  /** Users whose username or display name contains the query (case-insensitive), usernames first. */
+  /**
+   * The user whose username is exactly the query (case-insensitive): one finds a person whose username one was
+   * told, and cannot list who else uses the service. At most one user; the limit is checked for compatibility.
+   */
   async search(query: string, limit: number): Promise<User[]> {
-    const needle = query.trim().toLowerCase();
-    if (needle === '') throw new InvalidField('query', 'is required');
-    if (needle.length > 64) throw new InvalidField('query', 'must be at most 64 characters');
-    if (limit > MAX_SEARCH_LIMIT) throw new InvalidField('limit', `must be at most ${MAX_SEARCH_LIMIT}`);
-    const wanted = limit === 0 ? DEFAULT_SEARCH_LIMIT : limit;
-    const byName: User[] = [];
-    const byDisplay: User[] = [];
-    let cursor = '';
-    for (let scanned = 0; scanned < SEARCH_SCAN_USERS && byName.length < wanted;) {
-      const page = await this.users.listUsers(SEARCH_PAGE, cursor);
-      scanned += page.users.length;
-      for (const u of page.users) {
-        if (u.username.toLowerCase().includes(needle)) byName.push(u);
-        else if (u.displayName.toLowerCase().includes(needle)) byDisplay.push(u);
-      }
-      if (page.nextCursor === '' || page.users.length === 0) break;
-      cursor = page.nextCursor;
-    }
-    return [...byName, ...byDisplay].slice(0, wanted);
+    const username = query.trim().toLowerCase();
+    if (username === '') throw new InvalidField('query', 'is required');
+    if (username.length > 64) throw new InvalidField('query', 'must be at most 64 characters');
+    searchPageSize(limit);
+    const credential = await this.users.getCredential(username);
+    return credential === undefined ? [] : [credential.user];
   }
 }
 
 function requireId(field: string, id: string): void {
   if (id === '') throw new InvalidField(field, 'is required');
-  if (!ID_PATTERN.test(id)) throw new InvalidField(field, 'is not a valid id');
+  if (!isValidId(id)) throw new InvalidField(field, 'is not a valid id');
 }
 
 function checkPair(userId: string, friendId: string): void {

@@ -10,7 +10,7 @@ import {
   type UserPresence,
 } from '../../../proto/gen/gochat/common/v1/common';
 import type { Conversation } from '../../../proto/gen/gochat/repo/v1/repo';
-import { AlreadyExists } from './errors';
+import { AlreadyExists, NotFound } from './errors';
 import type {
   DownstreamDelivery,
   EventOrigin,
@@ -104,6 +104,40 @@ export class FakeRepo implements UserDirectory, FriendGraph, GroupDirectory, Mes
     const removed = this.friendships.get(userId)?.delete(friendId) ?? false;
     this.friendships.get(friendId)?.delete(userId);
     return removed;
+  }
+  /** Pending requests as "from->to" -> requested at. */
+  friendRequests = new Map<string, number>();
+  async requestFriendship(fromUserId: string, toUserId: string): Promise<{ outcome: string; atMs: number }> {
+    this.check();
+    const found = new Set((await this.getUsers([fromUserId, toUserId])).map((u) => u.userId));
+    const missing = [fromUserId, toUserId].find((id) => !found.has(id));
+    if (missing !== undefined) throw new NotFound(`no user "${missing}"`);
+    if (this.friendships.get(fromUserId)?.has(toUserId)) return { outcome: 'already_friends', atMs: 7 };
+    if (this.friendRequests.delete(`${toUserId}->${fromUserId}`)) {
+      await this.addFriend(fromUserId, toUserId);
+      return { outcome: 'accepted', atMs: 7 };
+    }
+    if (!this.friendRequests.has(`${fromUserId}->${toUserId}`))
+      this.friendRequests.set(`${fromUserId}->${toUserId}`, 6);
+    return { outcome: 'pending', atMs: this.friendRequests.get(`${fromUserId}->${toUserId}`)! };
+  }
+  async answerFriendship(userId: string, fromUserId: string, accept: boolean) {
+    this.check();
+    const found = this.friendRequests.delete(`${fromUserId}->${userId}`);
+    if (found && accept) await this.addFriend(fromUserId, userId);
+    return { found, accepted: found && accept, atMs: 8 };
+  }
+  async listFriendshipRequests(userId: string) {
+    this.check();
+    const byId = new Map([...this.users.values()].map((c) => [c.user.userId, c.user]));
+    const all = [...this.friendRequests].map(([key, requestedAtMs]) => {
+      const [from, to] = key.split('->') as [string, string];
+      return { fromUser: byId.get(from), toUser: byId.get(to), requestedAtMs };
+    });
+    return {
+      incoming: all.filter((r) => r.toUser?.userId === userId),
+      outgoing: all.filter((r) => r.fromUser?.userId === userId),
+    };
   }
 
   async createGroup(input: {
@@ -231,7 +265,9 @@ export type RecordedEvent =
   | { kind: 'persist'; message: ChatMessage; memberIds: string[]; origin: EventOrigin }
   | { kind: 'downstream'; delivery: DownstreamDelivery; origin: EventOrigin }
   | { kind: 'read'; event: Parameters<LogicEventPublisher['messageRead']>[0] }
-  | { kind: 'joined'; event: Parameters<LogicEventPublisher['groupMemberJoined']>[0] };
+  | { kind: 'joined'; event: Parameters<LogicEventPublisher['groupMemberJoined']>[0] }
+  | { kind: 'friend.requested'; event: Parameters<LogicEventPublisher['friendRequested']>[0] }
+  | { kind: 'friend.accepted'; event: Parameters<LogicEventPublisher['friendRequestAccepted']>[0] };
 
 export class RecordingPublisher implements LogicEventPublisher {
   events: RecordedEvent[] = [];
@@ -246,6 +282,12 @@ export class RecordingPublisher implements LogicEventPublisher {
   }
   async groupMemberJoined(event: Parameters<LogicEventPublisher['groupMemberJoined']>[0]): Promise<void> {
     this.events.push({ kind: 'joined', event });
+  }
+  async friendRequested(event: Parameters<LogicEventPublisher['friendRequested']>[0]): Promise<void> {
+    this.events.push({ kind: 'friend.requested', event });
+  }
+  async friendRequestAccepted(event: Parameters<LogicEventPublisher['friendRequestAccepted']>[0]): Promise<void> {
+    this.events.push({ kind: 'friend.accepted', event });
   }
   ofKind<K extends RecordedEvent['kind']>(kind: K): Extract<RecordedEvent, { kind: K }>[] {
     return this.events.filter((e): e is Extract<RecordedEvent, { kind: K }> => e.kind === kind);

@@ -53,6 +53,13 @@ export function chatService({ sender, reads }: LogicDomain): AsyncService<ChatSe
 export function socialService({ friendships, groups }: LogicDomain): AsyncService<SocialServiceService> {
   return {
     addFriend: async (req) => ({ created: await friendships.add(req.userId, req.friendId) }),
+    requestFriendship: async (req, ctx) => ({
+      outcome: await friendships.request(req.userId, req.friendId, origin(ctx)),
+    }),
+    answerFriendship: async (req, ctx) => ({
+      accepted: await friendships.answer(req.userId, req.fromUserId, req.accept, origin(ctx)),
+    }),
+    listFriendshipRequests: async (req) => friendships.requests(req.userId),
     removeFriend: async (req) => ({ removed: await friendships.remove(req.userId, req.friendId) }),
     listFriends: async (req) => ({ friends: await friendships.list(req.userId) }),
     createGroup: async (req, ctx) => groups.create(req, origin(ctx)),

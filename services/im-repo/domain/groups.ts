@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { GroupRole, type Group, type GroupMember } from '../../../proto/gen/gochat/common/v1/common';
 import { InvalidArgument, NotFound } from '../../../lib/errors';
+import { GROUP_NAME_MAX_LENGTH } from '../../../lib/limits';
 import type { GroupStore } from './ports';
 import type { UserDirectory } from './users';
 import { requireId, requireIds, requireText, type Clock } from './validation';
@@ -37,7 +38,7 @@ export class GroupRoster {
     group: Group;
     members: GroupMember[];
   } {
-    const name = requireText('name', input.name.trim(), 64);
+    const name = requireText('name', input.name.trim(), GROUP_NAME_MAX_LENGTH);
     requireId('owner_id', input.ownerId);
     const memberIds = requireIds('member_ids', input.memberIds, MAX_GROUP_MEMBERS).filter((id) => id !== input.ownerId);
     const groupId = input.groupId === '' ? newGroupId() : requireId('group_id', input.groupId);

@@ -4,13 +4,21 @@ import { ConversationType, type ChatMessage } from '../../../proto/gen/gochat/co
 import type { Conversation } from '../../../proto/gen/gochat/repo/v1/repo';
 import { InvalidArgument, NotFound } from '../../../lib/errors';
 import { requireConversationId } from '../../../lib/conversation';
+import {
+  BODY_MAX_BYTES,
+  checkBody,
+  checkClientMsgId,
+  HISTORY_DEFAULT_LIMIT,
+  HISTORY_MAX_LIMIT,
+} from '../../../lib/limits';
 import type { GroupStore, MessageStore, ReadPointerUpdate, SavedMessage, UserStore } from './ports';
 import { requireId, requireIds, requireIntInRange, requireText, type Clock } from './validation';
 import { messageIdAt } from './message-id';
 
-export const MAX_BODY_LENGTH = 16 * 1024;
-export const DEFAULT_PULL_LIMIT = 100;
-export const MAX_PULL_LIMIT = 1000;
+/** The same limits as the gateway's and im-logic's (lib/limits.ts): a body is counted in UTF-8 bytes. */
+export const MAX_BODY_BYTES = BODY_MAX_BYTES;
+export const DEFAULT_PULL_LIMIT = HISTORY_DEFAULT_LIMIT;
+export const MAX_PULL_LIMIT = HISTORY_MAX_LIMIT;
 /**
  * A page also ends once its bodies reach this many bytes (it always holds at least one message), so that the
  * largest allowed page (1,000 bodies of 16 KiB) never exceeds gRPC's 4 MiB message limit on its way to the
@@ -67,10 +75,11 @@ export class ConversationLog {
       );
     }
     requireId('message.sender_id', message.senderId);
-    requireText('message.client_msg_id', message.clientMsgId, 128);
+    checkClientMsgId(message.clientMsgId, 'message.client_msg_id');
     const contentType =
       message.contentType === '' ? 'text/plain' : requireText('message.content_type', message.contentType, 128);
-    requireText('message.body', message.body, MAX_BODY_LENGTH, { allowEmpty: true });
+    // Empty bodies are the server's own (system messages); clients' are refused before they get here.
+    checkBody(message.body, 'message.body', { allowEmpty: true });
     const now = this.clock.now();
     return this.messages.save({
       messageId: messageIdAt(now),

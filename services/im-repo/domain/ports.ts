@@ -3,6 +3,7 @@
 import type {
   ChatMessage,
   ConversationType,
+  FriendRequest,
   Group,
   GroupMember,
   GroupRole,
@@ -38,7 +39,14 @@ export interface FriendStore {
   remove(userId: string, friendId: string): boolean;
   areFriends(pairs: ReadonlyArray<{ userId: string; friendId: string }>): boolean[];
   list(userId: string): { user: User; sinceMs: number }[];
+  /** One transaction; a reverse request makes them friends at once. `atMs` is the request's (or friendship's) time. */
+  request(fromUserId: string, toUserId: string, nowMs: number): { outcome: FriendRequestOutcome; atMs: number };
+  /** Removes the request from -> to; accepting stores the friendship in the same transaction. */
+  answer(toUserId: string, fromUserId: string, accept: boolean, nowMs: number): { found: boolean };
+  requests(userId: string): { incoming: FriendRequest[]; outgoing: FriendRequest[] };
 }
+
+export type FriendRequestOutcome = 'pending' | 'accepted' | 'already_friends';
 
 export interface NewGroup {
   groupId: string;

@@ -46,7 +46,7 @@ export class Seeder {
       users: users.map((user, i) => {
         if (!USERNAME_RE.test(user.username)) {
           throw new InvalidArgument(
-            `users[${i}].username "${user.username}" must be 3-32 characters of letters, digits, "_", "." or "-"`,
+            `users[${i}].username "${user.username}" must be 3-32 characters of a-z, 0-9, "_", "." or "-"`,
           );
         }
         if (seen.has(user.username)) throw new InvalidArgument(`users[${i}].username "${user.username}" is repeated`);

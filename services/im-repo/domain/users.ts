@@ -1,11 +1,13 @@
 // Users and friendships: who exists, how they log in, and who is whose friend.
 import { randomBytes } from 'node:crypto';
-import type { User } from '../../../proto/gen/gochat/common/v1/common';
+import type { FriendRequest, User } from '../../../proto/gen/gochat/common/v1/common';
 import { InvalidArgument, NotFound } from '../../../lib/errors';
-import type { FriendStore, UserStore } from './ports';
+import { DISPLAY_NAME_MAX_LENGTH, USERNAME_PATTERN } from '../../../lib/limits';
+import type { FriendRequestOutcome, FriendStore, UserStore } from './ports';
 import { requireId, requireIds, requireIntInRange, requireText, type Clock } from './validation';
 
-export const USERNAME_RE = /^[A-Za-z0-9_.-]{3,32}$/;
+/** The same rule as registration's in im-logic (lib/limits.ts), so a seeded user can always log in. */
+export const USERNAME_RE = USERNAME_PATTERN;
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 /** Most pairs in one AreFriends call (a consumer batch holds at most 500 sends). */
@@ -23,12 +25,12 @@ export class UserDirectory {
 
   createUser(input: { username: string; displayName: string; passwordHash: string; userId: string }): User {
     if (!USERNAME_RE.test(input.username)) {
-      throw new InvalidArgument(
-        `username "${input.username}" must be 3-32 characters of letters, digits, "_", "." or "-"`,
-      );
+      throw new InvalidArgument(`username "${input.username}" must be 3-32 characters of a-z, 0-9, "_", "." or "-"`);
     }
     const displayName =
-      input.displayName.trim() === '' ? input.username : requireText('display_name', input.displayName, 64);
+      input.displayName.trim() === ''
+        ? input.username
+        : requireText('display_name', input.displayName, DISPLAY_NAME_MAX_LENGTH);
     requireText('password_hash', input.passwordHash, 1024);
     const userId = input.userId === '' ? newUserId() : requireId('user_id', input.userId);
     return this.users.create({
@@ -91,6 +93,26 @@ export class Friendships {
   remove(userId: string, friendId: string): boolean {
     this.checkPair(userId, friendId);
     return this.friends.remove(userId, friendId);
+  }
+
+  /** A request for friendship; the recipient's consent (answer) or their own request makes them friends. */
+  request(fromUserId: string, toUserId: string): { outcome: FriendRequestOutcome; atMs: number } {
+    this.checkPair(fromUserId, toUserId);
+    this.directory.requireExisting('from_user_id', [fromUserId]);
+    this.directory.requireExisting('to_user_id', [toUserId]);
+    return this.friends.request(fromUserId, toUserId, this.clock.now());
+  }
+
+  answer(userId: string, fromUserId: string, accept: boolean): { found: boolean; accepted: boolean; atMs: number } {
+    this.checkPair(userId, fromUserId);
+    const atMs = this.clock.now();
+    const { found } = this.friends.answer(userId, fromUserId, accept, atMs);
+    return { found, accepted: found && accept, atMs };
+  }
+
+  requests(userId: string): { incoming: FriendRequest[]; outgoing: FriendRequest[] } {
+    requireId('user_id', userId);
+    return this.friends.requests(userId);
   }
 
   /** Whether each pair are friends; unknown users are simply nobody's friends. */

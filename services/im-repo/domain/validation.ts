@@ -1,13 +1,14 @@
 // Input checks shared by the use cases. Each failure is an InvalidArgument naming the field, as the client sent it.
 import { InvalidArgument } from '../../../lib/errors';
+import { ID_MAX_LENGTH, isValidId } from '../../../lib/limits';
 
-// Ids end up inside conversation ids ("p2p:<a>:<b>") and Redis keys, so ":" and whitespace are not allowed.
-const ID_RE = /^[A-Za-z0-9_.@-]{1,128}$/;
-
+/** Ids end up inside conversation ids ("p2p:<a>:<b>") and Redis keys; the rule is lib/limits.ts's. */
 export function requireId(field: string, value: string): string {
   if (value === '') throw new InvalidArgument(`${field} is required`);
-  if (!ID_RE.test(value)) {
-    throw new InvalidArgument(`${field} "${value}" must be 1-128 characters of letters, digits, "_", ".", "@" or "-"`);
+  if (!isValidId(value)) {
+    throw new InvalidArgument(
+      `${field} "${value.slice(0, 140)}" must be 1-${ID_MAX_LENGTH} characters of letters, digits, "_", ".", "@" or "-"`,
+    );
   }
   return value;
 }

@@ -51,6 +51,9 @@ export function friendService(friends: Friendships): AsyncService<typeof FriendS
     addFriend: async (req) => ({ created: friends.add(req.userId, req.friendId) }),
     removeFriend: async (req) => ({ removed: friends.remove(req.userId, req.friendId) }),
     areFriends: async (req) => ({ friends: friends.areFriends(req.pairs) }),
+    requestFriendship: async (req) => friends.request(req.fromUserId, req.toUserId),
+    answerFriendship: async (req) => friends.answer(req.userId, req.fromUserId, req.accept),
+    listFriendshipRequests: async (req) => friends.requests(req.userId),
   };
 }
 

@@ -212,6 +212,38 @@ describe('group member changes', () => {
   });
 });
 
+describe('friend requests', () => {
+  test('a request reaches the user asked; an acceptance reaches the requester', async () => {
+    const { pusher, tasks, online } = setup();
+    online('alice', 'bob');
+    await tasks.friendRequestChanged(
+      {
+        accepted: false,
+        event: { meta: meta('friend.requested'), fromUserId: 'alice', toUserId: 'bob', requestedAtMs: 5 },
+      },
+      TRACE,
+    );
+    await tasks.friendRequestChanged(
+      {
+        accepted: true,
+        event: { meta: meta('friend.request.accepted'), fromUserId: 'alice', toUserId: 'bob', acceptedAtMs: 6 },
+      },
+      TRACE,
+    );
+    assert.deepEqual(
+      pusher.pushes.map((p) => [p.signal.signalType, p.userIds]),
+      [
+        ['friend.request.received', ['bob']],
+        ['friend.request.accepted', ['alice']],
+      ],
+    );
+    assert.deepEqual(pusher.pushes[1]?.signal.payload, {
+      $case: 'friendRequestChanged',
+      value: { fromUserId: 'alice', toUserId: 'bob', status: 'accepted', changedAtMs: 6 },
+    });
+  });
+});
+
 describe('indexing', () => {
   test('message.persist indexes the message for its members', async () => {
     const { world, tasks } = setup();

@@ -10,6 +10,8 @@ import {
   type SystemSignalMessage,
 } from '../../../proto/gen/gochat/common/v1/common';
 import type {
+  FriendRequestAccepted,
+  FriendRequested,
   GroupMemberJoined,
   GroupMemberLeft,
   MessageRead,
@@ -19,6 +21,15 @@ import type {
 import { parseConversationId } from '../../../lib/conversation';
 import type { Clock, MessageArchive, SocialGraph } from './ports';
 import type { RoutedPush, SignalRouter } from './signal-router';
+
+/** Every signal type a client can receive (docs/protocol.md lists each; proto/protocol-doc.test.ts checks). */
+export const SIGNAL_TYPES = {
+  friendStatusChanged: 'friend.status.changed',
+  messageReceiptUpdated: 'message.receipt.updated',
+  groupMemberChanged: 'group.member.changed',
+  friendRequestReceived: 'friend.request.received',
+  friendRequestAccepted: 'friend.request.accepted',
+} as const;
 
 /** How many read messages are scanned for their senders at most (a reader jumping far ahead is rare). */
 export const RECEIPT_SCAN_LIMIT = 5000;
@@ -38,7 +49,7 @@ export class DerivedTasks {
     traceparent: string,
   ): Promise<RoutedPush> {
     const { online, event } = change;
-    const signal = signalOf('friend.status.changed', event.meta, {
+    const signal = signalOf(SIGNAL_TYPES.friendStatusChanged, event.meta, {
       $case: 'friendStatusChanged',
       value: {
         userId: event.userId,
@@ -64,7 +75,7 @@ export class DerivedTasks {
     } else {
       recipients = await this.sendersOfReadRange(event);
     }
-    const signal = signalOf('message.receipt.updated', event.meta, {
+    const signal = signalOf(SIGNAL_TYPES.messageReceiptUpdated, event.meta, {
       $case: 'messageReceiptUpdated',
       value: {
         conversationId: event.conversationId,
@@ -83,7 +94,7 @@ export class DerivedTasks {
   ): Promise<RoutedPush> {
     const { event } = change;
     const members = await this.social.groupMemberIds(event.groupId);
-    const signal = signalOf('group.member.changed', event.meta, {
+    const signal = signalOf(SIGNAL_TYPES.groupMemberChanged, event.meta, {
       $case: 'groupMemberChanged',
       value: {
         groupId: event.groupId,
@@ -97,6 +108,31 @@ export class DerivedTasks {
       },
     });
     return this.router.pushToUsers([...members, event.userId], signal, traceparent);
+  }
+
+  /**
+   * friend.requested -> friend.request.received to the user asked; friend.request.accepted -> the same signal type
+   * back to the requester. Both carry who asked whom, so either side can update its pending list.
+   */
+  async friendRequestChanged(
+    change: { accepted: false; event: FriendRequested } | { accepted: true; event: FriendRequestAccepted },
+    traceparent: string,
+  ): Promise<RoutedPush> {
+    const { event } = change;
+    const signal = signalOf(
+      change.accepted ? SIGNAL_TYPES.friendRequestAccepted : SIGNAL_TYPES.friendRequestReceived,
+      event.meta,
+      {
+        $case: 'friendRequestChanged',
+        value: {
+          fromUserId: event.fromUserId,
+          toUserId: event.toUserId,
+          status: change.accepted ? 'accepted' : 'pending',
+          changedAtMs: (change.accepted ? change.event.acceptedAtMs : change.event.requestedAtMs) || this.clock.nowMs(),
+        },
+      },
+    );
+    return this.router.pushToUsers([change.accepted ? event.fromUserId : event.toUserId], signal, traceparent);
   }
 
   /** message.persist records -> each message enters its members' conversation indexes (idempotent in im-repo). */

@@ -71,6 +71,10 @@ async function dispatch(tasks: DerivedTasks, event: AnyConsumedEvent, log: Logge
       return tasks.groupMemberChanged({ joined: true, event: event.message }, event.traceparent);
     case 'group.member.left':
       return tasks.groupMemberChanged({ joined: false, event: event.message }, event.traceparent);
+    case 'friend.requested':
+      return tasks.friendRequestChanged({ accepted: false, event: event.message }, event.traceparent);
+    case 'friend.request.accepted':
+      return tasks.friendRequestChanged({ accepted: true, event: event.message }, event.traceparent);
     case 'message.persist':
       await indexPersisted(tasks, [event], log);
       return undefined;

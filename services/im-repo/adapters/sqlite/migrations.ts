@@ -79,4 +79,14 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE messages ADD COLUMN dispatched_at_ms INTEGER;
   `,
+  // 3: friendship by consent: a request waits here until its recipient answers
+  `
+  CREATE TABLE friend_requests (
+    from_user_id    TEXT NOT NULL,
+    to_user_id      TEXT NOT NULL,
+    requested_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (from_user_id, to_user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX friend_requests_by_recipient ON friend_requests(to_user_id, requested_at_ms);
+  `,
 ];

@@ -85,10 +85,15 @@ describe('SQLite stores', () => {
     assert.equal(repo.db.pragma('journal_mode', { simple: true }), 'wal');
   });
 
-  test('users: usernames are unique regardless of case, credentials are found by username', () => {
+  test('users: usernames follow the registration rule, are unique, credentials are found by username', () => {
+    assert.throws(
+      () => repo.users.createUser({ username: 'alice', displayName: '', passwordHash: 'h', userId: '' }),
+      (err) => err instanceof AlreadyExists && err.code === 'USERNAME_TAKEN',
+    );
+    // The same rule as im-logic's registration (lib/limits.ts): no upper case, so no case-folded duplicates.
     assert.throws(
       () => repo.users.createUser({ username: 'ALICE', displayName: '', passwordHash: 'h', userId: '' }),
-      (err) => err instanceof AlreadyExists && err.code === 'USERNAME_TAKEN',
+      /username "ALICE"/,
     );
     assert.throws(
       () => repo.users.createUser({ username: 'a b', displayName: '', passwordHash: 'h', userId: '' }),
@@ -124,6 +129,33 @@ describe('SQLite stores', () => {
     assert.throws(() => repo.friends.add('alice', 'alice'), InvalidArgument);
     assert.equal(repo.friends.remove('bob', 'alice'), true);
     assert.deepEqual(repo.friends.list('alice'), []);
+  });
+
+  test('friendship by consent: a request waits for its answer; a reverse request or an accept befriends', () => {
+    const ids = (list: { fromUser?: { userId: string }; toUser?: { userId: string } }[]) =>
+      list.map((r) => `${r.fromUser?.userId}->${r.toUser?.userId}`);
+    assert.equal(repo.friends.request('alice', 'carol').outcome, 'pending');
+    assert.equal(repo.friends.request('alice', 'carol').outcome, 'pending', 'asking twice is one request');
+    assert.deepEqual(ids(repo.friends.requests('carol').incoming), ['alice->carol']);
+    assert.deepEqual(ids(repo.friends.requests('alice').outgoing), ['alice->carol']);
+    assert.deepEqual(repo.friends.areFriends([{ userId: 'alice', friendId: 'carol' }]), [false]);
+    // Only the recipient can answer it.
+    assert.equal(repo.friends.answer('alice', 'carol', true).found, false);
+    assert.equal(repo.friends.answer('carol', 'alice', false).accepted, false);
+    assert.deepEqual(repo.friends.areFriends([{ userId: 'alice', friendId: 'carol' }]), [false]);
+    assert.deepEqual(repo.friends.requests('carol').incoming, []);
+    repo.friends.request('alice', 'carol');
+    assert.equal(repo.friends.answer('carol', 'alice', true).accepted, true);
+    assert.deepEqual(repo.friends.areFriends([{ userId: 'carol', friendId: 'alice' }]), [true]);
+    assert.equal(repo.friends.request('carol', 'alice').outcome, 'already_friends');
+    repo.friends.remove('alice', 'carol');
+    // Both asked: the second request is the consent.
+    assert.equal(repo.friends.request('bob', 'carol').outcome, 'pending');
+    assert.equal(repo.friends.request('carol', 'bob').outcome, 'accepted');
+    assert.deepEqual(repo.friends.requests('bob'), { incoming: [], outgoing: [] });
+    assert.throws(() => repo.friends.request('bob', 'ghost'), /to_user_id: no user "ghost"/);
+    assert.throws(() => repo.friends.request('bob', 'bob'), InvalidArgument);
+    repo.friends.remove('bob', 'carol');
   });
 
   test('a retried send returns the original message and stores nothing twice', () => {
@@ -202,7 +234,15 @@ describe('SQLite stores', () => {
   test('bad messages are refused naming the field', () => {
     assert.throws(() => repo.log.save(text('dm:alice', 'alice', 'x')), /message.conversation_id "dm:alice"/);
     assert.throws(() => repo.log.save(text(P2P, '', 'x')), /message.sender_id is required/);
-    assert.throws(() => repo.log.save(text(P2P, 'alice', '')), /message.client_msg_id is required/);
+    assert.throws(() => repo.log.save(text(P2P, 'alice', '')), /message.client_msg_id: is required/);
+    // The client-facing rules are the gateway's and im-logic's (lib/limits.ts): the body counts UTF-8 bytes (6,000
+    // euro signs are 18,000 bytes), and a clientMsgId keeps to [A-Za-z0-9_.:-] and 64 characters.
+    assert.throws(
+      () => repo.log.save({ ...text(P2P, 'alice', 'euros'), body: '\u20ac'.repeat(6000) }),
+      (err: Error & { code?: string }) => err.code === 'BODY_TOO_LARGE' && /18000 bytes/.test(err.message),
+    );
+    assert.throws(() => repo.log.save(text(P2P, 'alice', 'has space')), /message.client_msg_id: must be 1-64/);
+    assert.throws(() => repo.log.save(text(P2P, 'alice', 'x'.repeat(65))), /message.client_msg_id: must be 1-64/);
     assert.throws(
       () => repo.log.save({ ...text(P2P, 'alice', 'x'), conversationType: ConversationType.CONVERSATION_TYPE_GROUP }),
       /conversation_type/,

@@ -215,7 +215,8 @@ export interface UserPresence {
 
 /**
  * A server-to-client notice that is not a chat message. signal_type is one of
- * "friend.status.changed", "message.receipt.updated", "group.member.changed".
+ * "friend.status.changed", "message.receipt.updated", "group.member.changed", "friend.request.received",
+ * "friend.request.accepted".
  */
 export interface SystemSignalMessage {
   signalType: string;
@@ -225,7 +226,26 @@ export interface SystemSignalMessage {
     | { $case: "friendStatusChanged"; value: FriendStatusChanged }
     | { $case: "messageReceiptUpdated"; value: MessageReceiptUpdated }
     | { $case: "groupMemberChanged"; value: GroupMemberChanged }
+    | { $case: "friendRequestChanged"; value: FriendRequestChanged }
     | undefined;
+}
+
+/** A friend request: from_user_id asked to_user_id. Friendship needs the recipient's consent. */
+export interface FriendRequest {
+  fromUser: User | undefined;
+  toUser: User | undefined;
+  requestedAtMs: number;
+}
+
+/** friend.request.received (to the recipient) and friend.request.accepted (back to the requester). */
+export interface FriendRequestChanged {
+  /** who asked */
+  fromUserId: string;
+  /** who was asked */
+  toUserId: string;
+  /** "pending" or "accepted" */
+  status: string;
+  changedAtMs: number;
 }
 
 export interface FriendStatusChanged {
@@ -1434,6 +1454,9 @@ export const SystemSignalMessage: MessageFns<SystemSignalMessage> = {
       case "groupMemberChanged":
         GroupMemberChanged.encode(message.payload.value, writer.uint32(98).fork()).join();
         break;
+      case "friendRequestChanged":
+        FriendRequestChanged.encode(message.payload.value, writer.uint32(106).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1500,6 +1523,17 @@ export const SystemSignalMessage: MessageFns<SystemSignalMessage> = {
             };
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.payload = {
+              $case: "friendRequestChanged",
+              value: FriendRequestChanged.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1532,6 +1566,10 @@ export const SystemSignalMessage: MessageFns<SystemSignalMessage> = {
         ? { $case: "groupMemberChanged", value: GroupMemberChanged.fromJSON(object.groupMemberChanged) }
         : isSet(object.group_member_changed)
         ? { $case: "groupMemberChanged", value: GroupMemberChanged.fromJSON(object.group_member_changed) }
+        : isSet(object.friendRequestChanged)
+        ? { $case: "friendRequestChanged", value: FriendRequestChanged.fromJSON(object.friendRequestChanged) }
+        : isSet(object.friend_request_changed)
+        ? { $case: "friendRequestChanged", value: FriendRequestChanged.fromJSON(object.friend_request_changed) }
         : undefined,
     };
   },
@@ -1550,6 +1588,8 @@ export const SystemSignalMessage: MessageFns<SystemSignalMessage> = {
       obj.messageReceiptUpdated = MessageReceiptUpdated.toJSON(message.payload.value);
     } else if (message.payload?.$case === "groupMemberChanged") {
       obj.groupMemberChanged = GroupMemberChanged.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "friendRequestChanged") {
+      obj.friendRequestChanged = FriendRequestChanged.toJSON(message.payload.value);
     }
     return obj;
   },
@@ -1591,7 +1631,262 @@ export const SystemSignalMessage: MessageFns<SystemSignalMessage> = {
         }
         break;
       }
+      case "friendRequestChanged": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = {
+            $case: "friendRequestChanged",
+            value: FriendRequestChanged.fromPartial(object.payload.value),
+          };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseFriendRequest(): FriendRequest {
+  return { fromUser: undefined, toUser: undefined, requestedAtMs: 0 };
+}
+
+export const FriendRequest: MessageFns<FriendRequest> = {
+  encode(message: FriendRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.fromUser !== undefined) {
+      User.encode(message.fromUser, writer.uint32(10).fork()).join();
+    }
+    if (message.toUser !== undefined) {
+      User.encode(message.toUser, writer.uint32(18).fork()).join();
+    }
+    if (message.requestedAtMs !== 0) {
+      writer.uint32(24).int64(message.requestedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FriendRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFriendRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.fromUser = User.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.toUser = User.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.requestedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FriendRequest {
+    return {
+      fromUser: isSet(object.fromUser)
+        ? User.fromJSON(object.fromUser)
+        : isSet(object.from_user)
+        ? User.fromJSON(object.from_user)
+        : undefined,
+      toUser: isSet(object.toUser)
+        ? User.fromJSON(object.toUser)
+        : isSet(object.to_user)
+        ? User.fromJSON(object.to_user)
+        : undefined,
+      requestedAtMs: isSet(object.requestedAtMs)
+        ? globalThis.Number(object.requestedAtMs)
+        : isSet(object.requested_at_ms)
+        ? globalThis.Number(object.requested_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: FriendRequest): unknown {
+    const obj: any = {};
+    if (message.fromUser !== undefined) {
+      obj.fromUser = User.toJSON(message.fromUser);
+    }
+    if (message.toUser !== undefined) {
+      obj.toUser = User.toJSON(message.toUser);
+    }
+    if (message.requestedAtMs !== 0) {
+      obj.requestedAtMs = Math.round(message.requestedAtMs);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<FriendRequest>): FriendRequest {
+    return FriendRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<FriendRequest>): FriendRequest {
+    const message = createBaseFriendRequest();
+    message.fromUser = (object.fromUser !== undefined && object.fromUser !== null)
+      ? User.fromPartial(object.fromUser)
+      : undefined;
+    message.toUser = (object.toUser !== undefined && object.toUser !== null)
+      ? User.fromPartial(object.toUser)
+      : undefined;
+    message.requestedAtMs = object.requestedAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseFriendRequestChanged(): FriendRequestChanged {
+  return { fromUserId: "", toUserId: "", status: "", changedAtMs: 0 };
+}
+
+export const FriendRequestChanged: MessageFns<FriendRequestChanged> = {
+  encode(message: FriendRequestChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.fromUserId !== "") {
+      writer.uint32(10).string(message.fromUserId);
+    }
+    if (message.toUserId !== "") {
+      writer.uint32(18).string(message.toUserId);
+    }
+    if (message.status !== "") {
+      writer.uint32(26).string(message.status);
+    }
+    if (message.changedAtMs !== 0) {
+      writer.uint32(32).int64(message.changedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FriendRequestChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFriendRequestChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.fromUserId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.toUserId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.changedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FriendRequestChanged {
+    return {
+      fromUserId: isSet(object.fromUserId)
+        ? globalThis.String(object.fromUserId)
+        : isSet(object.from_user_id)
+        ? globalThis.String(object.from_user_id)
+        : "",
+      toUserId: isSet(object.toUserId)
+        ? globalThis.String(object.toUserId)
+        : isSet(object.to_user_id)
+        ? globalThis.String(object.to_user_id)
+        : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      changedAtMs: isSet(object.changedAtMs)
+        ? globalThis.Number(object.changedAtMs)
+        : isSet(object.changed_at_ms)
+        ? globalThis.Number(object.changed_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: FriendRequestChanged): unknown {
+    const obj: any = {};
+    if (message.fromUserId !== "") {
+      obj.fromUserId = message.fromUserId;
+    }
+    if (message.toUserId !== "") {
+      obj.toUserId = message.toUserId;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.changedAtMs !== 0) {
+      obj.changedAtMs = Math.round(message.changedAtMs);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<FriendRequestChanged>): FriendRequestChanged {
+    return FriendRequestChanged.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<FriendRequestChanged>): FriendRequestChanged {
+    const message = createBaseFriendRequestChanged();
+    message.fromUserId = object.fromUserId ?? "";
+    message.toUserId = object.toUserId ?? "";
+    message.status = object.status ?? "";
+    message.changedAtMs = object.changedAtMs ?? 0;
     return message;
   },
 };

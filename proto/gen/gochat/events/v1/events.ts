@@ -63,7 +63,29 @@ export interface GroupMemberJoined {
   memberCount: number;
 }
 
-/** event type "group.member.left". */
+/**
+ * event type "group.member.left".
+ * A user asked another for friendship (gochat.notifications, key = the recipient).
+ */
+export interface FriendRequested {
+  meta: EventMeta | undefined;
+  fromUserId: string;
+  toUserId: string;
+  requestedAtMs: number;
+}
+
+/** The recipient accepted: the two are friends now (gochat.notifications, key = the requester). */
+export interface FriendRequestAccepted {
+  meta:
+    | EventMeta
+    | undefined;
+  /** who asked */
+  fromUserId: string;
+  /** who accepted */
+  toUserId: string;
+  acceptedAtMs: number;
+}
+
 export interface GroupMemberLeft {
   meta: EventMeta | undefined;
   groupId: string;
@@ -809,6 +831,264 @@ export const GroupMemberJoined: MessageFns<GroupMemberJoined> = {
     message.operatorId = object.operatorId ?? "";
     message.joinedSeq = object.joinedSeq ?? 0;
     message.memberCount = object.memberCount ?? 0;
+    return message;
+  },
+};
+
+function createBaseFriendRequested(): FriendRequested {
+  return { meta: undefined, fromUserId: "", toUserId: "", requestedAtMs: 0 };
+}
+
+export const FriendRequested: MessageFns<FriendRequested> = {
+  encode(message: FriendRequested, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.fromUserId !== "") {
+      writer.uint32(18).string(message.fromUserId);
+    }
+    if (message.toUserId !== "") {
+      writer.uint32(26).string(message.toUserId);
+    }
+    if (message.requestedAtMs !== 0) {
+      writer.uint32(32).int64(message.requestedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FriendRequested {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFriendRequested();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fromUserId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toUserId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.requestedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FriendRequested {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      fromUserId: isSet(object.fromUserId)
+        ? globalThis.String(object.fromUserId)
+        : isSet(object.from_user_id)
+        ? globalThis.String(object.from_user_id)
+        : "",
+      toUserId: isSet(object.toUserId)
+        ? globalThis.String(object.toUserId)
+        : isSet(object.to_user_id)
+        ? globalThis.String(object.to_user_id)
+        : "",
+      requestedAtMs: isSet(object.requestedAtMs)
+        ? globalThis.Number(object.requestedAtMs)
+        : isSet(object.requested_at_ms)
+        ? globalThis.Number(object.requested_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: FriendRequested): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.fromUserId !== "") {
+      obj.fromUserId = message.fromUserId;
+    }
+    if (message.toUserId !== "") {
+      obj.toUserId = message.toUserId;
+    }
+    if (message.requestedAtMs !== 0) {
+      obj.requestedAtMs = Math.round(message.requestedAtMs);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<FriendRequested>): FriendRequested {
+    return FriendRequested.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<FriendRequested>): FriendRequested {
+    const message = createBaseFriendRequested();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.fromUserId = object.fromUserId ?? "";
+    message.toUserId = object.toUserId ?? "";
+    message.requestedAtMs = object.requestedAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseFriendRequestAccepted(): FriendRequestAccepted {
+  return { meta: undefined, fromUserId: "", toUserId: "", acceptedAtMs: 0 };
+}
+
+export const FriendRequestAccepted: MessageFns<FriendRequestAccepted> = {
+  encode(message: FriendRequestAccepted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.meta !== undefined) {
+      EventMeta.encode(message.meta, writer.uint32(10).fork()).join();
+    }
+    if (message.fromUserId !== "") {
+      writer.uint32(18).string(message.fromUserId);
+    }
+    if (message.toUserId !== "") {
+      writer.uint32(26).string(message.toUserId);
+    }
+    if (message.acceptedAtMs !== 0) {
+      writer.uint32(32).int64(message.acceptedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FriendRequestAccepted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFriendRequestAccepted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.meta = EventMeta.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fromUserId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toUserId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.acceptedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FriendRequestAccepted {
+    return {
+      meta: isSet(object.meta) ? EventMeta.fromJSON(object.meta) : undefined,
+      fromUserId: isSet(object.fromUserId)
+        ? globalThis.String(object.fromUserId)
+        : isSet(object.from_user_id)
+        ? globalThis.String(object.from_user_id)
+        : "",
+      toUserId: isSet(object.toUserId)
+        ? globalThis.String(object.toUserId)
+        : isSet(object.to_user_id)
+        ? globalThis.String(object.to_user_id)
+        : "",
+      acceptedAtMs: isSet(object.acceptedAtMs)
+        ? globalThis.Number(object.acceptedAtMs)
+        : isSet(object.accepted_at_ms)
+        ? globalThis.Number(object.accepted_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: FriendRequestAccepted): unknown {
+    const obj: any = {};
+    if (message.meta !== undefined) {
+      obj.meta = EventMeta.toJSON(message.meta);
+    }
+    if (message.fromUserId !== "") {
+      obj.fromUserId = message.fromUserId;
+    }
+    if (message.toUserId !== "") {
+      obj.toUserId = message.toUserId;
+    }
+    if (message.acceptedAtMs !== 0) {
+      obj.acceptedAtMs = Math.round(message.acceptedAtMs);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<FriendRequestAccepted>): FriendRequestAccepted {
+    return FriendRequestAccepted.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<FriendRequestAccepted>): FriendRequestAccepted {
+    const message = createBaseFriendRequestAccepted();
+    message.meta = (object.meta !== undefined && object.meta !== null) ? EventMeta.fromPartial(object.meta) : undefined;
+    message.fromUserId = object.fromUserId ?? "";
+    message.toUserId = object.toUserId ?? "";
+    message.acceptedAtMs = object.acceptedAtMs ?? 0;
     return message;
   },
 };

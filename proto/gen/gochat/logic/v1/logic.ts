@@ -20,6 +20,7 @@ import {
 } from "@grpc/grpc-js";
 import {
   ChatMessage,
+  FriendRequest,
   Group,
   GroupMember,
   GroupRole,
@@ -136,6 +137,36 @@ export interface AddFriendRequest {
 
 export interface AddFriendResponse {
   created: boolean;
+}
+
+export interface RequestFriendshipRequest {
+  userId: string;
+  friendId: string;
+}
+
+export interface RequestFriendshipResponse {
+  /** "pending", "accepted", "already_friends" */
+  outcome: string;
+}
+
+export interface AnswerFriendshipRequest {
+  /** the recipient, answering */
+  userId: string;
+  fromUserId: string;
+  accept: boolean;
+}
+
+export interface AnswerFriendshipResponse {
+  accepted: boolean;
+}
+
+export interface ListFriendshipRequestsRequest {
+  userId: string;
+}
+
+export interface ListFriendshipRequestsResponse {
+  incoming: FriendRequest[];
+  outgoing: FriendRequest[];
 }
 
 export interface RemoveFriendRequest {
@@ -1860,6 +1891,504 @@ export const AddFriendResponse: MessageFns<AddFriendResponse> = {
   },
 };
 
+function createBaseRequestFriendshipRequest(): RequestFriendshipRequest {
+  return { userId: "", friendId: "" };
+}
+
+export const RequestFriendshipRequest: MessageFns<RequestFriendshipRequest> = {
+  encode(message: RequestFriendshipRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.friendId !== "") {
+      writer.uint32(18).string(message.friendId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestFriendshipRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestFriendshipRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.friendId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestFriendshipRequest {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      friendId: isSet(object.friendId)
+        ? globalThis.String(object.friendId)
+        : isSet(object.friend_id)
+        ? globalThis.String(object.friend_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RequestFriendshipRequest): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.friendId !== "") {
+      obj.friendId = message.friendId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RequestFriendshipRequest>): RequestFriendshipRequest {
+    return RequestFriendshipRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestFriendshipRequest>): RequestFriendshipRequest {
+    const message = createBaseRequestFriendshipRequest();
+    message.userId = object.userId ?? "";
+    message.friendId = object.friendId ?? "";
+    return message;
+  },
+};
+
+function createBaseRequestFriendshipResponse(): RequestFriendshipResponse {
+  return { outcome: "" };
+}
+
+export const RequestFriendshipResponse: MessageFns<RequestFriendshipResponse> = {
+  encode(message: RequestFriendshipResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.outcome !== "") {
+      writer.uint32(10).string(message.outcome);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestFriendshipResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestFriendshipResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestFriendshipResponse {
+    return { outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "" };
+  },
+
+  toJSON(message: RequestFriendshipResponse): unknown {
+    const obj: any = {};
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RequestFriendshipResponse>): RequestFriendshipResponse {
+    return RequestFriendshipResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestFriendshipResponse>): RequestFriendshipResponse {
+    const message = createBaseRequestFriendshipResponse();
+    message.outcome = object.outcome ?? "";
+    return message;
+  },
+};
+
+function createBaseAnswerFriendshipRequest(): AnswerFriendshipRequest {
+  return { userId: "", fromUserId: "", accept: false };
+}
+
+export const AnswerFriendshipRequest: MessageFns<AnswerFriendshipRequest> = {
+  encode(message: AnswerFriendshipRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.fromUserId !== "") {
+      writer.uint32(18).string(message.fromUserId);
+    }
+    if (message.accept !== false) {
+      writer.uint32(24).bool(message.accept);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AnswerFriendshipRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAnswerFriendshipRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fromUserId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.accept = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AnswerFriendshipRequest {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      fromUserId: isSet(object.fromUserId)
+        ? globalThis.String(object.fromUserId)
+        : isSet(object.from_user_id)
+        ? globalThis.String(object.from_user_id)
+        : "",
+      accept: isSet(object.accept) ? globalThis.Boolean(object.accept) : false,
+    };
+  },
+
+  toJSON(message: AnswerFriendshipRequest): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.fromUserId !== "") {
+      obj.fromUserId = message.fromUserId;
+    }
+    if (message.accept !== false) {
+      obj.accept = message.accept;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AnswerFriendshipRequest>): AnswerFriendshipRequest {
+    return AnswerFriendshipRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AnswerFriendshipRequest>): AnswerFriendshipRequest {
+    const message = createBaseAnswerFriendshipRequest();
+    message.userId = object.userId ?? "";
+    message.fromUserId = object.fromUserId ?? "";
+    message.accept = object.accept ?? false;
+    return message;
+  },
+};
+
+function createBaseAnswerFriendshipResponse(): AnswerFriendshipResponse {
+  return { accepted: false };
+}
+
+export const AnswerFriendshipResponse: MessageFns<AnswerFriendshipResponse> = {
+  encode(message: AnswerFriendshipResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.accepted !== false) {
+      writer.uint32(8).bool(message.accepted);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AnswerFriendshipResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAnswerFriendshipResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.accepted = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AnswerFriendshipResponse {
+    return { accepted: isSet(object.accepted) ? globalThis.Boolean(object.accepted) : false };
+  },
+
+  toJSON(message: AnswerFriendshipResponse): unknown {
+    const obj: any = {};
+    if (message.accepted !== false) {
+      obj.accepted = message.accepted;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AnswerFriendshipResponse>): AnswerFriendshipResponse {
+    return AnswerFriendshipResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AnswerFriendshipResponse>): AnswerFriendshipResponse {
+    const message = createBaseAnswerFriendshipResponse();
+    message.accepted = object.accepted ?? false;
+    return message;
+  },
+};
+
+function createBaseListFriendshipRequestsRequest(): ListFriendshipRequestsRequest {
+  return { userId: "" };
+}
+
+export const ListFriendshipRequestsRequest: MessageFns<ListFriendshipRequestsRequest> = {
+  encode(message: ListFriendshipRequestsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListFriendshipRequestsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListFriendshipRequestsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListFriendshipRequestsRequest {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListFriendshipRequestsRequest): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListFriendshipRequestsRequest>): ListFriendshipRequestsRequest {
+    return ListFriendshipRequestsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListFriendshipRequestsRequest>): ListFriendshipRequestsRequest {
+    const message = createBaseListFriendshipRequestsRequest();
+    message.userId = object.userId ?? "";
+    return message;
+  },
+};
+
+function createBaseListFriendshipRequestsResponse(): ListFriendshipRequestsResponse {
+  return { incoming: [], outgoing: [] };
+}
+
+export const ListFriendshipRequestsResponse: MessageFns<ListFriendshipRequestsResponse> = {
+  encode(message: ListFriendshipRequestsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.incoming) {
+      FriendRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.outgoing) {
+      FriendRequest.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListFriendshipRequestsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListFriendshipRequestsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.incoming.push(FriendRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.outgoing.push(FriendRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListFriendshipRequestsResponse {
+    return {
+      incoming: globalThis.Array.isArray(object?.incoming)
+        ? object.incoming.map((e: any) => FriendRequest.fromJSON(e))
+        : [],
+      outgoing: globalThis.Array.isArray(object?.outgoing)
+        ? object.outgoing.map((e: any) => FriendRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListFriendshipRequestsResponse): unknown {
+    const obj: any = {};
+    if (message.incoming?.length) {
+      obj.incoming = message.incoming.map((e) => FriendRequest.toJSON(e));
+    }
+    if (message.outgoing?.length) {
+      obj.outgoing = message.outgoing.map((e) => FriendRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListFriendshipRequestsResponse>): ListFriendshipRequestsResponse {
+    return ListFriendshipRequestsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListFriendshipRequestsResponse>): ListFriendshipRequestsResponse {
+    const message = createBaseListFriendshipRequestsResponse();
+    message.incoming = object.incoming?.map((e) => FriendRequest.fromPartial(e)) || [];
+    message.outgoing = object.outgoing?.map((e) => FriendRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseRemoveFriendRequest(): RemoveFriendRequest {
   return { userId: "", friendId: "" };
 }
@@ -3412,6 +3941,7 @@ export const ChatServiceClient = makeGenericClientConstructor(
 
 export type SocialServiceService = typeof SocialServiceService;
 export const SocialServiceService = {
+  /** Friendship without consent: for tools and seeding only (the gateway's clients use RequestFriendship). */
   addFriend: {
     path: "/gochat.logic.v1.SocialService/AddFriend" as const,
     requestStream: false as const,
@@ -3420,6 +3950,42 @@ export const SocialServiceService = {
     requestDeserialize: (value: Buffer): AddFriendRequest => AddFriendRequest.decode(value),
     responseSerialize: (value: AddFriendResponse): Buffer => Buffer.from(AddFriendResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AddFriendResponse => AddFriendResponse.decode(value),
+  },
+  /** Publishes friend.requested (or friend.request.accepted when the reverse request existed). */
+  requestFriendship: {
+    path: "/gochat.logic.v1.SocialService/RequestFriendship" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RequestFriendshipRequest): Buffer =>
+      Buffer.from(RequestFriendshipRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RequestFriendshipRequest => RequestFriendshipRequest.decode(value),
+    responseSerialize: (value: RequestFriendshipResponse): Buffer =>
+      Buffer.from(RequestFriendshipResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RequestFriendshipResponse => RequestFriendshipResponse.decode(value),
+  },
+  /** Accepting publishes friend.request.accepted. */
+  answerFriendship: {
+    path: "/gochat.logic.v1.SocialService/AnswerFriendship" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AnswerFriendshipRequest): Buffer =>
+      Buffer.from(AnswerFriendshipRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AnswerFriendshipRequest => AnswerFriendshipRequest.decode(value),
+    responseSerialize: (value: AnswerFriendshipResponse): Buffer =>
+      Buffer.from(AnswerFriendshipResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AnswerFriendshipResponse => AnswerFriendshipResponse.decode(value),
+  },
+  listFriendshipRequests: {
+    path: "/gochat.logic.v1.SocialService/ListFriendshipRequests" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListFriendshipRequestsRequest): Buffer =>
+      Buffer.from(ListFriendshipRequestsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListFriendshipRequestsRequest => ListFriendshipRequestsRequest.decode(value),
+    responseSerialize: (value: ListFriendshipRequestsResponse): Buffer =>
+      Buffer.from(ListFriendshipRequestsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListFriendshipRequestsResponse =>
+      ListFriendshipRequestsResponse.decode(value),
   },
   removeFriend: {
     path: "/gochat.logic.v1.SocialService/RemoveFriend" as const,
@@ -3495,7 +4061,13 @@ export const SocialServiceService = {
 } as const;
 
 export interface SocialServiceServer extends UntypedServiceImplementation {
+  /** Friendship without consent: for tools and seeding only (the gateway's clients use RequestFriendship). */
   addFriend: handleUnaryCall<AddFriendRequest, AddFriendResponse>;
+  /** Publishes friend.requested (or friend.request.accepted when the reverse request existed). */
+  requestFriendship: handleUnaryCall<RequestFriendshipRequest, RequestFriendshipResponse>;
+  /** Accepting publishes friend.request.accepted. */
+  answerFriendship: handleUnaryCall<AnswerFriendshipRequest, AnswerFriendshipResponse>;
+  listFriendshipRequests: handleUnaryCall<ListFriendshipRequestsRequest, ListFriendshipRequestsResponse>;
   removeFriend: handleUnaryCall<RemoveFriendRequest, RemoveFriendResponse>;
   listFriends: handleUnaryCall<ListFriendsRequest, ListFriendsResponse>;
   createGroup: handleUnaryCall<CreateGroupRequest, CreateGroupResponse>;
@@ -3507,6 +4079,7 @@ export interface SocialServiceServer extends UntypedServiceImplementation {
 }
 
 export interface SocialServiceClient extends Client {
+  /** Friendship without consent: for tools and seeding only (the gateway's clients use RequestFriendship). */
   addFriend(
     request: AddFriendRequest,
     callback: (error: ServiceError | null, response: AddFriendResponse) => void,
@@ -3521,6 +4094,53 @@ export interface SocialServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AddFriendResponse) => void,
+  ): ClientUnaryCall;
+  /** Publishes friend.requested (or friend.request.accepted when the reverse request existed). */
+  requestFriendship(
+    request: RequestFriendshipRequest,
+    callback: (error: ServiceError | null, response: RequestFriendshipResponse) => void,
+  ): ClientUnaryCall;
+  requestFriendship(
+    request: RequestFriendshipRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RequestFriendshipResponse) => void,
+  ): ClientUnaryCall;
+  requestFriendship(
+    request: RequestFriendshipRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RequestFriendshipResponse) => void,
+  ): ClientUnaryCall;
+  /** Accepting publishes friend.request.accepted. */
+  answerFriendship(
+    request: AnswerFriendshipRequest,
+    callback: (error: ServiceError | null, response: AnswerFriendshipResponse) => void,
+  ): ClientUnaryCall;
+  answerFriendship(
+    request: AnswerFriendshipRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AnswerFriendshipResponse) => void,
+  ): ClientUnaryCall;
+  answerFriendship(
+    request: AnswerFriendshipRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AnswerFriendshipResponse) => void,
+  ): ClientUnaryCall;
+  listFriendshipRequests(
+    request: ListFriendshipRequestsRequest,
+    callback: (error: ServiceError | null, response: ListFriendshipRequestsResponse) => void,
+  ): ClientUnaryCall;
+  listFriendshipRequests(
+    request: ListFriendshipRequestsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListFriendshipRequestsResponse) => void,
+  ): ClientUnaryCall;
+  listFriendshipRequests(
+    request: ListFriendshipRequestsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListFriendshipRequestsResponse) => void,
   ): ClientUnaryCall;
   removeFriend(
     request: RemoveFriendRequest,

@@ -23,6 +23,7 @@ import {
   ConversationType,
   conversationTypeFromJSON,
   conversationTypeToJSON,
+  FriendRequest,
   Group,
   GroupMember,
   GroupRole,
@@ -154,6 +155,41 @@ export interface ListUsersRequest {
 export interface ListUsersResponse {
   users: User[];
   nextCursor: string;
+}
+
+export interface RequestFriendshipRequest {
+  fromUserId: string;
+  toUserId: string;
+}
+
+export interface RequestFriendshipResponse {
+  /** "pending", "accepted" (the reverse request existed), "already_friends" */
+  outcome: string;
+  atMs: number;
+}
+
+export interface AnswerFriendshipRequest {
+  /** the recipient, answering */
+  userId: string;
+  /** who asked */
+  fromUserId: string;
+  accept: boolean;
+}
+
+export interface AnswerFriendshipResponse {
+  /** false: there was no such request */
+  found: boolean;
+  accepted: boolean;
+  atMs: number;
+}
+
+export interface ListFriendshipRequestsRequest {
+  userId: string;
+}
+
+export interface ListFriendshipRequestsResponse {
+  incoming: FriendRequest[];
+  outgoing: FriendRequest[];
 }
 
 export interface GetUserFriendsRequest {
@@ -2464,6 +2500,564 @@ export const ListUsersResponse: MessageFns<ListUsersResponse> = {
     const message = createBaseListUsersResponse();
     message.users = object.users?.map((e) => User.fromPartial(e)) || [];
     message.nextCursor = object.nextCursor ?? "";
+    return message;
+  },
+};
+
+function createBaseRequestFriendshipRequest(): RequestFriendshipRequest {
+  return { fromUserId: "", toUserId: "" };
+}
+
+export const RequestFriendshipRequest: MessageFns<RequestFriendshipRequest> = {
+  encode(message: RequestFriendshipRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.fromUserId !== "") {
+      writer.uint32(10).string(message.fromUserId);
+    }
+    if (message.toUserId !== "") {
+      writer.uint32(18).string(message.toUserId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestFriendshipRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestFriendshipRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.fromUserId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.toUserId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestFriendshipRequest {
+    return {
+      fromUserId: isSet(object.fromUserId)
+        ? globalThis.String(object.fromUserId)
+        : isSet(object.from_user_id)
+        ? globalThis.String(object.from_user_id)
+        : "",
+      toUserId: isSet(object.toUserId)
+        ? globalThis.String(object.toUserId)
+        : isSet(object.to_user_id)
+        ? globalThis.String(object.to_user_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RequestFriendshipRequest): unknown {
+    const obj: any = {};
+    if (message.fromUserId !== "") {
+      obj.fromUserId = message.fromUserId;
+    }
+    if (message.toUserId !== "") {
+      obj.toUserId = message.toUserId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RequestFriendshipRequest>): RequestFriendshipRequest {
+    return RequestFriendshipRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestFriendshipRequest>): RequestFriendshipRequest {
+    const message = createBaseRequestFriendshipRequest();
+    message.fromUserId = object.fromUserId ?? "";
+    message.toUserId = object.toUserId ?? "";
+    return message;
+  },
+};
+
+function createBaseRequestFriendshipResponse(): RequestFriendshipResponse {
+  return { outcome: "", atMs: 0 };
+}
+
+export const RequestFriendshipResponse: MessageFns<RequestFriendshipResponse> = {
+  encode(message: RequestFriendshipResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.outcome !== "") {
+      writer.uint32(10).string(message.outcome);
+    }
+    if (message.atMs !== 0) {
+      writer.uint32(16).int64(message.atMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestFriendshipResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestFriendshipResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.atMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestFriendshipResponse {
+    return {
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      atMs: isSet(object.atMs)
+        ? globalThis.Number(object.atMs)
+        : isSet(object.at_ms)
+        ? globalThis.Number(object.at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: RequestFriendshipResponse): unknown {
+    const obj: any = {};
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.atMs !== 0) {
+      obj.atMs = Math.round(message.atMs);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RequestFriendshipResponse>): RequestFriendshipResponse {
+    return RequestFriendshipResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RequestFriendshipResponse>): RequestFriendshipResponse {
+    const message = createBaseRequestFriendshipResponse();
+    message.outcome = object.outcome ?? "";
+    message.atMs = object.atMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseAnswerFriendshipRequest(): AnswerFriendshipRequest {
+  return { userId: "", fromUserId: "", accept: false };
+}
+
+export const AnswerFriendshipRequest: MessageFns<AnswerFriendshipRequest> = {
+  encode(message: AnswerFriendshipRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    if (message.fromUserId !== "") {
+      writer.uint32(18).string(message.fromUserId);
+    }
+    if (message.accept !== false) {
+      writer.uint32(24).bool(message.accept);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AnswerFriendshipRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAnswerFriendshipRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fromUserId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.accept = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AnswerFriendshipRequest {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      fromUserId: isSet(object.fromUserId)
+        ? globalThis.String(object.fromUserId)
+        : isSet(object.from_user_id)
+        ? globalThis.String(object.from_user_id)
+        : "",
+      accept: isSet(object.accept) ? globalThis.Boolean(object.accept) : false,
+    };
+  },
+
+  toJSON(message: AnswerFriendshipRequest): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.fromUserId !== "") {
+      obj.fromUserId = message.fromUserId;
+    }
+    if (message.accept !== false) {
+      obj.accept = message.accept;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AnswerFriendshipRequest>): AnswerFriendshipRequest {
+    return AnswerFriendshipRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AnswerFriendshipRequest>): AnswerFriendshipRequest {
+    const message = createBaseAnswerFriendshipRequest();
+    message.userId = object.userId ?? "";
+    message.fromUserId = object.fromUserId ?? "";
+    message.accept = object.accept ?? false;
+    return message;
+  },
+};
+
+function createBaseAnswerFriendshipResponse(): AnswerFriendshipResponse {
+  return { found: false, accepted: false, atMs: 0 };
+}
+
+export const AnswerFriendshipResponse: MessageFns<AnswerFriendshipResponse> = {
+  encode(message: AnswerFriendshipResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.found !== false) {
+      writer.uint32(8).bool(message.found);
+    }
+    if (message.accepted !== false) {
+      writer.uint32(16).bool(message.accepted);
+    }
+    if (message.atMs !== 0) {
+      writer.uint32(24).int64(message.atMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AnswerFriendshipResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAnswerFriendshipResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.found = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.accepted = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.atMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AnswerFriendshipResponse {
+    return {
+      found: isSet(object.found) ? globalThis.Boolean(object.found) : false,
+      accepted: isSet(object.accepted) ? globalThis.Boolean(object.accepted) : false,
+      atMs: isSet(object.atMs)
+        ? globalThis.Number(object.atMs)
+        : isSet(object.at_ms)
+        ? globalThis.Number(object.at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: AnswerFriendshipResponse): unknown {
+    const obj: any = {};
+    if (message.found !== false) {
+      obj.found = message.found;
+    }
+    if (message.accepted !== false) {
+      obj.accepted = message.accepted;
+    }
+    if (message.atMs !== 0) {
+      obj.atMs = Math.round(message.atMs);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AnswerFriendshipResponse>): AnswerFriendshipResponse {
+    return AnswerFriendshipResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AnswerFriendshipResponse>): AnswerFriendshipResponse {
+    const message = createBaseAnswerFriendshipResponse();
+    message.found = object.found ?? false;
+    message.accepted = object.accepted ?? false;
+    message.atMs = object.atMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseListFriendshipRequestsRequest(): ListFriendshipRequestsRequest {
+  return { userId: "" };
+}
+
+export const ListFriendshipRequestsRequest: MessageFns<ListFriendshipRequestsRequest> = {
+  encode(message: ListFriendshipRequestsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListFriendshipRequestsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListFriendshipRequestsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListFriendshipRequestsRequest {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListFriendshipRequestsRequest): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListFriendshipRequestsRequest>): ListFriendshipRequestsRequest {
+    return ListFriendshipRequestsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListFriendshipRequestsRequest>): ListFriendshipRequestsRequest {
+    const message = createBaseListFriendshipRequestsRequest();
+    message.userId = object.userId ?? "";
+    return message;
+  },
+};
+
+function createBaseListFriendshipRequestsResponse(): ListFriendshipRequestsResponse {
+  return { incoming: [], outgoing: [] };
+}
+
+export const ListFriendshipRequestsResponse: MessageFns<ListFriendshipRequestsResponse> = {
+  encode(message: ListFriendshipRequestsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.incoming) {
+      FriendRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.outgoing) {
+      FriendRequest.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListFriendshipRequestsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListFriendshipRequestsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.incoming.push(FriendRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.outgoing.push(FriendRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListFriendshipRequestsResponse {
+    return {
+      incoming: globalThis.Array.isArray(object?.incoming)
+        ? object.incoming.map((e: any) => FriendRequest.fromJSON(e))
+        : [],
+      outgoing: globalThis.Array.isArray(object?.outgoing)
+        ? object.outgoing.map((e: any) => FriendRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListFriendshipRequestsResponse): unknown {
+    const obj: any = {};
+    if (message.incoming?.length) {
+      obj.incoming = message.incoming.map((e) => FriendRequest.toJSON(e));
+    }
+    if (message.outgoing?.length) {
+      obj.outgoing = message.outgoing.map((e) => FriendRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListFriendshipRequestsResponse>): ListFriendshipRequestsResponse {
+    return ListFriendshipRequestsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListFriendshipRequestsResponse>): ListFriendshipRequestsResponse {
+    const message = createBaseListFriendshipRequestsResponse();
+    message.incoming = object.incoming?.map((e) => FriendRequest.fromPartial(e)) || [];
+    message.outgoing = object.outgoing?.map((e) => FriendRequest.fromPartial(e)) || [];
     return message;
   },
 };
@@ -7118,6 +7712,45 @@ export const FriendServiceService = {
     responseSerialize: (value: AreFriendsResponse): Buffer => Buffer.from(AreFriendsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AreFriendsResponse => AreFriendsResponse.decode(value),
   },
+  /**
+   * Friendship by consent: a request waits for the recipient's answer. When the recipient had already asked the
+   * requester, the two become friends at once (outcome "accepted").
+   */
+  requestFriendship: {
+    path: "/gochat.repo.v1.FriendService/RequestFriendship" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RequestFriendshipRequest): Buffer =>
+      Buffer.from(RequestFriendshipRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RequestFriendshipRequest => RequestFriendshipRequest.decode(value),
+    responseSerialize: (value: RequestFriendshipResponse): Buffer =>
+      Buffer.from(RequestFriendshipResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RequestFriendshipResponse => RequestFriendshipResponse.decode(value),
+  },
+  /** The recipient's answer: accepting stores the friendship (both directions); either way the request is gone. */
+  answerFriendship: {
+    path: "/gochat.repo.v1.FriendService/AnswerFriendship" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AnswerFriendshipRequest): Buffer =>
+      Buffer.from(AnswerFriendshipRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AnswerFriendshipRequest => AnswerFriendshipRequest.decode(value),
+    responseSerialize: (value: AnswerFriendshipResponse): Buffer =>
+      Buffer.from(AnswerFriendshipResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AnswerFriendshipResponse => AnswerFriendshipResponse.decode(value),
+  },
+  listFriendshipRequests: {
+    path: "/gochat.repo.v1.FriendService/ListFriendshipRequests" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListFriendshipRequestsRequest): Buffer =>
+      Buffer.from(ListFriendshipRequestsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListFriendshipRequestsRequest => ListFriendshipRequestsRequest.decode(value),
+    responseSerialize: (value: ListFriendshipRequestsResponse): Buffer =>
+      Buffer.from(ListFriendshipRequestsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListFriendshipRequestsResponse =>
+      ListFriendshipRequestsResponse.decode(value),
+  },
 } as const;
 
 export interface FriendServiceServer extends UntypedServiceImplementation {
@@ -7127,6 +7760,14 @@ export interface FriendServiceServer extends UntypedServiceImplementation {
   removeFriend: handleUnaryCall<RemoveFriendRequest, RemoveFriendResponse>;
   /** Whether each pair are friends: one lookup for a whole batch of sends. */
   areFriends: handleUnaryCall<AreFriendsRequest, AreFriendsResponse>;
+  /**
+   * Friendship by consent: a request waits for the recipient's answer. When the recipient had already asked the
+   * requester, the two become friends at once (outcome "accepted").
+   */
+  requestFriendship: handleUnaryCall<RequestFriendshipRequest, RequestFriendshipResponse>;
+  /** The recipient's answer: accepting stores the friendship (both directions); either way the request is gone. */
+  answerFriendship: handleUnaryCall<AnswerFriendshipRequest, AnswerFriendshipResponse>;
+  listFriendshipRequests: handleUnaryCall<ListFriendshipRequestsRequest, ListFriendshipRequestsResponse>;
 }
 
 export interface FriendServiceClient extends Client {
@@ -7191,6 +7832,56 @@ export interface FriendServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AreFriendsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Friendship by consent: a request waits for the recipient's answer. When the recipient had already asked the
+   * requester, the two become friends at once (outcome "accepted").
+   */
+  requestFriendship(
+    request: RequestFriendshipRequest,
+    callback: (error: ServiceError | null, response: RequestFriendshipResponse) => void,
+  ): ClientUnaryCall;
+  requestFriendship(
+    request: RequestFriendshipRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RequestFriendshipResponse) => void,
+  ): ClientUnaryCall;
+  requestFriendship(
+    request: RequestFriendshipRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RequestFriendshipResponse) => void,
+  ): ClientUnaryCall;
+  /** The recipient's answer: accepting stores the friendship (both directions); either way the request is gone. */
+  answerFriendship(
+    request: AnswerFriendshipRequest,
+    callback: (error: ServiceError | null, response: AnswerFriendshipResponse) => void,
+  ): ClientUnaryCall;
+  answerFriendship(
+    request: AnswerFriendshipRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AnswerFriendshipResponse) => void,
+  ): ClientUnaryCall;
+  answerFriendship(
+    request: AnswerFriendshipRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AnswerFriendshipResponse) => void,
+  ): ClientUnaryCall;
+  listFriendshipRequests(
+    request: ListFriendshipRequestsRequest,
+    callback: (error: ServiceError | null, response: ListFriendshipRequestsResponse) => void,
+  ): ClientUnaryCall;
+  listFriendshipRequests(
+    request: ListFriendshipRequestsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListFriendshipRequestsResponse) => void,
+  ): ClientUnaryCall;
+  listFriendshipRequests(
+    request: ListFriendshipRequestsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListFriendshipRequestsResponse) => void,
   ): ClientUnaryCall;
 }
 
