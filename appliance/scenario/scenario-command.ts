@@ -56,7 +56,13 @@ async function session(options: ScenarioRunOptions, gateways: number): Promise<A
 export async function runScenarioFiles(files: string[], options: ScenarioRunOptions): Promise<number> {
   const scenarios = loadAll(files);
   if (!scenarios) return 1;
-  const appliance = await session(options, Math.max(...scenarios.map((s) => s.gateways)));
+  let appliance: ApplianceSession;
+  try {
+    appliance = await session(options, Math.max(...scenarios.map((s) => s.gateways)));
+  } catch (error) {
+    process.stderr.write(`no appliance to run against: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
   const results: RunResult[] = [];
   try {
     for (const scenario of scenarios) {

@@ -13,6 +13,8 @@ export interface ReceivedFrame {
 
 export class Device {
   readonly log: ReceivedFrame[] = [];
+  /** Highest seq this device has per conversation (pushes, acks, syncs): each device is a client of its own. */
+  readonly highestSeq = new Map<string, number>();
   connection: ChatConnection | null = null;
   closedBy: string | null = null;
   constructor(readonly number: number) {}
@@ -20,8 +22,6 @@ export class Device {
 
 export class ActorUser {
   readonly devices: Device[];
-  /** Highest seq this user has per conversation (from pushes, acks and syncs), for read and catch-up. */
-  readonly highestSeq = new Map<string, number>();
   readonly arrivals = new Arrivals();
 
   constructor(
@@ -44,7 +44,7 @@ export class ActorUser {
     device.log.push({ atMs: Date.now(), frame, matched: false });
     const seen = (conversationId: unknown, seq: unknown): void => {
       if (typeof conversationId !== 'string' || typeof seq !== 'number') return;
-      this.highestSeq.set(conversationId, Math.max(this.highestSeq.get(conversationId) ?? 0, seq));
+      device.highestSeq.set(conversationId, Math.max(device.highestSeq.get(conversationId) ?? 0, seq));
     };
     if (frame.type === 'message') {
       const m = frame.message as { conversationId?: unknown; seq?: unknown } | undefined;

@@ -155,7 +155,7 @@ export class StepActions {
     const conversationId = step.with
       ? p2p(reader.userId, this.roster.one(step.with, lookup).userId)
       : `group:${this.roster.group(step.group!, lookup).id}`;
-    const seq = reader.highestSeq.get(conversationId) ?? 0;
+    const seq = device.highestSeq.get(conversationId) ?? 0;
     if (seq === 0)
       throw new StepFailure(
         `a message in ${this.roster.readable(conversationId)} to read`,
@@ -175,34 +175,39 @@ export class StepActions {
     return { detail: `read up to seq ${seq} (readSeq ${String(ack.readSeq)})`, traceIds: [trace.traceId] };
   }
 
-  /** Protocol "catching up": conversations from the HTTP API, then sync from the highest seq held, page by page. */
+  /** Protocol "catching up", on every connected device: conversations, then sync from the highest seq held. */
   async catchUp(refs: string[], lookup: Lookup): Promise<string> {
     let pulled = 0;
     for (const user of this.users(refs, lookup)) {
-      const device = this.device(user);
+      this.device(user);
       const { conversations } = await this.gateways.call<{
         conversations: { conversationId: string; maxSeq: number }[];
       }>(user.gateway, user.token, 'GET', '/api/conversations');
-      for (const c of conversations) {
-        let hasMore = c.maxSeq > (user.highestSeq.get(c.conversationId) ?? 0);
-        while (hasMore) {
-          const fromSeq = (user.highestSeq.get(c.conversationId) ?? 0) + 1;
-          const id = `sync-${this.runId}-${(this.sent += 1)}`;
-          device.connection!.send({ type: 'sync', id, conversationId: c.conversationId, fromSeq, limit: 1000 });
-          const synced = await this.reply(
-            user,
-            device,
-            (f) => (f.type === 'synced' || f.type === 'error') && (f.id === id || f.ref === id),
-            REPLY_WITHIN_MS,
-            `synced for ${c.conversationId}`,
-          );
-          const got = Array.isArray(synced.messages) ? synced.messages.length : 0;
-          pulled += got;
-          hasMore = synced.hasMore === true && got > 0;
-        }
-      }
+      for (const device of user.devices.filter((d) => d.connection))
+        for (const c of conversations) pulled += await this.sync(user, device, c.conversationId, c.maxSeq);
     }
     return `${pulled} message${pulled === 1 ? '' : 's'} pulled`;
+  }
+
+  private async sync(user: ActorUser, device: Device, conversationId: string, maxSeq: number): Promise<number> {
+    let pulled = 0;
+    let hasMore = maxSeq > (device.highestSeq.get(conversationId) ?? 0);
+    while (hasMore && device.connection) {
+      const fromSeq = (device.highestSeq.get(conversationId) ?? 0) + 1;
+      const id = `sync-${this.runId}-${(this.sent += 1)}`;
+      device.connection.send({ type: 'sync', id, conversationId, fromSeq, limit: 1000 });
+      const synced = await this.reply(
+        user,
+        device,
+        (f) => (f.type === 'synced' || f.type === 'error') && (f.id === id || f.ref === id),
+        REPLY_WITHIN_MS,
+        `synced for ${this.roster.readable(conversationId)}`,
+      );
+      const got = Array.isArray(synced.messages) ? synced.messages.length : 0;
+      pulled += got;
+      hasMore = synced.hasMore === true && got > 0;
+    }
+    return pulled;
   }
 
   async addMember(step: { group: string; by: string; member: string }, lookup: Lookup): Promise<string> {

@@ -1,5 +1,6 @@
 // From schema-valid data to a Scenario, with the checks the schema cannot express: references to actors, groups
 // and variables that exist, exactly one action per step, exactly one kind per expectation, durations that parse.
+import { ALL_TOPICS } from '../../../lib/kafka/topics';
 import { ExpressionError, namesIn, placeholders } from '../domain/interpolate';
 import {
   DEFAULT_ACK_WITHIN_MS,
@@ -296,6 +297,11 @@ class Builder {
       };
     } else if (kind === 'record') {
       const r = e.record as Obj;
+      if (!(ALL_TOPICS as readonly string[]).includes(r.topic as string))
+        this.problem(
+          [...path, 'record', 'topic'],
+          `unknown topic "${String(r.topic)}"; topics: ${ALL_TOPICS.join(', ')}`,
+        );
       what = {
         kind,
         topic: r.topic as string,
