@@ -2,7 +2,8 @@
 import WebSocket from 'ws';
 import type { ChatConnection, ChatGateways, ConnectionHandlers, LoggedInUser, ServerFrame } from '../domain/ports';
 
-const HELLO_WITHIN_MS = 15_000;
+/** Generous: a hundred connections at once on a loaded machine take their time to be recorded in presence. */
+const HELLO_WITHIN_MS = 30_000;
 const HTTP_TIMEOUT_MS = 15_000;
 
 export class GatewayHttpError extends Error {

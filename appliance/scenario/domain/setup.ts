@@ -5,6 +5,7 @@ import type { Scenario } from '../format/model';
 import { interpolate, type Lookup } from './interpolate';
 import type { ApplianceOps, ChatGateways } from './ports';
 import { ActorUser, Roster } from './roster';
+import { sleep } from './signal';
 
 /**
  * How many members a group is created with in one call; the rest are added a few at a time. The gateway takes up
@@ -106,17 +107,7 @@ export async function makeGroups(
     const owner = roster.one(spec.owner, lookup);
     const members = [...new Set(spec.members.flatMap((ref) => roster.resolve(ref, lookup)))].filter((u) => u !== owner);
     const ids = members.map((m) => m.userId);
-    const created = await gateways.call<{ group: { groupId: string } }>(
-      owner.gateway,
-      owner.token,
-      'POST',
-      '/api/groups',
-      {
-        name: `${spec.name}-${runId}`,
-        memberIds: ids.slice(0, CREATE_WITH),
-      },
-    );
-    const groupId = created.group.groupId;
+    const groupId = await createGroup(gateways, owner, `${spec.name}-${runId}`, ids.slice(0, CREATE_WITH));
     const rest = ids.slice(CREATE_WITH);
     for (let i = 0; i < rest.length; i += ADD_AT_ONCE)
       await Promise.all(
@@ -130,4 +121,44 @@ export async function makeGroups(
     made.push(`${spec.name} (${members.length + 1} members)`);
   }
   return made;
+}
+
+/**
+ * Creates the group; when the call fails (a loaded machine runs past the gateway's gRPC deadline while im-logic
+ * still creates it), the owner's groups are looked at for the name, unique to the run, before trying again, so
+ * a retry never makes a second group.
+ */
+async function createGroup(
+  gateways: ChatGateways,
+  owner: ActorUser,
+  name: string,
+  memberIds: string[],
+): Promise<string> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      const created = await gateways.call<{ group: { groupId: string } }>(
+        owner.gateway,
+        owner.token,
+        'POST',
+        '/api/groups',
+        { name, memberIds },
+      );
+      return created.group.groupId;
+    } catch (error) {
+      lastError = error;
+    }
+    for (let look = 0; look < 10; look += 1) {
+      const { groups } = await gateways.call<{ groups: { groupId: string; name: string }[] }>(
+        owner.gateway,
+        owner.token,
+        'GET',
+        '/api/groups',
+      );
+      const found = groups.find((g) => g.name === name);
+      if (found) return found.groupId;
+      await sleep(500);
+    }
+  }
+  throw lastError;
 }
