@@ -95,7 +95,8 @@ export function formatProblem(p: ScenarioProblem): string {
 
 /** Generous: a shared CI machine can take seconds to carry a signal through Kafka and im-task. */
 export const DEFAULT_WITHIN_MS = 10_000;
-export const DEFAULT_ACK_WITHIN_MS = 10_000;
+/** A first send on a fresh appliance waits for im-logic to join its consumer group, slow on a loaded machine. */
+export const DEFAULT_ACK_WITHIN_MS = 30_000;
 
 /** "500ms", "5s", "1.5m" or a number of ms; null when it is none of those. */
 export function parseDuration(value: number | string): number | null {
