@@ -60,5 +60,6 @@ test('a scenario opened in the console shows its problems at their lines, then r
   const headers = await page.$$eval('[data-testid="scenario-run"] th', (cells) => cells.map((c) => c.textContent));
   assert.ok(headers.includes('alice') && headers.includes('bob'), headers.join(','));
   assert.ok((await page.$$('[data-testid="scenario-run"] a[href^="#/flows?trace="]')).length >= 1);
+  await page.locator('[data-testid="scenario-run"]').scrollIntoViewIfNeeded();
   await screenshot(page, 'console-scenario-run');
 });
