@@ -62,6 +62,7 @@ export async function startAppliance(options: {
 }): Promise<ApplianceSession> {
   const temp = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gochat-scenario-'));
+  // No --log-level above info: the supervisor counts a service as up when it logs "ready" (info).
   const args = [
     GOCHAT_BIN,
     'up',
@@ -75,8 +76,6 @@ export async function startAppliance(options: {
     String(options.gateways),
     '--no-seed',
     '--no-console-build',
-    '--log-level',
-    'warn',
   ];
   options.log(`starting an appliance in ${dataDir} (${options.gateways} gateway${options.gateways === 1 ? '' : 's'})`);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
