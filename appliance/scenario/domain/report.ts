@@ -39,13 +39,22 @@ export function textReport(result: RunResult): string {
   ].join('\n');
 }
 
-function xml(text: string): string {
-  return text
-    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
-    .replace(/[^\x09\x0a\x0d\x20-\uD7FF\uE000-\uFFFD]/g, '');
+/** Characters XML 1.0 allows: tab, newline, carriage return, and from space on (no lone surrogates, no FFFE/FFFF). */
+function allowedInXml(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  if (code < 0x20) return code === 0x09 || code === 0x0a || code === 0x0d;
+  return !(code >= 0xd800 && code <= 0xdfff) && code !== 0xfffe && code !== 0xffff;
 }
 
-/** JUnit XML for every run (a file that could not be read is a failed run with one step). */
+function xml(text: string): string {
+  const escaped = text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
+  return [...escaped].filter(allowedInXml).join('');
+}
+
+/** JUnit XML for every run: one testsuite per scenario, one testcase per step (skipped and failed marked). */
 export function junitReport(results: RunResult[]): string {
   const suites = results.map((result) => {
     const failures = result.steps.filter((s) => s.status === 'failed').length;
