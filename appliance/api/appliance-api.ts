@@ -3,6 +3,7 @@
 // broker as over test fakes.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { newConsoleToken } from './auth';
 import { createHttpHandler } from './http-server';
 import { LiveHub } from './live-hub';
@@ -22,6 +23,7 @@ import { registerSeedRoutes } from './sim/routes-seed';
 import { presenceChangeOf } from './presence-changes';
 import { RecordBacklog } from './record-backlog';
 import { RecoveryTimeline } from './recovery-timeline';
+import { registerScenarioRoutes } from '../scenario/api-routes';
 
 /** Records kept undecoded while no console watches: enough to rebuild the flows the tracker keeps. */
 const UNWATCHED_RECORDS = 5000;
@@ -35,6 +37,8 @@ export interface ApplianceApiOptions {
   data?: DataReader | null;
   /** Base HTTP URLs of the gateways' client APIs ("http://127.0.0.1:port"), for simulated clients. */
   gatewayUrls?: () => string[];
+  /** The folder of scenario files for the Scenarios view (default: the project's scenarios/). */
+  scenariosDir?: string;
   /** Loopback only; the console is a local tool and the token is its only lock. */
   host?: '127.0.0.1' | '::1' | 'localhost';
   /** 0 = a free port. */
@@ -134,6 +138,18 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
   registerFlowRoutes(router, flows, () => unwatched.drain());
   registerClientRoutes(router, clients, options.seeding ?? null);
   registerSeedRoutes(router, options.seeding ?? null);
+  registerScenarioRoutes(router, {
+    dir: options.scenariosDir ?? join(import.meta.dirname, '..', '..', 'scenarios'),
+    gateways: () =>
+      new Map(
+        control
+          .services()
+          .filter((s) => /^gw-\d+$/.test(s.name) && s.state === 'running' && s.addresses.http)
+          .map((s) => [s.name, `http://${s.addresses.http}`]),
+      ),
+    self: () => ({ url, token }),
+    broadcast: (message) => hub.broadcast(message),
+  });
   router.add('GET', '/api/info', () => ({
     startedAtMs,
     consoles: hub.connectionCount,
@@ -142,6 +158,7 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
   }));
 
   const rendererDir = options.rendererDir ?? (() => findBuiltRenderer());
+  let url = '';
   const startedAtMs = Date.now();
   const server: Server = createServer(
     createHttpHandler({ token, router, rendererDir, onError: (error) => options.onError?.(error) }),
@@ -157,7 +174,7 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
   });
   metrics.start();
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   return {
     url,

@@ -21,3 +21,5 @@ export type { FlowSpan, FlowTrace } from './flows/flow-tracker';
 export type { ClientView, SimMessage } from './sim/views';
 export type { PresenceChange } from './presence-changes';
 export type { FlowRun } from './sim/seed-flows';
+export type { RunEvent, StepEvent } from '../scenario/domain/events';
+export type { ScenarioProblem } from '../scenario/format/model';

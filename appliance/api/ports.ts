@@ -160,7 +160,8 @@ export interface TablePage {
 /** Read-only, paged access to the chat store's tables. */
 export interface DataReader {
   tables(): Promise<{ name: string; rows: number }[]>;
-  page(table: string, offset: number, limit: number): Promise<TablePage>;
+  /** `where`: only rows whose columns equal these values. */
+  page(table: string, offset: number, limit: number, where?: Record<string, string | number>): Promise<TablePage>;
   /** user id -> username for the given users (unknown ids are left out). */
   usernames(userIds: string[]): Promise<Record<string, string>>;
 }

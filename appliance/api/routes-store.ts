@@ -1,5 +1,5 @@
 // /api/presence and /api/data: who is online where, and the chat store's tables (read-only, paged).
-import { UnavailableError } from './errors';
+import { BadRequestError, UnavailableError } from './errors';
 import type { DataReader, PresenceSource } from './ports';
 import { intParam, type Router } from './router';
 
@@ -27,6 +27,29 @@ export function registerStoreRoutes(
     .add('GET', '/api/data/tables/:table', async ({ params, query }) => {
       if (!data)
         throw new UnavailableError('the chat database is not available yet (im-repo creates it on first start)');
-      return data.page(params.table!, intParam(query, 'offset', 0), intParam(query, 'limit', 50, 1, 1000));
+      return data.page(
+        params.table!,
+        intParam(query, 'offset', 0),
+        intParam(query, 'limit', 50, 1, 1000),
+        whereParam(query),
+      );
     });
+}
+
+/** ?where={"column":"value"}: rows whose columns equal these values (the scenario runner's "a row exists"). */
+function whereParam(query: URLSearchParams): Record<string, string | number> {
+  const raw = query.get('where');
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new BadRequestError(`where must be a JSON object of column values, got ${raw}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new BadRequestError('where must be a JSON object of column values');
+  for (const [column, value] of Object.entries(parsed))
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw new BadRequestError(`where.${column} must be a string or a number`);
+  return parsed as Record<string, string | number>;
 }

@@ -7,6 +7,7 @@ import { CHAOS_COMMAND_ACTIONS, runChaos, type ChaosCommandAction } from './chao
 import { runDown } from './down-command';
 import { runLogs } from './logs-command';
 import { runReset } from './reset-command';
+import { runScenarioCheck, runScenarioFiles, type ScenarioRunOptions } from '../scenario/scenario-command';
 import { runStatus } from './status-command';
 import { runUp, type UpOptions } from './up-command';
 
@@ -126,6 +127,27 @@ program
   .option('--generators <n>', 'load generator processes for the message cases', integerIn(1, 16), 1)
   .action(async (opts: BenchOptions) => {
     process.exitCode = await runBench(opts);
+  });
+
+const scenario = program
+  .command('scenario')
+  .description('multi-user scenarios (YAML, docs/scenarios.md): check them, or run them against an appliance');
+scenario
+  .command('check')
+  .description('validate scenario files without running them; problems are printed as file:line:column')
+  .argument('<file...>', 'scenario files')
+  .action((files: string[]) => {
+    process.exitCode = runScenarioCheck(files);
+  });
+scenario
+  .command('run')
+  .description('run scenarios; exit 0 only when every expectation held')
+  .argument('<file...>', 'scenario files')
+  .option('--appliance <dir>', 'data dir of a running appliance (started there, and stopped after, if none runs)')
+  .option('--junit <file>', 'write a JUnit XML report')
+  .option('--quiet', 'print only failed steps and the summary')
+  .action(async (files: string[], opts: ScenarioRunOptions) => {
+    process.exitCode = await runScenarioFiles(files, opts);
   });
 
 await program.parseAsync(process.argv);

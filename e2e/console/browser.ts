@@ -46,8 +46,15 @@ export async function openConsole(
   const page = context.pages()[0] ?? (await context.newPage());
   const url = new URL(consoleUrl);
   url.hash = `#/${view}`;
-  await page.goto(url.toString());
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  try {
+    await page.goto(url.toString());
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  } catch (error) {
+    // The caller never gets a handle to close: Chromium would outlive the test.
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+    throw error;
+  }
   return {
     context,
     page,

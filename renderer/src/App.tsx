@@ -9,6 +9,7 @@ import { DataView } from './views/Data';
 import { FlowsView } from './views/Flows';
 import { OverviewView } from './views/Overview';
 import { PresenceView } from './views/Presence';
+import { ScenariosView } from './views/Scenarios';
 import { TopicsView } from './views/Topics';
 
 const VIEWS = [
@@ -18,6 +19,7 @@ const VIEWS = [
   { id: 'clients', label: 'Clients', key: '4' },
   { id: 'flows', label: 'Flows', key: '5' },
   { id: 'data', label: 'Data', key: '6' },
+  { id: 'scenarios', label: 'Scenarios', key: '7' },
 ] as const;
 type ViewId = (typeof VIEWS)[number]['id'];
 
@@ -160,6 +162,7 @@ export function App() {
               {view === 'clients' && <ClientsView />}
               {view === 'flows' && <FlowsView />}
               {view === 'data' && <DataView />}
+              {view === 'scenarios' && <ScenariosView />}
             </>
           )}
         </main>

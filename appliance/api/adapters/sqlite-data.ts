@@ -2,7 +2,7 @@
 // owns it). Only the chat tables are shown, whatever else the file holds.
 import type Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { NotFoundError, UnavailableError } from '../errors';
+import { BadRequestError, NotFoundError, UnavailableError } from '../errors';
 import type { DataReader, TablePage } from '../ports';
 
 export const CHAT_TABLES = ['users', 'friends', 'groups', 'group_members', 'messages', 'user_read_pointers'];
@@ -46,16 +46,35 @@ export class SqliteDataReader implements DataReader {
     }));
   }
 
-  async page(table: string, offset: number, limit: number): Promise<TablePage> {
+  async page(
+    table: string,
+    offset: number,
+    limit: number,
+    where: Record<string, string | number> = {},
+  ): Promise<TablePage> {
     const db = await this.open();
     // The name goes into SQL text, so it must be one of the known tables, never what the caller typed.
     const present = this.present(db);
     if (!present.includes(table))
       throw new NotFoundError(`no table "${table}"; tables: ${present.join(', ') || 'none yet'}`);
-    const statement = db.prepare(`SELECT * FROM "${table}" ORDER BY rowid LIMIT ? OFFSET ?`);
-    const rows = statement.all(limit, offset) as Record<string, unknown>[];
+    // Column names go into SQL text too: only the table's own columns; values are bound.
+    const known = (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name);
+    const unknown = Object.keys(where).filter((column) => !known.includes(column));
+    if (unknown.length > 0)
+      throw new BadRequestError(`table "${table}" has no column ${unknown.join(', ')}; columns: ${known.join(', ')}`);
+    const filter = Object.keys(where).length
+      ? ` WHERE ${Object.keys(where)
+          .map((column) => `"${column}" = ?`)
+          .join(' AND ')}`
+      : '';
+    // WITHOUT ROWID tables (group_members) have no rowid to order by; they are read in primary key order.
+    const ddl = (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(table) as { sql: string }).sql;
+    const order = /WITHOUT\s+ROWID/i.test(ddl) ? '' : ' ORDER BY rowid';
+    const values = Object.values(where);
+    const statement = db.prepare(`SELECT * FROM "${table}"${filter}${order} LIMIT ? OFFSET ?`);
+    const rows = statement.all(...values, limit, offset) as Record<string, unknown>[];
     const columns = statement.columns().map((c) => c.name);
-    const total = (db.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n;
+    const total = (db.prepare(`SELECT COUNT(*) AS n FROM "${table}"${filter}`).get(...values) as { n: number }).n;
     return { table, columns, rows: rows.map(jsonSafe), total, offset, limit };
   }
 

@@ -13,6 +13,8 @@ import type {
   LiveMessage,
   LogLine,
   PresenceSnapshot,
+  RunEvent,
+  ScenarioCheck,
   ServiceStatus,
   TablePage,
   TimelineEvent,
@@ -184,6 +186,19 @@ export const api = {
       'POST',
       `/api/clients/${encodeURIComponent(username)}/groups/${encodeURIComponent(groupId)}/members`,
       { userId },
+    ),
+  scenarios: () =>
+    call<{ dir: string; scenarios: { file: string; name: string; ok: boolean }[] }>('GET', '/api/scenarios'),
+  scenarioFile: (file: string) =>
+    call<{ file: string; text: string }>('GET', `/api/scenarios/files/${encodeURIComponent(file)}`),
+  saveScenario: (file: string, text: string) =>
+    call<{ saved: boolean }>('POST', `/api/scenarios/files/${encodeURIComponent(file)}`, { text }),
+  checkScenario: (file: string, text: string) => call<ScenarioCheck>('POST', '/api/scenarios/check', { file, text }),
+  runScenario: (file: string, text: string) => call<{ runId: string }>('POST', '/api/scenarios/runs', { file, text }),
+  scenarioRun: (runId: string) =>
+    call<{ runId: string; file: string; events: RunEvent[]; done: boolean }>(
+      'GET',
+      `/api/scenarios/runs/${encodeURIComponent(runId)}`,
     ),
   runSeedFlow: (flow: string, prefix: string) =>
     call<FlowRun>('POST', `/api/seed-flows/${encodeURIComponent(flow)}`, { prefix }),

@@ -11,6 +11,8 @@ import type {
   LogLine,
   PresenceChange,
   RecordSummary,
+  RunEvent,
+  ScenarioProblem,
   ServiceStatus,
   TimelineEvent,
 } from '../../../appliance/api/contract';
@@ -61,4 +63,12 @@ export type LiveMessage =
   | { type: 'client'; client: ClientView }
   | { type: 'client-removed'; username: string }
   | { type: 'subscribed'; logs: string[]; records: string[] }
+  | { type: 'scenario'; runId: string; event: RunEvent }
   | { type: 'error'; error: string };
+
+export interface ScenarioCheck {
+  ok: boolean;
+  problems: ScenarioProblem[];
+  name?: string;
+  columns?: string[];
+}
