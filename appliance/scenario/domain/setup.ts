@@ -14,8 +14,15 @@ import { sleep } from './signal';
 const CREATE_WITH = 100;
 const ADD_AT_ONCE = 4;
 
+/** Friendship by consent (docs/protocol.md): a asks, and b accepts unless the two are friends already. */
 export async function befriend(gateways: ChatGateways, a: ActorUser, b: ActorUser): Promise<void> {
-  await gateways.call(a.gateway, a.token, 'POST', '/api/friends', { userId: b.userId });
+  const asked = await gateways.call<{ status?: string }>(a.gateway, a.token, 'POST', '/api/friends', {
+    userId: b.userId,
+  });
+  if (asked.status !== 'pending') return;
+  await gateways.call(b.gateway, b.token, 'POST', `/api/friends/requests/${encodeURIComponent(a.userId)}`, {
+    accept: true,
+  });
 }
 
 export function countOf(value: number | string, lookup: Lookup, what: string): number {
