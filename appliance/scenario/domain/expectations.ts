@@ -164,13 +164,23 @@ export async function checkOnActors(
   return `seen on ${devices} device${devices === 1 ? '' : 's'}`;
 }
 
+/**
+ * Friend-request signals are the echo of the setup's friendships (asked and accepted on the users' behalf); they
+ * reach a device whenever im-task gets to them, so "nothing else" does not count them.
+ */
+function isSetupEcho(frame: { type: string; signalType?: unknown }): boolean {
+  return frame.type === 'signal' && String(frame.signalType).startsWith('friend.request.');
+}
+
 async function nothingElse(users: ActorUser[], device: number | undefined, ctx: CheckContext): Promise<string> {
   const deadline = Date.now() + ctx.withinMs;
   const unexpected = (): { user: ActorUser; device: Device; entry: ReceivedFrame } | undefined => {
     for (const user of users)
       for (const d of user.devices) {
         if (device !== undefined && d.number !== device) continue;
-        const entry = since(d, ctx.sinceMs).find((f) => !f.matched && !REPLIES.has(f.frame.type));
+        const entry = since(d, ctx.sinceMs).find(
+          (f) => !f.matched && !REPLIES.has(f.frame.type) && !isSetupEcho(f.frame),
+        );
         if (entry) return { user, device: d, entry };
       }
     return undefined;

@@ -13,6 +13,7 @@ import { sleep } from './signal';
  */
 const CREATE_WITH = 100;
 const ADD_AT_ONCE = 4;
+const FRIEND_AT_ONCE = 8;
 
 /** Friendship by consent (docs/protocol.md): a asks, and b accepts unless the two are friends already. */
 export async function befriend(gateways: ChatGateways, a: ActorUser, b: ActorUser): Promise<void> {
@@ -113,6 +114,9 @@ export async function makeGroups(
   for (const spec of scenario.groups) {
     const owner = roster.one(spec.owner, lookup);
     const members = [...new Set(spec.members.flatMap((ref) => roster.resolve(ref, lookup)))].filter((u) => u !== owner);
+    // A group's owner may add only friends (docs/protocol.md): the setup makes them friends first.
+    for (let i = 0; i < members.length; i += FRIEND_AT_ONCE)
+      await Promise.all(members.slice(i, i + FRIEND_AT_ONCE).map((member) => befriend(gateways, owner, member)));
     const ids = members.map((m) => m.userId);
     const groupId = await createGroup(gateways, owner, `${spec.name}-${runId}`, ids.slice(0, CREATE_WITH));
     const rest = ids.slice(CREATE_WITH);
