@@ -6,6 +6,12 @@ import type { ChatMessage } from '../../../proto/gen/gochat/common/v1/common';
 import type { MessageStore, SaveOutcome } from './ports';
 
 const DEFAULT_FLUSH_DELAY_MS = 200;
+/**
+ * Most marks one SaveMessages call carries: im-repo refuses more than 1,000 ids a call (MAX_BATCH in
+ * services/im-repo/domain/messages.ts). Under a backlog, marks pile up faster than calls go out; the rest wait for
+ * the next call (a call that carried them all was refused, retried with the same marks, and wedged the consumer).
+ */
+export const MAX_MARKS_PER_CALL = 1000;
 
 export class DispatchMarks {
   private readonly pending = new Set<string>();
@@ -29,10 +35,17 @@ export class DispatchMarks {
 
   /** Stores messages (SaveMessages) together with the marks held so far. */
   async saveWith(messages: ChatMessage[]): Promise<SaveOutcome[]> {
-    const marks = [...this.pending];
+    const marks: string[] = [];
+    for (const id of this.pending) {
+      if (marks.length === MAX_MARKS_PER_CALL) break;
+      marks.push(id);
+    }
     if (messages.length === 0 && marks.length === 0) return [];
-    this.pending.clear();
-    for (const id of marks) this.writing.add(id);
+    for (const id of marks) {
+      this.pending.delete(id);
+      this.writing.add(id);
+    }
+    if (this.pending.size > 0) this.schedule();
     try {
       return await this.store.saveMessages(messages, marks);
     } catch (err) {
@@ -47,7 +60,7 @@ export class DispatchMarks {
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending.size > 0) await this.saveWith([]);
+    while (this.pending.size > 0) await this.saveWith([]);
   }
 
   private schedule(): void {
