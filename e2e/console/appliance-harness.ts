@@ -12,6 +12,8 @@ export interface RunningAppliance {
   supervisor: Supervisor;
   console: RunningConsole;
   dataDir: string;
+  /** A call to the appliance API with its token: GET, or POST with a JSON body; throws on an answer not 2xx. */
+  api<T>(path: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -32,6 +34,17 @@ export async function startAppliance(options: { gateways?: number; quiet?: boole
     supervisor,
     console,
     dataDir,
+    async api<T>(path: string, body?: unknown): Promise<T> {
+      const response = await fetch(`${console.url}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${console.token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      if (!response.ok)
+        throw new Error(`${body === undefined ? 'GET' : 'POST'} ${path} answered ${response.status}: ${text}`);
+      return JSON.parse(text) as T;
+    },
     async stop() {
       await console.close();
       await supervisor.shutdown();

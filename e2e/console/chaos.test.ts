@@ -22,16 +22,7 @@ after(async () => {
   await appliance?.stop();
 });
 
-async function api<T>(path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${appliance.console.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${appliance.console.token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
+const api = <T>(path: string, body?: unknown): Promise<T> => appliance.api<T>(path, body);
 
 async function client(username: string): Promise<ClientView> {
   const { clients } = await api<{ clients: ClientView[] }>('/api/clients');

@@ -20,16 +20,7 @@ after(async () => {
   await appliance?.stop();
 });
 
-async function api<T>(path: string, body?: object): Promise<T> {
-  const response = await fetch(`${appliance.console.url}${path}`, {
-    method: body ? 'POST' : 'GET',
-    headers: { authorization: `Bearer ${appliance.console.token}`, 'content-type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${body ? 'POST' : 'GET'} ${path} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
+const api = <T>(path: string, body?: unknown): Promise<T> => appliance.api<T>(path, body);
 
 interface ClientView {
   username: string;
