@@ -102,6 +102,7 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
     onChange: (view) => hub.broadcast({ type: 'client', client: view }),
     onRemoved: (username) => hub.broadcast({ type: 'client-removed', username }),
     onFrame: (event) => flows.observeClientFrame(event),
+    services: () => control.services(),
   });
 
   const unsubscribes = [

@@ -102,6 +102,13 @@ describe('chaos controls in the console', () => {
       assert.ok((await lagOf(page, `${row('im-logic')} .lag-cell`)) >= 1, "im-logic's row shows its lag");
       assert.equal((await messageOf('chaos-alice', waiting.clientMsgId))?.status, 'sending', 'the send waits');
       await screenshot(page, 'chaos-im-logic-paused');
+      // The waiting send says what it waits for, in its bubble (issue: within 5 s).
+      await page.evaluate(() => (window.location.hash = '#/clients'));
+      await page.waitForSelector('[data-client="chaos-alice"] [data-waiting="waiting: im-logic is paused"]', {
+        timeout: 5_000,
+      });
+      await screenshot(page, 'chaos-send-waits-for-im-logic');
+      await page.evaluate(() => (window.location.hash = '#/overview'));
 
       await page.click(`${row('im-logic')} [data-action="chaos-resume"]`);
       await page.waitForSelector(event('im-logic', 'resume'), WAIT);

@@ -33,6 +33,7 @@ export function applyInboundFrame(client: InboundState, io: InboundEffects, fram
         message.messageId = String(frame.messageId ?? '');
         message.seq = Number(frame.seq ?? 0);
         if (message.status === 'sending') message.status = 'sent';
+        delete message.waitingFor;
         if (client.takeEarlyDelivery(message.messageId) && message.status === 'sent') message.status = 'delivered';
         if (message.seq <= client.conversation(message.conversationId).peerReadSeq) message.status = 'read';
       }
@@ -73,6 +74,7 @@ export function applyInboundFrame(client: InboundState, io: InboundEffects, fram
       const message = typeof frame.clientMsgId === 'string' ? client.findOwn(frame.clientMsgId) : undefined;
       if (message) {
         message.status = 'failed';
+        delete message.waitingFor;
         message.error = `${String(frame.code)}: ${String(frame.message)}`;
       } else client.lastError = `${String(frame.code)}: ${String(frame.message)}`;
       io.emit({

@@ -425,6 +425,21 @@ export class SimulatedClient {
     }
   }
 
+  /** Sets what each send sent before `sentBefore` and still without an ack waits for. */
+  explainPending(sentBefore: number, why: (waitedMs: number) => string): void {
+    let changed = false;
+    for (const conversation of this.conversations.values())
+      for (const m of conversation.messages) {
+        if (m.status !== 'sending' || m.sentAtMs > sentBefore) continue;
+        const text = why(Date.now() - m.sentAtMs);
+        if (m.waitingFor !== text) {
+          m.waitingFor = text;
+          changed = true;
+        }
+      }
+    if (changed) this.changed();
+  }
+
   /** True once for a message whose delivery was seen before its ack. */
   takeEarlyDelivery(messageId: string): boolean {
     return this.deliveredBeforeAck.delete(messageId);

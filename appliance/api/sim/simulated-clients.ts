@@ -1,5 +1,6 @@
 // The simulated users the console drives, living in the appliance API process so that a browser tab closing does
 // not take them away. Each connects to a gateway in turn (round robin), so flows cross gateways.
+import type { ServiceStatus } from '../ports';
 import { BadRequestError, NotFoundError, UnavailableError } from '../errors';
 import type { ClientFrameEvent } from '../flows/flow-tracker';
 import { SimulatedClient } from './simulated-client';
@@ -10,7 +11,12 @@ export interface SimulatedClientsOptions {
   onChange: (view: ClientView) => void;
   onRemoved: (username: string) => void;
   onFrame: (event: ClientFrameEvent) => void;
+  /** Every process's status, to say what a pending send waits for (absent: sends only say how long). */
+  services?: () => ServiceStatus[];
 }
+
+/** A send without an ack after this long says what it waits for. */
+const PENDING_AFTER_MS = 1000;
 
 const USERNAME = /^[a-z0-9_.-]{3,32}$/;
 const MAX_CLIENTS = 200;
@@ -21,7 +27,35 @@ export class SimulatedClients {
   private pendingChanges = new Set<SimulatedClient>();
   private changeTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly options: SimulatedClientsOptions) {}
+  private readonly pendingCheck: NodeJS.Timeout;
+
+  constructor(private readonly options: SimulatedClientsOptions) {
+    this.pendingCheck = setInterval(() => this.explainPendingSends(), 500);
+    this.pendingCheck.unref();
+  }
+
+  /**
+   * Names, in each send still waiting for its ack, the first process on its ack path that is not serving: the
+   * client's gateway, Kafka, im-logic, im-repo (the path of docs/architecture.md). When all serve, says how long.
+   */
+  private explainPendingSends(): void {
+    const now = Date.now();
+    const statuses = this.options.services?.() ?? [];
+    for (const client of this.clients.values()) {
+      const onPath = [client.gatewayId, 'kafka', 'im-logic', 'im-repo'];
+      const down = onPath
+        .map((name) => statuses.find((s) => s.name === name))
+        .find((s) => s && (s.paused || s.state !== 'running' || s.health === 'not_serving'));
+      const reason = down
+        ? `${down.name} is ${down.paused ? 'paused' : down.state === 'running' ? 'not serving' : down.state}`
+        : null;
+      client.explainPending(now - PENDING_AFTER_MS, (waitedMs) =>
+        reason
+          ? `waiting: ${reason}`
+          : `waiting ${Math.round(waitedMs / 1000)} s for the ack; every process on its path is up`,
+      );
+    }
+  }
 
   list(): ClientView[] {
     return [...this.clients.values()].map((c) => c.view());
@@ -94,6 +128,7 @@ export class SimulatedClients {
 
   async closeAll(): Promise<void> {
     if (this.changeTimer) clearTimeout(this.changeTimer);
+    clearInterval(this.pendingCheck);
     await Promise.all([...this.clients.values()].map((c) => c.disconnect().catch(() => undefined)));
     this.clients.clear();
   }

@@ -11,6 +11,8 @@ export interface SimMessage {
   /** sending -> sent (acked: stored with a seq) -> delivered (a simulated recipient got it) -> read (receipt). */
   status: 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
   error?: string;
+  /** While a send has no ack after a moment: what it waits for ("im-logic is paused", ...). */
+  waitingFor?: string;
   traceId: string | null;
 }
 

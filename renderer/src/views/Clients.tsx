@@ -159,6 +159,11 @@ function ClientPanel({ client, others }: { client: ClientView; others: ClientVie
                 )}
               </div>
               {m.error && <div className="error small">{m.error}</div>}
+              {m.waitingFor && (
+                <div className="muted small" data-waiting={m.waitingFor}>
+                  {m.waitingFor}
+                </div>
+              )}
             </div>
           );
         })}
