@@ -3,6 +3,7 @@
 // leave about half of them at "sent") and every recipient's panel shows all of its messages in seq order.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { seedDemoData } from '../../appliance/supervisor/seed';
 import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './browser';
 import { startAppliance, type RunningAppliance } from './appliance-harness';
 
@@ -140,5 +141,42 @@ test(
         `${client.username}: every sent message at least delivered`,
       );
     }
+  },
+);
+
+test(
+  "the set-up bar: a group is created with the creator's friends and said so; the seed users can be driven",
+  {
+    timeout: 120_000,
+  },
+  async (t) => {
+    const chromium = chromiumOrSkip(t);
+    if (!chromium || !browser) return; // the burst test opened the console
+    const { page } = browser;
+    const WAIT = { timeout: 30_000 };
+    // ring1 is first in the operator list; its friends are ring2 and ring10.
+    await page.fill('[aria-label="group name"]', 'ring-team');
+    await page.click('[data-action="create-group"]');
+    await page.waitForSelector('[data-testid="group-done"]:has-text("ring1 and 2 friends")', WAIT);
+    assert.match((await page.textContent('[data-testid="group-done"]')) ?? '', /^created "ring-team"/);
+    await page.waitForSelector('[data-action="create-group"][disabled]', WAIT);
+    assert.equal(
+      await page.getAttribute('[data-action="create-group"]', 'title'),
+      'ring1 already has a group "ring-team"',
+      'a second group of the same name is refused before the click',
+    );
+
+    // The users `gochat up` seeds (alice..erin) are driven as simulated clients, whatever the case typed.
+    const gateway = appliance.supervisor.services().find((s) => s.name === 'gw-1')?.addresses.http;
+    assert.ok(gateway, 'gw-1 has an HTTP address');
+    await seedDemoData(appliance.supervisor.layout, `http://${gateway}`, () => undefined);
+    await page.fill('[aria-label="new username"]', 'ALICE');
+    await page.click('[data-action="create-client"]');
+    await page.waitForSelector('[data-client="alice"] .dot.ok', WAIT);
+    await page.waitForSelector('[data-client="alice"] [data-friend="bob"]', WAIT);
+    await page.fill('[aria-label="new username"]', 'alice');
+    await page.click('[data-action="create-client"]');
+    await page.waitForSelector('[role="alert"]:has-text("already a simulated client")', WAIT);
+    await screenshot(page, 'clients-seed-user-and-group');
   },
 );
