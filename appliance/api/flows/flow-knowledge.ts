@@ -23,6 +23,8 @@ export const GATEWAY_RPC_OF: Record<string, string> = {
   'message.read': 'MarkAsRead',
   'group.member.joined': 'AddGroupMember',
   'group.member.left': 'RemoveGroupMember',
+  'friend.requested': 'RequestFriendship',
+  'friend.request.accepted': 'AnswerFriendship',
 };
 
 /** "im-gateway/gw-1" stays as is (several gateways); "im-logic/im-logic-1" becomes "im-logic". */
@@ -53,6 +55,10 @@ export function inferredCallsBefore(
       return [{ from: producer, to: 'im-repo', label: 'AddGroupMember' }];
     case 'group.member.left':
       return [{ from: producer, to: 'im-repo', label: 'RemoveGroupMember' }];
+    case 'friend.requested':
+      return [{ from: producer, to: 'im-repo', label: 'RequestFriendship' }];
+    case 'friend.request.accepted':
+      return [{ from: producer, to: 'im-repo', label: 'AnswerFriendship' }];
     default:
       return [];
   }
