@@ -3,20 +3,12 @@
 // supervisor has died (a dead process closes its pipes, SIGKILL included), so the guard stops those children:
 // SIGTERM (a gateway still says goodbye to its clients), SIGKILL after a grace time, then it exits.
 import { createInterface } from 'node:readline';
+import { isProcessAlive } from './processes';
 
 const GRACE_MS = 2500;
 
 let watched = new Set<number>();
 let released = false;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {
@@ -30,8 +22,8 @@ async function reap(): Promise<void> {
   const pids = [...watched];
   for (const pid of pids) signal(pid, 'SIGTERM');
   const deadline = Date.now() + GRACE_MS;
-  while (pids.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  for (const pid of pids.filter(alive)) signal(pid, 'SIGKILL');
+  while (pids.some(isProcessAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (const pid of pids.filter(isProcessAlive)) signal(pid, 'SIGKILL');
   process.exit(0);
 }
 

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { seedDemoData } from '../../appliance/supervisor/seed';
+import { p2pConversationId } from '../../lib/conversation';
 import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './browser';
 import { startAppliance, type RunningAppliance } from './appliance-harness';
 
@@ -28,8 +29,6 @@ interface ClientView {
   userId: string;
   conversations: { conversationId: string; messages: { senderId: string; status: string; seq: number }[] }[];
 }
-
-const p2p = (a: string, b: string): string => (a < b ? `p2p:${a}:${b}` : `p2p:${b}:${a}`);
 
 test(
   'a burst of 200 messages between 10 simulated users: every sent bubble delivered, every panel in seq order',
@@ -65,7 +64,7 @@ test(
       const panel = `[data-client="${client.username}"]`;
       const recipient = next(i);
       // The sender's side: its conversation with the next user, every bubble at least delivered.
-      await page.click(`${panel} button[title="${p2p(client.userId, recipient.userId)}"]`);
+      await page.click(`${panel} button[title="${p2pConversationId(client.userId, recipient.userId)}"]`);
       const allDelivered = await page
         .waitForFunction(
           ({ panel, body, count }) => {
@@ -102,7 +101,7 @@ test(
       const sender = clients[(i + USERS - 1) % USERS] as ClientView;
       const panel = `[data-client="${client.username}"]`;
       // The recipient's side: the previous user's 20 messages, all there, in seq order 1..20.
-      await page.click(`${panel} button[title="${p2p(client.userId, sender.userId)}"]`);
+      await page.click(`${panel} button[title="${p2pConversationId(client.userId, sender.userId)}"]`);
       await page.waitForFunction(
         ({ panel, count }) => document.querySelectorAll(`${panel} .bubble.theirs`).length === count,
         { panel, count: PER_SENDER },
@@ -132,7 +131,7 @@ test(
     for (const [i, client] of clients.entries()) {
       const view = after.clients.find((c) => c.username === client.username) as ClientView;
       const sent = view.conversations
-        .find((c) => c.conversationId === p2p(client.userId, next(i).userId))
+        .find((c) => c.conversationId === p2pConversationId(client.userId, next(i).userId))
         ?.messages.filter((m) => m.senderId === client.userId);
       assert.equal(sent?.length, PER_SENDER, `${client.username} holds its ${PER_SENDER} sent messages`);
       assert.deepEqual(

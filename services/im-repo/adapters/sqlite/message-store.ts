@@ -110,10 +110,15 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   save(message: NewMessage): SavedMessage {
-    // Inside a caller's transaction (a batch in the group commit) the caller's savepoint already makes the unit
-    // atomic: one more savepoint per message only costs sub-journal writes.
-    if (this.db.inTransaction) return this.saveNow(message);
-    return this.db.transaction(() => this.saveNow(message)).immediate();
+    return this.atomically(() => this.saveNow(message));
+  }
+
+  /**
+   * Runs work in a transaction of its own, or as it is inside a caller's (a batch in the group commit), whose
+   * savepoint already makes the unit atomic: one more savepoint per message only costs sub-journal writes.
+   */
+  private atomically<T>(work: () => T): T {
+    return this.db.inTransaction ? work() : this.db.transaction(work).immediate();
   }
 
   private saveNow(message: NewMessage): SavedMessage {
@@ -184,8 +189,7 @@ export class SqliteMessageStore implements MessageStore {
       }
       return true;
     };
-    // as in save: a caller's transaction already makes its unit atomic
-    return this.db.inTransaction ? work() : this.db.transaction(work).immediate();
+    return this.atomically(work);
   }
 
   conversationsOf(userId: string): ConversationSummary[] {
