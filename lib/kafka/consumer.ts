@@ -6,6 +6,7 @@ import type { EventMeta } from '../../proto/gen/gochat/common/v1/common';
 import type { Logger } from '../log';
 import { childTraceparent, isValidTraceparent, traceIdOf } from '../trace';
 import { injectedLatencyMs, noteConsumerRunning } from './injected-latency';
+import { PartitionLanes } from './partition-lanes';
 import { decodeRecord, type EventMessages, type EventType } from './registry';
 import type { TopicName } from './topics';
 
@@ -69,7 +70,6 @@ export interface EventConsumerOptions {
    * a client's critical path can trade a few milliseconds for fewer, larger batches.
    */
   minBytes?: number;
-  partitionsConsumedConcurrently?: number;
   /**
    * Called when the consumer died of an error it will not restart after, so the records would stop flowing.
    * Default: log fatal and exit the process with code 1, so the supervisor sees the failure and restarts it.
@@ -84,6 +84,8 @@ export interface RunningEventConsumer {
 }
 
 const COMMIT_INTERVAL_MS = 200;
+/** Records fetched but not yet handled, over all partitions, beyond which fetching waits. */
+const MAX_QUEUED_RECORDS = 4 * 500;
 /** Most records given to one handleBatch call. */
 export const MAX_BATCH_RECORDS = 500;
 
@@ -160,54 +162,59 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     }
   };
 
-  const inFlight = new Set<Promise<void>>();
-  // Records of one partition are handled in order. A record counts as handled only once its handler resolved (or
-  // it was undecodable and skipped), so a commit never covers unfinished work.
-  const eachBatch = (payload: EachBatchPayload): Promise<void> => {
-    if (stopping) return Promise.resolve();
-    const work = handleBatch(payload);
-    inFlight.add(work);
-    return work.finally(() => inFlight.delete(work));
+  // Fetching runs ahead of handling (partition-lanes.ts): eachBatch queues a fetched batch on its partition's
+  // lane and returns, so kafkajs fetches again at once instead of after the slowest partition's handler.
+  let heartbeatNow: () => Promise<void> = () => Promise.resolve();
+  const lanes = new PartitionLanes(
+    (topic, partition, messages) => handleChunk(topic, partition, messages),
+    { maxChunk: MAX_BATCH_RECORDS, maxQueued: MAX_QUEUED_RECORDS },
+    (err, from) => {
+      logger.error({ err, ...from }, 'handling stopped on an error; fetching again from the first unhandled record');
+      if (!stopping) consumer.seek(from);
+    },
+  );
+
+  const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
+    heartbeatNow = heartbeat;
+    // A stale batch was fetched before a seek back to an unhandled record: that fetch brings these records again.
+    if (stopping || !isRunning() || isStale()) return;
+    lanes.enqueue(batch.topic, batch.partition, batch.messages);
+    while (lanes.queued >= MAX_QUEUED_RECORDS && !stopping && isRunning()) {
+      await lanes.whenRoom(1000);
+      await heartbeat();
+    }
   };
 
-  const handleBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload) => {
-    const { topic, partition } = batch;
-    const running = () => !stopping && isRunning() && !isStale();
-    const markHandled = (offset: string): void => {
-      resolveOffset(offset);
-      noteHandled(topic, partition, offset);
-    };
+  /** Handles one chunk of a partition in offset order; false when abandoned because the consumer stops. */
+  const handleChunk = async (topic: string, partition: number, chunk: KafkaMessage[]): Promise<boolean> => {
     // Chaos latency (injected-latency.ts): waited in heartbeat-sized steps so the group keeps this member.
-    for (let left = injectedLatencyMs(); left > 0 && running(); left -= 1000) {
+    for (let left = injectedLatencyMs(); left > 0 && !stopping; left -= 1000) {
       await sleep(Math.min(left, 1000));
-      await heartbeat();
+      await heartbeatNow();
     }
     const { handleBatch: batchHandler, handle } = options;
     if (batchHandler) {
-      for (let at = 0; at < batch.messages.length && running(); at += MAX_BATCH_RECORDS) {
-        const chunk = batch.messages.slice(at, at + MAX_BATCH_RECORDS);
-        const events = chunk.flatMap((message) => decodeEvent(topic, partition, message) ?? []);
-        const where = { topic, partition, offset: chunk[0]?.offset, records: chunk.length };
-        const done = events.length === 0 || (await attempt(() => batchHandler(events), where, heartbeat));
-        if (!done) break;
-        markHandled((chunk.at(-1) as KafkaMessage).offset);
-      }
-    } else if (handle) {
-      for (const message of batch.messages) {
-        if (!running()) break;
-        const event = decodeEvent(topic, partition, message);
-        const where = {
-          topic,
-          partition,
-          offset: message.offset,
-          eventType: event?.type,
-          eventId: event?.meta?.eventId,
-          traceId: event ? traceIdOf(event.traceparent) : undefined,
-        };
-        if (event && !(await attempt(() => handle(event), where, heartbeat))) break;
-        markHandled(message.offset);
-      }
+      const events = chunk.flatMap((message) => decodeEvent(topic, partition, message) ?? []);
+      const where = { topic, partition, offset: chunk[0]?.offset, records: chunk.length };
+      if (events.length > 0 && !(await attempt(() => batchHandler(events), where))) return false;
+      noteHandled(topic, partition, (chunk.at(-1) as KafkaMessage).offset);
+      return true;
     }
+    for (const message of chunk) {
+      if (stopping) return false;
+      const event = decodeEvent(topic, partition, message);
+      const where = {
+        topic,
+        partition,
+        offset: message.offset,
+        eventType: event?.type,
+        eventId: event?.meta?.eventId,
+        traceId: event ? traceIdOf(event.traceparent) : undefined,
+      };
+      if (event && handle && !(await attempt(() => handle(event), where))) return false;
+      noteHandled(topic, partition, message.offset);
+    }
+    return true;
   };
 
   /** The record as an event, or undefined (logged) when it cannot be decoded: such a record is skipped. */
@@ -239,11 +246,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
    * Runs the handler until it succeeds (or throws SkipRecord); resolves false if abandoned because of stop, so
    * the records stay uncommitted and are redelivered.
    */
-  const attempt = async (
-    run: () => Promise<void>,
-    where: Record<string, unknown>,
-    heartbeat: () => Promise<void>,
-  ): Promise<boolean> => {
+  const attempt = async (run: () => Promise<void>, where: Record<string, unknown>): Promise<boolean> => {
     for (let attemptNo = 1; ; attemptNo++) {
       try {
         await run();
@@ -263,9 +266,9 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
           logger.warn(where, 'stopping with records not yet handled; they will be redelivered');
           return false;
         }
-        // Keeps the group membership while we retry; a rebalance error ends the batch, and the records go to
+        // Keeps the group membership while we retry; a rebalance error ends the chunk, and the records go to
         // whoever owns the partition next (uncommitted, so nothing is lost).
-        await heartbeat();
+        await heartbeatNow();
       }
     }
   };
@@ -282,6 +285,8 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       resolve();
     });
   });
+  // After a rebalance kafkajs fetches again from the last commit: what was queued before would be handled twice.
+  consumer.on(consumer.events.GROUP_JOIN, () => lanes.dropQueued());
   joined.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
   consumer.on(consumer.events.CRASH, (event) => {
     const { error, restart } = event.payload;
@@ -302,9 +307,9 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
     await consumer.run({
+      // Handled offsets are committed by noteHandled; what kafkajs resolves is only its fetch position.
       autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+      eachBatchAutoResolve: true,
       eachBatch,
     });
     await joined;
@@ -324,8 +329,9 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         stopping = true;
         noteConsumerRunning(groupId, false);
         for (const wake of [...wakeSleepers]) wake();
-        // Let the record in hand finish and commit before leaving the group.
-        await Promise.allSettled([...inFlight]);
+        // Let the records in hand finish and commit before leaving the group; queued ones are left uncommitted.
+        lanes.dropQueued();
+        await lanes.idle();
         await commitHandled();
         await consumer.disconnect();
       })();

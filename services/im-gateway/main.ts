@@ -1,15 +1,7 @@
 // im-gateway: holds client WebSockets, serves the client HTTP API, publishes sends upstream and pushes what
 // comes downstream. Started as `node --import tsx services/im-gateway/main.ts` with the environment contract.
 import { startGrpcServer } from '../../lib/grpc';
-import {
-  ConsumerGroups,
-  createKafka,
-  ensureTopics,
-  EventPublisher,
-  startEventConsumer,
-  TOPIC_SPECS,
-  Topics,
-} from '../../lib/kafka';
+import { ConsumerGroups, createKafka, ensureTopics, EventPublisher, startEventConsumer, Topics } from '../../lib/kafka';
 import { runService } from '../../lib/service-main';
 import { GrpcLogicApi } from './adapters/logic-client';
 import { GrpcPresenceRegistry } from './adapters/presence-client';
@@ -81,7 +73,6 @@ await runService({
       topics: [Topics.messagesDownstream],
       logger: log,
       // Every partition side by side; within one, records (and so a conversation's seqs) in order.
-      partitionsConsumedConcurrently: TOPIC_SPECS[Topics.messagesDownstream].partitions,
       handleBatch: async (events) => {
         for (const event of events) {
           if (event.type === 'message.downstream') delivery.onDownstream(event.message, event.traceparent);

@@ -2,15 +2,7 @@
 // upstream message topic, calls im-repo, publishes domain events.
 import { runService } from '../../lib/service-main';
 import { serviceOf, startGrpcServer } from '../../lib/grpc';
-import {
-  ConsumerGroups,
-  createKafka,
-  ensureTopics,
-  EventPublisher,
-  startEventConsumer,
-  TOPIC_SPECS,
-  Topics,
-} from '../../lib/kafka';
+import { ConsumerGroups, createKafka, ensureTopics, EventPublisher, startEventConsumer, Topics } from '../../lib/kafka';
 import { AuthServiceService, ChatServiceService, SocialServiceService } from '../../proto/gen/gochat/logic/v1/logic';
 import { KafkaLogicEvents } from './adapters/kafka-events';
 import { RepoClient } from './adapters/repo-client';
@@ -76,7 +68,6 @@ await runService({
       fromBeginning: true,
       // A partition's records are sent in batches, one batch after another, which keeps each conversation in
       // order; partitions run side by side.
-      partitionsConsumedConcurrently: TOPIC_SPECS[Topics.messagesUpstream].partitions,
       logger,
       handleBatch: upstreamBatchHandler(domain.sender, logger),
     });

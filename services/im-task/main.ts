@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runService } from '../../lib/service-main';
 import { startGrpcServer } from '../../lib/grpc';
-import { ConsumerGroups, createKafka, ensureTopics, startEventConsumer, TOPIC_SPECS, Topics } from '../../lib/kafka';
+import { ConsumerGroups, createKafka, ensureTopics, startEventConsumer, Topics } from '../../lib/kafka';
 import { GatewayPusher } from './adapters/gateway-pusher';
 import { RepoClient } from './adapters/repo-client';
 import { readTaskConfig } from './config';
@@ -51,7 +51,6 @@ await runService({
       fromBeginning: true,
       // A partition's records are handled in order, batch after batch (a user's offline never overtakes their
       // online); every partition of every topic runs side by side.
-      partitionsConsumedConcurrently: TOPICS.reduce((n, topic) => n + TOPIC_SPECS[topic].partitions, 0),
       // Nothing here is on a sender's wait for an ack: a fetch lingers up to 50 ms for 64 KiB, so a busy system
       // indexes in fewer, larger batches; a lone signal is at most 50 ms later.
       minBytes: 64 * 1024,
