@@ -40,7 +40,7 @@ await runService({
     const clock = { nowMs: () => Date.now() };
     const tokens = new TokenSigner(config.tokenSecret, config.tokenTtlMs);
     const seeder = new RepoSeeder(config.repoAddress);
-    const access = new ConversationAccess(repo, repo, repo);
+    const access = new ConversationAccess(repo, repo);
     const domain: LogicDomain = {
       accounts: new Accounts(repo, tokens, clock),
       sender: new MessageSender(access, repo, events),

@@ -54,12 +54,19 @@ export async function startRepo(config: RepoConfig, logger: Logger): Promise<Run
 
   const users = new UserDirectory(new SqliteUserStore(db), systemClock);
   const groupStore = new SqliteGroupStore(db);
+  const friendStore = new SqliteFriendStore(db);
   const useCases = {
     presence: new PresenceTracker(new RedisPresenceStore(redis, systemClock)),
     users,
-    friends: new Friendships(new SqliteFriendStore(db), users, systemClock),
+    friends: new Friendships(friendStore, users, systemClock),
     groups: new GroupRoster(groupStore, users, systemClock),
-    conversations: new ConversationLog(new SqliteMessageStore(db), new SqliteUserStore(db), groupStore, systemClock),
+    conversations: new ConversationLog(
+      new SqliteMessageStore(db),
+      new SqliteUserStore(db),
+      groupStore,
+      friendStore,
+      systemClock,
+    ),
   };
 
   let grpc: RunningGrpcServer;

@@ -156,10 +156,15 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
     };
   }
   async saveMessages(messages: ChatMessage[], dispatchedMessageIds: string[]): Promise<SaveOutcome[]> {
-    const res = await repoCall(this.messages, 'saveMessages', { messages, dispatchedMessageIds });
-    return res.results.map(({ saved, refused }) => ({
+    const res = await repoCall(this.messages, 'saveMessages', {
+      messages,
+      dispatchedMessageIds,
+      requireP2pFriendship: true,
+    });
+    return res.results.map(({ saved, refused, notFriends }) => ({
       saved: saved && { ...saved, message: required(saved.message, 'SaveMessages returned no message') },
       refused,
+      notFriends,
     }));
   }
   async markDispatched(messageId: string): Promise<void> {

@@ -1,9 +1,10 @@
-// Who may write to and read from a conversation. p2p: the two participants, and writing also needs friendship.
+// Who may write to and read from a conversation. p2p: the two participants, and writing also needs friendship
+// (checked by the store as it stores the message).
 // group: the members; a member reads from the seq at which they joined.
 import type { GroupMember } from '../../../proto/gen/gochat/common/v1/common';
 import { p2pPeerOf, type ConversationRef } from './conversation';
 import { Forbidden, NotFound, type DomainError } from './errors';
-import type { FriendGraph, GroupDirectory, UserDirectory } from './ports';
+import type { GroupDirectory, UserDirectory } from './ports';
 
 export interface Audience {
   /** Every participant, the actor included. */
@@ -14,52 +15,52 @@ export interface Audience {
 
 export class ConversationAccess {
   constructor(
-    private readonly friends: FriendGraph,
     private readonly groups: GroupDirectory,
     private readonly users: Pick<UserDirectory, 'getUsers'>,
   ) {}
 
   /**
-   * The participants of each send when its sender may make it: one friendship lookup for all the p2p sends of a
-   * batch, one member list per group. Each send gets its audience or its rejection (Forbidden / NotFound), as it
-   * would alone; infrastructure failures throw.
+   * The participants of each send when its sender may make it: one member list per group of the batch. Each send
+   * gets its audience or its rejection (Forbidden / NotFound), as it would alone; infrastructure failures throw.
+   * Friendship, which a p2p send also needs, is checked by the store in the transaction that stores the message
+   * (MessageStore.saveMessages), so a p2p send costs no lookup here; `notFriends` words its refusal.
    */
   async forSending(
     sends: ReadonlyArray<{ ref: ConversationRef; userId: string }>,
   ): Promise<Array<Audience | DomainError>> {
-    const peers = sends.map(({ ref, userId }) => (ref.type === 'p2p' ? p2pPeerOf(ref, userId) : undefined));
-    const pairs = sends.flatMap(({ userId }, at) => {
-      const friendId = peers[at];
-      return friendId === undefined ? [] : [{ userId, friendId }];
-    });
     const groupIds = [...new Set(sends.flatMap(({ ref }) => (ref.type === 'group' ? [ref.groupId] : [])))];
-    const [friendships, memberLists] = await Promise.all([
-      this.friends.areFriends(pairs),
-      Promise.all(groupIds.map((groupId) => this.membersOrMissing(groupId))),
-    ]);
+    const memberLists = await Promise.all(groupIds.map((groupId) => this.membersOrMissing(groupId)));
     const membersOf = new Map(groupIds.map((groupId, i) => [groupId, memberLists[i]]));
-    const missingPeers = await this.unknownUsers(pairs.filter((_, i) => !friendships[i]).map((p) => p.friendId));
-    let pair = 0;
-    return sends.map(({ ref, userId }, at): Audience | DomainError => {
+    return sends.map(({ ref, userId }): Audience | DomainError => {
       if (ref.type === 'group') {
         const members = membersOf.get(ref.groupId);
         if (members === undefined) return new NotFound(`group ${ref.groupId} does not exist`);
         return audienceOf(members, ref.groupId, userId);
       }
-      const peer = peers[at];
+      const peer = p2pPeerOf(ref, userId);
       if (peer === undefined) return new Forbidden('NOT_A_MEMBER', `you are not part of ${ref.conversationId}`);
-      if (!friendships[pair++]) {
-        if (missingPeers.has(peer)) return new NotFound(`user ${peer} does not exist`);
-        return new Forbidden('NOT_FRIENDS', `you and ${peer} are not friends`);
-      }
       return { memberIds: [userId, peer], visibleFromSeq: 1 };
     });
   }
 
   /**
-   * Which of the ids name no user. Asked only about refused p2p sends (nobody is friends with a user who does not
-   * exist), so the common path costs no lookup, and a client learns NOT_FOUND rather than NOT_FRIENDS.
+   * The refusal of p2p sends the store refused because sender and peer are not friends, per peer: NOT_FOUND when
+   * the peer is no user at all (nobody is friends with them), else NOT_FRIENDS. Asked only about refused sends, so
+   * the common path costs no lookup.
    */
+  async notFriends(peerIds: readonly string[]): Promise<Map<string, DomainError>> {
+    const missing = await this.unknownUsers([...peerIds]);
+    return new Map(
+      peerIds.map((peer): [string, DomainError] => [
+        peer,
+        missing.has(peer)
+          ? new NotFound(`user ${peer} does not exist`)
+          : new Forbidden('NOT_FRIENDS', `you and ${peer} are not friends`),
+      ]),
+    );
+  }
+
+  /** Which of the ids name no user. */
   private async unknownUsers(ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const unique = [...new Set(ids)];

@@ -11,7 +11,7 @@ import { FakeRepo, RecordingPublisher } from './test-fakes';
 function setup() {
   const repo = new FakeRepo();
   const events = new RecordingPublisher();
-  const sender = new MessageSender(new ConversationAccess(repo, repo, repo), repo, events);
+  const sender = new MessageSender(new ConversationAccess(repo, repo), repo, events);
   const alice = repo.addUser('alice');
   const bob = repo.addUser('bob');
   const carol = repo.addUser('carol');

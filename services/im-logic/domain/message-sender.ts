@@ -74,6 +74,12 @@ export class MessageSender {
       })),
     );
 
+    const notFriends = await this.access.notFriends(
+      accepted.flatMap(({ outgoing, audience }, i) =>
+        stored[i]?.notFriends ? audience.memberIds.filter((id) => id !== outgoing.senderId) : [],
+      ),
+    );
+
     const outcomes: Array<SendResult | DomainError> = [];
     const publishes: Promise<void>[] = [];
     const deliveredNow = new Set<string>();
@@ -87,9 +93,11 @@ export class MessageSender {
         const saved = stored[next++];
         if (saved === undefined) throw new Error('SaveMessages answered fewer messages than it was given');
         outcome =
-          saved.saved === undefined
-            ? new InvalidField('message', saved.refused)
-            : this.publishStored(cmd, origin, check, saved.saved, deliveredNow, publishes);
+          saved.saved !== undefined
+            ? this.publishStored(cmd, origin, check, saved.saved, deliveredNow, publishes)
+            : saved.notFriends
+              ? refusalOf(notFriends, check)
+              : new InvalidField('message', saved.refused);
       }
       if (outcome instanceof Error && reportRefusals) publishes.push(this.reportRefusal(cmd, origin, outcome));
       outcomes.push(outcome);
@@ -182,6 +190,12 @@ export class MessageSender {
   flush(): Promise<void> {
     return this.marks.flush();
   }
+}
+
+/** The refusal of a p2p send the store refused for want of friendship (explained per peer by notFriends). */
+function refusalOf(byPeer: ReadonlyMap<string, DomainError>, { outgoing, audience }: Accepted): DomainError {
+  const peer = audience.memberIds.find((id) => id !== outgoing.senderId) ?? '';
+  return byPeer.get(peer) ?? new InvalidField('message', 'sender and peer are not friends');
 }
 
 /** The partition key for a refused send: its conversation if it can be named, else the sender. */

@@ -80,7 +80,8 @@ export interface MessageStore {
   markDispatched(messageId: string): Promise<void>;
   /**
    * saveMessage for many messages in one transaction, in order, each answered on its own (refused: why an invalid
-   * message was not stored); dispatchedMessageIds are marked (markDispatched) in the same commit.
+   * message was not stored); dispatchedMessageIds are marked (markDispatched) in the same commit. A p2p message
+   * whose sender and peer are not friends is refused with notFriends, read in that same transaction.
    */
   saveMessages(messages: ChatMessage[], dispatchedMessageIds: string[]): Promise<SaveOutcome[]>;
   pullMessages(
@@ -96,6 +97,7 @@ export interface MessageStore {
 export interface SaveOutcome {
   saved: { message: ChatMessage; duplicate: boolean; dispatched: boolean } | undefined;
   refused: string;
+  notFriends: boolean;
 }
 
 export interface PresenceReader {

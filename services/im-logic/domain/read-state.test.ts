@@ -9,7 +9,7 @@ import { FakeRepo, RecordingPublisher } from './test-fakes';
 function setup() {
   const repo = new FakeRepo();
   const events = new RecordingPublisher();
-  const reads = new ReadState(new ConversationAccess(repo, repo, repo), repo, events, { nowMs: () => 42 });
+  const reads = new ReadState(new ConversationAccess(repo, repo), repo, events, { nowMs: () => 42 });
   const alice = repo.addUser('alice');
   const bob = repo.addUser('bob');
   const carol = repo.addUser('carol');

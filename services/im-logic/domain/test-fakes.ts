@@ -223,7 +223,13 @@ export class FakeRepo implements UserDirectory, FriendGraph, GroupDirectory, Mes
     this.saveMessageCalls += 1;
     for (const id of dispatchedMessageIds) this.dispatched.add(id);
     const out: SaveOutcome[] = [];
-    for (const message of messages) out.push({ saved: await this.saveMessage(message), refused: '' });
+    for (const message of messages) {
+      const users = message.conversationId.startsWith('p2p:') ? message.conversationId.split(':').slice(1) : [];
+      const peer = users.find((id) => id !== message.senderId);
+      if (peer !== undefined && !this.friendships.get(message.senderId)?.has(peer)) {
+        out.push({ saved: undefined, refused: 'sender and peer are not friends', notFriends: true });
+      } else out.push({ saved: await this.saveMessage(message), refused: '', notFriends: false });
+    }
     return out;
   }
   async pullMessages(

@@ -8,6 +8,7 @@ import { openDatabase } from '../adapters/sqlite/database';
 import { SqliteGroupStore } from '../adapters/sqlite/group-store';
 import { SqliteMessageStore } from '../adapters/sqlite/message-store';
 import { SqliteUserStore } from '../adapters/sqlite/user-store';
+import { SqliteFriendStore } from '../adapters/sqlite/friend-store';
 import { ConversationLog } from '../domain/messages';
 import { systemClock } from '../domain/validation';
 
@@ -19,6 +20,7 @@ const log = new ConversationLog(
   new SqliteMessageStore(db),
   new SqliteUserStore(db),
   new SqliteGroupStore(db),
+  new SqliteFriendStore(db),
   systemClock,
 );
 try {

@@ -3,7 +3,7 @@
 import { ConversationType, type ChatMessage } from '../../../proto/gen/gochat/common/v1/common';
 import type { Conversation } from '../../../proto/gen/gochat/repo/v1/repo';
 import { InvalidArgument, NotFound } from '../../../lib/errors';
-import { requireConversationId } from '../../../lib/conversation';
+import { parseConversationId, requireConversationId } from '../../../lib/conversation';
 import {
   BODY_MAX_BYTES,
   checkBody,
@@ -11,7 +11,7 @@ import {
   HISTORY_DEFAULT_LIMIT,
   HISTORY_MAX_LIMIT,
 } from '../../../lib/limits';
-import type { GroupStore, MessageStore, ReadPointerUpdate, SavedMessage, UserStore } from './ports';
+import type { FriendStore, GroupStore, MessageStore, ReadPointerUpdate, SavedMessage, UserStore } from './ports';
 import { requireId, requireIds, requireIntInRange, requireText, type Clock } from './validation';
 import { messageIdAt } from './message-id';
 
@@ -30,36 +30,70 @@ export const MAX_SEQ_ALLOCATION = 10_000;
 export const MAX_BATCH = 1000;
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
+export interface SaveManyResult {
+  saved: SavedMessage | undefined;
+  refused: string;
+  notFriends: boolean;
+}
+
 export class ConversationLog {
   constructor(
     private readonly messages: MessageStore,
     private readonly users: UserStore,
     private readonly groups: GroupStore,
+    private readonly friends: Pick<FriendStore, 'areFriends'>,
     private readonly clock: Clock,
   ) {}
 
   /**
    * Stores many messages in one transaction, in order, each answered on its own: an invalid one is refused with
    * the reason and the others are stored. The marks of dispatchedMessageIds are written in the same commit.
+   * With requireP2pFriendship, a p2p message whose sender and peer are not friends is refused (notFriends), read
+   * in the same transaction as the store, so the caller needs no lookup of its own before.
    */
   async saveMany(
     messages: readonly ChatMessage[],
     dispatchedMessageIds: readonly string[],
-  ): Promise<Array<{ saved: SavedMessage | undefined; refused: string }>> {
+    { requireP2pFriendship = false } = {},
+  ): Promise<SaveManyResult[]> {
     requireIds('dispatched_message_ids', dispatchedMessageIds, MAX_BATCH);
     if (messages.length > MAX_BATCH) throw new InvalidArgument(`at most ${MAX_BATCH} messages per call`);
     return await this.messages.inTransaction(() => {
       const now = this.clock.now();
       for (const id of dispatchedMessageIds) this.messages.markDispatched(id, now);
-      return messages.map((message, i) => {
+      const friendly = requireP2pFriendship ? this.p2pFriendships(messages) : undefined;
+      return messages.map((message, i): SaveManyResult => {
+        if (friendly?.[i] === false) {
+          return { saved: undefined, refused: `messages[${i}]: sender and peer are not friends`, notFriends: true };
+        }
         try {
-          return { saved: this.save(message), refused: '' };
+          return { saved: this.save(message), refused: '', notFriends: false };
         } catch (err) {
           if (!(err instanceof InvalidArgument)) throw err;
-          return { saved: undefined, refused: `messages[${i}]: ${err.message}` };
+          return { saved: undefined, refused: `messages[${i}]: ${err.message}`, notFriends: false };
         }
       });
     });
+  }
+
+  /**
+   * Per message: false for a p2p message whose sender is not friends with the peer (or not one of its two users),
+   * true otherwise; an invalid conversation id is left to save() to refuse with its reason.
+   */
+  private p2pFriendships(messages: readonly ChatMessage[]): boolean[] {
+    const out = messages.map(() => true);
+    const pairs: Array<{ at: number; userId: string; friendId: string }> = [];
+    messages.forEach((message, at) => {
+      const parsed = parseConversationId(message.conversationId);
+      if (parsed?.type !== ConversationType.CONVERSATION_TYPE_P2P) return;
+      const [a, b] = parsed.userIds;
+      if (message.senderId === a || message.senderId === b) {
+        pairs.push({ at, userId: message.senderId, friendId: message.senderId === a ? b : a });
+      } else out[at] = false;
+    });
+    const answers = this.friends.areFriends(pairs);
+    pairs.forEach(({ at }, i) => (out[at] = answers[i] === true));
+    return out;
   }
 
   /** Stores a message with the next seq of its conversation; a retry returns the original with duplicate=true. */

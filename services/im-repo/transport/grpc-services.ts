@@ -72,7 +72,9 @@ export function messageService(conversations: ConversationLog): AsyncService<typ
   return {
     saveMessage: async (req) => conversations.save(req.message),
     saveMessages: async (req) => ({
-      results: await conversations.saveMany(req.messages, req.dispatchedMessageIds),
+      results: await conversations.saveMany(req.messages, req.dispatchedMessageIds, {
+        requireP2pFriendship: req.requireP2pFriendship,
+      }),
     }),
     allocateSeq: async (req) => conversations.allocateSeqs(req.conversationId, req.count),
     markDispatched: async (req) => conversations.markDispatched(req.messageId),

@@ -32,12 +32,13 @@ function open(path: string): Repo {
   const userStore = new SqliteUserStore(db);
   const groupStore = new SqliteGroupStore(db);
   const users = new UserDirectory(userStore, clock);
+  const friendStore = new SqliteFriendStore(db);
   return {
     db,
     users,
-    friends: new Friendships(new SqliteFriendStore(db), users, clock),
+    friends: new Friendships(friendStore, users, clock),
     groups: new GroupRoster(groupStore, users, clock),
-    log: new ConversationLog(new SqliteMessageStore(db), userStore, groupStore, clock),
+    log: new ConversationLog(new SqliteMessageStore(db), userStore, groupStore, friendStore, clock),
   };
 }
 
@@ -205,6 +206,32 @@ describe('SQLite stores', () => {
       ),
       3,
     );
+  });
+
+  test('with friendship required, a p2p message between non-friends is refused and nothing of it stored', async () => {
+    for (const name of ['fra', 'frb', 'frc']) {
+      repo.users.createUser({ username: name, displayName: '', passwordHash: 'h', userId: name });
+    }
+    repo.friends.add('fra', 'frb');
+    const friendly = 'p2p:fra:frb';
+    const strangers = 'p2p:frb:frc';
+    const results = await repo.log.saveMany(
+      [text(friendly, 'fra', 'f-1'), text(strangers, 'frc', 'f-2'), text(friendly, 'frc', 'f-3')],
+      [],
+      { requireP2pFriendship: true },
+    );
+    assert.deepEqual(
+      results.map((r) => [r.saved?.message.seq ?? r.refused, r.notFriends]),
+      [
+        [1, false],
+        ['messages[1]: sender and peer are not friends', true],
+        ['messages[2]: sender and peer are not friends', true],
+      ],
+      'a sender outside the conversation is refused the same way',
+    );
+    assert.equal(repo.log.pull(strangers, 0, 0, 10).maxSeq, 0);
+    const unchecked = await repo.log.saveMany([text(strangers, 'frc', 'f-2')], []);
+    assert.equal(unchecked[0]?.saved?.message.seq, 1, 'without the flag the store does not ask');
   });
 
   test('concurrent units of work share one commit, and one that throws is rolled back alone', async () => {

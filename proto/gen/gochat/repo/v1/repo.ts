@@ -316,6 +316,11 @@ export interface SaveMessagesRequest {
   messages: ChatMessage[];
   /** Messages stored by earlier calls whose deliveries have since been published (MarkDispatched, folded in). */
   dispatchedMessageIds: string[];
+  /**
+   * Refuse a p2p message whose sender and peer are not friends (checked in the storing transaction, so the sender
+   * needs no separate AreFriends call before it): its result has not_friends set.
+   */
+  requireP2pFriendship: boolean;
 }
 
 export interface SaveMessagesResponse {
@@ -330,6 +335,8 @@ export interface SaveMessageResult {
     | undefined;
   /** why it was refused (an invalid field), else empty */
   refused: string;
+  /** refused because require_p2p_friendship was set and they are not friends */
+  notFriends: boolean;
 }
 
 export interface MarkDispatchedRequest {
@@ -5069,7 +5076,7 @@ export const SaveMessageResponse: MessageFns<SaveMessageResponse> = {
 };
 
 function createBaseSaveMessagesRequest(): SaveMessagesRequest {
-  return { messages: [], dispatchedMessageIds: [] };
+  return { messages: [], dispatchedMessageIds: [], requireP2pFriendship: false };
 }
 
 export const SaveMessagesRequest: MessageFns<SaveMessagesRequest> = {
@@ -5079,6 +5086,9 @@ export const SaveMessagesRequest: MessageFns<SaveMessagesRequest> = {
     }
     for (const v of message.dispatchedMessageIds) {
       writer.uint32(18).string(v!);
+    }
+    if (message.requireP2pFriendship !== false) {
+      writer.uint32(24).bool(message.requireP2pFriendship);
     }
     return writer;
   },
@@ -5112,6 +5122,14 @@ export const SaveMessagesRequest: MessageFns<SaveMessagesRequest> = {
             message.dispatchedMessageIds.push(reader.string());
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.requireP2pFriendship = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5134,6 +5152,11 @@ export const SaveMessagesRequest: MessageFns<SaveMessagesRequest> = {
         : globalThis.Array.isArray(object?.dispatched_message_ids)
         ? object.dispatched_message_ids.map((e: any) => globalThis.String(e))
         : [],
+      requireP2pFriendship: isSet(object.requireP2pFriendship)
+        ? globalThis.Boolean(object.requireP2pFriendship)
+        : isSet(object.require_p2p_friendship)
+        ? globalThis.Boolean(object.require_p2p_friendship)
+        : false,
     };
   },
 
@@ -5145,6 +5168,9 @@ export const SaveMessagesRequest: MessageFns<SaveMessagesRequest> = {
     if (message.dispatchedMessageIds?.length) {
       obj.dispatchedMessageIds = message.dispatchedMessageIds;
     }
+    if (message.requireP2pFriendship !== false) {
+      obj.requireP2pFriendship = message.requireP2pFriendship;
+    }
     return obj;
   },
 
@@ -5155,6 +5181,7 @@ export const SaveMessagesRequest: MessageFns<SaveMessagesRequest> = {
     const message = createBaseSaveMessagesRequest();
     message.messages = object.messages?.map((e) => ChatMessage.fromPartial(e)) || [];
     message.dispatchedMessageIds = object.dispatchedMessageIds?.map((e) => e) || [];
+    message.requireP2pFriendship = object.requireP2pFriendship ?? false;
     return message;
   },
 };
@@ -5231,7 +5258,7 @@ export const SaveMessagesResponse: MessageFns<SaveMessagesResponse> = {
 };
 
 function createBaseSaveMessageResult(): SaveMessageResult {
-  return { saved: undefined, refused: "" };
+  return { saved: undefined, refused: "", notFriends: false };
 }
 
 export const SaveMessageResult: MessageFns<SaveMessageResult> = {
@@ -5241,6 +5268,9 @@ export const SaveMessageResult: MessageFns<SaveMessageResult> = {
     }
     if (message.refused !== "") {
       writer.uint32(18).string(message.refused);
+    }
+    if (message.notFriends !== false) {
+      writer.uint32(24).bool(message.notFriends);
     }
     return writer;
   },
@@ -5274,6 +5304,14 @@ export const SaveMessageResult: MessageFns<SaveMessageResult> = {
             message.refused = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.notFriends = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5290,6 +5328,11 @@ export const SaveMessageResult: MessageFns<SaveMessageResult> = {
     return {
       saved: isSet(object.saved) ? SaveMessageResponse.fromJSON(object.saved) : undefined,
       refused: isSet(object.refused) ? globalThis.String(object.refused) : "",
+      notFriends: isSet(object.notFriends)
+        ? globalThis.Boolean(object.notFriends)
+        : isSet(object.not_friends)
+        ? globalThis.Boolean(object.not_friends)
+        : false,
     };
   },
 
@@ -5300,6 +5343,9 @@ export const SaveMessageResult: MessageFns<SaveMessageResult> = {
     }
     if (message.refused !== "") {
       obj.refused = message.refused;
+    }
+    if (message.notFriends !== false) {
+      obj.notFriends = message.notFriends;
     }
     return obj;
   },
@@ -5313,6 +5359,7 @@ export const SaveMessageResult: MessageFns<SaveMessageResult> = {
       ? SaveMessageResponse.fromPartial(object.saved)
       : undefined;
     message.refused = object.refused ?? "";
+    message.notFriends = object.notFriends ?? false;
     return message;
   },
 };
