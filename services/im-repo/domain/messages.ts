@@ -175,31 +175,69 @@ export class ConversationLog {
     return this.messages.readPointers(userId, conversationIds).map((p) => ({ userId, ...p }));
   }
 
-  /** index() for many messages in one transaction; a message that is not stored is left out of the count. */
+  /**
+   * index() for many messages in one transaction; a message that is not stored is left out of the count. A member's
+   * list entry only ever moves to a newer seq, so each member is written once per conversation, at the newest seq
+   * of the call that includes them, not once per message (a 20-member group's batch of 30 messages: 20 writes, not
+   * 600). A conversation whose newest message is missing is indexed message by message, as index() would.
+   */
   async indexMany(entries: ReadonlyArray<{ message?: ChatMessage; memberIds: readonly string[] }>): Promise<number> {
     if (entries.length > MAX_BATCH) throw new InvalidArgument(`at most ${MAX_BATCH} messages per call`);
+    const checked = entries.map((entry) => this.indexEntry(entry.message, entry.memberIds));
+    const byConversation = new Map<string, { entries: typeof checked; newest: Map<string, number> }>();
+    for (const entry of checked) {
+      let conversation = byConversation.get(entry.conversationId);
+      if (conversation === undefined) {
+        conversation = { entries: [], newest: new Map() }; // newest: member -> newest seq
+        byConversation.set(entry.conversationId, conversation);
+      }
+      conversation.entries.push(entry);
+      for (const member of entry.members) {
+        conversation.newest.set(member, Math.max(entry.seq, conversation.newest.get(member) ?? 0));
+      }
+    }
     return await this.messages.inTransaction(() => {
+      const now = this.clock.now();
       let indexed = 0;
-      for (const entry of entries) {
-        try {
-          this.index(entry.message, entry.memberIds);
-          indexed += 1;
-        } catch (err) {
-          if (!(err instanceof NotFound)) throw err;
+      for (const [conversationId, { entries: entriesOf, newest }] of byConversation) {
+        const membersAt = new Map<number, string[]>();
+        for (const [member, seq] of newest) {
+          const members = membersAt.get(seq);
+          if (members) members.push(member);
+          else membersAt.set(seq, [member]);
         }
+        const written = [...membersAt].every(([seq, members]) =>
+          this.messages.index(conversationId, seq, members, now),
+        );
+        if (written) {
+          indexed += entriesOf.filter((c) => this.messages.hasMessage(conversationId, c.seq)).length;
+          continue;
+        }
+        for (const c of entriesOf) if (this.messages.index(conversationId, c.seq, c.members, now)) indexed += 1;
       }
       return indexed;
     });
   }
 
-  /** Idempotent: indexing the same message again changes nothing. */
-  index(message: ChatMessage | undefined, memberIds: readonly string[]): number {
+  private indexEntry(
+    message: ChatMessage | undefined,
+    memberIds: readonly string[],
+  ): { conversationId: string; seq: number; members: string[] } {
     if (!message) throw new InvalidArgument('message is required');
     requireConversationId(message.conversationId, 'message.conversation_id');
     requireIntInRange('message.seq', message.seq, 1, MAX_SEQ);
-    const members = requireIds('member_ids', memberIds, 10_000);
-    if (!this.messages.index(message.conversationId, message.seq, members, this.clock.now())) {
-      throw new NotFound(`no message with seq ${message.seq} in ${message.conversationId}`, {
+    return {
+      conversationId: message.conversationId,
+      seq: message.seq,
+      members: requireIds('member_ids', memberIds, 10_000),
+    };
+  }
+
+  /** Idempotent: indexing the same message again changes nothing. */
+  index(message: ChatMessage | undefined, memberIds: readonly string[]): number {
+    const { conversationId, seq, members } = this.indexEntry(message, memberIds);
+    if (!this.messages.index(conversationId, seq, members, this.clock.now())) {
+      throw new NotFound(`no message with seq ${seq} in ${conversationId}`, {
         code: 'MESSAGE_NOT_FOUND',
       });
     }

@@ -129,6 +129,7 @@ export interface MessageStore {
   ): { conversationId: string; readSeq: number; updatedAtMs: number }[];
   /** Records a stored message in each member's conversation index; false when the message is not stored. */
   index(conversationId: string, seq: number, memberIds: readonly string[], atMs: number): boolean;
+  hasMessage(conversationId: string, seq: number): boolean;
   /**
    * The user's indexed conversations, most recent first. In a group, unread counts and the last message start at
    * the user's joined_seq: history from before the join is not theirs to read.

@@ -192,6 +192,10 @@ export class SqliteMessageStore implements MessageStore {
     return this.atomically(work);
   }
 
+  hasMessage(conversationId: string, seq: number): boolean {
+    return this.s.bySeq.get(conversationId, seq) !== undefined;
+  }
+
   conversationsOf(userId: string): ConversationSummary[] {
     return this.db.transaction(() =>
       this.s.conversationsOf.all(userId).map((row): ConversationSummary => {

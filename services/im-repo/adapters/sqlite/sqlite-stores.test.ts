@@ -234,6 +234,24 @@ describe('SQLite stores', () => {
     assert.equal(unchecked[0]?.saved?.message.seq, 1, 'without the flag the store does not ask');
   });
 
+  test('indexing a batch lists the conversation for every member of any of its messages, once each', async () => {
+    const CONV = 'p2p:fra:frc';
+    const [m1, m2] = [text(CONV, 'fra', 'ix-1'), text(CONV, 'frc', 'ix-2')].map((m) => repo.log.save(m).message);
+    const ghost = { ...(m2 as ChatMessage), seq: 99 };
+    const indexed = await repo.log.indexMany([
+      { message: m1, memberIds: ['fra', 'frb'] }, // frb only in the older one (say they left since)
+      { message: m2, memberIds: ['fra', 'frc'] },
+      { message: ghost, memberIds: ['fra', 'frc'] }, // not stored: left out of the count, nothing breaks
+    ]);
+    assert.equal(indexed, 2);
+    for (const user of ['fra', 'frb', 'frc']) {
+      assert.ok(
+        repo.log.userConversations(user).some((c) => c.conversationId === CONV),
+        `${user} has the conversation listed`,
+      );
+    }
+  });
+
   test('concurrent units of work share one commit, and one that throws is rolled back alone', async () => {
     repo.db.exec('CREATE TABLE group_commit_probe (x INTEGER)');
     const insert = repo.db.prepare('INSERT INTO group_commit_probe (x) VALUES (?)');
