@@ -22,6 +22,20 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_BAD_FRAMES = 5;
 /** Frames waiting to be handled before the client is considered to be flooding. */
 const MAX_QUEUED_FRAMES = 1000;
+
+// A group message goes to every member's connections as the same frame: encoded once per message (the record's
+// decoded object is shared by the whole fan-out), not once per connection.
+const encodedPushes = new WeakMap<ChatMessage, { traceparent: string | undefined; data: Buffer }>();
+function pushFrame(message: ChatMessage, traceparent: string | undefined): object {
+  return { type: 'message', message: messageView(message), ...(traceparent ? { traceparent } : {}) };
+}
+function encodedPush(message: ChatMessage, traceparent: string | undefined): Buffer {
+  const known = encodedPushes.get(message);
+  if (known !== undefined && known.traceparent === traceparent) return known.data;
+  const data = Buffer.from(JSON.stringify(pushFrame(message, traceparent)));
+  encodedPushes.set(message, { traceparent, data });
+  return data;
+}
 const MAX_PENDING_ACK_IDS = 1000;
 /**
  * Bytes queued for a client that does not read before it is dropped: one stalled client must not hold an
@@ -95,13 +109,24 @@ export class WsConnection implements ClientLink {
       this.socket.terminate();
       return;
     }
-    this.socket.send(JSON.stringify(frame), (err) => {
+    this.write(JSON.stringify(frame));
+  }
+
+  /** Sends a text frame already encoded (the checks of send() done by the caller). */
+  private write(data: string | Buffer): void {
+    this.socket.send(data, { binary: false }, (err) => {
       if (err) this.deps.log.warn({ err, connId: this.connId }, 'frame could not be written');
     });
   }
 
   pushMessage(message: ChatMessage, traceparent?: string): void {
-    this.send({ type: 'message', message: messageView(message), ...(traceparent ? { traceparent } : {}) });
+    // Queued before hello, or a socket send() closes or drops: the ordinary path decides.
+    const ordinary =
+      this.beforeHello !== undefined ||
+      this.socket.readyState !== this.socket.OPEN ||
+      this.socket.bufferedAmount > MAX_BUFFERED_BYTES;
+    if (ordinary) this.send(pushFrame(message, traceparent));
+    else this.write(encodedPush(message, traceparent));
   }
 
   pushSignal(signal: SystemSignalMessage): void {
