@@ -170,7 +170,12 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     { maxChunk: MAX_BATCH_RECORDS, maxQueued: MAX_QUEUED_RECORDS },
     (err, from) => {
       logger.error({ err, ...from }, 'handling stopped on an error; fetching again from the first unhandled record');
-      if (!stopping) consumer.seek(from);
+      try {
+        if (!stopping) consumer.seek(from);
+      } catch (seekErr) {
+        // Not running or no longer assigned: the next owner (or this member after its rejoin) starts from the commit.
+        logger.warn({ err: seekErr, ...from }, 'could not seek back; the records come again from the last commit');
+      }
     },
   );
 

@@ -106,7 +106,11 @@ export class PartitionLanes {
           handled = await this.handle(lane.topic, lane.partition, chunk);
         } catch (err) {
           const offset = (chunk[0] as KafkaMessage).offset;
-          this.onError(err, { topic: lane.topic, partition: lane.partition, offset });
+          try {
+            this.onError(err, { topic: lane.topic, partition: lane.partition, offset });
+          } catch {
+            // A lane is nobody's awaited promise: whatever onError throws must not become an unhandled rejection.
+          }
         }
         if (!handled) this.dropLane(lane);
       }
