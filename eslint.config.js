@@ -4,7 +4,7 @@
 //   */domain/        never imports transport or adapter code, nor the libraries those wrap
 //   lib/, infra/     never import the layers built on them (appliance, services, main, renderer, e2e, bench)
 //   production code  never imports tests or test support (e2e/, test-support/, *.test.ts, *.suite.ts, ...)
-// eslint-rules.test.ts lints small fixtures against this file, so a zone that stops reporting fails a test.
+// scripts/lint-boundaries.int.test.ts lints fixtures against this file: a zone that stops reporting fails a test.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
@@ -21,6 +21,8 @@ const TEST_CODE = [
   'e2e/**',
   '**/test-support/**',
   '**/test-support.ts',
+  '**/testing/**',
+  '**/test-fakes.ts',
   '**/*.test.ts',
   '**/*.test.tsx',
   '**/*.suite.ts',

@@ -1,6 +1,7 @@
 // The layering in eslint.config.js is only worth what it reports: each zone gets a forbidden import (which must be
 // reported, with the zone's message) and an allowed one (which must not). The snippets are linted as if they sat at
-// the given path, so nothing is written into the tree.
+// the given path, so nothing is written into the tree. An integration test: loading ESLint and TypeScript takes
+// seconds, which the quick unit suite does not spend.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ESLint } from 'eslint';
