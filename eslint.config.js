@@ -21,8 +21,6 @@ const TEST_CODE = [
   'e2e/**',
   '**/test-support/**',
   '**/test-support.ts',
-  '**/testing/**',
-  '**/test-fakes.ts',
   '**/*.test.ts',
   '**/*.test.tsx',
   '**/*.suite.ts',
