@@ -2,14 +2,69 @@
 //   renderer/        never imports Node code, services or infra: it talks to the appliance API only
 //   services/<a>/    never imports services/<b>/; services meet through proto/ contracts and Kafka topics
 //   */domain/        never imports transport or adapter code, nor the libraries those wrap
+//   lib/, infra/     never import the layers built on them (appliance, services, main, renderer, e2e, bench)
+//   production code  never imports tests or test support (e2e/, test-support/, *.test.ts, *.suite.ts, ...)
+// scripts/lint-boundaries.int.test.ts lints fixtures against this file: a zone that stops reporting fails a test.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const SERVICES = ['im-gateway', 'im-logic', 'im-repo', 'im-task'];
 const NODE_BUILTINS = ['node:*', 'fs', 'path', 'child_process', 'net', 'http', 'https', 'os', 'crypto'];
 const ADAPTER_LIBRARIES = ['@grpc/grpc-js', 'kafkajs', 'ioredis', 'better-sqlite3', 'ws', 'node:http', 'node:net'];
+// what lib/ and infra/ sit under: everything that runs on them
+const ABOVE_LIB_AND_INFRA = ['./appliance', './services', './main', './renderer', './e2e', './bench'];
+// tests and the code that only tests use; production code never imports these
+const TEST_CODE = [
+  'e2e/**',
+  '**/test-support/**',
+  '**/test-support.ts',
+  '**/*.test.ts',
+  '**/*.test.tsx',
+  '**/*.suite.ts',
+  '**/*.fixture.ts',
+];
+
+const LAYER_ZONES = [
+  // no service imports another service
+  ...SERVICES.map((name) => ({
+    target: `./services/${name}`,
+    from: SERVICES.filter((other) => other !== name).map((other) => `./services/${other}`),
+    message: 'Services meet only through proto/ contracts and Kafka topics.',
+  })),
+  // the renderer talks only to the appliance API
+  {
+    target: './renderer',
+    from: ['./services', './infra', './lib', './main'],
+    message: 'The renderer talks to the appliance API through its client module only.',
+  },
+  {
+    target: './renderer',
+    from: './appliance',
+    // the API's JSON shapes, types only
+    except: ['./api/contract.ts'],
+    message: 'The renderer talks to the appliance API through its client module only.',
+  },
+  // domain code does not know about transports or adapters
+  ...SERVICES.map((name) => ({
+    target: `./services/${name}/domain`,
+    from: [`./services/${name}/transport`, `./services/${name}/adapters`],
+    message: 'Domain code declares the interfaces it needs; adapters implement them.',
+  })),
+  // the shared libraries and the infrastructure are below everything that uses them
+  ...['./lib', './infra'].map((target) => ({
+    target,
+    from: ABOVE_LIB_AND_INFRA,
+    message: 'lib/ and infra/ are used by the layers above them and never import them.',
+  })),
+];
+const TEST_CODE_ZONE = {
+  target: '**/*',
+  from: TEST_CODE.map((pattern) => `./${pattern}`),
+  message: 'Production code does not import tests or test support; move what it needs out of the test code.',
+};
 
 export default tseslint.config(
   {
@@ -54,37 +109,16 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'warn',
       'import-x/no-cycle': ['error', { maxDepth: 8, ignoreExternal: true }],
       'import-x/no-self-import': 'error',
+      'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: LAYER_ZONES }],
+    },
+  },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: TEST_CODE,
+    rules: {
       'import-x/no-restricted-paths': [
         'error',
-        {
-          zones: [
-            // no service imports another service
-            ...SERVICES.map((name) => ({
-              target: `./services/${name}`,
-              from: SERVICES.filter((other) => other !== name).map((other) => `./services/${other}`),
-              message: 'Services meet only through proto/ contracts and Kafka topics.',
-            })),
-            // the renderer talks only to the appliance API
-            {
-              target: './renderer',
-              from: ['./services', './infra', './lib', './main'],
-              message: 'The renderer talks to the appliance API through its client module only.',
-            },
-            {
-              target: './renderer',
-              from: './appliance',
-              // the API's JSON shapes, types only
-              except: ['./api/contract.ts'],
-              message: 'The renderer talks to the appliance API through its client module only.',
-            },
-            // domain code does not know about transports or adapters
-            ...SERVICES.map((name) => ({
-              target: `./services/${name}/domain`,
-              from: [`./services/${name}/transport`, `./services/${name}/adapters`],
-              message: 'Domain code declares the interfaces it needs; adapters implement them.',
-            })),
-          ],
-        },
+        { basePath: import.meta.dirname, zones: [...LAYER_ZONES, TEST_CODE_ZONE] },
       ],
     },
   },
@@ -104,7 +138,9 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    plugins: reactHooks.configs.flat.recommended.plugins,
     rules: {
+      ...reactHooks.configs.flat.recommended.rules,
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: NODE_BUILTINS, message: 'The renderer runs in a browser: no Node modules.' }] },

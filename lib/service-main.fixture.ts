@@ -1,4 +1,4 @@
-// A minimal service for service-main.test.ts; FIXTURE_MODE picks its behaviour.
+// A minimal service for service-main.int.test.ts; FIXTURE_MODE picks its behaviour.
 import { runService } from './service-main';
 
 const mode = process.env.FIXTURE_MODE ?? 'normal';

@@ -143,7 +143,7 @@ export async function writePerformanceDoc(
     '| command | what it does |',
     '| --- | --- |',
     '| `npx gochat bench` (`npm run bench`) | every case, full size (about half an hour on 2 cores) |',
-    '| `npx gochat bench --quick` | every case, small and short (what CI runs, in bench/bench.test.ts) |',
+    '| `npx gochat bench --quick` | every case, small and short (what CI runs, in bench/bench.int.test.ts) |',
     '| `npx gochat bench --case p2p group` | only those cases |',
     '| `npx gochat bench --out bench.json --doc docs/performance.md` | write the figures as JSON and regenerate this page and its plot |',
     '| `npx gochat bench --from bench.json --doc docs/performance.md` | regenerate this page from an earlier run, without running anything |',

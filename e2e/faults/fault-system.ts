@@ -1,15 +1,20 @@
 // A whole GoChat system of real processes for fault tests: the broker (infra/kafka-broker/main.ts), redis-server,
-// im-repo, im-logic, im-task and two gateways, each on a port fixed for the whole test, so that any one of them
-// can be killed with SIGKILL and started again where the others (and the clients) look for it, as the
-// supervisor does.
+// and im-repo, im-logic, two gateways and im-task started as the appliance starts them (the supervisor's plan and
+// ServiceProcess), each on a port fixed for the whole test, so that any one of them can be killed with SIGKILL and
+// started again where the others (and the clients) look for it, as the supervisor does. Unlike the supervisor, the
+// harness restarts nothing by itself: the test decides when a killed component comes back.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { freePorts } from '../../infra/providers/free-port';
 import { startRedisServerProcess, type RedisServerProcess } from '../../infra/providers/redis-server-process';
-import { REPO_ROOT, ServiceProcess } from '../support/service-process';
+import type { RunningInfra } from '../../infra/providers/infra';
+import { dataDirLayout } from '../../appliance/supervisor/data-dir';
+import { planServices } from '../../appliance/supervisor/service-plan';
+import { ServiceProcess } from '../../appliance/supervisor/service-process';
+import { REPO_ROOT } from '../support/service-process';
 
 export type Component = 'kafka' | 'redis' | 'im-repo' | 'im-logic' | 'im-task' | 'gw-1' | 'gw-2';
 
@@ -77,48 +82,36 @@ export interface FaultSystem {
 
 export async function startFaultSystem(): Promise<FaultSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gochat-faults-'));
-  const logDir = join(dataDir, 'logs');
-  mkdirSync(logDir);
-  const sqlitePath = join(dataDir, 'gochat.db');
-  const [kafkaPort, redisPort, repoPort, logicPort, taskPort, gw1Grpc, gw1Http, gw2Grpc, gw2Http] = (await freePorts(
-    9,
-  )) as [number, number, number, number, number, number, number, number, number];
-  const kafka = `127.0.0.1:${kafkaPort}`;
-  const repoAddr = `127.0.0.1:${repoPort}`;
-  const logicAddr = `127.0.0.1:${logicPort}`;
-  const common = (name: string, grpcPort: number): Record<string, string> => ({
-    GOCHAT_LOG_LEVEL: 'info',
-    GOCHAT_INSTANCE_ID: name,
-    GOCHAT_DATA_DIR: dataDir,
-    GRPC_HOST: '127.0.0.1',
-    GRPC_PORT: String(grpcPort),
-    KAFKA_BROKERS: kafka,
-  });
-  const gateway = (id: string, grpcPort: number, httpPort: number) => ({
-    service: 'im-gateway',
-    env: {
-      ...common(id, grpcPort),
-      GATEWAY_ID: id,
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(httpPort),
-      LOGIC_ADDR: logicAddr,
-      REPO_ADDR: repoAddr,
-    },
-  });
-  const specs: Record<Exclude<Component, 'kafka' | 'redis'>, { service: string; env: Record<string, string> }> = {
-    'im-repo': {
-      service: 'im-repo',
-      env: { ...common('im-repo', repoPort), REDIS_URL: `redis://127.0.0.1:${redisPort}`, SQLITE_PATH: sqlitePath },
-    },
-    'im-logic': { service: 'im-logic', env: { ...common('im-logic', logicPort), REPO_ADDR: repoAddr, TOKEN_SECRET } },
-    'im-task': { service: 'im-task', env: { ...common('im-task', taskPort), REPO_ADDR: repoAddr } },
-    'gw-1': gateway('gw-1', gw1Grpc, gw1Http),
-    'gw-2': gateway('gw-2', gw2Grpc, gw2Http),
+  const layout = dataDirLayout(dataDir);
+  mkdirSync(layout.logsDir);
+  const [kafkaPort, redisPort] = (await freePorts(2)) as [number, number];
+  const infra: RunningInfra = {
+    kind: 'external',
+    reason: 'the fault harness runs the broker and redis-server as processes it can kill',
+    kafkaBrokers: `127.0.0.1:${kafkaPort}`,
+    redisUrl: `redis://127.0.0.1:${redisPort}`,
+    components: [],
+    stop: async () => undefined,
   };
+  // ports are chosen here, once: a component started again is found where the others look for it
+  const plan = await planServices({ layout, infra, gateways: 2, tokenSecret: TOKEN_SECRET });
+  const services = new Map<Component, ServiceProcess>();
+  const logFiles: WriteStream[] = [];
+  for (const spec of plan.flat()) {
+    const proc = new ServiceProcess(spec, { projectRoot: REPO_ROOT });
+    const file = createWriteStream(join(layout.logsDir, `${spec.name}.log`));
+    logFiles.push(file);
+    proc.on('log', (line) => file.write(`${JSON.stringify(line)}\n`));
+    services.set(spec.name as Component, proc);
+  }
+  // the services run in process groups of their own: none may outlive this test process, however it ends
+  process.once('exit', () => {
+    for (const proc of services.values()) proc.killImmediately();
+  });
+  const gatewayAddresses = ['gw-1', 'gw-2'].map((name) => services.get(name as Component)!.status().addresses.http!);
 
   let broker: BrokerProcess | undefined;
   let redis: RedisServerProcess | undefined;
-  const services = new Map<Component, ServiceProcess>();
   let db: Database.Database | undefined;
 
   const start = async (component: Component): Promise<void> => {
@@ -129,12 +122,7 @@ export async function startFaultSystem(): Promise<FaultSystem> {
       // with a dump in the data dir, as the appliance runs it
       redis = await startRedisServerProcess({ port: redisPort, dataDir: join(dataDir, 'redis') });
       liveRedis.add(redis.pid);
-    } else {
-      const spec = specs[component];
-      const proc = new ServiceProcess(component, spec.service, spec.env, logDir);
-      services.set(component, proc);
-      await proc.waitForReady();
-    }
+    } else await services.get(component)!.start();
   };
 
   const kill = async (component: Component): Promise<void> => {
@@ -143,17 +131,18 @@ export async function startFaultSystem(): Promise<FaultSystem> {
       if (redis) process.kill(redis.pid, 'SIGKILL');
       await redis?.exited;
     } else {
-      const proc = services.get(component);
-      proc?.kill();
-      await proc?.stop();
+      // not wanted any more, then SIGKILL: the supervisor's ServiceProcess would restart a crash on its own
+      const proc = services.get(component)!;
+      proc.killImmediately();
+      await proc.stop();
     }
   };
 
   const stop = async (): Promise<void> => {
     db?.close();
-    await Promise.all(['gw-1', 'gw-2'].map((name) => services.get(name as Component)?.stop()));
-    await Promise.all(['im-logic', 'im-task'].map((name) => services.get(name as Component)?.stop()));
-    await services.get('im-repo')?.stop();
+    for (const stage of [...plan].reverse())
+      await Promise.all(stage.map((spec) => services.get(spec.name as Component)?.stop()));
+    await Promise.all(logFiles.map((file) => new Promise((resolve) => file.end(resolve))));
     await redis?.stop();
     await broker?.stop();
     if (process.env.GOCHAT_E2E_KEEP !== '1') rmSync(dataDir, { recursive: true, force: true });
@@ -162,18 +151,17 @@ export async function startFaultSystem(): Promise<FaultSystem> {
   try {
     await start('kafka');
     await start('redis');
-    await start('im-repo');
-    await Promise.all([start('im-logic'), start('im-task')]);
-    await Promise.all([start('gw-1'), start('gw-2')]);
+    // the appliance's start order: each stage once the one before it is up
+    for (const stage of plan) await Promise.all(stage.map((spec) => start(spec.name as Component)));
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
   }
   return {
     dataDir,
-    gatewayAddresses: [`127.0.0.1:${gw1Http}`, `127.0.0.1:${gw2Http}`],
-    redisUrl: `redis://127.0.0.1:${redisPort}`,
-    db: () => (db ??= new Database(sqlitePath, { readonly: true, fileMustExist: true })),
+    gatewayAddresses,
+    redisUrl: infra.redisUrl,
+    db: () => (db ??= new Database(layout.sqliteFile, { readonly: true, fileMustExist: true })),
     kill,
     start,
     stop,

@@ -1,15 +1,21 @@
-// A whole GoChat system for one test: the embedded broker in-process, a real redis-server, and im-repo, im-logic,
-// im-task and one or two gateways as child processes with the environment contract, each awaited until "ready".
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// A whole GoChat system for one test: the embedded broker in-process, a real redis-server, and the services started
+// the way the appliance starts them: the supervisor's plan (repo -> logic -> gateways -> task, its environment
+// contract and ports) and its ServiceProcess (ready line, then gRPC SERVING). The harness differs only where a test
+// needs control: a crashed service stays down until the test starts it.
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { startBroker, type Broker } from '../../infra/kafka-broker';
+import type { RunningInfra } from '../../infra/providers/infra';
 import { type EventType } from '../../lib/kafka/registry';
+import { dataDirLayout } from '../../appliance/supervisor/data-dir';
+import { planServices } from '../../appliance/supervisor/service-plan';
+import { ServiceProcess, type ServiceSpec } from '../../appliance/supervisor/service-process';
 import { readEvents, readTopic, waitForTopicEvent, type AnyTopicEvent, type TopicEvent } from './topic-events';
 import { startRedis, type RedisProcess } from './redis';
-import { ServiceProcess } from './service-process';
+import { REPO_ROOT } from './service-process';
 
 export interface SystemOptions {
   gateways?: 1 | 2;
@@ -17,11 +23,20 @@ export interface SystemOptions {
   presenceTtlMs?: number;
 }
 
+/** A test's hold on one service process. */
+export interface ServiceHandle {
+  readonly name: string;
+  /** SIGKILL, as a crash would; unlike in the appliance, nothing restarts it. */
+  kill(): void;
+  /** Graceful stop (SIGTERM); resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
 export interface GatewayEndpoint {
   gatewayId: string;
   httpAddress: string;
   grpcAddress: string;
-  process: ServiceProcess;
+  process: ServiceHandle;
 }
 
 export interface RunningSystem {
@@ -29,7 +44,7 @@ export interface RunningSystem {
   broker: Broker;
   redisUrl: string;
   sqlitePath: string;
-  services: ServiceProcess[];
+  services: ServiceHandle[];
   gateways: GatewayEndpoint[];
   /** An ioredis client on the system's Redis (closed by stop). */
   redis(): Redis;
@@ -43,19 +58,31 @@ export interface RunningSystem {
     pred: (e: TopicEvent<K>) => boolean,
     timeoutMs?: number,
   ): Promise<TopicEvent<K>>;
-  /** Stops a gateway gracefully (if it still runs) and starts it again with the same GATEWAY_ID (new ports). */
+  /** Stops a gateway gracefully (if it still runs) and starts it again, as the appliance restarts one (same ports). */
   restartGateway(gatewayId: string): Promise<GatewayEndpoint>;
   stop(): Promise<void>;
 }
 
 const TOKEN_SECRET = 'e2e-token-secret-0123456789abcdef';
 
+function handle(proc: ServiceProcess): ServiceHandle {
+  return {
+    name: proc.name,
+    // wanted=false first: the supervisor's ServiceProcess restarts a crash, a test's kill must stay a crash
+    kill: () => proc.killImmediately(),
+    stop: async () => {
+      await proc.stop();
+      return proc.status().lastExitCode ?? null;
+    },
+  };
+}
+
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gochat-e2e-'));
-  const logDir = join(dataDir, 'logs');
-  mkdirSync(logDir);
-  const sqlitePath = join(dataDir, 'gochat.db');
-  const services: ServiceProcess[] = [];
+  const layout = dataDirLayout(dataDir);
+  mkdirSync(layout.logsDir);
+  const stages: ServiceProcess[][] = [];
+  const logFiles: WriteStream[] = [];
   let broker: Broker | undefined;
   let redisProcess: RedisProcess | undefined;
   let redisClient: Redis | undefined;
@@ -65,10 +92,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
-    // Gateways first (they mark their users offline through im-repo), then the rest.
-    const gateways = services.filter((s) => s.name.startsWith('gw-'));
-    await Promise.all(gateways.map((s) => s.stop()));
-    await Promise.all(services.filter((s) => !gateways.includes(s)).map((s) => s.stop()));
+    // in the reverse of the start order, as the supervisor stops them
+    for (const stage of [...stages].reverse()) await Promise.all(stage.map((s) => s.stop()));
+    await Promise.all(logFiles.map((file) => new Promise((resolve) => file.end(resolve))));
     db?.close();
     redisClient?.disconnect();
     await redisProcess?.stop();
@@ -79,57 +105,69 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   try {
     broker = await startBroker({ dataDir: join(dataDir, 'kafka'), port: 0, initialRebalanceDelayMs: 100 });
     redisProcess = await startRedis();
-    const common = {
-      // info at least: the "ready" line the harness waits for is an info line.
-      GOCHAT_LOG_LEVEL: 'info',
-      GRPC_HOST: '127.0.0.1',
-      GRPC_PORT: '0',
-      KAFKA_BROKERS: broker.address,
-      GOCHAT_DATA_DIR: dataDir,
+    const infra: RunningInfra = {
+      kind: 'embedded',
+      reason: 'the e2e harness',
+      kafkaBrokers: broker.address,
+      redisUrl: redisProcess.url,
+      components: [],
+      embeddedBroker: broker,
+      stop: async () => undefined,
     };
-    const start = async (name: string, service: string, env: Record<string, string>) => {
-      const proc = new ServiceProcess(name, service, { ...common, GOCHAT_INSTANCE_ID: name, ...env }, logDir);
-      services.push(proc);
-      const ready = await proc.waitForReady();
-      return { proc, grpcAddress: String(ready.grpcAddress), ready };
-    };
-
-    const repo = await start('im-repo-1', 'im-repo', { REDIS_URL: redisProcess.url, SQLITE_PATH: sqlitePath });
-    const [logic] = await Promise.all([
-      start('im-logic-1', 'im-logic', { REPO_ADDR: repo.grpcAddress, TOKEN_SECRET }),
-      start('im-task-1', 'im-task', { REPO_ADDR: repo.grpcAddress }),
-    ]);
-    const gatewayIds = options.gateways === 2 ? ['gw-1', 'gw-2'] : ['gw-1'];
-    const startGateway = async (gatewayId: string): Promise<GatewayEndpoint> => {
-      const gw = await start(gatewayId, 'im-gateway', {
-        GATEWAY_ID: gatewayId,
-        HTTP_HOST: '127.0.0.1',
-        HTTP_PORT: '0',
-        LOGIC_ADDR: logic.grpcAddress,
-        REPO_ADDR: repo.grpcAddress,
-        ...(options.presenceTtlMs ? { GATEWAY_PRESENCE_TTL_MS: String(options.presenceTtlMs) } : {}),
+    const plan = await planServices({ layout, infra, gateways: options.gateways ?? 1, tokenSecret: TOKEN_SECRET });
+    // the one setting a test adds to the plan: a short presence TTL, so expiry can be watched
+    const ttl = options.presenceTtlMs;
+    const withTtl = (spec: ServiceSpec): ServiceSpec =>
+      spec.program === 'im-gateway' && ttl
+        ? { ...spec, env: () => ({ ...spec.env(), GATEWAY_PRESENCE_TTL_MS: String(ttl) }) }
+        : spec;
+    for (const specs of plan) {
+      const stage = specs.map((spec) => {
+        const proc = new ServiceProcess(withTtl(spec), { projectRoot: REPO_ROOT });
+        // each service's lines in logs/<name>.log, for reading after a failure (GOCHAT_E2E_KEEP=1)
+        const file = createWriteStream(join(layout.logsDir, `${spec.name}.log`));
+        logFiles.push(file);
+        proc.on('log', (line) => file.write(`${JSON.stringify(line)}\n`));
+        return proc;
       });
-      return { gatewayId, httpAddress: String(gw.ready.httpAddress), grpcAddress: gw.grpcAddress, process: gw.proc };
+      stages.push(stage);
+      // the services run in process groups of their own: none may outlive this test process, however it ends
+      process.once('exit', () => {
+        for (const proc of stage) proc.killImmediately();
+      });
+      await Promise.all(stage.map((proc) => proc.start()));
+    }
+    const all = stages.flat();
+    const endpoint = (proc: ServiceProcess): GatewayEndpoint => {
+      const { addresses } = proc.status();
+      return {
+        gatewayId: proc.name,
+        httpAddress: addresses.http!,
+        grpcAddress: addresses.grpc!,
+        process: handle(proc),
+      };
     };
-    const gateways = await Promise.all(gatewayIds.map(startGateway));
+    const gatewayProcs = all.filter((proc) => proc.spec.program === 'im-gateway');
+    const gateways = gatewayProcs.map(endpoint);
 
     const sys: RunningSystem = {
       dataDir,
       broker,
       redisUrl: redisProcess.url,
-      sqlitePath,
-      services,
+      sqlitePath: layout.sqliteFile,
+      services: all.map(handle),
       gateways,
       redis: () => (redisClient ??= new Redis(redisProcess!.url, { lazyConnect: false, maxRetriesPerRequest: 1 })),
-      db: () => (db ??= new Database(sqlitePath, { readonly: true, fileMustExist: true })),
+      db: () => (db ??= new Database(layout.sqliteFile, { readonly: true, fileMustExist: true })),
       readTopic: (topic) => readTopic(broker!, topic),
       readEvents: (topic, type) => readEvents(broker!, topic, type),
       waitForEvent: (topic, type, pred, timeoutMs) => waitForTopicEvent(broker!, topic, type, pred, timeoutMs),
       restartGateway: async (gatewayId) => {
         const index = gateways.findIndex((g) => g.gatewayId === gatewayId);
-        if (index < 0) throw new Error(`no gateway ${gatewayId}`);
-        await gateways[index]!.process.stop();
-        const fresh = await startGateway(gatewayId);
+        const proc = gatewayProcs[index];
+        if (!proc) throw new Error(`no gateway ${gatewayId}`);
+        await proc.restart();
+        const fresh = endpoint(proc);
         gateways[index] = fresh;
         return fresh;
       },

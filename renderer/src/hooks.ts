@@ -1,6 +1,6 @@
 // Small hooks shared by the views: a call with its loading/error state, live messages, the clock for relative
 // timestamps, and the timestamp mode.
-import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useEffectEvent, useState } from 'react';
 import { live } from './api/client';
 import type { LiveMessage } from './api/types';
 
@@ -11,44 +11,53 @@ export interface AsyncState<T> {
   reload: () => void;
 }
 
-export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState<T> {
-  const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({
-    data: null,
-    error: null,
-    loading: true,
-  });
+/**
+ * Loads once, again whenever `load` changes, and on reload(). `load` must keep its identity between renders: a
+ * module-level function or a useCallback whose dependency list the linter checks at the call site.
+ */
+export function useAsync<T>(load: () => Promise<T>): AsyncState<T> {
   const [tick, setTick] = useState(0);
-  const loadRef = useRef(load);
-  loadRef.current = load;
+  // The last settled call and which (load, tick) it answered; loading is whatever has not settled yet.
+  const [settled, setSettled] = useState<{
+    load: () => Promise<T>;
+    tick: number;
+    data: T | null;
+    error: string | null;
+  } | null>(null);
   useEffect(() => {
     let cancelled = false;
-    setState((s) => ({ ...s, loading: true }));
-    loadRef.current().then(
-      (data) => !cancelled && setState({ data, error: null, loading: false }),
-      (error: unknown) =>
-        !cancelled &&
-        setState((s) => ({
-          data: s.data,
-          error: error instanceof Error ? error.message : String(error),
-          loading: false,
-        })),
+    load().then(
+      (data) => {
+        if (!cancelled) setSettled({ load, tick, data, error: null });
+      },
+      (error: unknown) => {
+        if (cancelled) return;
+        const message = error instanceof Error ? error.message : String(error);
+        // keep the last data on screen beside the error
+        setSettled((s) => ({ load, tick, data: s?.data ?? null, error: message }));
+      },
     );
     return () => {
       cancelled = true;
     };
-  }, [...deps, tick]);
+  }, [load, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { ...state, reload };
+  return {
+    data: settled?.data ?? null,
+    error: settled?.error ?? null,
+    loading: settled === null || settled.load !== load || settled.tick !== tick,
+    reload,
+  };
 }
 
+/** Calls the latest `handler` for each live message, subscribed once for the component's life. */
 export function useLive(handler: (message: LiveMessage) => void): void {
-  const ref = useRef(handler);
-  ref.current = handler;
-  useEffect(() => live.on((message) => ref.current(message)), []);
+  const onMessage = useEffectEvent(handler);
+  useEffect(() => live.on((message) => onMessage(message)), []);
 }
 
 export function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), intervalMs);
     return () => clearInterval(timer);

@@ -1,4 +1,4 @@
-"""kafka-python (Debian's python3-kafka 2.0.2) driven by kafka-python.test.ts: one command per run, one JSON
+"""kafka-python (Debian's python3-kafka 2.0.2) driven by kafka-python.int.test.ts: one command per run, one JSON
 line of results on stdout. Every client uses automatic version detection (no api_version given), which is the
 probe (ApiVersions v0 + Metadata v0 pipelined) this broker must answer."""
 import json

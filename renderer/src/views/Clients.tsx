@@ -313,7 +313,7 @@ function GroupBar({ clients }: { clients: ClientView[] }) {
 }
 
 export function ClientsView() {
-  const initial = useAsync(() => api.clients(), []);
+  const initial = useAsync(api.clients);
   const [clients, setClients] = useState<Map<string, ClientView> | null>(null);
   const [username, setUsername] = useState('');
   const [count, setCount] = useState(1);

@@ -1,5 +1,5 @@
 // Data: the chat store's tables, read-only and paged.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { Empty, ErrorBox, Time } from '../components/common';
 import { useAsync, useLive } from '../hooks';
@@ -23,22 +23,24 @@ const CHANGE_SIGNALS = new Set(['span', 'client', 'presence']);
 const REFRESH_AT_MOST_EVERY_MS = 1500;
 
 export function DataView() {
-  const tables = useAsync(() => api.tables(), []);
+  const tables = useAsync(api.tables);
   const [table, setTable] = useState<string | null>(null);
   const [offset, setOffset] = useState(0);
   const current = table ?? tables.data?.tables[0]?.name ?? null;
-  const page = useAsync(() => (current ? api.table(current, offset, PAGE) : Promise.resolve(null)), [current, offset]);
+  const page = useAsync(
+    useCallback(() => (current ? api.table(current, offset, PAGE) : Promise.resolve(null)), [current, offset]),
+  );
 
   // Refresh on what the live feed pushes, at most once per interval, so a burst of messages costs one read.
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const reloads = useRef({ tables: tables.reload, page: page.reload });
-  reloads.current = { tables: tables.reload, page: page.reload };
+  const { reload: reloadTables } = tables;
+  const { reload: reloadPage } = page;
   useLive((m) => {
     if (!CHANGE_SIGNALS.has(m.type) || pending.current) return;
     pending.current = setTimeout(() => {
       pending.current = null;
-      reloads.current.tables();
-      reloads.current.page();
+      reloadTables();
+      reloadPage();
     }, REFRESH_AT_MOST_EVERY_MS);
   });
   useEffect(() => () => clearTimeout(pending.current ?? undefined), []);

@@ -11,7 +11,7 @@ function traceFromHash(): string | null {
 }
 
 export function FlowsView() {
-  const list = useAsync(() => api.flows(), []);
+  const list = useAsync(api.flows);
   const [traces, setTraces] = useState<FlowTraceSummary[]>([]);
   const [selected, setSelected] = useState<string | null>(traceFromHash());
   const [trace, setTrace] = useState<FlowTrace | null>(null);
@@ -20,9 +20,12 @@ export function FlowsView() {
   // For demos: jump to each new flow as it starts, so the room sees it drawn live.
   const [followNewest, setFollowNewest] = useState(false);
 
-  useEffect(() => {
+  // A fresh list replaces the one the live feed built up; set while rendering, so no render shows the stale one.
+  const [listed, setListed] = useState(list.data);
+  if (list.data !== listed) {
+    setListed(list.data);
     if (list.data) setTraces(list.data.traces);
-  }, [list.data]);
+  }
   useEffect(() => {
     if (!selected) return;
     api.flow(selected).then(

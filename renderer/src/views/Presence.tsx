@@ -6,8 +6,8 @@ import { Badge, Empty, ErrorBox, Time } from '../components/common';
 import { useAsync, useLive } from '../hooks';
 
 export function PresenceView() {
-  const snapshot = useAsync<PresenceSnapshot>(() => api.presence(), []);
-  const clients = useAsync(() => api.clients(), []);
+  const snapshot = useAsync<PresenceSnapshot>(api.presence);
+  const clients = useAsync(api.clients);
   const [changes, setChanges] = useState<PresenceChange[]>([]);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const names = new Map([

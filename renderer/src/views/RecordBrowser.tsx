@@ -2,7 +2,7 @@
 // event type with visible scan progress, a live tail that can pause and resume without losing records (what
 // arrives while paused is kept; what the server had to drop is fetched back by offset), decoded and raw views,
 // NDJSON export, and produce / replay-edited.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import { api, live, type BrowseQuery } from '../api/client';
 import type { DecodedRecord, RecordSummary, TopicInfo } from '../api/types';
 import { Empty, ErrorBox, Time } from '../components/common';
@@ -57,7 +57,8 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
   const [rows, setRows] = useState<RecordSummary[]>([]);
   const [page, setPage] = useState<{ cursor: string; scanned: number; remaining: number; done: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  // the first page is loading from the moment the browser opens (it is keyed by topic: one mount per topic)
+  const [loading, setLoading] = useState(true);
   const [tailing, setTailing] = useState(false);
   const [subscribed, setSubscribed] = useState(false);
   const [paused, setPaused] = useState(false);
@@ -67,7 +68,7 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
   const heldRef = useRef<RecordSummary[]>([]);
   const [held, setHeld] = useState(0);
   const [importing, setImporting] = useState<string | null>(null);
-  const eventTypes = useAsync(() => api.eventTypes(), []);
+  const eventTypes = useAsync(api.eventTypes);
 
   const query = (): BrowseQuery => ({
     from,
@@ -90,35 +91,34 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
     }
   };
 
-  const load = useCallback(
-    (cursor?: string) => {
-      setLoading(true);
-      setError(null);
-      api.browse(topic.name, { ...query(), limit: 100, cursor }).then(
-        (result) => {
-          setRows((existing) => (cursor ? [...existing, ...result.records] : result.records));
-          setPage({
-            cursor: result.cursor,
-            scanned: (cursor ? (page?.scanned ?? 0) : 0) + result.scanned,
-            remaining: result.remaining,
-            done: result.done,
-          });
-          setLoading(false);
-        },
-        (e: unknown) => {
-          setError(e instanceof Error ? e.message : String(e));
-          setLoading(false);
-        },
-      );
-    },
+  const fetchPage = (cursor?: string) => {
+    api.browse(topic.name, { ...query(), limit: 100, cursor }).then(
+      (result) => {
+        setRows((existing) => (cursor ? [...existing, ...result.records] : result.records));
+        setPage({
+          cursor: result.cursor,
+          scanned: (cursor ? (page?.scanned ?? 0) : 0) + result.scanned,
+          remaining: result.remaining,
+          done: result.done,
+        });
+        setLoading(false);
+      },
+      (e: unknown) => {
+        setError(e instanceof Error ? e.message : String(e));
+        setLoading(false);
+      },
+    );
+  };
 
-    [topic.name, from, offset, time, partition, key, header, eventType, page],
-  );
+  const load = (cursor?: string) => {
+    setLoading(true);
+    setError(null);
+    fetchPage(cursor);
+  };
 
-  useEffect(() => {
-    load();
-    // Only on opening the topic; later loads are the user's.
-  }, [topic.name]);
+  // The first page on opening; later loads are the user's, with the filters as they are then.
+  const fetchFirstPage = useEffectEvent(() => fetchPage());
+  useEffect(() => fetchFirstPage(), []);
 
   useEffect(() => {
     if (!tailing) return;
@@ -146,23 +146,11 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
     [partition, key, eventType, header],
   );
 
+  // read by refill() between awaits, where the rendered value would be stale
   const pausedRef = useRef(paused);
-  pausedRef.current = paused;
-  useLive((m) => {
-    if (m.type === 'subscribed') setSubscribed(m.records.includes(topic.name));
-    if (!tailing) return;
-    if (m.type === 'records') {
-      const mine = m.records.filter((r) => r.topic === topic.name);
-      if (pausedRef.current) {
-        heldRef.current.push(...mine);
-        setHeld(heldRef.current.length);
-      } else accept(mine);
-    } else if (m.type === 'gap') {
-      // The server dropped records while this console was congested: fetch exactly those back by offset.
-      for (const range of m.ranges.filter((r) => r.topic === topic.name))
-        void refill(range.partition, range.fromOffset, range.toOffset);
-    }
-  });
+  useEffect(() => {
+    pausedRef.current = paused;
+  }, [paused]);
 
   const refill = async (p: number, fromOffset: number, toOffset: number): Promise<void> => {
     let next = fromOffset;
@@ -182,6 +170,22 @@ export function RecordBrowser({ topic }: { topic: TopicInfo }) {
       next = got[got.length - 1]!.offset + 1;
     }
   };
+
+  useLive((m) => {
+    if (m.type === 'subscribed') setSubscribed(m.records.includes(topic.name));
+    if (!tailing) return;
+    if (m.type === 'records') {
+      const mine = m.records.filter((r) => r.topic === topic.name);
+      if (pausedRef.current) {
+        heldRef.current.push(...mine);
+        setHeld(heldRef.current.length);
+      } else accept(mine);
+    } else if (m.type === 'gap') {
+      // The server dropped records while this console was congested: fetch exactly those back by offset.
+      for (const range of m.ranges.filter((r) => r.topic === topic.name))
+        void refill(range.partition, range.fromOffset, range.toOffset);
+    }
+  });
 
   const resume = () => {
     const pending = heldRef.current;

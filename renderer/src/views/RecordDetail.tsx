@@ -1,5 +1,5 @@
 // One record in full: headers, the value decoded from protobuf or as a hex dump, and a way to replay it edited.
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { api } from '../api/client';
 import type { DecodedRecord, RecordSummary } from '../api/types';
 import { ErrorBox, Time } from '../components/common';
@@ -15,12 +15,12 @@ export function RecordDetail({
   onReplay: (r: DecodedRecord) => void;
 }) {
   const [mode, setMode] = useState<'decoded' | 'raw'>('decoded');
+  const { partition, offset } = summary;
   const detail = useAsync(
-    () =>
-      api
-        .browse(topic, { from: 'offset', offset: summary.offset, partition: summary.partition, limit: 1 })
-        .then((r) => r.records[0] ?? null),
-    [topic, summary.partition, summary.offset],
+    useCallback(
+      () => api.browse(topic, { from: 'offset', offset, partition, limit: 1 }).then((r) => r.records[0] ?? null),
+      [topic, partition, offset],
+    ),
   );
   const record = detail.data;
   return (

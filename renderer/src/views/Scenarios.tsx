@@ -11,7 +11,7 @@ import { ScenarioRun } from './scenarios/ScenarioRun';
 const CHECK_AFTER_MS = 300;
 
 export function ScenariosView() {
-  const list = useAsync(() => api.scenarios(), []);
+  const list = useAsync(api.scenarios);
   const [file, setFile] = useState<string | null>(null);
   const [text, setText] = useState('');
   const [saved, setSaved] = useState('');

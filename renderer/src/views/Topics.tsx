@@ -17,7 +17,7 @@ function partitionLag(group: GroupInfo, topic: string, partition: number): numbe
 }
 
 export function TopicsView() {
-  const topics = useAsync(() => api.topics(), []);
+  const topics = useAsync(api.topics);
   const [groups, setGroups] = useState<GroupInfo[]>([]);
   const [history, setHistory] = useState<LagSample[]>([]);
   const [rates, setRates] = useState<Record<string, number>>({});

@@ -1,5 +1,5 @@
 // The presence store's behaviour, as one suite run against any Redis-protocol server: the real redis-server
-// (presence-store.test.ts) and the embedded RESP server (infra/resp-server runs it against its own).
+// (presence-store.int.test.ts) and the embedded RESP server (presence-store-embedded.int.test.ts).
 // Time is a controlled clock, so expiry is tested without waiting.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
