@@ -34,6 +34,13 @@ export type RecordedAction = { atMs: number } & (
   | { kind: 'service'; service: string; action: ServiceAction; ms?: number }
 );
 
+/** An action as reported when it happens; the recorder stamps it. */
+export type RecordedActionInput = RecordedAction extends infer A
+  ? A extends RecordedAction
+    ? Omit<A, 'atMs'>
+    : never
+  : never;
+
 /** A frame a simulated client's gateway pushed (docs/protocol.md), as received. */
 export interface RecordedFrame {
   atMs: number;
