@@ -17,7 +17,8 @@ import { startAppliance, type RunningAppliance } from './appliance-harness';
 let appliance: RunningAppliance | null = null;
 let browser: ConsoleBrowser | null = null;
 const scratch = mkdtempSync(join(tmpdir(), 'gochat-recording-e2e-'));
-const WAIT = { timeout: 30_000 };
+// Generous: on a loaded machine a first sign-in or delivery on a fresh appliance takes seconds.
+const WAIT = { timeout: 90_000 };
 
 before(async () => {
   appliance = await startAppliance({ gateways: 2, quiet: true });
