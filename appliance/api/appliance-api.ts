@@ -20,6 +20,8 @@ import { registerFlowRoutes } from './flows/routes-flows';
 import { SimulatedClients } from './sim/simulated-clients';
 import { registerClientRoutes } from './sim/routes-clients';
 import { registerSeedRoutes } from './sim/routes-seed';
+import { registerRecordingRoutes } from './sim/routes-recording';
+import { SessionRecorder, type ClientSnapshot } from './sim/session-recorder';
 import { presenceChangeOf } from './presence-changes';
 import { RecordBacklog } from './record-backlog';
 import { RecoveryTimeline } from './recovery-timeline';
@@ -97,7 +99,12 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
   const flows = new FlowTracker((span) => {
     if (!muteSpans) hub.broadcast({ type: 'span', span });
   });
-  const clients = new SimulatedClients({
+  const recorder: SessionRecorder = new SessionRecorder(
+    (): ClientSnapshot[] => clients.snapshot(),
+    (status) => hub.broadcast({ type: 'recording', status }),
+  );
+  const clients: SimulatedClients = new SimulatedClients({
+    observer: recorder,
     gatewayUrls: options.gatewayUrls ?? (() => []),
     onChange: (view) => hub.broadcast({ type: 'client', client: view }),
     onRemoved: (username) => hub.broadcast({ type: 'client-removed', username }),
@@ -133,12 +140,15 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
     }),
   ];
 
-  registerServiceRoutes(router, control, timeline);
+  registerServiceRoutes(router, control, timeline, (service, action, ms) =>
+    recorder.action(null, { kind: 'service', service, action, ...(ms === undefined ? {} : { ms }) }),
+  );
   registerTopicRoutes(router, kafka, () => metrics.lagHistory());
   registerStoreRoutes(router, options.presence ?? null, options.data ?? null, () => hub.connectionCount);
   registerFlowRoutes(router, flows, () => unwatched.drain());
   registerClientRoutes(router, clients, options.seeding ?? null);
   registerSeedRoutes(router, options.seeding ?? null);
+  registerRecordingRoutes(router, recorder);
   registerScenarioRoutes(router, {
     dir: options.scenariosDir ?? join(import.meta.dirname, '..', '..', 'scenarios'),
     gateways: () =>
@@ -187,6 +197,7 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
     async close() {
       for (const unsubscribe of unsubscribes) unsubscribe();
       metrics.stop();
+      recorder.close();
       await clients.closeAll();
       hub.close();
       server.closeAllConnections();

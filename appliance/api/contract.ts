@@ -23,3 +23,4 @@ export type { PresenceChange } from './presence-changes';
 export type { FlowRun } from './sim/seed-flows';
 export type { RunEvent, StepEvent } from '../scenario/domain/events';
 export type { ScenarioProblem } from '../scenario/format/model';
+export type { Recording, RecordingStatus } from './sim/session-recorder';

@@ -4,6 +4,7 @@ import { BadRequestError, NotFoundError } from './errors';
 import { CHAOS_ACTIONS, type ApplianceControl, type ChaosAction, type LogLevel, type LogLine } from './ports';
 import type { RecoveryTimeline } from './recovery-timeline';
 import { intParam, objectBody, type Router } from './router';
+import type { ServiceAction } from '../scenario/recording/session';
 
 export const LOG_LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
@@ -21,7 +22,13 @@ export function filterLogs(lines: LogLine[], query: URLSearchParams): LogLine[] 
   return kept.slice(-limit);
 }
 
-export function registerServiceRoutes(router: Router, control: ApplianceControl, timeline: RecoveryTimeline): void {
+/** `done`: told of each stop, start, restart and chaos action once it was carried out (for session recordings). */
+export function registerServiceRoutes(
+  router: Router,
+  control: ApplianceControl,
+  timeline: RecoveryTimeline,
+  done: (service: string, action: ServiceAction, ms?: number) => void = () => undefined,
+): void {
   const known = (name: string): void => {
     if (!control.services().some((s) => s.name === name)) {
       throw new NotFoundError(
@@ -38,16 +45,19 @@ export function registerServiceRoutes(router: Router, control: ApplianceControl,
     .add('POST', '/api/services/:name/stop', async ({ params }) => {
       known(params.name!);
       await control.stop(params.name!);
+      done(params.name!, 'stop');
       return { ok: true };
     })
     .add('POST', '/api/services/:name/start', async ({ params }) => {
       known(params.name!);
       await control.start(params.name!);
+      done(params.name!, 'start');
       return { ok: true };
     })
     .add('POST', '/api/services/:name/restart', async ({ params }) => {
       known(params.name!);
       await control.restart(params.name!);
+      done(params.name!, 'restart');
       return { ok: true };
     })
     // Before the generic chaos route, which would answer "latency" as an unknown action.
@@ -59,7 +69,9 @@ export function registerServiceRoutes(router: Router, control: ApplianceControl,
           `field "ms" must be a whole number of milliseconds, 0 to clear; got ${JSON.stringify(ms)}`,
         );
       }
-      return { ok: true, ...(await control.consumerLatency(params.name!, ms)) };
+      const result = await control.consumerLatency(params.name!, ms);
+      done(params.name!, 'latency', ms);
+      return { ok: true, ...result };
     })
     .add('POST', '/api/services/:name/chaos/:action', async ({ params }) => {
       known(params.name!);
@@ -69,6 +81,7 @@ export function registerServiceRoutes(router: Router, control: ApplianceControl,
       }
       if (action === 'kill') timeline.killRequestedFor(params.name!);
       await control.chaos(params.name!, action);
+      done(params.name!, action);
       return { ok: true };
     })
     .add('GET', '/api/services/:name/logs', ({ params, query }) => {

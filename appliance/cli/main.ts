@@ -8,6 +8,7 @@ import { runDown } from './down-command';
 import { runLogs } from './logs-command';
 import { runReset } from './reset-command';
 import { runScenarioCheck, runScenarioFiles, type ScenarioRunOptions } from '../scenario/scenario-command';
+import { recordScenario } from '../scenario/record-command';
 import { runStatus } from './status-command';
 import { runUp, type UpOptions } from './up-command';
 
@@ -148,6 +149,14 @@ scenario
   .option('--quiet', 'print only failed steps and the summary')
   .action(async (files: string[], opts: ScenarioRunOptions) => {
     process.exitCode = await runScenarioFiles(files, opts);
+  });
+scenario
+  .command('record')
+  .description("record the console's simulated clients (until Enter or Ctrl-C) as a scenario file")
+  .requiredOption('--out <file>', 'where to write the scenario')
+  .option('--appliance <dir>', 'data dir of the running appliance', './.gochat')
+  .action(async (opts: { out: string; appliance: string }) => {
+    process.exitCode = await recordScenario(opts);
   });
 
 await program.parseAsync(process.argv);

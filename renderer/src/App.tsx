@@ -10,6 +10,7 @@ import { FlowsView } from './views/Flows';
 import { OverviewView } from './views/Overview';
 import { PresenceView } from './views/Presence';
 import { ScenariosView } from './views/Scenarios';
+import { RecordingBadge } from './views/scenarios/Recorder';
 import { TopicsView } from './views/Topics';
 
 const VIEWS = [
@@ -120,6 +121,7 @@ export function App() {
               <kbd>{v.key}</kbd>
             </button>
           ))}
+          <RecordingBadge onStopped={() => go('scenarios')} />
           <div className="sidebar-foot">
             <div className={`conn ${connected ? 'ok' : 'bad'}`} data-testid="live-status">
               {connected ? 'live' : 'reconnecting…'}

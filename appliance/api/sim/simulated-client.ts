@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { ClientFrameEvent } from '../flows/flow-tracker';
 import { SEED_PASSWORD } from '../../supervisor/seed';
+import type { RecordedActionInput } from '../../scenario/recording/session';
 import { BadRequestError } from '../errors';
 import { gatewayCall, GatewayCallError, newTraceparent } from './gateway-http';
 import { applyInboundFrame } from './inbound-frames';
@@ -17,6 +18,9 @@ interface Hooks {
   onMessage: (client: SimulatedClient, message: GatewayMessage) => void;
   /** Usernames of other simulated users, for notices about people who are not friends. */
   nameOf: (userId: string) => string | undefined;
+  /** What this client did (atMs: when it began) and each frame its gateway pushed, for a session recording. */
+  onAction?: (client: SimulatedClient, action: RecordedActionInput, atMs: number) => void;
+  onInbound?: (client: SimulatedClient, frame: GatewayMessage) => void;
 }
 
 const EARLY_DELIVERIES_KEPT = 10_000;
@@ -168,9 +172,11 @@ export class SimulatedClient {
     await this.refresh();
   }
 
-  async connect(): Promise<void> {
+  /** `auto`: a reconnect of the client's own after its gateway went away, not one asked for. */
+  async connect(auto = false): Promise<void> {
     this.wantConnected = true;
     if (this.socket) return;
+    const startedAt = Date.now();
     const { traceparent, traceId } = newTraceparent();
     const wsUrl = `${this.gatewayUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(this.token)}`;
     const socket = new WebSocket(wsUrl, { headers: { traceparent } });
@@ -183,6 +189,7 @@ export class SimulatedClient {
         if (frame?.type === 'hello') {
           clearTimeout(timer);
           this.connected = true;
+          this.hooks.onAction?.(this, { kind: 'connect', user: this.username, ...(auto ? { auto } : {}) }, startedAt);
           this.changed();
           resolve();
         }
@@ -213,7 +220,7 @@ export class SimulatedClient {
     this.reconnectAttempts += 1;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
-      this.connect()
+      this.connect(true)
         .then(() => {
           this.reconnectAttempts = 0;
           this.lastError = null;
@@ -230,6 +237,7 @@ export class SimulatedClient {
     this.reconnectTimer = null;
     const socket = this.socket;
     if (!socket) return;
+    this.hooks.onAction?.(this, { kind: 'disconnect', user: this.username }, Date.now());
     await new Promise<void>((resolve) => {
       socket.once('close', () => resolve());
       socket.close(1000, 'signed out');
@@ -300,6 +308,20 @@ export class SimulatedClient {
       traceId,
     };
     this.conversation(conversationId).messages.push(message);
+    const peer = conversationId.startsWith('p2p:')
+      ? conversationId.split(':').find((id, i) => i > 0 && id !== this.userId)
+      : undefined;
+    this.hooks.onAction?.(
+      this,
+      {
+        kind: 'send',
+        from: this.username,
+        ...(conversationId.startsWith('group:') ? { groupId: conversationId.slice(6) } : { toUserId: peer }),
+        body,
+        clientMsgId,
+      },
+      Date.now(),
+    );
     this.socket.send(JSON.stringify({ type: 'send', id: clientMsgId, clientMsgId, to, body, traceparent }));
     this.emit({ direction: 'out', channel: 'ws', traceId, label: 'send', clientMsgId });
     this.changed();
@@ -310,6 +332,7 @@ export class SimulatedClient {
   async markRead(conversationId: string): Promise<number> {
     const conversation = this.conversation(conversationId);
     const seq = conversation.messages.reduce((max, m) => Math.max(max, m.seq), 0);
+    const startedAt = Date.now();
     const result = await this.http<{ readSeq: number }>(
       'POST',
       `/api/conversations/${encodeURIComponent(conversationId)}/read`,
@@ -318,48 +341,60 @@ export class SimulatedClient {
       { eventType: 'message.read', fields: { readerId: this.userId, conversationId } },
     );
     conversation.readSeq = result.readSeq;
+    this.hooks.onAction?.(this, { kind: 'read', user: this.username, conversationId, readSeq: seq }, startedAt);
     this.changed();
     return result.readSeq;
   }
 
   /** Asks for friendship; true when they are friends now, false while the request waits for the other's answer. */
   async addFriend(userId: string): Promise<boolean> {
+    const startedAt = Date.now();
     const res = await this.http<{ status?: string }>('POST', '/api/friends', { userId }, 'ask for friendship');
+    if (res.status === 'friends')
+      this.hooks.onAction?.(this, { kind: 'befriend', user: this.username, otherUserId: userId }, startedAt);
     await this.refresh();
     return res.status === 'friends';
   }
 
   /** Answers a friend request from fromUserId (shown in this client's panel like any request it makes). */
   async acceptFriend(fromUserId: string): Promise<void> {
+    const startedAt = Date.now();
     await this.http(
       'POST',
       `/api/friends/requests/${encodeURIComponent(fromUserId)}`,
       { accept: true },
       'accept friend',
     );
+    this.hooks.onAction?.(this, { kind: 'befriend', user: this.username, otherUserId: fromUserId }, startedAt);
     await this.refresh();
   }
 
   async createGroup(name: string, memberIds: string[]): Promise<string> {
+    const startedAt = Date.now();
     const result = await this.http<{ group: { groupId: string } }>(
       'POST',
       '/api/groups',
       { name, memberIds },
       `create group ${name}`,
     );
+    const groupId = result.group.groupId;
+    this.hooks.onAction?.(this, { kind: 'create_group', user: this.username, groupId, name, memberIds }, startedAt);
     await this.refresh();
     return result.group.groupId;
   }
 
   async addGroupMember(groupId: string, userId: string): Promise<void> {
+    const startedAt = Date.now();
     await this.http('POST', `/api/groups/${encodeURIComponent(groupId)}/members`, { userId }, 'add group member', {
       eventType: 'group.member.joined',
       fields: { groupId, userId, operatorId: this.userId },
     });
+    this.hooks.onAction?.(this, { kind: 'add_member', user: this.username, groupId, memberId: userId }, startedAt);
     await this.refresh();
   }
 
   private onFrame(frame: GatewayMessage): void {
+    this.hooks.onInbound?.(this, frame);
     applyInboundFrame(
       this,
       { emit: (event) => this.emit(event), messageArrived: (f) => this.hooks.onMessage(this, f) },

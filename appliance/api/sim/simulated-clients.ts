@@ -5,6 +5,7 @@ import { BadRequestError, NotFoundError, UnavailableError } from '../errors';
 import type { ClientFrameEvent } from '../flows/flow-tracker';
 import { SimulatedClient } from './simulated-client';
 import type { ClientView } from './views';
+import type { ClientSnapshot, SessionObserver } from './session-recorder';
 
 export interface SimulatedClientsOptions {
   gatewayUrls: () => string[];
@@ -13,6 +14,8 @@ export interface SimulatedClientsOptions {
   onFrame: (event: ClientFrameEvent) => void;
   /** Every process's status, to say what a pending send waits for (absent: sends only say how long). */
   services?: () => ServiceStatus[];
+  /** Told every client's actions and received frames, for a recording of the session. */
+  observer?: SessionObserver;
 }
 
 /** A send without an ack after this long says what it waits for. */
@@ -20,6 +23,8 @@ const PENDING_AFTER_MS = 1000;
 
 const USERNAME = /^[a-z0-9_.-]{3,32}$/;
 const MAX_CLIENTS = 200;
+
+const who = (c: SimulatedClient) => ({ username: c.username, userId: c.userId, gatewayId: c.gatewayId });
 
 export class SimulatedClients {
   private readonly clients = new Map<string, SimulatedClient>();
@@ -67,6 +72,18 @@ export class SimulatedClients {
     return client;
   }
 
+  /** Who each client is, whether it is connected, its friends and groups: a recording's starting point. */
+  snapshot(): ClientSnapshot[] {
+    return [...this.clients.values()].map((c) => ({
+      username: c.username,
+      userId: c.userId,
+      gatewayId: c.gatewayId,
+      connected: c.connected,
+      friendIds: [...c.friends.keys()],
+      groups: [...c.groups.values()].map((g) => ({ groupId: g.groupId, name: g.name })),
+    }));
+  }
+
   byUserId(userId: string): SimulatedClient | undefined {
     return [...this.clients.values()].find((c) => c.userId === userId);
   }
@@ -89,6 +106,8 @@ export class SimulatedClients {
       onChange: (c) => this.scheduleChange(c),
       onFrame: (event) => this.options.onFrame(event),
       nameOf: (userId) => this.byUserId(userId)?.username,
+      onAction: (c, action, atMs) => this.options.observer?.action(who(c), action, atMs),
+      onInbound: (c, frame) => this.options.observer?.frame(who(c), frame),
       onMessage: (_receiver, frame) => {
         const message = frame.message as { senderId?: string; messageId?: string } | undefined;
         if (message?.senderId && message.messageId) this.byUserId(message.senderId)?.markDelivered(message.messageId);

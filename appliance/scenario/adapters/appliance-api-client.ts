@@ -32,6 +32,11 @@ export class ApplianceApiClient implements ApplianceOps {
     return (text ? JSON.parse(text) : null) as T;
   }
 
+  /** Record and Stop a session of the console's simulated clients (docs/scenarios.md, "Recording"). */
+  recording<T>(what: 'start' | 'stop' | 'status'): Promise<T> {
+    return what === 'status' ? this.call<T>('GET', '/api/recording') : this.call<T>('POST', `/api/recording/${what}`);
+  }
+
   async createUsers(prefix: string, count: number, password: string): Promise<LoggedInUser[]> {
     const users: LoggedInUser[] = [];
     // The API takes 5000 users per call; usernames stay <prefix><index> across calls.

@@ -14,6 +14,8 @@ import type {
   LogLine,
   PresenceSnapshot,
   RunEvent,
+  Recording,
+  RecordingStatus,
   ScenarioCheck,
   ServiceStatus,
   TablePage,
@@ -193,6 +195,10 @@ export const api = {
     call<{ file: string; text: string }>('GET', `/api/scenarios/files/${encodeURIComponent(file)}`),
   saveScenario: (file: string, text: string) =>
     call<{ saved: boolean }>('POST', `/api/scenarios/files/${encodeURIComponent(file)}`, { text }),
+  recording: () => call<RecordingStatus>('GET', '/api/recording'),
+  startRecording: () => call<RecordingStatus>('POST', '/api/recording/start'),
+  stopRecording: () => call<Recording & { status: RecordingStatus }>('POST', '/api/recording/stop'),
+  lastRecording: () => call<Recording>('GET', '/api/recording/last'),
   checkScenario: (file: string, text: string) => call<ScenarioCheck>('POST', '/api/scenarios/check', { file, text }),
   runScenario: (file: string, text: string) => call<{ runId: string }>('POST', '/api/scenarios/runs', { file, text }),
   scenarioRun: (runId: string) =>

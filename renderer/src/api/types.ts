@@ -11,6 +11,7 @@ import type {
   LogLine,
   PresenceChange,
   RecordSummary,
+  RecordingStatus,
   RunEvent,
   ScenarioProblem,
   ServiceStatus,
@@ -64,6 +65,7 @@ export type LiveMessage =
   | { type: 'client-removed'; username: string }
   | { type: 'subscribed'; logs: string[]; records: string[] }
   | { type: 'scenario'; runId: string; event: RunEvent }
+  | { type: 'recording'; status: RecordingStatus }
   | { type: 'error'; error: string };
 
 export interface ScenarioCheck {

@@ -1,12 +1,14 @@
 // Scenarios: open a scenario file, edit it (checked as you type, problems shown at their lines), save it, run it
-// against this appliance and watch each step arrive live (ScenarioRun).
+// against this appliance and watch each step arrive live (ScenarioRun). A recording (Recorder) opens as an unsaved
+// file: it runs as it is, and Save keeps it in the scenarios folder.
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
-import type { RunEvent, ScenarioCheck } from '../api/types';
+import type { Recording, RunEvent, ScenarioCheck } from '../api/types';
 import { Badge, ErrorBox } from '../components/common';
 import { useAsync, useLive } from '../hooks';
 import { ScenarioEditor } from './scenarios/ScenarioEditor';
 import { ScenarioRun } from './scenarios/ScenarioRun';
+import { Recorder } from './scenarios/Recorder';
 
 const CHECK_AFTER_MS = 300;
 
@@ -19,10 +21,21 @@ export function ScenariosView() {
   const [error, setError] = useState<string | null>(null);
   const [runId, setRunId] = useState<string | null>(null);
   const [events, setEvents] = useState<RunEvent[]>([]);
+  const [draft, setDraft] = useState<Recording | null>(null);
   const current = file ?? list.data?.scenarios[0]?.file ?? null;
+  const draftFile = draft?.file ?? null;
+
+  const openRecording = (recording: Recording) => {
+    setDraft(recording);
+    setFile(recording.file);
+    setText(recording.text);
+    setSaved('');
+    setRunId(null);
+    setEvents([]);
+  };
 
   useEffect(() => {
-    if (!current) return;
+    if (!current || current === draftFile) return;
     api.scenarioFile(current).then(
       (loaded) => {
         setText(loaded.text);
@@ -32,7 +45,7 @@ export function ScenariosView() {
       },
       (e: Error) => setError(e.message),
     );
-  }, [current]);
+  }, [current, draftFile]);
 
   // Checked on the server (the same code as `gochat scenario check`), shortly after typing stops.
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -69,6 +82,7 @@ export function ScenariosView() {
     try {
       await api.saveScenario(current, text);
       setSaved(text);
+      if (current === draftFile) setDraft(null);
       list.reload();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -86,8 +100,24 @@ export function ScenariosView() {
         {list.data?.dir ?? 'scenarios/'}; the same runs as <code>npx gochat scenario run</code>.
       </p>
       <ErrorBox error={list.error ?? error} onDismiss={() => setError(null)} />
+      <Recorder onOpen={openRecording} />
       <div className="split">
         <aside className="card topic-list">
+          {draft && (
+            <button
+              className={`topic-item ${current === draft.file ? 'active' : ''}`}
+              onClick={() => {
+                setFile(draft.file);
+                setText(draft.text);
+                setSaved('');
+              }}
+              data-scenario-file={draft.file}
+              title={`${draft.file} (recorded, not saved)`}
+            >
+              <span className="topic-name">{draft.file}</span>
+              <span className="muted small">recorded, not saved</span>
+            </button>
+          )}
           {list.data?.scenarios.map((s) => (
             <button
               key={s.file}
@@ -120,7 +150,15 @@ export function ScenariosView() {
                 {running ? 'Running…' : 'Run'}
               </button>
             </header>
-            <ScenarioEditor text={text} onChange={setText} problems={check?.problems ?? []} />
+            <ScenarioEditor
+              text={text}
+              onChange={(edited) => {
+                setText(edited);
+                // An unsaved recording keeps its edits while another file is open.
+                if (current === draftFile) setDraft((d) => d && { ...d, text: edited });
+              }}
+              problems={check?.problems ?? []}
+            />
           </div>
           {runId && <ScenarioRun events={events} />}
         </section>
