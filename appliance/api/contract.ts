@@ -18,7 +18,7 @@ export type { LagSample } from './live-metrics';
 export type { TimelineEvent, TimelineKind } from './recovery-timeline';
 export type { DecodedRecord, RecordSummary } from './record-decoder';
 export type { FlowSpan, FlowTrace } from './flows/flow-tracker';
-export type { ClientView, SimMessage } from './sim/views';
+export type { ClientView, SimConversation, SimMessage } from './sim/views';
 export type { PresenceChange } from './presence-changes';
 export type { FlowRun } from './sim/seed-flows';
 export type { RunEvent, StepEvent } from '../scenario/domain/events';

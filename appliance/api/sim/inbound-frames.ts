@@ -1,6 +1,7 @@
 // What a simulated client does with each frame its gateway pushes: acks fill in seqs, messages land in their
 // conversation, signals update friends' presence, read ticks and group notices.
 import type { ClientFrameEvent } from '../flows/flow-tracker';
+import { applyReaders, noteDelivered, noteReader } from './receipts';
 import type { GatewayMessage, SimConversation, SimMessage, SimNotice } from './views';
 
 /** The parts of a simulated client that incoming frames change. */
@@ -12,7 +13,8 @@ export interface InboundState {
   readonly notices: SimNotice[];
   conversation(conversationId: string): SimConversation;
   findOwn(clientMsgId: string): SimMessage | undefined;
-  takeEarlyDelivery(messageId: string): boolean;
+  takeEarlyDeliveries(messageId: string): Map<string, number>;
+  recipientsOf(conversationId: string): number;
   refresh(): Promise<void>;
   nameOf(userId: string): string;
   titleOf(conversation: SimConversation): string;
@@ -32,10 +34,13 @@ export function applyInboundFrame(client: InboundState, io: InboundEffects, fram
       if (message) {
         message.messageId = String(frame.messageId ?? '');
         message.seq = Number(frame.seq ?? 0);
+        message.ackedAtMs = Date.now();
+        message.recipients = client.recipientsOf(message.conversationId);
         if (message.status === 'sending') message.status = 'sent';
         delete message.waitingFor;
-        if (client.takeEarlyDelivery(message.messageId) && message.status === 'sent') message.status = 'delivered';
-        if (message.seq <= client.conversation(message.conversationId).peerReadSeq) message.status = 'read';
+        for (const [receiverId, atMs] of client.takeEarlyDeliveries(message.messageId))
+          noteDelivered(message, receiverId, atMs);
+        applyReaders(client.conversation(message.conversationId), message);
       }
       io.emit({
         direction: 'in',
@@ -102,9 +107,9 @@ function applySignal(client: InboundState, io: InboundEffects, frame: GatewayMes
     const conversation = client.conversation(String(payload.conversationId));
     const readSeq = Number(payload.readSeq ?? 0);
     if (String(payload.readerId) !== client.userId) {
-      conversation.peerReadSeq = Math.max(conversation.peerReadSeq, readSeq);
-      for (const m of conversation.messages)
-        if (m.senderId === client.userId && m.seq > 0 && m.seq <= readSeq) m.status = 'read';
+      const readAtMs = Number(payload.readAtMs);
+      noteReader(conversation, String(payload.readerId), readSeq, readAtMs > 0 ? readAtMs : Date.now());
+      for (const m of conversation.messages) if (m.senderId === client.userId) applyReaders(conversation, m);
     }
     const where = conversation.conversationId.startsWith('group:') ? ` in ${client.titleOf(conversation)}` : '';
     text = `${client.nameOf(String(payload.readerId))} read up to #${readSeq}${where}`;

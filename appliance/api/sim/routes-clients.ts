@@ -16,12 +16,29 @@ export function registerClientRoutes(router: Router, clients: SimulatedClients, 
       if (!Number.isInteger(count) || count < 1 || count > 50)
         throw new BadRequestError('"count" must be an integer from 1 to 50');
       const names = count === 1 ? [username] : Array.from({ length: count }, (_, i) => `${username}${i + 1}`);
-      // Many at once: the accounts in one bulk call (one password hash) instead of one scrypt per register.
-      if (count > 1 && seeding) {
-        await seeding.seed({ usernames: names, password: SIM_PASSWORD, friendships: [], groups: [], tokens: false });
-      }
+      const team = parseTeam(request, count);
+      if (team && names.some((name) => clients.has(name)))
+        throw new BadRequestError(
+          `a team named "${username}" exists already (${names.filter((n) => clients.has(n)).join(', ')}): pick another name`,
+        );
+      // Many at once: the accounts in one bulk call (one password hash) instead of one scrypt per register; a
+      // team's friendships and group come in the same call, without a request and answer per pair.
+      const tokens = new Map<string, { userId: string; token: string }>();
+      if ((count > 1 || team) && seeding) {
+        const seeded = await seeding.seed({
+          usernames: names,
+          password: SIM_PASSWORD,
+          friendships: team?.friends ? allPairs(count) : [],
+          groups: team?.groupSize
+            ? [{ name: username, owner: 0, members: Array.from({ length: team.groupSize - 1 }, (_, i) => i + 1) }]
+            : [],
+          tokens: true,
+        });
+        for (const user of seeded.users)
+          if (user.created && user.token) tokens.set(user.username, { userId: user.userId, token: user.token });
+      } else if (team) throw new BadRequestError('a team needs the bulk seeding of im-logic, which is not available');
       const created = [];
-      for (const name of names) created.push((await clients.create(name)).view());
+      for (const name of names) created.push((await clients.create(name, tokens.get(name))).view());
       return { clients: created };
     })
     .add('DELETE', '/api/clients/:username', async ({ params }) => {
@@ -87,4 +104,27 @@ export function registerClientRoutes(router: Router, clients: SimulatedClients, 
       const prefix = stringField(objectBody(body ?? {}), 'prefix') ?? '';
       return runSeedFlow(clients, flow, prefix);
     });
+}
+
+/** The optional team part of POST /api/clients: { friends: true } makes all of them friends, { groupSize: M } puts
+ *  the first M (the first one owning it) in a group named after the username. */
+function parseTeam(request: Record<string, unknown>, count: number): { friends: boolean; groupSize: number } | null {
+  const { friends, groupSize } = request;
+  if (friends === undefined && groupSize === undefined) return null;
+  if (friends !== undefined && typeof friends !== 'boolean')
+    throw new BadRequestError('"friends" must be true or false');
+  if (groupSize !== undefined) {
+    if (typeof groupSize !== 'number' || !Number.isInteger(groupSize) || groupSize < 2 || groupSize > count)
+      throw new BadRequestError(
+        `"groupSize" must be an integer from 2 to "count" (${count}), got ${JSON.stringify(groupSize)}`,
+      );
+    if (friends !== true) throw new BadRequestError('a group takes only its owner\'s friends: set "friends": true');
+  }
+  return { friends: friends === true, groupSize: typeof groupSize === 'number' ? groupSize : 0 };
+}
+
+function allPairs(count: number): [number, number][] {
+  const pairs: [number, number][] = [];
+  for (let a = 0; a < count; a++) for (let b = a + 1; b < count; b++) pairs.push([a, b]);
+  return pairs;
 }

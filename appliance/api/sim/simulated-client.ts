@@ -8,6 +8,7 @@ import type { RecordedActionInput } from '../../scenario/recording/session';
 import { BadRequestError } from '../errors';
 import { gatewayCall, GatewayCallError, newTraceparent } from './gateway-http';
 import { applyInboundFrame } from './inbound-frames';
+import { noteDelivered } from './receipts';
 import type { ClientView, GatewayMessage, SimConversation, SimMessage, SimNotice } from './views';
 
 export const SIM_PASSWORD = 'simulated-password';
@@ -46,7 +47,7 @@ export class SimulatedClient {
    * Deliveries seen before this client's ack told it the message's id (a recipient on a faster path gets the
    * message first): the ack then finds the message delivered already. Bounded, oldest forgotten first.
    */
-  private readonly deliveredBeforeAck = new Set<string>();
+  private readonly deliveredBeforeAck = new Map<string, Map<string, number>>();
 
   constructor(
     readonly username: string,
@@ -153,21 +154,30 @@ export class SimulatedClient {
     );
   }
 
-  /** Registers the user (or reuses it when it exists), logs in and connects the WebSocket. */
-  async signIn(): Promise<void> {
+  /**
+   * Registers the user (or reuses it when it exists), logs in and connects the WebSocket. A user just made by the
+   * bulk seeding comes with its token: no register and no login (each a password hash, seconds on a busy machine).
+   */
+  async signIn(seeded?: { userId: string; token: string }): Promise<void> {
     const health = await gatewayCall<{ gatewayId: string }>(this.gatewayUrl, 'GET', '/api/health');
     this.gatewayId = health.gatewayId;
-    try {
-      await gatewayCall(this.gatewayUrl, 'POST', '/api/register', {
-        body: { username: this.username, password: SIM_PASSWORD, displayName: this.username },
-      });
-    } catch (error) {
-      if (!(error instanceof GatewayCallError && error.status === 409)) throw error;
+    if (seeded) {
+      this.userId = seeded.userId;
+      this.displayName = this.username;
+      this.token = seeded.token;
+    } else {
+      try {
+        await gatewayCall(this.gatewayUrl, 'POST', '/api/register', {
+          body: { username: this.username, password: SIM_PASSWORD, displayName: this.username },
+        });
+      } catch (error) {
+        if (!(error instanceof GatewayCallError && error.status === 409)) throw error;
+      }
+      const login = await this.logIn();
+      this.userId = login.user.userId;
+      this.displayName = login.user.displayName;
+      this.token = login.token;
     }
-    const login = await this.logIn();
-    this.userId = login.user.userId;
-    this.displayName = login.user.displayName;
-    this.token = login.token;
     await this.connect();
     await this.refresh();
   }
@@ -276,7 +286,7 @@ export class SimulatedClient {
   conversation(conversationId: string): SimConversation {
     let conversation = this.conversations.get(conversationId);
     if (!conversation) {
-      conversation = { conversationId, title: conversationId, messages: [], readSeq: 0, peerReadSeq: 0 };
+      conversation = { conversationId, title: conversationId, messages: [], readSeq: 0, peerReadSeq: 0, readers: {} };
       this.conversations.set(conversationId, conversation);
     }
     return conversation;
@@ -443,20 +453,21 @@ export class SimulatedClient {
     return undefined;
   }
 
-  markDelivered(messageId: string): void {
+  /** A simulated recipient got one of this client's messages (possibly before this client's ack named it). */
+  markDelivered(messageId: string, receiverId: string): void {
+    const atMs = Date.now();
     for (const conversation of this.conversations.values()) {
       const found = conversation.messages.find((m) => m.messageId === messageId);
       if (found) {
-        if (found.status === 'sent') {
-          found.status = 'delivered';
-          this.changed();
-        }
+        if (noteDelivered(found, receiverId, atMs)) this.changed();
         return;
       }
     }
-    this.deliveredBeforeAck.add(messageId);
+    const early = this.deliveredBeforeAck.get(messageId) ?? new Map<string, number>();
+    early.set(receiverId, atMs);
+    this.deliveredBeforeAck.set(messageId, early);
     if (this.deliveredBeforeAck.size > EARLY_DELIVERIES_KEPT) {
-      this.deliveredBeforeAck.delete(this.deliveredBeforeAck.values().next().value as string);
+      this.deliveredBeforeAck.delete(this.deliveredBeforeAck.keys().next().value as string);
     }
   }
 
@@ -475,9 +486,17 @@ export class SimulatedClient {
     if (changed) this.changed();
   }
 
-  /** True once for a message whose delivery was seen before its ack. */
-  takeEarlyDelivery(messageId: string): boolean {
-    return this.deliveredBeforeAck.delete(messageId);
+  /** Once, for a message whose deliveries were seen before its ack: receiver id -> when. */
+  takeEarlyDeliveries(messageId: string): Map<string, number> {
+    const early = this.deliveredBeforeAck.get(messageId) ?? new Map<string, number>();
+    this.deliveredBeforeAck.delete(messageId);
+    return early;
+  }
+
+  /** How many members other than this user a message sent now reaches: the M of "read by N of M". */
+  recipientsOf(conversationId: string): number {
+    if (!conversationId.startsWith('group:')) return 1;
+    return Math.max(1, (this.groups.get(conversationId.slice(6))?.memberCount ?? 2) - 1);
   }
 }
 

@@ -84,12 +84,16 @@ export class SimulatedClients {
     }));
   }
 
+  has(username: string): boolean {
+    return this.clients.has(username);
+  }
+
   byUserId(userId: string): SimulatedClient | undefined {
     return [...this.clients.values()].find((c) => c.userId === userId);
   }
 
-  /** Creates (or returns) a signed-in simulated user. */
-  async create(username: string): Promise<SimulatedClient> {
+  /** Creates (or returns) a signed-in simulated user; `seeded` is its id and token when the bulk seeding made it. */
+  async create(username: string, seeded?: { userId: string; token: string }): Promise<SimulatedClient> {
     if (!USERNAME.test(username))
       throw new BadRequestError(`username must be 3-32 characters of a-z 0-9 _ . -, got "${username}"`);
     const existing = this.clients.get(username);
@@ -108,14 +112,15 @@ export class SimulatedClients {
       nameOf: (userId) => this.byUserId(userId)?.username,
       onAction: (c, action, atMs) => this.options.observer?.action(who(c), action, atMs),
       onInbound: (c, frame) => this.options.observer?.frame(who(c), frame),
-      onMessage: (_receiver, frame) => {
+      onMessage: (receiver, frame) => {
         const message = frame.message as { senderId?: string; messageId?: string } | undefined;
-        if (message?.senderId && message.messageId) this.byUserId(message.senderId)?.markDelivered(message.messageId);
+        if (message?.senderId && message.messageId && message.senderId !== receiver.userId)
+          this.byUserId(message.senderId)?.markDelivered(message.messageId, receiver.userId);
       },
     });
     this.clients.set(username, client);
     try {
-      await client.signIn();
+      await client.signIn(seeded);
     } catch (error) {
       this.clients.delete(username);
       await client.disconnect().catch(() => undefined);

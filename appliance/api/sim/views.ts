@@ -14,6 +14,14 @@ export interface SimMessage {
   /** While a send has no ack after a moment: what it waits for ("im-logic is paused", ...). */
   waitingFor?: string;
   traceId: string | null;
+  /** Members other than the sender when it was acked (1 in a p2p conversation): the M of "read by N of M". */
+  recipients?: number;
+  /** When the ack came (stored, with a seq). */
+  ackedAtMs?: number;
+  /** Members seen to receive it (by their simulated client, or by their read receipt): user id -> when. */
+  deliveredTo?: Record<string, number>;
+  /** Members who read it (read receipts): user id -> when they read. */
+  readBy?: Record<string, number>;
 }
 
 export interface SimConversation {
@@ -24,6 +32,8 @@ export interface SimConversation {
   readSeq: number;
   /** How far the other side has read (from receipts), for ticks on this user's messages. */
   peerReadSeq: number;
+  /** Each other member's read pointer from receipts: user id -> how far, and when it moved there. */
+  readers: Record<string, { readSeq: number; atMs: number }>;
 }
 
 export interface SimNotice {

@@ -167,8 +167,8 @@ export const api = {
   flows: () => call<{ traces: FlowTraceSummary[] }>('GET', '/api/flows'),
   flow: (traceId: string) => call<FlowTrace>('GET', `/api/flows/${encodeURIComponent(traceId)}`),
   clients: () => call<{ clients: ClientView[] }>('GET', '/api/clients'),
-  createClients: (username: string, count: number) =>
-    call<{ clients: ClientView[] }>('POST', '/api/clients', { username, count }),
+  createClients: (username: string, count: number, team?: { friends: boolean; groupSize?: number }) =>
+    call<{ clients: ClientView[] }>('POST', '/api/clients', { username, count, ...team }),
   removeClient: (username: string) => call('DELETE', `/api/clients/${encodeURIComponent(username)}`),
   clientAction: (username: string, action: 'connect' | 'disconnect') =>
     call<ClientView>('POST', `/api/clients/${encodeURIComponent(username)}/${action}`),

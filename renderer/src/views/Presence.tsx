@@ -1,14 +1,16 @@
 // Presence: who is online, on which gateway, with how many connections, and the changes as they happen.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { api } from '../api/client';
-import type { PresenceChange, PresenceSnapshot } from '../api/types';
+import type { PresenceSnapshot } from '../api/types';
 import { Badge, Empty, ErrorBox, Time } from '../components/common';
 import { useAsync, useLive } from '../hooks';
+import { useSession } from '../session';
 
 export function PresenceView() {
   const snapshot = useAsync<PresenceSnapshot>(api.presence);
   const clients = useAsync(api.clients);
-  const [changes, setChanges] = useState<PresenceChange[]>([]);
+  // Kept by the app-level session store: coming back to this view shows the changes seen meanwhile.
+  const changes = useSession().presenceChanges();
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const names = new Map([
     ...Object.entries(snapshot.data?.names ?? {}),
@@ -18,7 +20,6 @@ export function PresenceView() {
 
   useLive((m) => {
     if (m.type === 'presence') {
-      setChanges((list) => [m.change, ...list].slice(0, 200));
       // The change says who; the store says how many connections now. Re-read it once the burst settles.
       if (timer.current) clearTimeout(timer.current);
       timer.current = setTimeout(() => snapshot.reload(), 250);
@@ -105,7 +106,7 @@ export function PresenceView() {
         <section className="card">
           <h2>Changes</h2>
           {changes.length === 0 && (
-            <Empty title="No changes since this view opened">
+            <Empty title="No changes since the console opened">
               A user coming online or going offline shows here the moment its event is appended.
             </Empty>
           )}

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api } from '../api/client';
 import type { DecodedRecord, TopicInfo } from '../api/types';
 import { ErrorBox } from '../components/common';
+import { session } from '../session';
 import { useAction } from '../hooks';
 
 export function ProduceForm({
@@ -50,6 +51,12 @@ export function ProduceForm({
         raw,
       });
       setResult(`Produced to partition ${produced.partition} at offset ${produced.offset}.`);
+      session.add({
+        key: `produce:${topic.name}:${produced.partition}:${produced.offset}`,
+        atMs: Date.now(),
+        kind: 'produce',
+        text: `produced ${raw ? 'a raw record' : eventType || 'a record'} by hand to ${topic.name} p${produced.partition}@${produced.offset}`,
+      });
     });
 
   return (
