@@ -118,7 +118,9 @@ export interface SpanOptions {
 /** Starts a span (ended by the caller); see inSpan for the usual way. */
 export function startSpan(name: string, options: SpanOptions): Span {
   const attributes = options.attributes ?? {};
-  return tracer.startSpan(name, { kind: options.kind, attributes }, contextOf(options.parent, options.root));
+  // Sub-millisecond start (the SDK's default is Date.now()): hops a fraction of a millisecond apart stay in order.
+  const startTime = performance.timeOrigin + performance.now();
+  return tracer.startSpan(name, { kind: options.kind, attributes, startTime }, contextOf(options.parent, options.root));
 }
 
 /** Runs work with the span active, so the spans it makes (RPCs, records) are its children. */
