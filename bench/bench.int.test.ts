@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { PairFigures } from './cases/pair-targets';
 import type { PhaseFigures, TargetFigures } from './cases/route-load';
+import type { TracingFigures } from './cases/tracing';
 import { BENCH_CASES, type BenchOutput } from './run-bench';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -86,6 +87,13 @@ test('gochat bench --quick runs every case and each produces its figures', { tim
     assert.ok((connections.opened as number) > 0);
     assert.equal(connections.opened, connections.attempted);
     assert.equal(typeof connections.gatewayBytesPerConnection, 'number');
+
+    // Throughput with span export off and on, from the same run: both measured, nothing lost in either.
+    const tracing = figures('tracing') as unknown as TracingFigures;
+    assertTarget('tracing off', tracing.off);
+    assertTarget('tracing on', tracing.on);
+    assert.ok(tracing.deliveredRatio !== undefined && tracing.deliveredRatio > 0);
+    assert.match(output, /tracing +\| delivered msgs\/s/);
 
     const startup = figures('startup');
     for (const key of ['firstUpMs', 'firstDownMs', 'restartUpMs', 'restartDownMs']) {

@@ -9,6 +9,7 @@ import { presenceCase } from './cases/presence';
 import { connectionsCase } from './cases/connections';
 import { startupCase } from './cases/startup';
 import { brokerCase } from './cases/broker';
+import { tracingCase } from './cases/tracing';
 import { writePerformanceDoc } from './report/performance-doc';
 import { ApplianceSource } from './support/appliance-source';
 import { machineInfo, type MachineInfo } from './support/machine';
@@ -20,6 +21,8 @@ export const BENCH_CASES: BenchCase[] = [
   groupCase,
   presenceCase,
   connectionsCase,
+  // before startup: in a quick run that case ends the shared appliance tracing measures "on" with
+  tracingCase,
   startupCase,
   brokerCase,
 ];

@@ -3,6 +3,7 @@
 import { listenForChaos } from './chaos-channel';
 import { ConfigError, EnvReader, LOG_LEVELS } from './config';
 import { createLogger, type Logger } from './log';
+import { startTelemetry } from './telemetry';
 
 export interface StartedService {
   /** Fields of the "ready" line, e.g. { grpcAddress: "127.0.0.1:50051", httpAddress: ... }. */
@@ -25,12 +26,19 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   const env = new EnvReader(options.env ?? process.env);
   let logger: Logger;
   let instanceId: string;
+  let stopTelemetry: () => Promise<void> = () => Promise.resolve();
   try {
     instanceId = env.string('GOCHAT_INSTANCE_ID', { default: options.service });
     logger = createLogger({
       service: options.service,
       instance: instanceId,
       level: env.oneOf('GOCHAT_LOG_LEVEL', LOG_LEVELS, 'info'),
+    });
+    stopTelemetry = startTelemetry({
+      service: options.service,
+      instance: instanceId,
+      url: env.optionalString('GOCHAT_OTLP_URL'),
+      externalEndpoint: env.optionalString('OTEL_EXPORTER_OTLP_ENDPOINT'),
     });
   } catch (err) {
     process.stderr.write(`${options.service}: bad configuration: ${(err as Error).message}\n`);
@@ -57,6 +65,7 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     void (async () => {
       try {
         await started?.shutdown();
+        await stopTelemetry(); // the last spans (the drain's commits) are sent before exit
         logger.info('stopped');
         process.exit(0);
       } catch (err) {

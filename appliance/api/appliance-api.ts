@@ -96,9 +96,17 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
     (groups) => timeline.observeLag(groups),
     () => timeline.recovering(),
   );
-  const flows = new FlowTracker((span) => {
-    if (!muteSpans) hub.broadcast({ type: 'span', span });
-  });
+  const flows = new FlowTracker(
+    (span) => {
+      if (!muteSpans) hub.broadcast({ type: 'span', span });
+    },
+    {
+      nameOfUser: (userId) => clients.byUserId(userId)?.username,
+      onReported: (traceId) => {
+        if (hub.connectionCount > 0) hub.broadcast({ type: 'flow', traceId });
+      },
+    },
+  );
   const recorder: SessionRecorder = new SessionRecorder(
     (): ClientSnapshot[] => clients.snapshot(),
     (status) => hub.broadcast({ type: 'recording', status }),
@@ -117,6 +125,7 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
       hub.broadcast({ type: 'status', service });
       timeline.observeStatus(service);
     }),
+    control.onSpans?.((spans) => flows.observeSpans(spans)) ?? (() => undefined),
     control.onLog((line) => {
       hub.publishLog(line.service, { type: 'log', line });
       timeline.observeLog(line);

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { presentedToken, tokenMatches } from './auth';
 import { BadRequestError, httpStatusOf, messageOf, NotFoundError, UnauthorizedError } from './errors';
-import { NdjsonStream, type Router } from './router';
+import { FileResponse, NdjsonStream, type Router } from './router';
 import { decodePathPart, requestUrl } from './request-url';
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -87,6 +87,15 @@ async function handle(options: HttpHandlerOptions, request: IncomingMessage, res
     const result = await matched.handler({ params: matched.params, query: url.searchParams, body });
     if (result instanceof NdjsonStream) {
       await streamNdjson(response, result);
+      return;
+    }
+    if (result instanceof FileResponse) {
+      response.writeHead(200, {
+        'content-type': `${result.contentType}; charset=utf-8`,
+        'content-disposition': `inline; filename="${result.filename}"`,
+        'cache-control': 'no-store',
+      });
+      response.end(result.body);
       return;
     }
     sendJson(response, 200, result ?? { ok: true });

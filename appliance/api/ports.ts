@@ -41,6 +41,23 @@ export interface LogLine {
 
 export type Unsubscribe = () => void;
 
+/** One span a service reported over OTLP (its own RPC, record, commit or WebSocket frame), flattened. */
+export interface ReportedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+  /** service.name and service.instance.id of the process that made it, e.g. "im-gateway" and "gw-1". */
+  service: string;
+  instance: string;
+  startMs: number;
+  durationMs: number;
+  ok: boolean;
+  statusMessage: string;
+  attributes: Record<string, string | number | boolean>;
+}
+
 /** Which infrastructure the appliance runs on and why it was chosen, as the Overview states it. */
 export interface InfraSummary {
   kind: 'external' | 'containers' | 'embedded';
@@ -66,6 +83,8 @@ export interface ApplianceControl {
   logs(name: string): LogLine[];
   onStatus(listener: (status: ServiceStatus) => void): Unsubscribe;
   onLog(listener: (line: LogLine) => void): Unsubscribe;
+  /** Spans the services report (absent where nothing collects them). */
+  onSpans?(listener: (spans: ReportedSpan[]) => void): Unsubscribe;
 }
 
 export interface PartitionInfo {

@@ -16,6 +16,15 @@ export class NdjsonStream {
   ) {}
 }
 
+/** A response that is a file to save (a diagram's mermaid text or SVG) rather than JSON. */
+export class FileResponse {
+  constructor(
+    readonly contentType: string,
+    readonly body: string,
+    readonly filename: string,
+  ) {}
+}
+
 export type Handler = (context: RequestContext) => unknown;
 
 interface Route {

@@ -14,6 +14,8 @@ export interface ServicePlanInput {
   logLevel?: string;
   /** Ports of the previous run on this data dir, reused where still free. */
   previous?: PreviousPorts;
+  /** Where the services export their spans (the supervisor's OTLP receiver); none when tracing is off. */
+  otlpUrl?: string;
 }
 
 /** The start stages: each stage waits for the one before; processes within a stage start together. */
@@ -50,6 +52,7 @@ export async function planServices(input: ServicePlanInput): Promise<ServicePlan
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: String(grpcPort),
     KAFKA_BROKERS: input.infra.kafkaBrokers,
+    ...(input.otlpUrl ? { GOCHAT_OTLP_URL: input.otlpUrl } : {}),
   });
   const spec = (
     name: string,

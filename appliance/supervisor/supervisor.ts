@@ -21,11 +21,12 @@ import { OrphanGuard } from './orphan-guard';
 import { previousPorts, type PreviousPorts } from './previous-ports';
 import { childPidsOf, isApplianceChild } from './processes';
 import { planServices } from './service-plan';
+import { startSpanCollector, type RunningSpanCollector } from './span-collector';
 import { ChaosChannelError } from './chaos-request';
 import { ServiceProcess, TSX_LOADER, type RestartNotice } from './service-process';
 import type { LogLine, ServiceStatus, Unsubscribe } from './status';
 import { ChaosRefusedError } from '../api/errors';
-import type { ChaosAction } from '../api/ports';
+import type { ChaosAction, ReportedSpan } from '../api/ports';
 
 /** No group or other permission bits on anything created while the appliance runs. */
 const PRIVATE_UMASK = 0o077;
@@ -41,11 +42,17 @@ export interface SupervisorOptions {
   /** One line per lifecycle step (starting, ready, restarting, stopping). */
   progress?: (line: string) => void;
   logLevel?: string;
+  /**
+   * Whether the services export their spans to the supervisor for the flow view (default true; false, or
+   * GOCHAT_TRACING=off, leaves them making spans that go nowhere, as the bench's "tracing off" run does).
+   */
+  tracing?: boolean;
 }
 
 interface SupervisorEvents {
   status: [ServiceStatus];
   log: [LogLine];
+  spans: [ReportedSpan[]];
 }
 
 /** A name that is not one of the supervised processes. */
@@ -85,6 +92,7 @@ export class Supervisor {
   private infraStopped = false;
   private infraHealth: InfraHealth | undefined;
   private orphanGuard: OrphanGuard | undefined;
+  private spanCollector: RunningSpanCollector | undefined;
   /** Infra components (redis-server) paused by a chaos control, by pid. */
   private readonly pausedInfra = new Set<number>();
   /** Where the previous run on this data dir served; reused where free, so addresses stay stable. */
@@ -162,6 +170,8 @@ export class Supervisor {
     );
     this.infraHealth.start();
     this.throwIfStopRequested();
+    const tracing = this.options.tracing ?? env.GOCHAT_TRACING !== 'off';
+    if (tracing) this.spanCollector = await startSpanCollector((spans) => this.events.emit('spans', spans));
     const plan = await planServices({
       layout: this.layout,
       infra: this.runningInfra,
@@ -169,6 +179,7 @@ export class Supervisor {
       tokenSecret: tokenSecret(this.layout),
       ...(this.options.logLevel ? { logLevel: this.options.logLevel } : {}),
       previous: this.previousPorts,
+      ...(this.spanCollector ? { otlpUrl: this.spanCollector.url } : {}),
     });
     this.stages = plan.map((stage) => stage.map((spec) => this.supervise(new ServiceProcess(spec, { projectRoot }))));
     for (const stage of this.stages) {
@@ -297,6 +308,11 @@ export class Supervisor {
     return () => this.events.off('log', listener);
   }
 
+  onSpans(listener: (spans: ReportedSpan[]) => void): Unsubscribe {
+    this.events.on('spans', listener);
+    return () => this.events.off('spans', listener);
+  }
+
   record(): ApplianceRecord {
     const infra = this.runningInfra;
     return {
@@ -407,6 +423,7 @@ export class Supervisor {
       if (running.length > 0) this.progress(`stopping ${running.map((service) => service.name).join(', ')}`);
       await Promise.all(stage.map((service) => service.stop()));
     }
+    await this.spanCollector?.close();
     if (this.runningInfra) {
       this.infraHealth?.stop();
       // a paused redis-server would hold its SIGTERM (and its last dump) until stopped by force

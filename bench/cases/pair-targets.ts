@@ -27,7 +27,10 @@ export interface PairLoadPlan {
   userPrefix: string;
 }
 
-async function measureSystem(plan: PairLoadPlan, options: CaseOptions): Promise<TargetFigures & { setupMs: number }> {
+export async function measureSystem(
+  plan: PairLoadPlan,
+  options: CaseOptions,
+): Promise<TargetFigures & { setupMs: number }> {
   const { progress } = options;
   const appliance = await options.appliances.acquire();
   try {

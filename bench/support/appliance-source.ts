@@ -20,6 +20,8 @@ export class ApplianceSource {
     private readonly gateways: number,
     readonly shared: boolean,
     private readonly progress: Progress,
+    /** Added to each appliance's environment, e.g. GOCHAT_TRACING=off. */
+    private readonly env: Record<string, string> = {},
   ) {}
 
   async acquire(): Promise<FreshAppliance> {
@@ -32,6 +34,7 @@ export class ApplianceSource {
     const appliance = await FreshAppliance.start({
       gateways: this.gateways,
       onLine: (line) => this.progress.update(line),
+      env: this.env,
     });
     if (this.shared) {
       this.sharedOne = appliance;

@@ -20,6 +20,8 @@ export interface FreshApplianceOptions {
   onLine?: (line: string) => void;
   /** An existing data dir (the startup case restarts on one); a new temp dir otherwise. */
   dataDir?: string;
+  /** Added to the environment of `gochat up` (the tracing case's GOCHAT_TRACING=off). */
+  env?: Record<string, string>;
 }
 
 export class FreshAppliance {
@@ -51,6 +53,7 @@ export class FreshAppliance {
     const child = spawn('/bin/sh', ['-c', raiseLimit, process.execPath, GOCHAT_BIN, ...args], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
     });
     const appliance = new FreshAppliance(child, dataDir, options.dataDir === undefined);
     running.add(appliance);

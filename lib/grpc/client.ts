@@ -11,6 +11,7 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { fromGrpcError } from '../errors';
+import { endFailed, SpanKind, startSpan, traceparentOf } from '../telemetry';
 import { TRACEPARENT_KEY } from '../trace';
 
 export const DEFAULT_DEADLINE_MS = 5000;
@@ -44,7 +45,7 @@ export type ResponseOf<C, M extends keyof C> = C[M] extends UnaryFn<infer _Req, 
 export interface CallOptionsLite {
   /** Milliseconds until the call fails with DEADLINE_EXCEEDED (mapped to Unavailable). Default 5000. */
   deadlineMs?: number;
-  /** The caller's trace context, sent as "traceparent" metadata. */
+  /** The parent of this call's span, when not the active span (the work in progress). */
   traceparent?: string;
   metadata?: Metadata;
   /** Wait (until the deadline) for the server to be reachable instead of failing at once with UNAVAILABLE. */
@@ -59,15 +60,34 @@ export function call<C extends Client, M extends UnaryMethodName<C>>(
   options: CallOptionsLite = {},
 ): Promise<ResponseOf<C, M>> {
   const metadata = options.metadata?.clone() ?? new Metadata();
-  if (options.traceparent) metadata.set(TRACEPARENT_KEY, options.traceparent);
   const deadline = Date.now() + (options.deadlineMs ?? DEFAULT_DEADLINE_MS);
   const fn = client[method] as unknown as UnaryFn<RequestOf<C, M>, ResponseOf<C, M>>;
   if (typeof fn !== 'function') return Promise.reject(new Error(`client has no method "${method}"`));
+  const path = (fn as { path?: string }).path ?? `/${method}`;
+  const [, service = '', rpcMethod = method] = /^\/([^/]+)\/(.+)$/.exec(path) ?? [];
+  // One span per attempt: a caller's retry shows as a second call, a failure as a failed one.
+  const span = startSpan(rpcMethod, {
+    kind: SpanKind.CLIENT,
+    parent: options.traceparent,
+    attributes: {
+      'rpc.system': 'grpc',
+      'rpc.service': service,
+      'rpc.method': rpcMethod,
+      'server.address': client.getChannel().getTarget(),
+    },
+  });
+  metadata.set(TRACEPARENT_KEY, traceparentOf(span));
   return new Promise((resolve, reject) => {
     if (options.waitForReady) metadata.setOptions({ waitForReady: true });
     fn.call(client, request, metadata, { deadline }, (error, response) => {
-      if (error) reject(fromGrpcError(error));
-      else resolve(response);
+      if (error) {
+        endFailed(span, error, { 'rpc.grpc.status_code': error.code });
+        reject(fromGrpcError(error));
+      } else {
+        span.setAttribute('rpc.grpc.status_code', 0);
+        span.end();
+        resolve(response);
+      }
     });
   });
 }

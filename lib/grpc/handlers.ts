@@ -10,13 +10,17 @@ import type {
 } from '@grpc/grpc-js';
 import { isDomainError, toGrpcError } from '../errors';
 import type { Logger } from '../log';
-import { childTraceparent, TRACEPARENT_KEY, traceIdOf } from '../trace';
+import { endFailed, SpanKind, startSpan, traceparentOf, withActiveSpan } from '../telemetry';
+import { TRACEPARENT_KEY, traceIdOf } from '../trace';
 
 /** What a handler knows about the call besides its request. */
 export interface CallContext {
   /** Full method path, e.g. "/gochat.repo.v1.UserService/CreateUser". */
   method: string;
-  /** This call's span: a child of the caller's traceparent, or a new root. Pass it on to calls and events. */
+  /**
+   * This call's span: a child of the caller's traceparent, or a new root. The handler runs with it active, so the
+   * calls it makes and the events it publishes carry it without being told.
+   */
   traceparent: string;
   metadata: Metadata;
   /** Logger with method and trace id fields. */
@@ -51,7 +55,13 @@ export function unaryHandler<Req, Res>(
 ): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
   return (call, callback) => {
     const incoming = call.metadata.get(TRACEPARENT_KEY)[0];
-    const traceparent = childTraceparent(typeof incoming === 'string' ? incoming : undefined);
+    const [, service = '', rpcMethod = method] = /^\/([^/]+)\/(.+)$/.exec(method) ?? [];
+    const span = startSpan(rpcMethod, {
+      kind: SpanKind.SERVER,
+      parent: typeof incoming === 'string' ? incoming : undefined,
+      attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': rpcMethod },
+    });
+    const traceparent = traceparentOf(span);
     const callLogger = logger.child({ method, traceId: traceIdOf(traceparent) });
     const ctx: CallContext = { method, traceparent, metadata: call.metadata, logger: callLogger };
     let answered = false;
@@ -59,15 +69,22 @@ export function unaryHandler<Req, Res>(
       if (answered) return;
       answered = true;
       try {
-        if (err === null) callback(null, response);
-        else callback(toGrpcError(err));
+        if (err === null) {
+          span.setAttribute('rpc.grpc.status_code', 0);
+          span.end();
+          callback(null, response);
+        } else {
+          const grpcError = toGrpcError(err);
+          endFailed(span, err, { 'rpc.grpc.status_code': grpcError.code });
+          callback(grpcError);
+        }
       } catch (sendErr) {
         callLogger.error({ err: sendErr }, 'failed to send gRPC response');
       }
     };
     let pending: Promise<Res>;
     try {
-      pending = handler(call.request, ctx);
+      pending = withActiveSpan(span, () => handler(call.request, ctx));
     } catch (err) {
       pending = Promise.reject(err);
     }

@@ -4,7 +4,8 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { EventMeta } from '../../proto/gen/gochat/common/v1/common';
 import type { Logger } from '../log';
-import { childTraceparent, isValidTraceparent, traceIdOf } from '../trace';
+import { endFailed, SpanKind, startSpan, traceparentOf, withActiveSpan, type Span } from '../telemetry';
+import { isValidTraceparent, traceIdOf } from '../trace';
 import { injectedLatencyMs, noteConsumerRunning } from './injected-latency';
 import { PartitionLanes } from './partition-lanes';
 import { decodeRecord, type EventMessages, type EventType } from './registry';
@@ -86,6 +87,8 @@ export interface RunningEventConsumer {
 const COMMIT_INTERVAL_MS = 200;
 /** Records fetched but not yet handled, over all partitions, beyond which fetching waits. */
 const MAX_QUEUED_RECORDS = 4 * 500;
+/** Most traces given a commit span per commit: one commit covers many records, drawing it in each would cost. */
+const MAX_COMMIT_SPANS = 32;
 /** Most records given to one handleBatch call. */
 export const MAX_BATCH_RECORDS = 500;
 
@@ -137,19 +140,42 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   let lastCommitAt = 0;
   let commitTimer: NodeJS.Timeout | undefined;
   let committing: Promise<void> = Promise.resolve();
+  // Records handled since the last commit, by trace: each gets a span for the commit that covers it.
+  const toCommit = new Map<string, { span: Span; topic: string; partition: number }>();
   const commitHandled = (): Promise<void> => {
     clearTimeout(commitTimer);
     commitTimer = undefined;
     if (uncommitted.size === 0) return committing;
     const offsets = [...uncommitted.values()];
     uncommitted.clear();
+    const commitSpans = [...toCommit.values()].map(({ span, topic, partition }) =>
+      startSpan(`commit ${topic}`, {
+        kind: SpanKind.CLIENT,
+        parent: traceparentOf(span),
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.name': 'commit',
+          'messaging.destination.name': topic,
+          'messaging.destination.partition.id': String(partition),
+          'messaging.kafka.offset': Number(uncommittedOffset(offsets, topic, partition)),
+          'messaging.consumer.group.name': groupId,
+        },
+      }),
+    );
+    toCommit.clear();
     lastCommitAt = Date.now();
     committing = committing
       .then(() => consumer.commitOffsets(offsets))
-      .catch((err: unknown) => {
-        // Offsets are cumulative: the next successful commit covers these records.
-        logger.warn({ err, offsets }, 'offset commit failed');
-      });
+      .then(
+        () => {
+          for (const span of commitSpans) span.end();
+        },
+        (err: unknown) => {
+          for (const span of commitSpans) endFailed(span, err);
+          // Offsets are cumulative: the next successful commit covers these records.
+          logger.warn({ err, offsets }, 'offset commit failed');
+        },
+      );
     return committing;
   };
   const noteHandled = (topic: string, partition: number, offset: string): void => {
@@ -159,6 +185,23 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     else if (commitTimer === undefined) {
       commitTimer = setTimeout(() => void commitHandled(), wait);
       commitTimer.unref();
+    }
+  };
+
+  // Each decoded record's span, from decode until its handler settled; then it waits for the commit that covers it.
+  const spanOf = new WeakMap<AnyConsumedEvent, Span>();
+  const endRecordSpans = (events: AnyConsumedEvent[], handled: boolean): void => {
+    for (const event of events) {
+      const span = spanOf.get(event);
+      if (!span) continue;
+      if (!handled) {
+        endFailed(span, new Error('abandoned at stop; the record will be redelivered'));
+        continue;
+      }
+      span.end();
+      const traceId = span.spanContext().traceId;
+      if (toCommit.size < MAX_COMMIT_SPANS && !toCommit.has(traceId))
+        toCommit.set(traceId, { span, topic: event.topic, partition: event.partition });
     }
   };
 
@@ -201,7 +244,12 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     if (batchHandler) {
       const events = chunk.flatMap((message) => decodeEvent(topic, partition, message) ?? []);
       const where = { topic, partition, offset: chunk[0]?.offset, records: chunk.length };
-      if (events.length > 0 && !(await attempt(() => batchHandler(events), where))) return false;
+      // A lone record's work (its RPCs, its records) is drawn in its trace; a batch's shared work belongs to none.
+      const lone = events.length === 1 ? spanOf.get(events[0] as AnyConsumedEvent) : undefined;
+      const run = () => (lone ? withActiveSpan(lone, () => batchHandler(events)) : batchHandler(events));
+      const done = events.length === 0 || (await attempt(run, where));
+      endRecordSpans(events, done);
+      if (!done) return false;
       noteHandled(topic, partition, (chunk.at(-1) as KafkaMessage).offset);
       return true;
     }
@@ -216,7 +264,13 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         eventId: event?.meta?.eventId,
         traceId: event ? traceIdOf(event.traceparent) : undefined,
       };
-      if (event && handle && !(await attempt(() => handle(event), where))) return false;
+      if (event && handle) {
+        const span = spanOf.get(event);
+        const run = () => (span ? withActiveSpan(span, () => handle(event)) : handle(event));
+        const done = await attempt(run, where);
+        endRecordSpans([event], done);
+        if (!done) return false;
+      }
       noteHandled(topic, partition, message.offset);
     }
     return true;
@@ -234,7 +288,19 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       return undefined;
     }
     const published = headers['traceparent'] ?? decoded.meta?.trace?.traceparent;
-    return {
+    const span = startSpan(`consume ${topic}`, {
+      kind: SpanKind.CONSUMER,
+      parent: isValidTraceparent(published) ? published : undefined,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': topic,
+        'messaging.destination.partition.id': String(partition),
+        'messaging.kafka.offset': Number(message.offset),
+        'messaging.consumer.group.name': groupId,
+        'gochat.event_type': decoded.type,
+      },
+    });
+    const event = {
       type: decoded.type,
       message: decoded.message,
       meta: decoded.meta,
@@ -243,8 +309,10 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       offset: message.offset,
       key: message.key?.toString() ?? '',
       headers,
-      traceparent: childTraceparent(isValidTraceparent(published) ? published : undefined),
+      traceparent: traceparentOf(span),
     } as AnyConsumedEvent;
+    spanOf.set(event, span);
+    return event;
   };
 
   /**
@@ -343,4 +411,12 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       return stopped;
     },
   };
+}
+
+function uncommittedOffset(
+  offsets: { topic: string; partition: number; offset: string }[],
+  topic: string,
+  partition: number,
+) {
+  return offsets.find((o) => o.topic === topic && o.partition === partition)?.offset ?? '-1';
 }

@@ -12,7 +12,8 @@ import {
 } from 'kafkajs';
 import type { EventMeta } from '../../proto/gen/gochat/common/v1/common';
 import type { Logger } from '../log';
-import { isValidTraceparent, newRootTraceparent } from '../trace';
+import { endFailed, SpanKind, startSpan, traceparentOf } from '../telemetry';
+import { isValidTraceparent } from '../trace';
 import { contentTypeOf, EVENT_REGISTRY, type EventCodec, type EventMessages, type EventType } from './registry';
 import { ensureTopics } from './admin';
 import { Headers, isTopicName } from './topics';
@@ -27,7 +28,10 @@ export interface EventPublisherOptions {
 }
 
 export interface PublishOptions {
-  /** Trace context of the work that caused this event; a new trace when absent or invalid. */
+  /**
+   * Trace context of the work that caused this event, when it is not the active span; a new trace when there is
+   * neither.
+   */
   traceparent?: string;
   /** Fixed event id (e.g. derived from a natural key, to make a retried publish recognisable). */
   eventId?: string;
@@ -140,8 +144,18 @@ export class EventPublisher {
     const descriptor = EVENT_REGISTRY[type] as (typeof EVENT_REGISTRY)[K] | undefined;
     if (!descriptor) return Promise.reject(new Error(`publish: unknown event type "${String(type)}"`));
     if (key === '') return Promise.reject(new Error(`publish ${type}: the record key must not be empty`));
-    const traceparent =
-      options.traceparent && isValidTraceparent(options.traceparent) ? options.traceparent : newRootTraceparent();
+    // The record's own span: the traceparent header names it, so a consumer's span is its child.
+    const span = startSpan(`produce ${descriptor.topic}`, {
+      kind: SpanKind.PRODUCER,
+      parent: options.traceparent && isValidTraceparent(options.traceparent) ? options.traceparent : undefined,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': descriptor.topic,
+        'messaging.kafka.message.key': key,
+        'gochat.event_type': type,
+      },
+    });
+    const traceparent = traceparentOf(span);
     const meta: EventMeta = {
       eventId: options.eventId ?? randomUUID(),
       eventType: type,
@@ -164,7 +178,21 @@ export class EventPublisher {
     return new Promise<{ partition: number; offset: string }>((resolve, reject) => {
       this.admitting.push({ topic: descriptor.topic, record, resolve, reject });
       this.admit();
-    }).then((result) => ({ eventId: meta.eventId, topic: descriptor.topic, ...result, traceparent }));
+    }).then(
+      (result) => {
+        span.setAttributes({
+          'messaging.destination.partition.id': String(result.partition),
+          'messaging.kafka.offset': Number(result.offset),
+          'gochat.event_id': meta.eventId,
+        });
+        span.end();
+        return { eventId: meta.eventId, topic: descriptor.topic, ...result, traceparent };
+      },
+      (err: unknown) => {
+        endFailed(span, err);
+        throw err;
+      },
+    );
   }
 
   /**

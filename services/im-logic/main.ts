@@ -16,7 +16,7 @@ import { MessageSender } from './domain/message-sender';
 import { ReadState } from './domain/read-state';
 import { Friendships } from './domain/social';
 import { TokenSigner } from './domain/token';
-import { authService, chatService, socialService, traced, type LogicDomain } from './transport/grpc-services';
+import { authService, chatService, socialService, type LogicDomain } from './transport/grpc-services';
 import { seedRegistration } from './transport/seed-service';
 import { upstreamBatchHandler } from './transport/upstream-consumer';
 
@@ -54,9 +54,9 @@ await runService({
       port: config.grpcPort,
       logger,
       services: [
-        serviceOf(AuthServiceService, traced(authService(domain))),
-        serviceOf(ChatServiceService, traced(chatService(domain))),
-        serviceOf(SocialServiceService, traced(socialService(domain))),
+        serviceOf(AuthServiceService, authService(domain)),
+        serviceOf(ChatServiceService, chatService(domain)),
+        serviceOf(SocialServiceService, socialService(domain)),
         seedRegistration(new BulkAccounts(seeder, tokens, clock)),
       ],
     });

@@ -1,9 +1,12 @@
-// Follows each flow by its trace id and turns what the appliance sees into the arrows of a sequence diagram:
-// records appended to topics (traceparent header, producer in EventMeta), frames and HTTP calls of simulated
-// clients, and signals pushed to them (cause meta). Hops the appliance cannot see directly (a gRPC call to
-// im-repo, a PushToUsers from im-task) are drawn from the seed flows when the event that follows them is seen,
-// and marked inferred, so the diagram never claims more than was observed.
-import type { BrokerRecord, LogLine } from '../ports';
+// Follows each flow by its trace id and turns it into the arrows of a sequence diagram. The services report their
+// own spans (span-diagram.ts): a flow with reported spans is drawn from them alone, every hop observed by the
+// process that made it. Without them (tracing off) it is drawn from what the appliance sees itself: records
+// appended to topics (traceparent header, producer in EventMeta), frames and HTTP calls of simulated clients, and
+// signals pushed to them (cause meta); hops it cannot see then (a gRPC call to im-repo, a PushToUsers from
+// im-task) are drawn from the seed flows when the event that follows them is seen, and marked inferred, so the
+// diagram never claims more than was observed. Simulated clients' frames also join a client's trace to the one its
+// request turned into.
+import type { BrokerRecord, LogLine, ReportedSpan } from '../ports';
 import { decodeRecord } from '../record-decoder';
 import {
   CONSUMER_OF,
@@ -12,6 +15,7 @@ import {
   participantOfProducer,
   REPO_CALL_OF_TASK,
 } from './flow-knowledge';
+import { arrowsFromSpans, titleOfSpans } from './span-diagram';
 
 export interface FlowSpan {
   traceId: string;
@@ -22,6 +26,13 @@ export interface FlowSpan {
   label: string;
   kind: 'ws' | 'http' | 'kafka' | 'grpc' | 'note';
   inferred: boolean;
+  /** Expected by the seed flows, but no process reported it. */
+  missing?: boolean;
+  durationMs?: number;
+  /** "OK" or what failed, for hops a process reported. */
+  status?: string;
+  /** The reported span this arrow was drawn from. */
+  spanId?: string;
   detail?: string;
 }
 
@@ -67,22 +78,71 @@ const EXPECTATION_TTL_MS = 15_000;
 const MAX_TRACES = 300;
 const MAX_SPANS = 300;
 
+export interface FlowTrackerOptions {
+  /** A client's name for its user id (simulated clients), so arrows say "client:alice" rather than an id. */
+  nameOfUser?: (userId: string) => string | undefined;
+  /** A flow got reported spans: its diagram changed. */
+  onReported?: (traceId: string) => void;
+}
+
 export class FlowTracker {
   private readonly traces = new Map<string, FlowTrace>();
+  private readonly reported = new Map<string, ReportedSpan[]>();
   private readonly traceOfClientMsg = new Map<string, string>();
   private readonly aliases = new Map<string, string>();
   private expectations: Expectation[] = [];
 
-  constructor(private readonly onSpan: (span: FlowSpan) => void) {}
+  constructor(
+    private readonly onSpan: (span: FlowSpan) => void,
+    private readonly options: FlowTrackerOptions = {},
+  ) {}
 
   list(): Omit<FlowTrace, 'spans'>[] {
     return [...this.traces.values()]
-      .map(({ spans, ...rest }) => ({ ...rest, spanCount: spans.length }))
+      .map((trace) => {
+        const { spans, ...rest } = this.drawn(trace);
+        return { ...rest, spanCount: spans.length };
+      })
       .sort((a, b) => b.lastAtMs - a.lastAtMs);
   }
 
   get(traceId: string): FlowTrace | undefined {
-    return this.traces.get(this.aliases.get(traceId) ?? traceId);
+    const trace = this.traces.get(this.aliases.get(traceId) ?? traceId);
+    return trace && this.drawn(trace);
+  }
+
+  /** The trace as drawn: from its reported spans when it has some (plus the warnings logged in it). */
+  private drawn(trace: FlowTrace): FlowTrace {
+    const reported = this.reported.get(trace.traceId);
+    if (!reported || reported.length === 0) return trace;
+    const arrows = arrowsFromSpans(reported, this.options.nameOfUser ?? (() => undefined), Date.now());
+    const notes = trace.spans.filter((s) => s.kind === 'note');
+    const all = [...arrows, ...notes].sort((a, b) => a.atMs - b.atMs);
+    const participants: string[] = [];
+    for (const a of all) for (const p of [a.from, a.to]) if (!participants.includes(p)) participants.push(p);
+    const spans = all.map((a, seq) => ({ ...a, traceId: trace.traceId, seq }));
+    return {
+      ...trace,
+      title: titleOfSpans(reported, arrows) ?? trace.title,
+      startedAtMs: Math.min(trace.startedAtMs, spans[0]?.atMs ?? trace.startedAtMs),
+      participants,
+      spans,
+    };
+  }
+
+  /** Spans a service reported; each joins its trace (or the one its id was merged into). */
+  observeSpans(spans: ReportedSpan[]): void {
+    const changed = new Set<string>();
+    for (const span of spans) {
+      const trace = this.trace(span.traceId, span.name, span.startMs);
+      let list = this.reported.get(trace.traceId);
+      if (!list) this.reported.set(trace.traceId, (list = []));
+      if (list.length >= MAX_SPANS) continue;
+      list.push(span);
+      trace.lastAtMs = Math.max(trace.lastAtMs, span.startMs + span.durationMs);
+      changed.add(trace.traceId);
+    }
+    for (const traceId of changed) this.options.onReported?.(traceId);
   }
 
   private trace(traceId: string, title: string, atMs: number): FlowTrace {
@@ -93,7 +153,10 @@ export class FlowTracker {
       this.traces.set(id, trace);
       if (this.traces.size > MAX_TRACES) {
         const oldest = this.traces.keys().next().value;
-        if (oldest !== undefined) this.traces.delete(oldest);
+        if (oldest !== undefined) {
+          this.traces.delete(oldest);
+          this.reported.delete(oldest);
+        }
       }
     }
     return trace;
@@ -194,6 +257,9 @@ export class FlowTracker {
     this.traces.delete(clientTrace);
     const into = this.trace(recordTraceId, from.title, from.startedAtMs);
     for (const span of from.spans) this.add(into, { ...span });
+    const reported = this.reported.get(clientTrace);
+    this.reported.delete(clientTrace);
+    if (reported) this.observeSpans(reported);
   }
 
   observeClientFrame(event: ClientFrameEvent): void {

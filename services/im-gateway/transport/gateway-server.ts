@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ConnectionLifecycle } from '../domain/connection-lifecycle';
 import type { ConnectionRegistry } from '../domain/connection-registry';
 import { NotFound, Unauthenticated } from '../../../lib/errors';
-import { childTraceparent } from '../../../lib/trace';
+import { activeSpan, endFailed, SpanKind, startSpan, traceparentOf, withActiveSpan } from '../../../lib/telemetry';
 import type { LogicApi } from '../domain/ports';
 import { buildRoutes, dispatch } from './http-api';
 import { bearerToken, requestUrl } from './http-request';
@@ -111,12 +111,20 @@ export class GatewayServer {
     let status: number;
     let body: unknown;
     const incoming = req.headers.traceparent;
-    const traceparent = childTraceparent(typeof incoming === 'string' ? incoming : undefined);
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    // The request's span: the client arrow of the flow, titled by the call that started it.
+    const span = startSpan(`${req.method ?? 'GET'} ${path}`, {
+      kind: SpanKind.SERVER,
+      parent: typeof incoming === 'string' ? incoming : undefined,
+      root: true,
+      attributes: { 'http.request.method': req.method ?? '', 'url.path': path },
+    });
+    const traceparent = traceparentOf(span);
     res.setHeader('traceparent', traceparent);
     try {
       if (!this.accepting) throw new Error('shutting down');
       const url = requestUrl(req.url);
-      ({ status, body } = await dispatch(this.routes, this.o.logic, req, url, traceparent));
+      ({ status, body } = await withActiveSpan(span, () => dispatch(this.routes, this.o.logic, req, url, traceparent)));
     } catch (err) {
       const mapped = this.accepting
         ? httpErrorBody(err)
@@ -128,6 +136,9 @@ export class GatewayServer {
       if (!mapped.expected) this.o.log.error({ err, method: req.method, url: req.url }, 'request failed');
       ({ status, body } = mapped);
     }
+    span.setAttribute('http.response.status_code', status);
+    if (status >= 400) endFailed(span, new Error(`answered ${status}`));
+    else span.end();
     const text = JSON.stringify(body);
     res.writeHead(status, {
       'Content-Type': 'application/json; charset=utf-8',
@@ -147,7 +158,14 @@ export class GatewayServer {
   private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     const incoming = req.headers.traceparent;
-    const traceparent = childTraceparent(typeof incoming === 'string' ? incoming : undefined);
+    // The connection's span: token check, presence, the user.online record and the hello all happen in it.
+    const span = startSpan('ws connect', {
+      kind: SpanKind.SERVER,
+      parent: typeof incoming === 'string' ? incoming : undefined,
+      root: true,
+      attributes: { 'gochat.ws.direction': 'in', 'gochat.frame_type': 'connect' },
+    });
+    const traceparent = traceparentOf(span);
     let user;
     try {
       // Everything that reads the request is inside the try: whatever it throws is answered, never left pending.
@@ -158,18 +176,21 @@ export class GatewayServer {
       }
       const token = bearerToken(req, url, true);
       if (!token) throw new Unauthenticated('a token is required ("Authorization: Bearer" header or ?token=)');
-      user = await this.o.logic.verify(token, traceparent);
+      user = await withActiveSpan(span, () => this.o.logic.verify(token, traceparent));
+      span.setAttribute('gochat.user_id', user.userId);
     } catch (err) {
+      endFailed(span, err);
       const mapped = httpErrorBody(err);
       if (!mapped.expected) this.o.log.error({ err }, 'token verification failed');
       return this.refuseUpgrade(socket, mapped.status, mapped.body);
     }
     if (!this.accepting) {
       // Shutdown began while the token was being checked.
+      endFailed(span, new Error('gateway is shutting down'));
       return this.refuseUpgrade(socket, 503, { error: { code: 'UNAVAILABLE', message: 'gateway is shutting down' } });
     }
     this.wss.handleUpgrade(req, socket, head, (ws) =>
-      this.onConnection(ws, user.userId, req, traceparent, user.expiresAtMs),
+      withActiveSpan(span, () => this.onConnection(ws, user.userId, req, traceparent, user.expiresAtMs)),
     );
   }
 
@@ -184,11 +205,14 @@ export class GatewayServer {
     const conn = new WsConnection(ws, connId, userId, req.socket.remoteAddress ?? '', Date.now(), this.o);
     conn.closeWhenTokenExpires(tokenExpiresAtMs);
     (ws as WebSocket & { gochat?: WsConnection }).gochat = conn;
+    const span = activeSpan();
     const ready = this.o.lifecycle.open(conn, traceparent).then(() => {
       conn.greet({ type: 'hello', userId, connId, gatewayId: this.o.gatewayId });
+      span?.end();
       this.o.log.info({ userId, connId, remoteAddress: conn.remoteAddress }, 'client connected');
     });
     ready.catch((err: unknown) => {
+      if (span) endFailed(span, err);
       this.o.log.warn({ err, userId, connId }, 'connection refused: presence could not be recorded');
       ws.close(CloseCode.tryAgainLater, 'presence unavailable, retry later');
     });

@@ -1,5 +1,6 @@
 // The JSON API under /api. Each route decodes and checks its input, calls im-logic and shapes the answer;
 // errors are turned into responses in one place (error-mapping.ts).
+import { noteOnActiveSpan } from '../../../lib/telemetry';
 import type { IncomingMessage } from 'node:http';
 import { GroupRole, type User } from '../../../proto/gen/gochat/common/v1/common';
 import { assertConversationId, type SendDestination } from '../domain/conversation-id';
@@ -322,6 +323,7 @@ export async function dispatch(
       const token = bearerToken(req, url, false);
       if (!token) throw new Unauthenticated('an "Authorization: Bearer <token>" header is required');
       user = await logic.verify(token);
+      noteOnActiveSpan({ 'gochat.user_id': user.userId });
     }
     let bodyPromise: Promise<Record<string, unknown>> | undefined;
     const body = () => (bodyPromise ??= readJsonBody(req));

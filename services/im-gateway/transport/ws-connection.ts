@@ -8,6 +8,15 @@ import type { ConversationSync } from '../domain/conversation-sync';
 import { GatewayErrorCode, payloadTooLarge } from '../domain/errors';
 import type { ClientLink, LogicApi, SendAck } from '../domain/ports';
 import type { UpstreamSender } from '../domain/upstream-sender';
+import {
+  endFailed,
+  hasActiveSpan,
+  SpanKind,
+  startSpan,
+  traceparentOf,
+  withActiveSpan,
+  type Span,
+} from '../../../lib/telemetry';
 import { decodeClientFrame, type ClientFrame, type FrameId } from './client-frames';
 import { CloseCode, errorFrame } from './error-mapping';
 import { messageView, signalFrame } from './views';
@@ -101,6 +110,7 @@ export class WsConnection implements ClientLink {
       return;
     }
     if (this.socket.readyState !== this.socket.OPEN) return;
+    this.noteFrameOut(frame);
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.deps.log.warn(
         { connId: this.connId, buffered: this.socket.bufferedAmount },
@@ -117,6 +127,23 @@ export class WsConnection implements ClientLink {
     this.socket.send(data, { binary: false }, (err) => {
       if (err) this.deps.log.warn({ err, connId: this.connId }, 'frame could not be written');
     });
+  }
+
+  /** A frame pushed as part of some work (a delivery, a signal, an answer) is a hop of that work's flow. */
+  private noteFrameOut(frame: object): void {
+    const { type, signalType } = frame as { type?: unknown; signalType?: unknown };
+    if (type === 'pong' || !hasActiveSpan()) return;
+    const span = startSpan(`ws push ${String(type)}`, {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'gochat.ws.direction': 'out',
+        'gochat.frame_type': String(type),
+        'gochat.user_id': this.userId,
+        'gochat.conn_id': this.connId,
+        ...(typeof signalType === 'string' ? { 'gochat.signal_type': signalType } : {}),
+      },
+    });
+    span.end();
   }
 
   pushMessage(message: ChatMessage, traceparent?: string): void {
@@ -258,11 +285,37 @@ export class WsConnection implements ClientLink {
     if (queue.length === 0) this.awaitingAnswer.delete(clientMsgId);
   }
 
+  /** Each frame but a ping is a span, the child of the frame's traceparent or a new trace. */
   private async handle(frame: ClientFrame): Promise<void> {
+    if (frame.type === 'ping') {
+      this.send({ type: 'pong', ...(frame.id !== undefined ? { id: frame.id } : {}) });
+      return;
+    }
+    const span = startSpan(`ws ${frame.type}`, {
+      kind: SpanKind.SERVER,
+      parent: frame.traceparent,
+      root: true,
+      attributes: {
+        'gochat.ws.direction': 'in',
+        'gochat.frame_type': frame.type,
+        'gochat.user_id': this.userId,
+        'gochat.conn_id': this.connId,
+        ...(frame.type === 'send' ? { 'gochat.client_msg_id': frame.clientMsgId } : {}),
+      },
+    });
+    try {
+      await withActiveSpan(span, () => this.handleInSpan({ ...frame, traceparent: traceparentOf(span) }, span));
+      if (frame.type !== 'send') span.end(); // a send's span ends when its record is stored
+    } catch (err) {
+      endFailed(span, err);
+      throw err;
+    }
+  }
+
+  private async handleInSpan(frame: ClientFrame, span: Span): Promise<void> {
     const echo = frame.id !== undefined ? { id: frame.id } : {};
     switch (frame.type) {
       case 'ping':
-        this.send({ type: 'pong', ...echo });
         return;
       case 'send': {
         const pending = this.addPending(frame.clientMsgId, frame.id);
@@ -280,11 +333,15 @@ export class WsConnection implements ClientLink {
             { userId: this.userId, connId: this.connId },
             frame.traceparent ? { ...outgoing, traceparent: frame.traceparent } : outgoing,
           )
-          .catch((err: unknown) => {
-            // Not published, so no answer will come for it: it leaves the queue wherever it stands.
-            this.dropPending(frame.clientMsgId, pending);
-            this.answerFailure(frame, err);
-          })
+          .then(
+            () => span.end(),
+            (err: unknown) => {
+              endFailed(span, err);
+              // Not published, so no answer will come for it: it leaves the queue wherever it stands.
+              this.dropPending(frame.clientMsgId, pending);
+              this.answerFailure(frame, err);
+            },
+          )
           .finally(() => {
             this.queued -= 1;
           });

@@ -13,7 +13,6 @@ import {
   type DomainError,
 } from '../../../lib/errors';
 import { call, type RequestOf, type ResponseOf, type UnaryMethodName } from '../../../lib/grpc/client';
-import { traceOptions } from '../../../lib/trace-scope';
 
 export async function repoCall<C extends Client, M extends UnaryMethodName<C>>(
   client: C,
@@ -21,7 +20,7 @@ export async function repoCall<C extends Client, M extends UnaryMethodName<C>>(
   request: RequestOf<C, M>,
 ): Promise<ResponseOf<C, M>> {
   try {
-    return await call(client, method, request, traceOptions());
+    return await call(client, method, request);
   } catch (err) {
     throw asClientFacing(err);
   }

@@ -6,7 +6,6 @@ import {
   type ChatServiceService,
   type SocialServiceService,
 } from '../../../proto/gen/gochat/logic/v1/logic';
-import { withTraceparent } from '../../../lib/trace-scope';
 import type { Accounts } from '../domain/accounts';
 import type { Groups } from '../domain/groups';
 import type { MessageSender } from '../domain/message-sender';
@@ -22,16 +21,6 @@ export interface LogicDomain {
 }
 
 const origin = (ctx: CallContext) => ({ traceparent: ctx.traceparent });
-
-/** Runs every method of a service inside its call's trace, so the calls it makes to im-repo carry it. */
-export function traced<S extends object>(service: S): S {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(service)) {
-    const handler = method as (req: unknown, ctx: CallContext) => Promise<unknown>;
-    wrapped[name] = (req: unknown, ctx: CallContext) => withTraceparent(ctx.traceparent, () => handler(req, ctx));
-  }
-  return wrapped as S;
-}
 
 export function authService({ accounts }: LogicDomain): AsyncService<AuthServiceService> {
   return {

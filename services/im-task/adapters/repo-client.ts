@@ -9,7 +9,6 @@ import {
 } from '../../../proto/gen/gochat/repo/v1/repo';
 import { isDomainError } from '../../../lib/errors';
 import { call, connectClient } from '../../../lib/grpc';
-import { traceOptions } from '../../../lib/trace-scope';
 import type { GatewayAddress, MessageArchive, PresenceDirectory, SocialGraph } from '../domain/ports';
 
 const IDS_PER_CALL = 500;
@@ -39,13 +38,13 @@ export class RepoClient implements SocialGraph, MessageArchive, PresenceDirector
   }
 
   async friendIdsOf(userId: string): Promise<string[]> {
-    const res = await call(this.friends, 'getUserFriends', { userId }, traceOptions());
+    const res = await call(this.friends, 'getUserFriends', { userId });
     return res.friends.flatMap((f) => (f.user ? [f.user.userId] : []));
   }
 
   async groupMemberIds(groupId: string): Promise<string[]> {
     try {
-      return (await call(this.groups, 'getGroupMembers', { groupId }, traceOptions())).members.map((m) => m.userId);
+      return (await call(this.groups, 'getGroupMembers', { groupId })).members.map((m) => m.userId);
     } catch (err) {
       if (isDomainError(err) && err.kind === 'NOT_FOUND') return [];
       throw err;
@@ -53,12 +52,11 @@ export class RepoClient implements SocialGraph, MessageArchive, PresenceDirector
   }
 
   async pullMessages(conversationId: string, fromSeq: number, toSeq: number, limit: number): Promise<ChatMessage[]> {
-    return (await call(this.messages, 'pullMessages', { conversationId, fromSeq, toSeq, limit }, traceOptions()))
-      .messages;
+    return (await call(this.messages, 'pullMessages', { conversationId, fromSeq, toSeq, limit })).messages;
   }
 
   async indexMessages(entries: ReadonlyArray<{ message: ChatMessage; memberIds: string[] }>): Promise<number> {
-    return (await call(this.messages, 'indexMessages', { messages: [...entries] }, traceOptions())).indexed;
+    return (await call(this.messages, 'indexMessages', { messages: [...entries] })).indexed;
   }
 
   async getUsersPresence(userIds: readonly string[]): Promise<UserPresence[]> {
@@ -66,13 +64,13 @@ export class RepoClient implements SocialGraph, MessageArchive, PresenceDirector
     const found: UserPresence[] = [];
     for (let i = 0; i < userIds.length; i += IDS_PER_CALL) {
       const batch = userIds.slice(i, i + IDS_PER_CALL);
-      found.push(...(await call(this.presence, 'getUsersPresence', { userIds: batch }, traceOptions())).users);
+      found.push(...(await call(this.presence, 'getUsersPresence', { userIds: batch })).users);
     }
     return found;
   }
 
   async listGateways(): Promise<GatewayAddress[]> {
-    const res = await call(this.presence, 'listGateways', {}, traceOptions());
+    const res = await call(this.presence, 'listGateways', {});
     return res.gateways.map((g) => ({ gatewayId: g.gatewayId, grpcAddress: g.grpcAddress }));
   }
 }

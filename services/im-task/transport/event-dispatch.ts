@@ -3,7 +3,6 @@
 // (indexing is idempotent, a repeated signal carries the same cause event id for clients to drop).
 import type { AnyConsumedEvent, ConsumedEvent } from '../../../lib/kafka';
 import type { Logger } from '../../../lib/log';
-import { withTraceparent } from '../../../lib/trace-scope';
 import type { DerivedTasks } from '../domain/derived-tasks';
 import type { RoutedPush } from '../domain/signal-router';
 
@@ -43,7 +42,7 @@ export function taskEventHandler(tasks: DerivedTasks, logger: Logger): (event: A
       return;
     }
     const log = logger.child({ eventId, eventType: event.type, traceparent: event.traceparent });
-    const routed = await withTraceparent(event.traceparent, () => dispatch(tasks, event, log));
+    const routed = await dispatch(tasks, event, log);
     if (routed !== undefined) {
       log.info(
         {

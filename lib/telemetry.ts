@@ -1,0 +1,150 @@
+// Spans each service process reports about its own work, with OpenTelemetry: one tracer provider per process, the
+// W3C trace context carried in gRPC metadata, Kafka headers and WebSocket frames, and the active span kept across
+// awaits by the async-hooks context manager (so domain code never passes a trace along). The shared layers (lib/grpc,
+// lib/kafka, the gateway's WebSocket transport) make the spans; when GOCHAT_OTLP_URL is set (the supervisor sets it)
+// they are exported in batches to it over OTLP/HTTP JSON, and to OTEL_EXPORTER_OTLP_ENDPOINT too when that is set.
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TRACEPARENT_KEY } from './trace';
+
+export { SpanKind, SpanStatusCode, type Span };
+
+// Registered once per process, at import: without it context.with() would not follow awaits and every span would
+// start a new trace. The propagator is used directly (not as the global one) so nothing else can replace it.
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+const propagator = new W3CTraceContextPropagator();
+
+// Until startTelemetry runs (unit tests, tools), spans are made but go nowhere: their ids still carry the trace.
+let provider = new BasicTracerProvider();
+let tracer = provider.getTracer('gochat');
+
+export interface TelemetryOptions {
+  /** "im-logic", "im-gateway", ... (service.name). */
+  service: string;
+  /** "im-logic", "gw-1", ... (service.instance.id); the flow view names a gateway by it. */
+  instance: string;
+  /** The supervisor's OTLP/HTTP traces URL (GOCHAT_OTLP_URL); no export to it when absent. */
+  url?: string | undefined;
+  /** An external collector's OTLP/HTTP base endpoint (OTEL_EXPORTER_OTLP_ENDPOINT), e.g. http://localhost:4318. */
+  externalEndpoint?: string | undefined;
+}
+
+/** Makes this process's spans go where the options say; returns a flush-and-stop for shutdown. */
+export function startTelemetry(options: TelemetryOptions): () => Promise<void> {
+  const processors: SpanProcessor[] = [];
+  // Short delay: the console draws a flow while the user watches; batches keep the cost per span low under load.
+  const batch = { scheduledDelayMillis: 250, maxExportBatchSize: 512, maxQueueSize: 8192 };
+  if (options.url) processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: options.url }), batch));
+  if (options.externalEndpoint) {
+    const url = `${options.externalEndpoint.replace(/\/+$/, '')}/v1/traces`;
+    processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url }), batch));
+  }
+  provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': options.service, 'service.instance.id': options.instance }),
+    spanProcessors: processors,
+  });
+  tracer = provider.getTracer('gochat');
+  const stopping = provider;
+  return () => stopping.shutdown().catch(() => undefined);
+}
+
+/** The context a traceparent string continues (the active context, or none when root, if it is absent or bad). */
+export function contextOf(traceparent: string | undefined | null, root = false): Context {
+  const fallback = root ? ROOT_CONTEXT : context.active();
+  if (!traceparent) return fallback;
+  const extracted = propagator.extract(ROOT_CONTEXT, { [TRACEPARENT_KEY]: traceparent }, carrierGetter);
+  return trace.getSpanContext(extracted) ? extracted : fallback;
+}
+
+const carrierGetter = {
+  get: (carrier: Record<string, string>, key: string) => carrier[key],
+  keys: (carrier: Record<string, string>) => Object.keys(carrier),
+};
+
+/** The W3C traceparent of a span, to put on the wire. */
+export function traceparentOf(span: Span): string {
+  const carrier: Record<string, string> = {};
+  propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, {
+    set: (c, key, value) => {
+      c[key] = value;
+    },
+  });
+  return carrier[TRACEPARENT_KEY] ?? '';
+}
+
+/** The traceparent of the active span, if any. */
+export function activeTraceparent(): string | undefined {
+  const span = trace.getActiveSpan();
+  return span ? traceparentOf(span) : undefined;
+}
+
+/** The span of the work in progress, if any. */
+export function activeSpan(): Span | undefined {
+  return trace.getActiveSpan();
+}
+
+/** Whether some work's span is active (a frame pushed outside any work is not worth a span). */
+export function hasActiveSpan(): boolean {
+  return trace.getActiveSpan() !== undefined;
+}
+
+/** Adds what was learnt midway (say, the user a token belongs to) to the active span. */
+export function noteOnActiveSpan(attributes: Attributes): void {
+  trace.getActiveSpan()?.setAttributes(attributes);
+}
+
+export interface SpanOptions {
+  kind: SpanKind;
+  /** The parent's traceparent (from the wire); the active span is the parent when absent. */
+  parent?: string | undefined | null;
+  /** Without a parent from the wire, start a new trace rather than continue the active span. */
+  root?: boolean;
+  attributes?: Attributes;
+}
+
+/** Starts a span (ended by the caller); see inSpan for the usual way. */
+export function startSpan(name: string, options: SpanOptions): Span {
+  const attributes = options.attributes ?? {};
+  // Sub-millisecond start (the SDK's default is Date.now()): hops a fraction of a millisecond apart stay in order.
+  const startTime = performance.timeOrigin + performance.now();
+  return tracer.startSpan(name, { kind: options.kind, attributes, startTime }, contextOf(options.parent, options.root));
+}
+
+/** Runs work with the span active, so the spans it makes (RPCs, records) are its children. */
+export function withActiveSpan<T>(span: Span, work: () => T): T {
+  return context.with(trace.setSpan(context.active(), span), work);
+}
+
+/** Ends a span as failed, with the error's message (and its code, when it has one) as the status. */
+export function endFailed(span: Span, err: unknown, attributes: Attributes = {}): void {
+  const message = err instanceof Error ? err.message : String(err);
+  span.setAttributes(attributes);
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+  span.end();
+}
+
+/** Runs async work in a new span that ends when the work settles, failed if it rejects. */
+export async function inSpan<T>(name: string, options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> {
+  const span = startSpan(name, options);
+  try {
+    const result = await withActiveSpan(span, () => work(span));
+    span.end();
+    return result;
+  } catch (err) {
+    endFailed(span, err);
+    throw err;
+  }
+}
