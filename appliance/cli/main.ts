@@ -47,6 +47,10 @@ program
   )
   .option('--no-seed', 'do not create the demo users and group on first start')
   .option('--no-console-build', 'do not build the console UI when it is missing (the API still runs)')
+  .option(
+    '--tracing',
+    'services report a span for every RPC, record and frame, and the Flows view draws them (costs throughput; GOCHAT_TRACING=on does the same)',
+  )
   .addOption(
     new Option('--log-level <level>', 'log level of the services')
       .choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal'])

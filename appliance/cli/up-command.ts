@@ -16,6 +16,8 @@ export interface UpOptions {
   logLevel: string;
   /** Build the console UI with Vite when it is missing (default true). */
   consoleBuild?: boolean;
+  /** Services export their spans for the flow view (default: GOCHAT_TRACING=on, else off). */
+  tracing?: boolean;
 }
 
 /** Whatever serves the admin port: the console's appliance API, or the minimal status endpoint. */
@@ -65,6 +67,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
     infra: opts.infra,
     gateways: opts.gateways,
     logLevel: opts.logLevel,
+    ...(opts.tracing ? { tracing: true } : {}),
     progress: say,
   });
   let admin: AdminEndpoint | undefined;

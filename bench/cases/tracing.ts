@@ -1,6 +1,6 @@
 // tracing: what reporting spans costs. The p2p load at saturation (each sender keeps a window of sends in flight)
-// on an appliance whose services make spans but export none (GOCHAT_TRACING=off), then on one that exports every
-// span to the supervisor for the flow view (the default), in one run: delivered msgs/s and latency side by side.
+// on an appliance with tracing off (the default: services record no spans), then on one that exports every span to
+// the supervisor for the flow view (GOCHAT_TRACING=on), in one run: delivered msgs/s and latency side by side.
 import type { LoadPhase } from '../load/protocol';
 import { formatNumber, renderTable, type Cell } from '../report/table';
 import { ApplianceSource } from '../support/appliance-source';
@@ -31,19 +31,19 @@ function row(label: string, target: TargetFigures): Cell[] {
 
 export const tracingCase: BenchCase = {
   name: 'tracing',
-  description: 'end-to-end msgs/s at saturation with span export off, then on (the default), in one run',
+  description: 'end-to-end msgs/s at saturation with tracing off (the default), then on, in one run',
   async run(options: CaseOptions): Promise<CaseResult> {
     const { progress, gateways } = options;
-    progress.step('tracing off: an appliance whose services export no spans (GOCHAT_TRACING=off)');
-    const offSource = new ApplianceSource(gateways, false, progress, { GOCHAT_TRACING: 'off' });
-    let off: TracingFigures['off'];
+    progress.step('tracing off (the default): services record no spans');
+    const off = await measureSystem(planFor(options.quick, 'troff'), options);
+    progress.step('tracing on: every span exported to the supervisor (GOCHAT_TRACING=on)');
+    const onSource = new ApplianceSource(gateways, false, progress, { GOCHAT_TRACING: 'on' });
+    let on: TracingFigures['on'];
     try {
-      off = await measureSystem(planFor(options.quick, 'troff'), { ...options, appliances: offSource });
+      on = await measureSystem(planFor(options.quick, 'tron'), { ...options, appliances: onSource });
     } finally {
-      await offSource.close();
+      await onSource.close();
     }
-    progress.step('tracing on: every span exported to the supervisor');
-    const on = await measureSystem(planFor(options.quick, 'tron'), options);
     const figures: TracingFigures = {
       off,
       on,

@@ -17,10 +17,18 @@ export interface RunningAppliance {
   stop(): Promise<void>;
 }
 
-export async function startAppliance(options: { gateways?: number; quiet?: boolean } = {}): Promise<RunningAppliance> {
+export async function startAppliance(
+  options: { gateways?: number; quiet?: boolean; tracing?: boolean } = {},
+): Promise<RunningAppliance> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gochat-console-e2e-'));
   const say = options.quiet ? () => undefined : (line: string) => process.stdout.write(`${line}\n`);
-  const supervisor = new Supervisor({ dataDir, infra: 'embedded', gateways: options.gateways ?? 2, progress: say });
+  const supervisor = new Supervisor({
+    dataDir,
+    infra: 'embedded',
+    gateways: options.gateways ?? 2,
+    progress: say,
+    ...(options.tracing ? { tracing: true } : {}),
+  });
   try {
     await supervisor.startAll();
   } catch (error) {

@@ -9,7 +9,7 @@ import { startAppliance, type RunningAppliance } from '../console/appliance-harn
 let appliance: RunningAppliance;
 
 before(async () => {
-  appliance = await startAppliance({ gateways: 2, quiet: true });
+  appliance = await startAppliance({ gateways: 2, quiet: true, tracing: true });
 });
 
 after(async () => {
