@@ -25,12 +25,16 @@ test('Record, actions and frames, Stop: a scenario file of what happened, the co
   recorder.action(ann, { kind: 'send', from: 'ann', toUserId: ben.userId, body: 'hi', clientMsgId: 'c1' }, t);
   recorder.frame(ann, { type: 'ack', clientMsgId: 'c1', seq: 1 });
   recorder.frame(ben, { type: 'message', message: { clientMsgId: 'c1', senderId: ann.userId, body: 'hi' } });
-  // Reported when done, stamped with when it began: the read comes after the send in the file.
+  // Reported when done, stamped with when it began: the read comes after the push and before its receipt in the
+  // file (the frames are stamped as they arrive, so the steps are spaced on the clock).
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
+  await tick();
   recorder.action(
     ben,
     { kind: 'read', user: 'ben', conversationId: `p2p:${ann.userId}:${ben.userId}`, readSeq: 1 },
-    t + 5,
+    Date.now(),
   );
+  await tick();
   recorder.frame(ann, {
     type: 'signal',
     signalType: 'message.receipt.updated',
