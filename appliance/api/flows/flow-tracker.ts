@@ -15,25 +15,12 @@ import {
   participantOfProducer,
   REPO_CALL_OF_TASK,
 } from './flow-knowledge';
-import { arrowsFromSpans, titleOfSpans } from './span-diagram';
+import { arrowsFromSpans, titleOfSpans, type DiagramArrow } from './span-diagram';
 
-export interface FlowSpan {
+/** One arrow of a flow's diagram, in the flow of its trace. */
+export interface FlowSpan extends DiagramArrow {
   traceId: string;
   seq: number;
-  atMs: number;
-  from: string;
-  to: string;
-  label: string;
-  kind: 'ws' | 'http' | 'kafka' | 'grpc' | 'note';
-  inferred: boolean;
-  /** Expected by the seed flows, but no process reported it. */
-  missing?: boolean;
-  durationMs?: number;
-  /** "OK" or what failed, for hops a process reported. */
-  status?: string;
-  /** The reported span this arrow was drawn from. */
-  spanId?: string;
-  detail?: string;
 }
 
 export interface FlowTrace {
