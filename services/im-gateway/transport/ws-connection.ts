@@ -152,8 +152,9 @@ export class WsConnection implements ClientLink {
       this.beforeHello !== undefined ||
       this.socket.readyState !== this.socket.OPEN ||
       this.socket.bufferedAmount > MAX_BUFFERED_BYTES;
-    if (ordinary) this.send(pushFrame(message, traceparent));
-    else this.write(encodedPush(message, traceparent));
+    if (ordinary) return this.send(pushFrame(message, traceparent));
+    this.noteFrameOut({ type: 'message' });
+    this.write(encodedPush(message, traceparent));
   }
 
   pushSignal(signal: SystemSignalMessage): void {
