@@ -75,9 +75,7 @@ export class MessageSender {
     );
 
     const notFriends = await this.access.notFriends(
-      accepted.flatMap(({ outgoing, audience }, i) =>
-        stored[i]?.notFriends ? audience.memberIds.filter((id) => id !== outgoing.senderId) : [],
-      ),
+      accepted.flatMap((send, i) => (stored[i]?.notFriends ? [peerOf(send)] : [])),
     );
 
     const outcomes: Array<SendResult | DomainError> = [];
@@ -96,7 +94,7 @@ export class MessageSender {
           saved.saved !== undefined
             ? this.publishStored(cmd, origin, check, saved.saved, deliveredNow, publishes)
             : saved.notFriends
-              ? refusalOf(notFriends, check)
+              ? (notFriends.get(peerOf(check)) as DomainError)
               : new InvalidField('message', saved.refused);
       }
       if (outcome instanceof Error && reportRefusals) publishes.push(this.reportRefusal(cmd, origin, outcome));
@@ -192,10 +190,9 @@ export class MessageSender {
   }
 }
 
-/** The refusal of a p2p send the store refused for want of friendship (explained per peer by notFriends). */
-function refusalOf(byPeer: ReadonlyMap<string, DomainError>, { outgoing, audience }: Accepted): DomainError {
-  const peer = audience.memberIds.find((id) => id !== outgoing.senderId) ?? '';
-  return byPeer.get(peer) ?? new InvalidField('message', 'sender and peer are not friends');
+/** The other participant of an accepted p2p send (its audience is the sender and the peer). */
+function peerOf({ outgoing, audience }: Accepted): string {
+  return audience.memberIds.find((id) => id !== outgoing.senderId) ?? '';
 }
 
 /** The partition key for a refused send: its conversation if it can be named, else the sender. */
