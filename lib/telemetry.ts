@@ -9,12 +9,12 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  TraceFlags,
   type Attributes,
-  type Context,
   type Span,
+  type SpanContext,
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -23,18 +23,20 @@ import {
   BatchSpanProcessor,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { TRACEPARENT_KEY } from './trace';
+import { newSpanId, newTraceId, parseTraceparent } from './trace';
 
 export { SpanKind, SpanStatusCode, type Span };
 
 // Registered once per process, at import: without it context.with() would not follow awaits and every span would
-// start a new trace. The propagator is used directly (not as the global one) so nothing else can replace it.
+// start a new trace.
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-const propagator = new W3CTraceContextPropagator();
 
 // Until startTelemetry runs (unit tests, tools), spans are made but go nowhere: their ids still carry the trace.
 let provider = new BasicTracerProvider();
 let tracer = provider.getTracer('gochat');
+// Whether spans go anywhere. When they do not (tracing off, the default), a span is only its ids: the trace context
+// on the wire still links every hop (the console's flows are drawn from it), but nothing else is made per hop.
+let recording = true;
 
 export interface TelemetryOptions {
   /** "im-logic", "im-gateway", ... (service.name). */
@@ -65,32 +67,32 @@ export function startTelemetry(options: TelemetryOptions): () => Promise<void> {
     ...(processors.length === 0 ? { sampler: new AlwaysOffSampler() } : {}),
   });
   tracer = provider.getTracer('gochat');
+  recording = processors.length > 0;
   const stopping = provider;
   return () => stopping.shutdown().catch(() => undefined);
 }
 
-/** The context a traceparent string continues (the active context, or none when root, if it is absent or bad). */
-export function contextOf(traceparent: string | undefined | null, root = false): Context {
-  const fallback = root ? ROOT_CONTEXT : context.active();
-  if (!traceparent) return fallback;
-  const extracted = propagator.extract(ROOT_CONTEXT, { [TRACEPARENT_KEY]: traceparent }, carrierGetter);
-  return trace.getSpanContext(extracted) ? extracted : fallback;
+/** The remote span a traceparent string names, or undefined when it is absent or not a valid one. */
+function remoteSpanContext(traceparent: string | undefined | null): SpanContext | undefined {
+  const parsed = parseTraceparent(traceparent);
+  if (!parsed) return undefined;
+  return {
+    traceId: parsed.traceId,
+    spanId: parsed.parentId,
+    traceFlags: parseInt(parsed.flags, 16) & TraceFlags.SAMPLED,
+    isRemote: true,
+  };
 }
 
-const carrierGetter = {
-  get: (carrier: Record<string, string>, key: string) => carrier[key],
-  keys: (carrier: Record<string, string>) => Object.keys(carrier),
-};
+/** The parent of a new span: the wire's traceparent, else the active span unless a root is asked for. */
+function parentOf(options: SpanOptions): SpanContext | undefined {
+  return remoteSpanContext(options.parent) ?? (options.root ? undefined : trace.getActiveSpan()?.spanContext());
+}
 
-/** The W3C traceparent of a span, to put on the wire. */
+/** The W3C traceparent of a span, to put on the wire (version 00; formatted here, it is on every hop). */
 export function traceparentOf(span: Span): string {
-  const carrier: Record<string, string> = {};
-  propagator.inject(trace.setSpan(ROOT_CONTEXT, span), carrier, {
-    set: (c, key, value) => {
-      c[key] = value;
-    },
-  });
-  return carrier[TRACEPARENT_KEY] ?? '';
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  return `00-${traceId}-${spanId}-${traceFlags & TraceFlags.SAMPLED ? '01' : '00'}`;
 }
 
 /** The traceparent of the active span, if any. */
@@ -125,10 +127,20 @@ export interface SpanOptions {
 
 /** Starts a span (ended by the caller); see inSpan for the usual way. */
 export function startSpan(name: string, options: SpanOptions): Span {
+  const parent = parentOf(options);
+  if (!recording) {
+    // Only ids: a non-recording span in the parent's trace (setAttributes, setStatus and end do nothing).
+    return trace.wrapSpanContext({
+      traceId: parent?.traceId ?? newTraceId(),
+      spanId: newSpanId(),
+      traceFlags: parent?.traceFlags ?? TraceFlags.NONE,
+    });
+  }
   const attributes = options.attributes ?? {};
   // Sub-millisecond start (the SDK's default is Date.now()): hops a fraction of a millisecond apart stay in order.
   const startTime = performance.timeOrigin + performance.now();
-  return tracer.startSpan(name, { kind: options.kind, attributes, startTime }, contextOf(options.parent, options.root));
+  const parentContext = parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
+  return tracer.startSpan(name, { kind: options.kind, attributes, startTime }, parentContext);
 }
 
 /** Runs work with the span active, so the spans it makes (RPCs, records) are its children. */

@@ -63,6 +63,16 @@ function nonZeroHex(bytes: number): string {
   }
 }
 
+/** A new trace id (32 hex digits, not all zero). */
+export function newTraceId(): string {
+  return nonZeroHex(16);
+}
+
+/** A new span id (16 hex digits, not all zero). */
+export function newSpanId(): string {
+  return nonZeroHex(8);
+}
+
 /** A new trace, sampled. */
 export function newRootTraceparent(): string {
   return formatTraceparent({ traceId: nonZeroHex(16), parentId: nonZeroHex(8), flags: '01' });

@@ -2,9 +2,10 @@
 // (register, login, befriend over HTTP; WebSockets for sending), so it also measures commits that predate the
 // bench's bulk seeding. `gochat bench` is the instrument for the current tree; this is for comparing it with an
 // older one side by side (docs/performance.md shows how).
-//   npx tsx bench/ab/p2p-http.ts <gateway http url> [--pairs 20] [--window 20] [--seconds 8]
-// Each of N senders keeps W sends in flight; prints one JSON line: sent, acked, delivered, errors, msgs/s and the
-// latency from send to the recipient's receive (p50 / p99 / max, ms).
+//   npx tsx bench/ab/p2p-http.ts <gateway http url> [--pairs 20] [--window 20] [--seconds 8] [--rate R]
+// Each of N senders keeps W sends in flight (or, with --rate, the senders together offer R msgs/s, round robin);
+// prints one JSON line: sent, acked, delivered, errors, msgs/s and the latency from send to the recipient's
+// receive (p50 / p99 / max, ms).
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 
@@ -14,6 +15,7 @@ const { values, positionals } = parseArgs({
     pairs: { type: 'string', default: '20' },
     window: { type: 'string', default: '20' },
     seconds: { type: 'string', default: '8' },
+    rate: { type: 'string', default: '0' },
   },
 });
 const base = positionals[0] ?? '';
@@ -24,6 +26,7 @@ if (!base.startsWith('http')) {
 const pairs = Number(values.pairs);
 const window = Number(values.window);
 const seconds = Number(values.seconds);
+const rate = Number(values.rate);
 const run = Math.random().toString(36).slice(2, 7);
 
 async function api(path: string, body?: object, token?: string): Promise<Record<string, unknown>> {
@@ -63,6 +66,7 @@ let errors = 0;
 let stopping = false;
 const body = 'x'.repeat(100);
 const started: Array<() => void> = [];
+const senders: Array<() => void> = [];
 for (let i = 0; i < pairs; i++) {
   const [a, b] = await Promise.all([user(`ab${run}s${i}`), user(`ab${run}r${i}`)]);
   // Friendship needs consent: b asking a back is b's consent.
@@ -89,7 +93,7 @@ for (let i = 0; i < pairs; i++) {
     if (frame.type === 'ack') acked += 1;
     else errors += 1;
     inFlight -= 1;
-    while (!stopping && inFlight < window) sendOne();
+    while (!stopping && rate === 0 && inFlight < window) sendOne();
   });
   recipient.on('message', (data) => {
     const frame = JSON.parse(String(data)) as { type: string; message?: { body: string } };
@@ -97,13 +101,23 @@ for (let i = 0; i < pairs; i++) {
     delivered += 1;
     latencies.push(performance.now() - parseFloat(frame.message.body));
   });
+  senders.push(sendOne);
   started.push(() => {
     for (let k = 0; k < window; k++) sendOne();
   });
 }
 const t0 = performance.now();
 console.error('load: started'); // set-up (registration, login, friendships) is done: what follows is the load
-for (const start of started) start();
+if (rate > 0) {
+  // Fixed offered load: every millisecond, the sends due by now, taken from the senders in turn.
+  let due = 0;
+  let next = 0;
+  const ticker = setInterval(() => {
+    const target = Math.floor(((performance.now() - t0) / 1000) * rate);
+    for (; due < target && !stopping; due++) (senders[next++ % senders.length] as () => void)();
+  }, 1);
+  setTimeout(() => clearInterval(ticker), seconds * 1000);
+} else for (const start of started) start();
 await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 stopping = true;
 const elapsed = (performance.now() - t0) / 1000;

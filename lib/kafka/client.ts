@@ -1,6 +1,7 @@
 // A kafkajs client whose own logs go through our logger (warn and above only, so they stay readable).
 import { Kafka, logLevel, type LogEntry, type RetryOptions } from 'kafkajs';
 import type { Logger } from '../log';
+import './request-queue-fix';
 
 export interface KafkaOptions {
   brokers: string[];
