@@ -1,9 +1,11 @@
 export { ensureTopics } from './admin';
 export { createKafka, kafkaLogCreator, type KafkaOptions } from './client';
 export {
+  PreviousBatchAbandoned,
   SkipRecord,
   startEventConsumer,
   type AnyConsumedEvent,
+  type BatchOverlap,
   type ConsumedEvent,
   type EventConsumerOptions,
   type RunningEventConsumer,

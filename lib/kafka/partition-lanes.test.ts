@@ -109,3 +109,55 @@ test('whenRoom gives up after its time so the caller can heartbeat', async () =>
   assert.ok(Date.now() - started >= 25);
   assert.equal(lanes.queued, 2);
 });
+
+test('a chunk that releases lets the next one start early, and the next counts only once the first is done', async () => {
+  const started: string[] = [];
+  const finish: Array<(ok: boolean) => void> = [];
+  const outcomes: Array<Promise<boolean>> = [];
+  const lanes = new PartitionLanes(
+    (_t, _p, messages, order) => {
+      started.push(messages.map((m) => m.offset).join(','));
+      const outcome = new Promise<boolean>((resolve) => finish.push(resolve));
+      outcomes.push(outcome);
+      order.release();
+      return outcome;
+    },
+    { maxChunk: 2, maxQueued: 100 },
+    assert.fail,
+  );
+  lanes.enqueue('t', 0, records(0, 4));
+  await tick();
+  assert.deepEqual(started, ['0,1', '2,3'], 'the second chunk started while the first was still working');
+  let idle = false;
+  void lanes.idle().then(() => (idle = true));
+  finish[1]?.(true);
+  await tick();
+  assert.equal(idle, false, 'the lane is not idle while the first chunk works');
+  finish[0]?.(true);
+  await lanes.idle();
+});
+
+test('when a released chunk fails, the chunks started after it are abandoned and only its offset is reported', async () => {
+  const reported: string[] = [];
+  const sawPrevious: boolean[] = [];
+  let failFirst: (err: Error) => void = () => undefined;
+  const lanes = new PartitionLanes(
+    async (_t, _p, messages, order) => {
+      order.release();
+      if (messages[0]?.offset === '0') return new Promise<boolean>((_resolve, reject) => (failFirst = reject));
+      const previousOk = await order.previous;
+      sawPrevious.push(previousOk);
+      if (!previousOk) throw new Error('publishing after a failed batch');
+      return true;
+    },
+    { maxChunk: 2, maxQueued: 100 },
+    (_err, from) => reported.push(from.offset),
+  );
+  lanes.enqueue('t', 0, records(0, 6));
+  await tick();
+  failFirst(new Error('broker down'));
+  await lanes.idle();
+  assert.deepEqual(reported, ['0'], 'fetching again starts at the failed chunk, not at one behind it');
+  assert.deepEqual(sawPrevious, [false, false], 'each chunk started early learns that the one before it failed');
+  assert.equal(lanes.queued, 0, 'the rest of the lane was dropped');
+});
