@@ -1,7 +1,7 @@
 // Lint rules that keep the map honest: the layering below is enforced here, not described in a wiki.
 //   renderer/        never imports Node code, services or infra: it talks to the appliance API only
 //   services/<a>/    never imports services/<b>/; services meet through proto/ contracts and Kafka topics
-//   */domain/        never imports transport or adapter code, nor the libraries those wrap
+//   */domain/        never imports transport or adapter code, nor the libraries those wrap (nor lib/grpc/)
 //   lib/, infra/     never import the layers built on them (appliance, services, main, renderer, e2e, bench)
 //   production code  never imports tests or test support (e2e/, test-support/, *.test.ts, *.suite.ts, ...)
 // scripts/lint-boundaries.int.test.ts lints fixtures against this file: a zone that stops reporting fails a test.
@@ -52,6 +52,12 @@ const LAYER_ZONES = [
     target: `./services/${name}/domain`,
     from: [`./services/${name}/transport`, `./services/${name}/adapters`],
     message: 'Domain code declares the interfaces it needs; adapters implement them.',
+  })),
+  // nor does it reach gRPC through the shared library: lib/errors.ts is pure, lib/grpc/ is for transports
+  ...SERVICES.map((name) => ({
+    target: `./services/${name}/domain`,
+    from: './lib/grpc',
+    message: 'Domain code raises lib/errors; only transports and adapters use lib/grpc.',
   })),
   // the shared libraries and the infrastructure are below everything that uses them
   ...['./lib', './infra'].map((target) => ({
@@ -123,7 +129,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['services/*/domain/**/*.ts'],
+    // lib/errors.ts is what domain code imports for its errors, so it stays as free of adapters as the domain
+    files: ['services/*/domain/**/*.ts', 'lib/errors.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -84,6 +84,24 @@ const cases: { name: string; path: string; source: string; reported: RegExp | nu
     reported: null,
   },
   {
+    name: 'domain code reaching gRPC through lib/grpc',
+    path: 'services/im-logic/domain/fixture-grpc.ts',
+    source: "export { ERROR_CODE_METADATA_KEY } from '../../../lib/grpc/errors';\n",
+    reported: /only transports and adapters use lib\/grpc/,
+  },
+  {
+    name: 'lib/errors.ts importing gRPC',
+    path: 'lib/errors.ts',
+    source: "export { status } from '@grpc/grpc-js';\n",
+    reported: /Domain code does not import transport or adapter libraries/,
+  },
+  {
+    name: 'domain code importing lib/errors (allowed)',
+    path: 'services/im-logic/domain/fixture-errors.ts',
+    source: "export { NotFound } from '../../../lib/errors';\n",
+    reported: null,
+  },
+  {
     name: 'the renderer importing Node code',
     path: 'renderer/src/fixture.ts',
     source: "export * from '../../lib/log';\n",
