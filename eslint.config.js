@@ -144,6 +144,19 @@ export default tseslint.config(
     },
   },
   {
+    // the API's JSON shapes: the renderer's one import from the appliance, so it brings nothing else along
+    files: ['appliance/api/contract.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['ImportDeclaration', 'ExportAllDeclaration', 'ExportNamedDeclaration[source]'].map((selector) => ({
+          selector,
+          message: 'contract.ts declares the API shapes itself and imports nothing.',
+        })),
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     plugins: reactHooks.configs.flat.recommended.plugins,
     rules: {

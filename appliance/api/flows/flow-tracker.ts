@@ -15,22 +15,9 @@ import {
   participantOfProducer,
   REPO_CALL_OF_TASK,
 } from './flow-knowledge';
-import { arrowsFromSpans, titleOfSpans, type DiagramArrow } from './span-diagram';
-
-/** One arrow of a flow's diagram, in the flow of its trace. */
-export interface FlowSpan extends DiagramArrow {
-  traceId: string;
-  seq: number;
-}
-
-export interface FlowTrace {
-  traceId: string;
-  title: string;
-  startedAtMs: number;
-  lastAtMs: number;
-  participants: string[];
-  spans: FlowSpan[];
-}
+import { arrowsFromSpans, titleOfSpans } from './span-diagram';
+import type { FlowSpan, FlowTrace } from '../contract';
+export type { FlowSpan, FlowTrace };
 
 export interface ClientFrameEvent {
   direction: 'out' | 'in';
