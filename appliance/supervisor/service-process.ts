@@ -8,6 +8,7 @@ import { askChild, ChaosChannelError } from './chaos-request';
 import { LineSplitter, parseLogLine } from './log-lines';
 import { nodeCommand, type HostProcess } from './node-command';
 import type { LogLine, ServiceHealth, ServiceProgram, ServiceState, ServiceStatus } from './status';
+import { backoffMs } from '../../lib/backoff';
 
 export interface ServiceSpec {
   /** "im-repo", "im-logic", "gw-1", "im-task". */
@@ -333,7 +334,10 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     }
     const uptimeMs = Date.now() - (this.startedAtMs ?? Date.now());
     if (uptimeMs >= this.options.stableAfterMs) this.crashesInARow = 0;
-    const delayMs = Math.min(this.options.maxBackoffMs, this.options.initialBackoffMs * 2 ** this.crashesInARow);
+    const delayMs = backoffMs(this.crashesInARow, {
+      initialMs: this.options.initialBackoffMs,
+      maxMs: this.options.maxBackoffMs,
+    });
     this.crashesInARow += 1;
     this.restarts += 1;
     this.setState('crashed', 'unknown');

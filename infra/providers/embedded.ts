@@ -6,6 +6,7 @@ import { startBroker, type Broker } from '../kafka-broker/index';
 import { startRespServer } from '../resp-server/index';
 import { InfraUnavailableError, type InfraComponent, type InfraStartOptions, type RunningInfra } from './infra';
 import { findRedisServerBinary, startRedisServerProcess, type RedisServerProcess } from './redis-server-process';
+import { backoffMs } from '../../lib/backoff';
 
 /** Matches the partition counts the services create, so auto-created topics look the same. */
 const DEFAULT_PARTITIONS = 4;
@@ -60,7 +61,7 @@ async function startSupervisedRedisServer(options: InfraStartOptions, binary: st
           return;
         } catch (err) {
           log('redis', 'error', `redis-server restart failed: ${(err as Error).message}`);
-          await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)));
+          await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, { initialMs: 500, maxMs: 30_000 })));
         }
       }
     });

@@ -10,6 +10,7 @@ import { gatewayCall, GatewayCallError, newTraceparent } from './gateway-http';
 import { applyInboundFrame } from './inbound-frames';
 import { noteDelivered } from './receipts';
 import type { ClientView, GatewayMessage, SimConversation, SimMessage, SimNotice } from './views';
+import { backoffMs } from '../../../lib/backoff';
 
 export const SIM_PASSWORD = 'simulated-password';
 
@@ -226,7 +227,7 @@ export class SimulatedClient {
   /** Reconnects after the gateway went away (restart, crash), backing off with jitter so restarts are no storm. */
   private scheduleReconnect(): void {
     if (this.reconnectTimer || !this.wantConnected) return;
-    const delayMs = Math.min(10_000, 500 * 2 ** this.reconnectAttempts) * (0.5 + Math.random() / 2);
+    const delayMs = backoffMs(this.reconnectAttempts, { initialMs: 500, maxMs: 10_000, jitter: 0.5 });
     this.reconnectAttempts += 1;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
