@@ -7,6 +7,7 @@
 // diagram never claims more than was observed. Simulated clients' frames also join a client's trace to the one its
 // request turned into.
 import type { BrokerRecord, LogLine, ReportedSpan } from '../ports';
+import { BoundedMap } from '../../../lib/bounded-map';
 import { decodeRecord } from '../record-decoder';
 import {
   CONSUMER_OF,
@@ -60,7 +61,8 @@ export interface FlowTrackerOptions {
 }
 
 export class FlowTracker {
-  private readonly traces = new Map<string, FlowTrace>();
+  // the oldest trace goes when a new one takes it past MAX_TRACES, and its reported spans with it
+  private readonly traces = new BoundedMap<string, FlowTrace>(MAX_TRACES, (oldest) => this.reported.delete(oldest));
   private readonly reported = new Map<string, ReportedSpan[]>();
   private readonly traceOfClientMsg = new Map<string, string>();
   private readonly aliases = new Map<string, string>();
@@ -125,13 +127,6 @@ export class FlowTracker {
     if (!trace) {
       trace = { traceId: id, title, startedAtMs: atMs, lastAtMs: atMs, participants: [], spans: [] };
       this.traces.set(id, trace);
-      if (this.traces.size > MAX_TRACES) {
-        const oldest = this.traces.keys().next().value;
-        if (oldest !== undefined) {
-          this.traces.delete(oldest);
-          this.reported.delete(oldest);
-        }
-      }
     }
     return trace;
   }

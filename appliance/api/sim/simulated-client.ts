@@ -11,6 +11,7 @@ import { applyInboundFrame } from './inbound-frames';
 import { noteDelivered } from './receipts';
 import type { ClientView, GatewayMessage, SimConversation, SimMessage, SimNotice } from './views';
 import { backoffMs } from '../../../lib/backoff';
+import { BoundedMap } from '../../../lib/bounded-map';
 
 export const SIM_PASSWORD = 'simulated-password';
 
@@ -48,7 +49,7 @@ export class SimulatedClient {
    * Deliveries seen before this client's ack told it the message's id (a recipient on a faster path gets the
    * message first): the ack then finds the message delivered already. Bounded, oldest forgotten first.
    */
-  private readonly deliveredBeforeAck = new Map<string, Map<string, number>>();
+  private readonly deliveredBeforeAck = new BoundedMap<string, Map<string, number>>(EARLY_DELIVERIES_KEPT);
 
   constructor(
     readonly username: string,
@@ -467,9 +468,6 @@ export class SimulatedClient {
     const early = this.deliveredBeforeAck.get(messageId) ?? new Map<string, number>();
     early.set(receiverId, atMs);
     this.deliveredBeforeAck.set(messageId, early);
-    if (this.deliveredBeforeAck.size > EARLY_DELIVERIES_KEPT) {
-      this.deliveredBeforeAck.delete(this.deliveredBeforeAck.keys().next().value as string);
-    }
   }
 
   /** Sets what each send sent before `sentBefore` and still without an ack waits for. */
