@@ -59,6 +59,17 @@ const LAYER_ZONES = [
     from: './lib/grpc',
     message: 'Domain code raises lib/errors; only transports and adapters use lib/grpc.',
   })),
+  // the embedded broker: protocol/ answers requests with log/ and groups/, which share the wire codec below them all
+  ...['log', 'groups'].map((dir) => ({
+    target: `./infra/kafka-broker/${dir}`,
+    from: './infra/kafka-broker/protocol',
+    message: "The broker's log/ and groups/ sit below protocol/; what they share with it lives in codec/.",
+  })),
+  {
+    target: './infra/kafka-broker/codec',
+    from: ['./infra/kafka-broker/protocol', './infra/kafka-broker/log', './infra/kafka-broker/groups'],
+    message: "The broker's codec/ (bytes and error codes) is the bottom layer and imports none of the broker.",
+  },
   // the shared libraries and the infrastructure are below everything that uses them
   ...['./lib', './infra'].map((target) => ({
     target,

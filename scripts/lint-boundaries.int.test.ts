@@ -110,6 +110,24 @@ const cases: { name: string; path: string; source: string; reported: RegExp | nu
     reported: /contract.ts declares the API shapes itself and imports nothing/,
   },
   {
+    name: "the broker's log importing its protocol layer",
+    path: 'infra/kafka-broker/log/fixture-upward.ts',
+    source: "export * from '../protocol/context';\n",
+    reported: /log\/ and groups\/ sit below protocol\//,
+  },
+  {
+    name: "the broker's codec importing its log",
+    path: 'infra/kafka-broker/codec/fixture-upward.ts',
+    source: "export * from '../log/batch';\n",
+    reported: /codec\/ \(bytes and error codes\) is the bottom layer/,
+  },
+  {
+    name: "the broker's groups importing the codec (allowed)",
+    path: 'infra/kafka-broker/groups/fixture-down.ts',
+    source: "export { ErrorCode } from '../codec/error-codes';\n",
+    reported: null,
+  },
+  {
     name: 'the renderer importing Node code',
     path: 'renderer/src/fixture.ts',
     source: "export * from '../../lib/log';\n",
