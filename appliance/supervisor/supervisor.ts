@@ -27,6 +27,7 @@ import { ServiceProcess, TSX_LOADER, type RestartNotice } from './service-proces
 import type { LogLine, ServiceStatus, Unsubscribe } from './status';
 import { ChaosRefusedError } from '../api/errors';
 import type { ChaosAction, ReportedSpan } from '../api/ports';
+import { EnvReader } from '../../lib/config';
 
 /** No group or other permission bits on anything created while the appliance runs. */
 const PRIVATE_UMASK = 0o077;
@@ -172,7 +173,7 @@ export class Supervisor {
     );
     this.infraHealth.start();
     this.throwIfStopRequested();
-    const tracing = this.options.tracing ?? env.GOCHAT_TRACING === 'on';
+    const tracing = this.options.tracing ?? new EnvReader(env).oneOf('GOCHAT_TRACING', ['on', 'off'], 'off') === 'on';
     if (tracing) this.spanCollector = await startSpanCollector((spans) => this.events.emit('spans', spans));
     const plan = await planServices({
       layout: this.layout,
@@ -453,10 +454,7 @@ export class Supervisor {
 
 /** GOCHAT_EMBEDDED_REDIS=resp runs the embedded RESP server even where redis-server is installed. */
 function embeddedRedisChoice(env: NodeJS.ProcessEnv): 'auto' | 'resp' {
-  const value = env.GOCHAT_EMBEDDED_REDIS;
-  if (value === undefined || value === '' || value === 'auto') return 'auto';
-  if (value === 'resp') return 'resp';
-  throw new Error(`GOCHAT_EMBEDDED_REDIS must be "auto" or "resp", got "${value}"`);
+  return new EnvReader(env).oneOf('GOCHAT_EMBEDDED_REDIS', ['auto', 'resp'], 'auto');
 }
 
 /** Infra components log through callbacks; their lines are stored like a service's pino lines. */
