@@ -1,7 +1,7 @@
 // Lint rules that keep the map honest: the layering below is enforced here, not described in a wiki.
 //   renderer/        never imports Node code, services or infra: it talks to the appliance API only
 //   services/<a>/    never imports services/<b>/; services meet through proto/ contracts and Kafka topics
-//   */domain/        never imports transport or adapter code, nor the libraries those wrap
+//   */domain/        never imports transport or adapter code, nor the libraries those wrap (nor lib/grpc/)
 //   lib/, infra/     never import the layers built on them (appliance, services, main, renderer, e2e, bench)
 //   production code  never imports tests or test support (e2e/, test-support/, *.test.ts, *.suite.ts, ...)
 // scripts/lint-boundaries.int.test.ts lints fixtures against this file: a zone that stops reporting fails a test.
@@ -53,6 +53,23 @@ const LAYER_ZONES = [
     from: [`./services/${name}/transport`, `./services/${name}/adapters`],
     message: 'Domain code declares the interfaces it needs; adapters implement them.',
   })),
+  // nor does it reach gRPC through the shared library: lib/errors.ts is pure, lib/grpc/ is for transports
+  ...SERVICES.map((name) => ({
+    target: `./services/${name}/domain`,
+    from: './lib/grpc',
+    message: 'Domain code raises lib/errors; only transports and adapters use lib/grpc.',
+  })),
+  // the embedded broker: protocol/ answers requests with log/ and groups/, which share the wire codec below them all
+  ...['log', 'groups'].map((dir) => ({
+    target: `./infra/kafka-broker/${dir}`,
+    from: './infra/kafka-broker/protocol',
+    message: "The broker's log/ and groups/ sit below protocol/; what they share with it lives in codec/.",
+  })),
+  {
+    target: './infra/kafka-broker/codec',
+    from: ['./infra/kafka-broker/protocol', './infra/kafka-broker/log', './infra/kafka-broker/groups'],
+    message: "The broker's codec/ (bytes and error codes) is the bottom layer and imports none of the broker.",
+  },
   // the shared libraries and the infrastructure are below everything that uses them
   ...['./lib', './infra'].map((target) => ({
     target,
@@ -89,7 +106,12 @@ export default tseslint.config(
     },
     plugins: { 'import-x': importX },
     settings: {
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['./tsconfig.json', './renderer/tsconfig.json', './e2e/console/tsconfig.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
     },
     rules: {
       '@typescript-eslint/no-floating-promises': [
@@ -123,7 +145,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['services/*/domain/**/*.ts'],
+    // lib/errors.ts is what domain code imports for its errors, so it stays as free of adapters as the domain
+    files: ['services/*/domain/**/*.ts', 'lib/errors.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -133,6 +156,19 @@ export default tseslint.config(
             message: 'Domain code does not import transport or adapter libraries.',
           })),
         },
+      ],
+    },
+  },
+  {
+    // the API's JSON shapes: the renderer's one import from the appliance, so it brings nothing else along
+    files: ['appliance/api/contract.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['ImportDeclaration', 'ExportAllDeclaration', 'ExportNamedDeclaration[source]'].map((selector) => ({
+          selector,
+          message: 'contract.ts declares the API shapes itself and imports nothing.',
+        })),
       ],
     },
   },

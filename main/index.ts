@@ -4,22 +4,27 @@ import { app, BrowserWindow, shell } from 'electron';
 import { join } from 'node:path';
 import { startConsole, type RunningConsole } from '../appliance/api/start-console';
 import { Supervisor } from '../appliance/supervisor/supervisor';
+import { EnvReader } from '../lib/config';
 
 let appliance: { console: RunningConsole; supervisor: Supervisor } | null = null;
 
 async function startAppliance(): Promise<{ apiUrl: string; token: string }> {
+  // A malformed variable stops the start with its name and what is wrong (ConfigError), before anything runs.
+  const env = new EnvReader(process.env);
   // Attach to an appliance started elsewhere (`gochat up`) when its console address and token are given.
-  if (process.env.GOCHAT_CONSOLE_URL && process.env.GOCHAT_CONSOLE_TOKEN) {
-    return { apiUrl: process.env.GOCHAT_CONSOLE_URL, token: process.env.GOCHAT_CONSOLE_TOKEN };
-  }
+  const consoleUrl = env.optionalString('GOCHAT_CONSOLE_URL');
+  const consoleToken = env.optionalString('GOCHAT_CONSOLE_TOKEN');
+  if (consoleUrl && consoleToken) return { apiUrl: consoleUrl, token: consoleToken };
+  const gateways = env.int('GOCHAT_GATEWAYS', { default: 2, min: 1 });
+  const port = env.int('GOCHAT_CONSOLE_PORT', { default: 0, min: 0, max: 65535 });
   const supervisor = new Supervisor({
-    dataDir: process.env.GOCHAT_DATA_DIR ?? join(app.getPath('userData'), 'appliance'),
+    dataDir: env.optionalString('GOCHAT_DATA_DIR') ?? join(app.getPath('userData'), 'appliance'),
     infra: 'auto',
-    gateways: Number(process.env.GOCHAT_GATEWAYS ?? 2),
+    gateways,
     progress: (line) => console.log(line),
   });
   await supervisor.startAll();
-  const consoleApi = await startConsole(supervisor, { port: Number(process.env.GOCHAT_CONSOLE_PORT ?? 0) });
+  const consoleApi = await startConsole(supervisor, { port });
   supervisor.setAdminEndpoint({ url: consoleApi.url, port: consoleApi.port }, consoleApi.consoleUrl);
   appliance = { console: consoleApi, supervisor };
   return { apiUrl: consoleApi.url, token: consoleApi.token };

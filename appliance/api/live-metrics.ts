@@ -1,12 +1,8 @@
 // Rates per topic (records/s, for the Overview's edges) and consumer-group lag over time (for the Overview's and
 // the Topics view's trends), pushed to consoles once a second while any console is connected.
 import type { BrokerRecord, GroupInfo, KafkaInspector } from './ports';
-
-export interface LagSample {
-  atMs: number;
-  /** groupId -> total lag over its partitions. */
-  lag: Record<string, number>;
-}
+import type { LagSample } from './contract';
+export type { LagSample };
 
 const HISTORY = 150;
 

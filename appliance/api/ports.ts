@@ -1,69 +1,39 @@
 // What the appliance API needs from the rest of the appliance. The supervisor, the embedded broker and the
 // stores satisfy these (directly or through the small adapters beside this file); tests pass in-memory fakes.
+import type {
+  ChaosAction,
+  GroupInfo,
+  GroupPartitionLag,
+  InfraSummary,
+  LogLevel,
+  LogLine,
+  PartitionInfo,
+  ReportedSpan,
+  ServiceHealth,
+  ServiceState,
+  ServiceStatus,
+  TablePage,
+  TopicInfo,
+} from './contract';
+export type {
+  ChaosAction,
+  GroupInfo,
+  GroupPartitionLag,
+  InfraSummary,
+  LogLevel,
+  LogLine,
+  PartitionInfo,
+  ReportedSpan,
+  ServiceHealth,
+  ServiceState,
+  ServiceStatus,
+  TablePage,
+  TopicInfo,
+};
 
-export type ServiceState = 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
-export type ServiceHealth = 'serving' | 'not_serving' | 'unknown';
-
-/** One supervised process or in-process component, as the Overview shows it. */
-export interface ServiceStatus {
-  name: string;
-  kind: 'infra' | 'service';
-  state: ServiceState;
-  health: ServiceHealth;
-  pid: number | null;
-  port: number | null;
-  /** Named addresses ("grpc", "http", "kafka", "redis", ...), host:port. */
-  addresses: Record<string, string>;
-  startedAtMs: number | null;
-  restarts: number;
-  lastExitCode?: number | null;
-  /** Stopped with SIGSTOP by a chaos control, until resumed. */
-  paused?: boolean;
-  /** Chaos: ms its Kafka consumers wait before each batch, while set (a restart clears it). */
-  consumerLatencyMs?: number;
-}
-
-/** Chaos controls: kill (SIGKILL, the supervisor then restarts it as after a crash), pause (SIGSTOP), resume. */
-export type ChaosAction = 'kill' | 'pause' | 'resume';
 export const CHAOS_ACTIONS: readonly ChaosAction[] = ['kill', 'pause', 'resume'];
 
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
-
-export interface LogLine {
-  service: string;
-  timeMs: number;
-  level: LogLevel;
-  msg: string;
-  /** The whole line as the process wrote it (pino JSON, or plain text). */
-  raw: string;
-  traceId?: string;
-}
-
 export type Unsubscribe = () => void;
-
-/** One span a service reported over OTLP (its own RPC, record, commit or WebSocket frame), flattened. */
-export interface ReportedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string;
-  name: string;
-  kind: 'internal' | 'server' | 'client' | 'producer' | 'consumer';
-  /** service.name and service.instance.id of the process that made it, e.g. "im-gateway" and "gw-1". */
-  service: string;
-  instance: string;
-  startMs: number;
-  durationMs: number;
-  ok: boolean;
-  statusMessage: string;
-  attributes: Record<string, string | number | boolean>;
-}
-
-/** Which infrastructure the appliance runs on and why it was chosen, as the Overview states it. */
-export interface InfraSummary {
-  kind: 'external' | 'containers' | 'embedded';
-  reason: string;
-  components: { name: string; description: string; address: string }[];
-}
 
 /** Start/stop/restart and observe the appliance's processes. */
 export interface ApplianceControl {
@@ -85,32 +55,6 @@ export interface ApplianceControl {
   onLog(listener: (line: LogLine) => void): Unsubscribe;
   /** Spans the services report (absent where nothing collects them). */
   onSpans?(listener: (spans: ReportedSpan[]) => void): Unsubscribe;
-}
-
-export interface PartitionInfo {
-  partition: number;
-  lowWatermark: number;
-  highWatermark: number;
-}
-
-export interface TopicInfo {
-  name: string;
-  partitions: PartitionInfo[];
-}
-
-export interface GroupPartitionLag {
-  topic: string;
-  partition: number;
-  committedOffset: number;
-  highWatermark: number;
-  lag: number;
-}
-
-export interface GroupInfo {
-  groupId: string;
-  state: string;
-  members: number;
-  partitions: GroupPartitionLag[];
 }
 
 export interface BrokerRecord {
@@ -165,15 +109,6 @@ export interface GatewayView {
 export interface PresenceSource {
   onlineUsers(): Promise<OnlineUserView[]>;
   gateways(): Promise<GatewayView[]>;
-}
-
-export interface TablePage {
-  table: string;
-  columns: string[];
-  rows: Record<string, unknown>[];
-  total: number;
-  offset: number;
-  limit: number;
 }
 
 /** Read-only, paged access to the chat store's tables. */

@@ -3,16 +3,8 @@
 import { UserOffline, UserOnline } from '../../proto/gen/gochat/events/v1/events';
 import type { BrokerRecord } from './ports';
 import { headerText, traceIdOf } from './record-decoder';
-
-export interface PresenceChange {
-  userId: string;
-  status: 'online' | 'offline';
-  gatewayId: string;
-  connId: string;
-  atMs: number;
-  reason: string;
-  traceId: string | null;
-}
+import type { PresenceChange } from './contract';
+export type { PresenceChange };
 
 export function presenceChangeOf(record: BrokerRecord): PresenceChange | null {
   if (record.topic !== 'gochat.user-events' || !record.value) return null;

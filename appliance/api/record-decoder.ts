@@ -4,6 +4,8 @@
 import { EVENT_REGISTRY, EVENT_TYPES } from '../../lib/kafka/registry';
 import * as events from '../../proto/gen/gochat/events/v1/events';
 import type { BrokerRecord } from './ports';
+import type { DecodedRecord, RecordSummary } from './contract';
+export type { DecodedRecord, RecordSummary };
 
 interface ProtoMessageType {
   decode(input: Uint8Array): unknown;
@@ -29,28 +31,6 @@ export const EVENT_MESSAGE_TYPES: Record<string, string> = Object.fromEntries(
 export const EVENT_TOPICS: Record<string, string> = Object.fromEntries(
   EVENT_TYPES.map((type) => [type, EVENT_REGISTRY[type].topic]),
 );
-
-export interface RecordSummary {
-  topic: string;
-  partition: number;
-  offset: number;
-  timestampMs: number;
-  key: string | null;
-  eventType: string | null;
-  traceId: string | null;
-  size: number;
-}
-
-export interface DecodedRecord extends RecordSummary {
-  headers: Record<string, string>;
-  messageType: string | null;
-  /** The value as JSON, or null when it could not be decoded (decodeError says why). */
-  value: unknown;
-  decodeError: string | null;
-  /** The value's bytes, base64. */
-  rawValue: string | null;
-  rawKey: string | null;
-}
 
 const text = new TextDecoder('utf-8', { fatal: false });
 

@@ -4,22 +4,8 @@
 // back to 0). Built from what the API sees anyway (status changes, log lines, appended records, lag samples),
 // so it tells the same story whether the fault came from the console, the CLI or a real crash.
 import type { GroupInfo, LogLine, ServiceStatus } from './ports';
-
-export type TimelineKind =
-  'kill' | 'crash' | 'stop' | 'pause' | 'resume' | 'latency' | 'healthy' | 'acks' | 'caught-up' | 'retrying';
-
-export interface TimelineEvent {
-  /** Increasing; an event pushed again with the same id (a retry count going up) replaces the earlier one. */
-  id: number;
-  atMs: number;
-  service: string;
-  kind: TimelineKind;
-  text: string;
-  /** Recovery events: ms from the fault they recover from. */
-  sinceFaultMs?: number;
-  /** 'retrying': handler failures counted into this event. */
-  count?: number;
-}
+import type { TimelineEvent, TimelineKind } from './contract';
+export type { TimelineEvent, TimelineKind };
 
 interface OpenFault {
   label: string;

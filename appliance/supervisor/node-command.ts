@@ -2,6 +2,7 @@
 // Electron binary: run as is, it would start another copy of the desktop app instead of the program, and ignore
 // "--import tsx". ELECTRON_RUN_AS_NODE=1 makes it behave as the Node it embeds. GOCHAT_NODE_PATH names a Node
 // binary to use instead (for example when a packaged app should run the services on the system's Node).
+import { EnvReader } from '../../lib/config';
 
 /** What nodeCommand reads about the running process; `process` itself in production, a description in tests. */
 export interface HostProcess {
@@ -18,7 +19,7 @@ export interface NodeCommand {
 
 /** The command, arguments and environment that run `args` (Node flags, then the entry) as a Node program. */
 export function nodeCommand(args: string[], env: NodeJS.ProcessEnv, host: HostProcess = process): NodeCommand {
-  const configured = host.env.GOCHAT_NODE_PATH;
+  const configured = new EnvReader(host.env).optionalString('GOCHAT_NODE_PATH');
   if (configured) {
     const { ELECTRON_RUN_AS_NODE: _unused, ...rest } = env;
     return { command: configured, args, env: rest };

@@ -8,6 +8,8 @@ import { askChild, ChaosChannelError } from './chaos-request';
 import { LineSplitter, parseLogLine } from './log-lines';
 import { nodeCommand, type HostProcess } from './node-command';
 import type { LogLine, ServiceHealth, ServiceProgram, ServiceState, ServiceStatus } from './status';
+import { backoffMs } from '../../lib/backoff';
+import { EnvReader } from '../../lib/config';
 
 export interface ServiceSpec {
   /** "im-repo", "im-logic", "gw-1", "im-task". */
@@ -260,7 +262,7 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     const entry = `services/${this.spec.program}/main.ts`;
     // Its own process group: a Ctrl-C in the terminal reaches only the supervisor, which stops services in order.
     // GOCHAT_CPU_PROF_DIR: every service writes a V8 CPU profile there when it exits (docs/performance.md).
-    const profileDir = process.env.GOCHAT_CPU_PROF_DIR;
+    const profileDir = new EnvReader(process.env).optionalString('GOCHAT_CPU_PROF_DIR');
     const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
     const node = nodeCommand([...profile, '--import', TSX_LOADER, entry], env, this.options.host);
     const child = spawn(node.command, node.args, {
@@ -333,7 +335,10 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     }
     const uptimeMs = Date.now() - (this.startedAtMs ?? Date.now());
     if (uptimeMs >= this.options.stableAfterMs) this.crashesInARow = 0;
-    const delayMs = Math.min(this.options.maxBackoffMs, this.options.initialBackoffMs * 2 ** this.crashesInARow);
+    const delayMs = backoffMs(this.crashesInARow, {
+      initialMs: this.options.initialBackoffMs,
+      maxMs: this.options.maxBackoffMs,
+    });
     this.crashesInARow += 1;
     this.restarts += 1;
     this.setState('crashed', 'unknown');

@@ -27,6 +27,8 @@ import { ServiceProcess, TSX_LOADER, type RestartNotice } from './service-proces
 import type { LogLine, ServiceStatus, Unsubscribe } from './status';
 import { ChaosRefusedError } from '../api/errors';
 import type { ChaosAction, ReportedSpan } from '../api/ports';
+import { EnvReader } from '../../lib/config';
+import { createLogger, type Logger } from '../../lib/log';
 
 /** No group or other permission bits on anything created while the appliance runs. */
 const PRIVATE_UMASK = 0o077;
@@ -151,7 +153,7 @@ export class Supervisor {
       dataDir: this.layout.root,
       env,
       progress: this.progress,
-      log: (component, level, msg) => this.recordLine(infraLogLine(component, level, msg)),
+      loggers: { kafka: this.infraLogger('kafka'), redis: this.infraLogger('redis') },
       onComponentChange: (component) => {
         if (component.pid !== null) this.pausedInfra.delete(component.pid);
         this.guardChildren();
@@ -172,7 +174,7 @@ export class Supervisor {
     );
     this.infraHealth.start();
     this.throwIfStopRequested();
-    const tracing = this.options.tracing ?? env.GOCHAT_TRACING === 'on';
+    const tracing = this.options.tracing ?? new EnvReader(env).oneOf('GOCHAT_TRACING', ['on', 'off'], 'off') === 'on';
     if (tracing) this.spanCollector = await startSpanCollector((spans) => this.events.emit('spans', spans));
     const plan = await planServices({
       layout: this.layout,
@@ -379,6 +381,15 @@ export class Supervisor {
     return service;
   }
 
+  /** A pino logger for an infra component whose JSON lines are stored like a service's stdout. */
+  private infraLogger(component: 'kafka' | 'redis'): Logger {
+    return createLogger({
+      service: component,
+      instance: component,
+      destination: { write: (raw: string) => this.recordLine(parseLogLine(component, raw.trimEnd(), 'stdout')) },
+    });
+  }
+
   private recordLine(line: LogLine): void {
     let ring = this.rings.get(line.service);
     if (!ring) this.rings.set(line.service, (ring = new LogRing()));
@@ -453,15 +464,7 @@ export class Supervisor {
 
 /** GOCHAT_EMBEDDED_REDIS=resp runs the embedded RESP server even where redis-server is installed. */
 function embeddedRedisChoice(env: NodeJS.ProcessEnv): 'auto' | 'resp' {
-  const value = env.GOCHAT_EMBEDDED_REDIS;
-  if (value === undefined || value === '' || value === 'auto') return 'auto';
-  if (value === 'resp') return 'resp';
-  throw new Error(`GOCHAT_EMBEDDED_REDIS must be "auto" or "resp", got "${value}"`);
-}
-
-/** Infra components log through callbacks; their lines are stored like a service's pino lines. */
-function infraLogLine(component: string, level: string, msg: string): LogLine {
-  return parseLogLine(component, JSON.stringify({ level, time: Date.now(), service: component, msg }), 'stdout');
+  return new EnvReader(env).oneOf('GOCHAT_EMBEDDED_REDIS', ['auto', 'resp'], 'auto');
 }
 
 function readApplianceRecordSafely(layout: DataDirLayout): ApplianceRecord | undefined {

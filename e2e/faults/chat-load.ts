@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { TestUser, type Frame } from '../support/chat-client';
+import { backoffMs } from '../../lib/backoff';
 
 const SEND_EVERY_MS = 150;
 /** An unacked send is retried after this, doubling per attempt up to MAX_ACK_WAIT_MS (retries add load). */
@@ -78,7 +79,7 @@ export class LoadClient {
       if (!this.running) return;
       // next gateway, after 100 ms doubling up to 2 s, each with up to half of it added at random
       this.gatewayIndex = (this.gatewayIndex + 1) % this.gateways.length;
-      const base = Math.min(2000, 100 * 2 ** Math.min(this.attempt, 5));
+      const base = backoffMs(this.attempt, { initialMs: 100, maxMs: 2000 });
       this.attempt += 1;
       this.later(base + Math.random() * base * 0.5, () => this.connect());
     });
@@ -149,7 +150,7 @@ export class LoadClient {
   private sendNext(): void {
     if (!this.running || !this.connected) return;
     if (this.pending) {
-      const wait = Math.min(MAX_ACK_WAIT_MS, ACK_TIMEOUT_MS * 2 ** (this.pending.attempts - 1));
+      const wait = backoffMs(this.pending.attempts - 1, { initialMs: ACK_TIMEOUT_MS, maxMs: MAX_ACK_WAIT_MS });
       if (Date.now() - this.pending.sentAt > wait) this.resend();
       return;
     }

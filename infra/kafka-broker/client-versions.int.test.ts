@@ -9,7 +9,7 @@ import { startBroker, type Broker } from './index';
 import { buildBatch } from './test-support/batch-builder';
 import { RawKafkaClient } from './test-support/raw-client';
 import { makeTempDir, recordingLogger } from './test-support/temp-dir';
-import { Writer } from './protocol/writer';
+import { Writer } from './codec/writer';
 
 const TXN_REFUSED = 53;
 

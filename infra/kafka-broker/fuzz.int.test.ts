@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBroker, type Broker } from './index';
-import { Writer } from './protocol/writer';
+import { Writer } from './codec/writer';
 import { buildBatch } from './test-support/batch-builder';
 import { produceBatch, RawKafkaClient } from './test-support/raw-client';
 import { makeTempDir, recordingLogger } from './test-support/temp-dir';

@@ -2,7 +2,7 @@
 // decoded records. Nothing here joins a group or commits anything.
 import type { BrokerCore } from './core';
 import { codecOf, decodeBatchRecords, readBatchHeader, type Codec, type RecordHeader } from './log/batch';
-import { Reader } from './protocol/reader';
+import { Reader } from './codec/reader';
 
 export interface PartitionInfo {
   partition: number;

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBroker, type Broker } from './index';
-import { Writer } from './protocol/writer';
+import { Writer } from './codec/writer';
 import { RawKafkaClient } from './test-support/raw-client';
 import { makeTempDir, recordingLogger } from './test-support/temp-dir';
 

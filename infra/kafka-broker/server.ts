@@ -10,8 +10,8 @@ import type { BrokerCore } from './core';
 import { dispatchRequest } from './protocol/dispatch';
 import { isSupported, ApiKey } from './protocol/api-versions';
 import type { RequestContext } from './protocol/context';
-import { MalformedRequestError, Reader } from './protocol/reader';
-import { Writer } from './protocol/writer';
+import { MalformedRequestError, Reader } from './codec/reader';
+import { Writer } from './codec/writer';
 import { RequestMemoryPool } from './request-pool';
 
 export const MAX_REQUEST_BYTES = 100 * 1024 * 1024;

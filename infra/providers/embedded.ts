@@ -6,6 +6,8 @@ import { startBroker, type Broker } from '../kafka-broker/index';
 import { startRespServer } from '../resp-server/index';
 import { InfraUnavailableError, type InfraComponent, type InfraStartOptions, type RunningInfra } from './infra';
 import { findRedisServerBinary, startRedisServerProcess, type RedisServerProcess } from './redis-server-process';
+import { backoffMs } from '../../lib/backoff';
+import { silentLogger } from '../../lib/log';
 
 /** Matches the partition counts the services create, so auto-created topics look the same. */
 const DEFAULT_PARTITIONS = 4;
@@ -21,14 +23,14 @@ interface StartedRedis {
  * growing pause between attempts.
  */
 async function startSupervisedRedisServer(options: InfraStartOptions, binary: string): Promise<StartedRedis> {
-  const log = options.log ?? (() => undefined);
+  const logger = options.loggers?.redis ?? silentLogger();
   const dir = join(options.dataDir, 'redis');
   const launch = (port?: number): Promise<RedisServerProcess> =>
     startRedisServerProcess({
       dataDir: dir,
       binary,
       ...(port === undefined ? {} : { port }),
-      onOutput: (line) => log('redis', 'info', line),
+      onOutput: (line) => logger.info(line),
     });
   const preferred = options.preferredPorts?.redis;
   // the previous run's port if it is free; another free one if the preferred one is taken meanwhile
@@ -44,7 +46,7 @@ async function startSupervisedRedisServer(options: InfraStartOptions, binary: st
     void running.exited.then(async ({ code, signal }) => {
       if (stopping) return;
       const why = `redis-server (pid ${running.pid}) exited (${signal ?? `code ${String(code)}`}); restarting it on port ${running.port}`;
-      log('redis', 'error', why);
+      logger.error(why);
       options.progress(`infra: ${why}`);
       for (let attempt = 0; !stopping; attempt += 1) {
         try {
@@ -59,8 +61,8 @@ async function startSupervisedRedisServer(options: InfraStartOptions, binary: st
           watch(current);
           return;
         } catch (err) {
-          log('redis', 'error', `redis-server restart failed: ${(err as Error).message}`);
-          await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)));
+          logger.error({ err }, 'redis-server restart failed');
+          await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, { initialMs: 500, maxMs: 30_000 })));
         }
       }
     });
@@ -77,13 +79,13 @@ async function startSupervisedRedisServer(options: InfraStartOptions, binary: st
 }
 
 async function startRedis(options: InfraStartOptions): Promise<StartedRedis> {
-  const log = options.log ?? (() => undefined);
+  const logger = options.loggers?.redis ?? silentLogger();
   const binary = options.embeddedRedis === 'resp' ? undefined : findRedisServerBinary();
   if (binary) return startSupervisedRedisServer(options, binary);
   const why = options.embeddedRedis === 'resp' ? 'as asked' : 'as redis-server is not installed';
   options.progress(`infra: using the embedded RESP server ${why} (presence kept in memory only)`);
   const resp = await startRespServer({
-    onWarning: (msg, err) => log('redis', 'warn', err ? `${msg}: ${String(err)}` : msg),
+    onWarning: (msg, err) => (err === undefined ? logger.warn(msg) : logger.warn({ err }, msg)),
   });
   return {
     url: resp.url,
@@ -98,7 +100,6 @@ async function startRedis(options: InfraStartOptions): Promise<StartedRedis> {
 }
 
 export async function startEmbeddedInfra(options: InfraStartOptions, reason: string): Promise<RunningInfra> {
-  const log = options.log ?? (() => undefined);
   const kafkaDir = join(options.dataDir, 'kafka');
   options.progress(`infra: starting the embedded Kafka broker (log in ${kafkaDir})`);
   let broker: Broker;
@@ -108,11 +109,7 @@ export async function startEmbeddedInfra(options: InfraStartOptions, reason: str
         dataDir: kafkaDir,
         port,
         defaultPartitions: DEFAULT_PARTITIONS,
-        logger: {
-          info: (msg) => log('kafka', 'info', msg),
-          warn: (msg) => log('kafka', 'warn', msg),
-          error: (msg) => log('kafka', 'error', msg),
-        },
+        logger: options.loggers?.kafka ?? silentLogger(),
       });
     const preferred = options.preferredPorts?.kafka;
     // the previous run's port keeps KAFKA_BROKERS stable for tools pointed at it; any free one if it is taken

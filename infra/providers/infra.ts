@@ -1,5 +1,6 @@
 // What every infrastructure provider hands the supervisor: where Kafka and Redis are, and how to stop them.
 import type { Broker } from '../kafka-broker/index';
+import type { Logger } from '../../lib/log';
 
 export type InfraKind = 'external' | 'containers' | 'embedded';
 export type InfraMode = InfraKind | 'auto';
@@ -29,7 +30,11 @@ export interface RunningInfra {
   stop(): Promise<void>;
 }
 
-export type InfraLogLevel = 'info' | 'warn' | 'error';
+/** A logger per component; their lines are what `gochat logs kafka|redis` and the console show. */
+export interface InfraLoggers {
+  kafka: Logger;
+  redis: Logger;
+}
 
 export interface InfraStartOptions {
   /** The appliance's data dir; embedded infra keeps its state below it. */
@@ -38,8 +43,8 @@ export interface InfraStartOptions {
   env: NodeJS.ProcessEnv;
   /** One line per step, for the terminal. */
   progress: (line: string) => void;
-  /** Receives infrastructure log lines (broker, redis-server) for `gochat logs kafka|redis`. */
-  log?: (component: 'kafka' | 'redis', level: InfraLogLevel, msg: string) => void;
+  /** Where the broker and redis-server log (nothing is logged when left out). */
+  loggers?: InfraLoggers;
   /** Told when a component changed while running (redis-server restarted under a new pid). */
   onComponentChange?: (component: InfraComponent) => void;
   /** Embedded Redis: "auto" (default) runs redis-server if installed, "resp" always the embedded RESP server. */

@@ -103,7 +103,10 @@ export async function startRedisServerProcess(options: RedisServerProcessOptions
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
   for (;;) {
-    const failed = await Promise.race([spawnFailure, new Promise<undefined>((r) => setTimeout(r, 50))]);
+    const failed = await Promise.race([
+      spawnFailure,
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 50)),
+    ]);
     if (failed) throw new RedisServerUnavailableError(`could not run ${binary}: ${failed.message}`, { cause: failed });
     if (child.exitCode !== null || child.signalCode !== null) {
       const how = child.signalCode ?? `code ${String(child.exitCode)}`;

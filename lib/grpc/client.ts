@@ -10,7 +10,7 @@ import {
   type ClientUnaryCall,
   type ServiceError,
 } from '@grpc/grpc-js';
-import { fromGrpcError } from '../errors';
+import { fromGrpcError } from './errors';
 import { endFailed, SpanKind, startSpan, traceparentOf } from '../telemetry';
 import { TRACEPARENT_KEY } from '../trace';
 

@@ -8,7 +8,8 @@ import type {
   UntypedHandleCall,
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
-import { isDomainError, toGrpcError } from '../errors';
+import { isDomainError } from '../errors';
+import { toGrpcError } from './errors';
 import type { Logger } from '../log';
 import { endFailed, SpanKind, startSpan, traceparentOf, withActiveSpan } from '../telemetry';
 import { TRACEPARENT_KEY, traceIdOf } from '../trace';

@@ -10,6 +10,7 @@ import { injectedLatencyMs, noteConsumerRunning } from './injected-latency';
 import { PartitionLanes, type ChunkOrder } from './partition-lanes';
 import { decodeRecord, type EventMessages, type EventType } from './registry';
 import type { TopicName } from './topics';
+import { backoffMs } from '../backoff';
 
 /**
  * Thrown by a handler for a record that can never be handled (e.g. it refers to something that no longer exists):
@@ -366,7 +367,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
           );
           return true;
         }
-        const delayMs = Math.min(maxMs, initialMs * 2 ** Math.min(attemptNo - 1, 20));
+        const delayMs = backoffMs(attemptNo - 1, { initialMs, maxMs });
         logger.error({ err, ...where, attempt: attemptNo, delayMs }, 'event handler failed; will retry');
         if (!stopping) await sleep(delayMs);
         if (stopping) {

@@ -7,6 +7,7 @@
 // diagram never claims more than was observed. Simulated clients' frames also join a client's trace to the one its
 // request turned into.
 import type { BrokerRecord, LogLine, ReportedSpan } from '../ports';
+import { BoundedMap } from '../../../lib/bounded-map';
 import { decodeRecord } from '../record-decoder';
 import {
   CONSUMER_OF,
@@ -15,22 +16,9 @@ import {
   participantOfProducer,
   REPO_CALL_OF_TASK,
 } from './flow-knowledge';
-import { arrowsFromSpans, titleOfSpans, type DiagramArrow } from './span-diagram';
-
-/** One arrow of a flow's diagram, in the flow of its trace. */
-export interface FlowSpan extends DiagramArrow {
-  traceId: string;
-  seq: number;
-}
-
-export interface FlowTrace {
-  traceId: string;
-  title: string;
-  startedAtMs: number;
-  lastAtMs: number;
-  participants: string[];
-  spans: FlowSpan[];
-}
+import { arrowsFromSpans, titleOfSpans } from './span-diagram';
+import type { FlowSpan, FlowTrace } from '../contract';
+export type { FlowSpan, FlowTrace };
 
 export interface ClientFrameEvent {
   direction: 'out' | 'in';
@@ -73,7 +61,8 @@ export interface FlowTrackerOptions {
 }
 
 export class FlowTracker {
-  private readonly traces = new Map<string, FlowTrace>();
+  // the oldest trace goes when a new one takes it past MAX_TRACES, and its reported spans with it
+  private readonly traces = new BoundedMap<string, FlowTrace>(MAX_TRACES, (oldest) => this.reported.delete(oldest));
   private readonly reported = new Map<string, ReportedSpan[]>();
   private readonly traceOfClientMsg = new Map<string, string>();
   private readonly aliases = new Map<string, string>();
@@ -138,13 +127,6 @@ export class FlowTracker {
     if (!trace) {
       trace = { traceId: id, title, startedAtMs: atMs, lastAtMs: atMs, participants: [], spans: [] };
       this.traces.set(id, trace);
-      if (this.traces.size > MAX_TRACES) {
-        const oldest = this.traces.keys().next().value;
-        if (oldest !== undefined) {
-          this.traces.delete(oldest);
-          this.reported.delete(oldest);
-        }
-      }
     }
     return trace;
   }

@@ -4,23 +4,8 @@
 // expect but no process reported (a topic's consumer that never took the record) is added, marked missing.
 import type { ReportedSpan } from '../ports';
 import { CONSUMER_OF } from './flow-knowledge';
-
-export interface DiagramArrow {
-  atMs: number;
-  from: string;
-  to: string;
-  label: string;
-  kind: 'ws' | 'http' | 'kafka' | 'grpc' | 'note';
-  inferred: boolean;
-  /** Expected by the seed flows, but no process reported it. */
-  missing?: boolean;
-  durationMs?: number;
-  /** "OK", or what failed ("UNAVAILABLE: ...", "answered 404"). */
-  status?: string;
-  /** The reported span, for the console's detail pane. */
-  spanId?: string;
-  detail?: string;
-}
+import type { DiagramArrow } from '../contract';
+export type { DiagramArrow };
 
 /** A topic's record unconsumed for this long after it was produced is drawn as a missing hop. */
 const MISSING_AFTER_MS = 5000;

@@ -2,19 +2,8 @@
 // what each simulated user receives, step by step, returning the trace ids to open in the Flows view.
 import type { SimulatedClients } from './simulated-clients';
 import { p2pConversationId } from './simulated-client';
-
-export interface FlowStep {
-  label: string;
-  ok: boolean;
-  detail: string;
-  traceId?: string;
-}
-
-export interface FlowRun {
-  flow: string;
-  ok: boolean;
-  steps: FlowStep[];
-}
+import type { FlowRun, FlowStep } from '../contract';
+export type { FlowRun, FlowStep };
 
 export const SEED_FLOWS = ['user-online', 'send-and-read', 'group-member-added'] as const;
 export type SeedFlow = (typeof SEED_FLOWS)[number];

@@ -11,29 +11,14 @@ import type {
 import { translateSession } from '../../scenario/recording/translate';
 import { draftToYaml } from '../../scenario/recording/write-yaml';
 import { BadRequestError } from '../errors';
+import type { Recording, RecordingStatus } from '../contract';
+export type { Recording, RecordingStatus };
 
 /** What the recorder needs to know of each client when Record is pressed. */
 export interface ClientSnapshot extends RecordedUser {
   connected: boolean;
   friendIds: string[];
   groups: { groupId: string; name: string }[];
-}
-
-export interface RecordingStatus {
-  recording: boolean;
-  startedAtMs: number | null;
-  actions: number;
-  frames: number;
-  users: number;
-  /** The bound was hit: nothing more is taken until Stop. */
-  truncated: boolean;
-  /** The recording made by the last Stop, if any. */
-  last: { file: string; name: string; steps: number; stoppedAtMs: number } | null;
-}
-
-export interface Recording {
-  file: string;
-  text: string;
 }
 
 /** Actions and frames kept at most: a few minutes of heavy driving; a forgotten recording stays bounded. */

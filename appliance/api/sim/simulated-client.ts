@@ -10,6 +10,8 @@ import { gatewayCall, GatewayCallError, newTraceparent } from './gateway-http';
 import { applyInboundFrame } from './inbound-frames';
 import { noteDelivered } from './receipts';
 import type { ClientView, GatewayMessage, SimConversation, SimMessage, SimNotice } from './views';
+import { backoffMs } from '../../../lib/backoff';
+import { BoundedMap } from '../../../lib/bounded-map';
 
 export const SIM_PASSWORD = 'simulated-password';
 
@@ -47,7 +49,7 @@ export class SimulatedClient {
    * Deliveries seen before this client's ack told it the message's id (a recipient on a faster path gets the
    * message first): the ack then finds the message delivered already. Bounded, oldest forgotten first.
    */
-  private readonly deliveredBeforeAck = new Map<string, Map<string, number>>();
+  private readonly deliveredBeforeAck = new BoundedMap<string, Map<string, number>>(EARLY_DELIVERIES_KEPT);
 
   constructor(
     readonly username: string,
@@ -226,7 +228,7 @@ export class SimulatedClient {
   /** Reconnects after the gateway went away (restart, crash), backing off with jitter so restarts are no storm. */
   private scheduleReconnect(): void {
     if (this.reconnectTimer || !this.wantConnected) return;
-    const delayMs = Math.min(10_000, 500 * 2 ** this.reconnectAttempts) * (0.5 + Math.random() / 2);
+    const delayMs = backoffMs(this.reconnectAttempts, { initialMs: 500, maxMs: 10_000, jitter: 0.5 });
     this.reconnectAttempts += 1;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
@@ -466,9 +468,6 @@ export class SimulatedClient {
     const early = this.deliveredBeforeAck.get(messageId) ?? new Map<string, number>();
     early.set(receiverId, atMs);
     this.deliveredBeforeAck.set(messageId, early);
-    if (this.deliveredBeforeAck.size > EARLY_DELIVERIES_KEPT) {
-      this.deliveredBeforeAck.delete(this.deliveredBeforeAck.keys().next().value as string);
-    }
   }
 
   /** Sets what each send sent before `sentBefore` and still without an ack waits for. */

@@ -1,6 +1,8 @@
 // A scenario as the runner takes it: the YAML file checked and turned into typed steps, each keeping the line it
 // came from so reports and the console can point back at the file. Strings may still hold ${...}: loop variables
 // and user ids are only known while running.
+import type { ScenarioProblem } from '../../api/contract';
+export type { ScenarioProblem };
 
 /** A number, or a ${...} string resolved at run time. */
 export type Countish = number | string;
@@ -72,14 +74,6 @@ export interface Scenario {
   friends: { line: number; a: string[]; b: string[] }[];
   groups: GroupSpec[];
   steps: Step[];
-}
-
-/** One thing wrong with a scenario file, where it is. */
-export interface ScenarioProblem {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
 }
 
 export class ScenarioFileError extends Error {

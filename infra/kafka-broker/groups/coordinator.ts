@@ -1,6 +1,6 @@
 // This broker coordinates every group (it is the only node). Groups live in memory; their committed
 // offsets are durable in the OffsetStore, so after a restart members simply join again.
-import { ErrorCode } from '../protocol/error-codes';
+import { ErrorCode } from '../codec/error-codes';
 import { ConsumerGroup, type GroupTuning } from './group';
 import type { OffsetStore } from './offset-store';
 

@@ -3,7 +3,7 @@
 //   -> Stable (SyncGroup delivered it). Any join, leave or session expiry starts a new rebalance.
 // Every waiting JoinGroup/SyncGroup is answered: on completion, on a rebalance timeout, or with an error.
 import { randomUUID } from 'node:crypto';
-import { ErrorCode } from '../protocol/error-codes';
+import { ErrorCode } from '../codec/error-codes';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 

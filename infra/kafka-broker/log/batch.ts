@@ -1,7 +1,7 @@
 // Record batch (magic 2) layout. The broker stores batches exactly as producers sent them; only the
 // baseOffset (bytes 0-7) is rewritten, which lies outside the CRC (it covers byte 21 to the end).
 import { crc32c } from '../crc32c';
-import { MalformedRequestError, Reader } from '../protocol/reader';
+import { MalformedRequestError, Reader } from '../codec/reader';
 import { decompress } from './codecs';
 
 export class RecordsError extends Error {}

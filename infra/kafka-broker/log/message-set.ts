@@ -3,7 +3,7 @@
 // message format 2 does. Compressed wrapper messages are opened; the batch is stored uncompressed.
 import { crc32 } from 'node:zlib';
 import { crc32c } from '../crc32c';
-import { Writer } from '../protocol/writer';
+import { Writer } from '../codec/writer';
 import { decompress } from './codecs';
 import { CodecError } from './codec-error';
 

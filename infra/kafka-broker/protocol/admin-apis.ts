@@ -2,8 +2,8 @@
 import type { BrokerCore } from '../core';
 import { topicNameProblem } from '../log/topic-store';
 import type { ApiHandler } from './context';
-import { ErrorCode } from './error-codes';
-import { Writer } from './writer';
+import { ErrorCode } from '../codec/error-codes';
+import { Writer } from '../codec/writer';
 
 const MAX_PARTITIONS = 1000;
 

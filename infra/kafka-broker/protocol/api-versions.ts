@@ -4,8 +4,8 @@
 // Metadata v0 is kafka-python's version probe and sarama's default; OffsetCommit v0-1, Fetch v0-v3 (old message
 // sets, see fetch-formats.ts) and ListOffsets v0 are what sarama's default config (Kafka 0.8.2) sends.
 import type { ApiHandler } from './context';
-import { ErrorCode } from './error-codes';
-import { Writer } from './writer';
+import { ErrorCode } from '../codec/error-codes';
+import { Writer } from '../codec/writer';
 
 export const ApiKey = {
   Produce: 0,

@@ -1,6 +1,6 @@
 import type { BrokerCore } from '../core';
-import type { Reader } from './reader';
-import type { Writer } from './writer';
+import type { Reader } from '../codec/reader';
+import type { Writer } from '../codec/writer';
 
 export interface RequestContext {
   apiKey: number;

@@ -21,8 +21,8 @@ import {
 import { handleMetadata } from './metadata';
 import { handleOffsetCommit, handleOffsetFetch } from './offset-apis';
 import { handleInitProducerId, handleProduce } from './produce';
-import { MalformedRequestError, type Reader } from './reader';
-import type { Writer } from './writer';
+import { MalformedRequestError, type Reader } from '../codec/reader';
+import type { Writer } from '../codec/writer';
 
 const HANDLERS = new Map<number, ApiHandler>([
   [ApiKey.Produce, handleProduce],

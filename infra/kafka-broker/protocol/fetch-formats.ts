@@ -12,8 +12,8 @@
 import { crc32 } from 'node:zlib';
 import { codecOf, decodeBatchRecords, readBatchHeader, RecordsError, type DecodedRecord } from '../log/batch';
 import { CodecError } from '../log/codec-error';
-import { ErrorCode } from './error-codes';
-import { Writer } from './writer';
+import { ErrorCode } from '../codec/error-codes';
+import { Writer } from '../codec/writer';
 
 /** The first Fetch version whose clients can read record batches (magic 2). */
 export const FIRST_RECORD_BATCH_FETCH = 4;

@@ -4,9 +4,9 @@
 import type { BrokerCore } from '../core';
 import { decodeBatchRecords } from '../log/batch';
 import type { ApiHandler } from './context';
-import { ErrorCode } from './error-codes';
+import { ErrorCode } from '../codec/error-codes';
 import { recordsForFetchVersion } from './fetch-formats';
-import { Writer } from './writer';
+import { Writer } from '../codec/writer';
 
 interface FetchPartition {
   index: number;

@@ -1,7 +1,7 @@
 // FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup: thin codecs over the ConsumerGroup state machine.
 import type { ApiHandler } from './context';
-import { ErrorCode } from './error-codes';
-import { Writer } from './writer';
+import { ErrorCode } from '../codec/error-codes';
+import { Writer } from '../codec/writer';
 
 export const handleFindCoordinator: ApiHandler = (r, ctx, core) => {
   const v = ctx.apiVersion;

@@ -4,8 +4,8 @@
 import type { BrokerCore } from '../core';
 import { topicNameProblem } from '../log/topic-store';
 import type { ApiHandler } from './context';
-import { ErrorCode } from './error-codes';
-import { Writer } from './writer';
+import { ErrorCode } from '../codec/error-codes';
+import { Writer } from '../codec/writer';
 
 export const handleMetadata: ApiHandler = (r, ctx, core) => {
   const v = ctx.apiVersion;

@@ -2,8 +2,8 @@
 // v0/v1 are sarama's defaults (v0 commits without a generation, like a simple consumer's commit; v1 carries a
 // per-partition commit timestamp that Kafka only used for retention). OffsetFetch v0 reads like v1.
 import type { ApiHandler } from './context';
-import { ErrorCode } from './error-codes';
-import { Writer } from './writer';
+import { ErrorCode } from '../codec/error-codes';
+import { Writer } from '../codec/writer';
 
 export const handleOffsetCommit: ApiHandler = async (r, ctx, core) => {
   const v = ctx.apiVersion;

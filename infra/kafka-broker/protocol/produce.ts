@@ -11,8 +11,8 @@ import { upConvertMessageSet } from '../log/message-set';
 import { validateProducedBatch } from '../log/validate-batch';
 import type { PartitionLog } from '../log/partition-log';
 import type { ApiHandler } from './context';
-import { ErrorCode } from './error-codes';
-import { Writer } from './writer';
+import { ErrorCode } from '../codec/error-codes';
+import { Writer } from '../codec/writer';
 
 interface PartitionResult {
   index: number;

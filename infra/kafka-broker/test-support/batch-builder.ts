@@ -3,7 +3,7 @@
 // (stored) blocks: valid streams for a decoder, enough to test the broker's decoders and its carrying of them.
 import { gzipSync } from 'node:zlib';
 import { crc32c } from '../crc32c';
-import { Writer } from '../protocol/writer';
+import { Writer } from '../codec/writer';
 
 export interface TestRecord {
   key?: string | null;

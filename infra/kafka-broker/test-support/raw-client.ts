@@ -1,7 +1,7 @@
 // A minimal Kafka client speaking raw frames, for protocol-level tests and fuzzing.
 import { connect, type Socket } from 'node:net';
-import { Reader } from '../protocol/reader';
-import { Writer } from '../protocol/writer';
+import { Reader } from '../codec/reader';
+import { Writer } from '../codec/writer';
 
 export class RawKafkaClient {
   private buffered = Buffer.alloc(0);

@@ -1,3 +1,4 @@
+import { BoundedSet } from '../../../lib/bounded-map';
 import type { ClientLink } from './ports';
 
 // The same stored message can reach a connection by two roads (the downstream topic and a PushToUsers call, a
@@ -8,17 +9,13 @@ import type { ClientLink } from './ports';
 const DELIVERY_WINDOW = 512;
 
 class DeliveryLedger {
-  private readonly seen = new Set<string>();
+  private readonly seen = new BoundedSet<string>(DELIVERY_WINDOW);
 
   /** true the first time a (conversation, seq) is offered, false afterwards. */
   firstTime(conversationId: string, seq: number): boolean {
     const key = `${conversationId}\u0000${seq}`;
     if (this.seen.has(key)) return false;
     this.seen.add(key);
-    if (this.seen.size > DELIVERY_WINDOW) {
-      const oldest = this.seen.values().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
-    }
     return true;
   }
 }

@@ -5,6 +5,7 @@
 import { PresenceStatus, type SystemSignalMessage } from '../../../proto/gen/gochat/common/v1/common';
 import type { GatewayDirectory } from './gateway-directory';
 import type { PresenceDirectory, SignalPusher, Sleep } from './ports';
+import { backoffMs } from '../../../lib/backoff';
 
 export interface PushRetryPolicy {
   attempts: number;
@@ -96,7 +97,8 @@ export class SignalRouter {
         lastError = err;
         // The gateway may have restarted elsewhere: look its address up again before the next attempt.
         this.gateways.invalidate();
-        if (attempt < this.retry.attempts) await this.sleep(this.retry.initialDelayMs * 2 ** (attempt - 1));
+        if (attempt < this.retry.attempts)
+          await this.sleep(backoffMs(attempt - 1, { initialMs: this.retry.initialDelayMs }));
       }
     }
     this.problems.gatewayFailed(gatewayId, address ?? '', this.retry.attempts, lastError);

@@ -1,6 +1,7 @@
 // Routes each consumed domain event to its task. A record redelivered after a restart or rebalance is recognised
 // by its event id and not pushed twice by this process; across processes the work stays harmless to repeat
 // (indexing is idempotent, a repeated signal carries the same cause event id for clients to drop).
+import { BoundedSet } from '../../../lib/bounded-map';
 import type { AnyConsumedEvent, ConsumedEvent } from '../../../lib/kafka';
 import type { Logger } from '../../../lib/log';
 import type { DerivedTasks } from '../domain/derived-tasks';
@@ -34,7 +35,7 @@ export function taskBatchHandler(tasks: DerivedTasks, logger: Logger): (events: 
 }
 
 export function taskEventHandler(tasks: DerivedTasks, logger: Logger): (event: AnyConsumedEvent) => Promise<void> {
-  const done = new RecentIds(REMEMBERED_EVENT_IDS);
+  const done = new BoundedSet<string>(REMEMBERED_EVENT_IDS);
   return async (event) => {
     const eventId = event.meta?.eventId ?? '';
     if (eventId !== '' && done.has(eventId)) {
@@ -100,22 +101,6 @@ async function indexPersisted(
   } else if (logger.isLevelEnabled('debug')) {
     for (const { message } of entries) {
       logger.debug({ conversationId: message.conversationId, seq: message.seq }, 'message indexed');
-    }
-  }
-}
-
-/** A bounded set that forgets the oldest ids first. */
-class RecentIds {
-  private readonly ids = new Set<string>();
-  constructor(private readonly capacity: number) {}
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-  add(id: string): void {
-    this.ids.add(id);
-    if (this.ids.size > this.capacity) {
-      const oldest = this.ids.values().next().value;
-      if (oldest !== undefined) this.ids.delete(oldest);
     }
   }
 }

@@ -3,17 +3,15 @@ import assert from 'node:assert/strict';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import {
   AlreadyExists,
-  ERROR_CODE_METADATA_KEY,
   FailedPrecondition,
-  fromGrpcError,
   Internal,
   InvalidArgument,
   NotFound,
   PermissionDenied,
-  toGrpcError,
   Unauthenticated,
   Unavailable,
-} from './errors';
+} from '../errors';
+import { ERROR_CODE_METADATA_KEY, fromGrpcError, toGrpcError } from './errors';
 
 function asServiceError(err: ReturnType<typeof toGrpcError>): ServiceError {
   return Object.assign(new Error(`${err.code} ${err.details}`), err) as unknown as ServiceError;
