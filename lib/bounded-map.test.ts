@@ -36,3 +36,19 @@ test('a capacity below one is refused', () => {
   assert.throws(() => new BoundedMap(0), /capacity must be >= 1, got 0/);
   assert.throws(() => new BoundedSet(1.5), /capacity must be >= 1, got 1.5/);
 });
+
+test('eviction stays oldest-first across deletes, re-adds of forgotten keys and clear', () => {
+  const set = new BoundedSet<string>(3);
+  set.add('a').add('b').add('c').add('d'); // forgets a
+  set.delete('c'); // deleted by its user, ahead of the oldest
+  set.add('a').add('e'); // a comes back as the newest; e takes it past capacity: b goes
+  assert.deepEqual([...set], ['d', 'a', 'e']);
+  set.add('f'); // d goes
+  assert.deepEqual([...set], ['a', 'e', 'f']);
+  set.clear();
+  set.add('x').add('y').add('z').add('w');
+  assert.deepEqual([...set], ['y', 'z', 'w']);
+  const map = new BoundedMap<number, number>(100);
+  for (let i = 0; i < 10_000; i++) map.set(i, i);
+  assert.deepEqual([map.size, [...map.keys()][0]], [100, 9_900], 'after many evictions the oldest is still exact');
+});
