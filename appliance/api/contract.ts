@@ -8,6 +8,7 @@ export type {
   LogLevel,
   LogLine,
   PartitionInfo,
+  ReportedSpan,
   ServiceHealth,
   ServiceState,
   ServiceStatus,
@@ -17,7 +18,7 @@ export type {
 export type { LagSample } from './live-metrics';
 export type { TimelineEvent, TimelineKind } from './recovery-timeline';
 export type { DecodedRecord, RecordSummary } from './record-decoder';
-export type { FlowSpan, FlowTrace } from './flows/flow-tracker';
+export type { FlowHop, FlowSpan, FlowTrace } from './flows/flow-tracker';
 export type { ClientView, SimConversation, SimMessage } from './sim/views';
 export type { PresenceChange } from './presence-changes';
 export type { FlowRun } from './sim/seed-flows';

@@ -85,6 +85,8 @@ export interface ApplianceControl {
   onLog(listener: (line: LogLine) => void): Unsubscribe;
   /** Spans the services report (absent where nothing collects them). */
   onSpans?(listener: (spans: ReportedSpan[]) => void): Unsubscribe;
+  /** Whether the services report spans (tracing on); absent where nothing collects them. */
+  tracing?(): boolean;
 }
 
 export interface PartitionInfo {
