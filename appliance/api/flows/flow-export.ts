@@ -18,8 +18,9 @@ export function arrowText(span: FlowSpan): string {
   if (span.durationMs !== undefined) facts.push(`${span.durationMs} ms`);
   if (span.status && span.status !== 'OK') facts.push(span.status);
   if (span.attempt) facts.push(`attempt ${span.attempt}`);
-  if (span.missing) facts.push('missing');
-  else if (span.inferred) facts.push('inferred');
+  if (span.missing) {
+    if (!span.label.includes('missing')) facts.push('missing');
+  } else if (span.inferred) facts.push('inferred');
   return clean(facts.length > 0 ? `${span.label} (${facts.join(', ')})` : span.label);
 }
 
