@@ -37,7 +37,8 @@ async function go(page: Page, hash: string): Promise<void> {
 }
 
 async function text(page: Page, selector: string): Promise<string> {
-  return (await page.textContent(selector)) ?? '';
+  // Attribute names in the hop panel may break after a dot (a zero-width space): read them whole.
+  return ((await page.textContent(selector)) ?? '').replaceAll('\u200b', '');
 }
 
 const diagram = '[data-testid="sequence-diagram"]';
@@ -98,6 +99,8 @@ describe('flows console with tracing on', { timeout: 240_000 }, () => {
     assert.match(call, /im-logic → im-repo/);
     assert.match(call, /statusOK/);
     assert.match(call, /rpc\.systemgrpc/);
+    assert.match(call, /request\{ [^}]*messages: \[\d+ items?\]/, 'what im-logic asked im-repo to store');
+    assert.match(call, /response\{ /);
     await screenshot(page, 'flows-hop-rpc');
 
     // Export: the mermaid text (a file, and the clipboard) and the SVG, as the API exports them.

@@ -6,6 +6,7 @@ import type { FlowTrace, FlowTraceSummary } from '../api/types';
 import { Empty, ErrorBox, Time } from '../components/common';
 import { useAsync, useLive } from '../hooks';
 import { FlowDetail } from './flows/FlowDetail';
+import { HopPanel } from './flows/HopPanel';
 import { TracingOff } from './flows/TracingOff';
 import './flows/flows.css';
 
@@ -31,6 +32,8 @@ export function FlowsView() {
   const [version, setVersion] = useState(0);
   // A flow opened by a link is drawn even with tracing off (under the notice): someone asked for that one.
   const [showBackground, setShowBackground] = useState(false);
+  // The clicked hop, by its place in the flow (the flow is redrawn as spans arrive): its panel replaces the list.
+  const [hopSeq, setHopSeq] = useState<number | null>(null);
   const [showUntraced, setShowUntraced] = useState(() => Object.values(linkParams()).some((v) => v !== null));
   // For demos: jump to each new flow as it starts, so the room sees it drawn live.
   const [followNewest, setFollowNewest] = useState(false);
@@ -134,6 +137,7 @@ export function FlowsView() {
   });
 
   function choose(traceId: string) {
+    setHopSeq(null);
     setSelected(traceId);
     window.history.replaceState(null, '', `#/flows?trace=${traceId}`);
   }
@@ -145,6 +149,7 @@ export function FlowsView() {
       (!filter || t.traceId.includes(filter) || t.title.toLowerCase().includes(filter.toLowerCase())),
   );
   const hidden = !tracing && !showUntraced;
+  const hop = (trace && hopSeq !== null && trace.spans.find((s) => s.seq === hopSeq)) || null;
 
   return (
     <div className="view" data-testid="flows" data-tracing={list.data ? String(tracing) : undefined}>
@@ -152,8 +157,9 @@ export function FlowsView() {
       <ErrorBox error={list.error} />
       {!tracing && <TracingOff showing={showUntraced} onShow={() => setShowUntraced(true)} />}
       {!hidden && (
-        <div className="split">
-          <aside className="card topic-list">
+        <div className={`split ${hop ? 'with-hop' : ''}`}>
+          {trace && hop && <HopPanel traceId={trace.traceId} span={hop} onClose={() => setHopSeq(null)} />}
+          <aside className="card topic-list" hidden={hop !== null}>
             <input
               data-search
               placeholder="filter by trace id or title"
@@ -204,7 +210,14 @@ export function FlowsView() {
                 Its hops are drawn as a sequence diagram and a waterfall, and keep growing while the flow goes on.
               </Empty>
             )}
-            {trace && <FlowDetail key={trace.traceId} trace={trace} />}
+            {trace && (
+              <FlowDetail
+                key={trace.traceId}
+                trace={trace}
+                selectedSeq={hopSeq}
+                onSelect={(span) => setHopSeq(span.seq)}
+              />
+            )}
           </section>
         </div>
       )}

@@ -1,5 +1,6 @@
-// One flow: its title and trace, export buttons, the sequence diagram and the waterfall (either or both), and the
-// side panel of the hop last clicked in either.
+// One flow: its title and trace, export buttons, and the sequence diagram and the waterfall (either or both); a
+// click on a hop in either selects it (the Flows view shows its panel in place of the flow list, so the diagram
+// keeps its width).
 import { useState } from 'react';
 import type { FlowSpan, FlowTrace } from '../../api/types';
 import { Time } from '../../components/common';
@@ -7,7 +8,6 @@ import { hopState } from '../../components/flow-hops';
 import { SequenceDiagram } from '../../components/SequenceDiagram';
 import { Waterfall } from '../../components/Waterfall';
 import { FlowExport } from './FlowExport';
-import { HopPanel } from './HopPanel';
 
 type Layout = 'diagram' | 'waterfall' | 'both';
 
@@ -34,12 +34,16 @@ function Summary({ spans }: { spans: FlowSpan[] }) {
   );
 }
 
-export function FlowDetail({ trace }: { trace: FlowTrace }) {
+export function FlowDetail({
+  trace,
+  selectedSeq,
+  onSelect,
+}: {
+  trace: FlowTrace;
+  selectedSeq: number | null;
+  onSelect: (span: FlowSpan) => void;
+}) {
   const [layout, setLayout] = useState<Layout>('diagram');
-  const [selectedSeq, setSelectedSeq] = useState<number | null>(null);
-  // A hop is kept by its place in the flow; the flow is redrawn as spans arrive, so look it up again each render.
-  const selected = trace.spans.find((s) => s.seq === selectedSeq) ?? null;
-  const select = (span: FlowSpan) => setSelectedSeq(span.seq);
   const firstTopic = trace.participants.find((p) => p.startsWith('topic:'))?.slice(6) ?? 'gochat.messages.upstream';
   return (
     <div className="flow-detail">
@@ -68,25 +72,22 @@ export function FlowDetail({ trace }: { trace: FlowTrace }) {
         dashed ones are inferred. Click an arrow or a bar for its details.
       </p>
       <Summary spans={trace.spans} />
-      <div className={`flow-body ${selected ? 'with-panel' : ''}`}>
-        <div className="flow-drawings">
-          {layout !== 'waterfall' && (
-            <div className="diagram-scroll">
-              <SequenceDiagram
-                participants={trace.participants}
-                spans={trace.spans}
-                selected={selectedSeq}
-                onSelect={select}
-              />
-            </div>
-          )}
-          {layout !== 'diagram' && (
-            <div className="diagram-scroll">
-              <Waterfall spans={trace.spans} selected={selectedSeq} onSelect={select} />
-            </div>
-          )}
-        </div>
-        {selected && <HopPanel traceId={trace.traceId} span={selected} onClose={() => setSelectedSeq(null)} />}
+      <div className="flow-drawings">
+        {layout !== 'waterfall' && (
+          <div className="diagram-scroll">
+            <SequenceDiagram
+              participants={trace.participants}
+              spans={trace.spans}
+              selected={selectedSeq}
+              onSelect={onSelect}
+            />
+          </div>
+        )}
+        {layout !== 'diagram' && (
+          <div className="diagram-scroll">
+            <Waterfall spans={trace.spans} selected={selectedSeq} onSelect={onSelect} />
+          </div>
+        )}
       </div>
     </div>
   );

@@ -13,7 +13,8 @@ function Facts({ rows }: { rows: [string, React.ReactNode][] }) {
     <dl className="hop-facts">
       {rows.map(([name, value]) => (
         <div key={name} data-fact={name}>
-          <dt>{name}</dt>
+          {/* Attribute names break after their dots, not inside a word. */}
+          <dt>{name.replace(/\./g, '.\u200b')}</dt>
           <dd>{value}</dd>
         </div>
       ))}
@@ -61,6 +62,16 @@ export function HopPanel({ traceId, span, onClose }: { traceId: string; span: Fl
     ),
   );
 
+  // The served side of an RPC summarises what was asked and answered (lib/grpc/summary.ts, tracing on).
+  const served = [hop.data?.span, ...(hop.data?.related ?? [])].find(
+    (s) => s?.attributes['gochat.rpc.request'] !== undefined,
+  );
+  const exchange: [string, string][] = served
+    ? [
+        ['request', String(served.attributes['gochat.rpc.request'])],
+        ['response', String(served.attributes['gochat.rpc.response'] ?? (served.ok ? '—' : 'none (failed)'))],
+      ]
+    : [];
   const state = hopState(span);
   const caller = hop.data?.related.find((s) => s.spanId === hop.data?.span.parentSpanId);
   const children = hop.data?.related.filter((s) => s.parentSpanId === hop.data?.span.spanId) ?? [];
@@ -70,8 +81,8 @@ export function HopPanel({ traceId, span, onClose }: { traceId: string; span: Fl
         <h3>
           {span.from} → {span.to}
         </h3>
-        <button className="link" onClick={onClose} aria-label="close hop details">
-          ×
+        <button className="link" onClick={onClose} aria-label="close hop details" data-action="close-hop">
+          × flows
         </button>
       </header>
       <Facts
@@ -91,6 +102,7 @@ export function HopPanel({ traceId, span, onClose }: { traceId: string; span: Fl
           ['status', span.status ?? '—'],
           ...(span.attempt ? [['attempt', `${span.attempt} (the same hop failed before)`] as [string, string]] : []),
           ...(span.detail ? [['detail', span.detail] as [string, string]] : []),
+          ...exchange,
         ]}
       />
       {isFailure(span.status) && <p className="error small">This hop failed: {span.status}</p>}
