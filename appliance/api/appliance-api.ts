@@ -154,7 +154,10 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
   );
   registerTopicRoutes(router, kafka, () => metrics.lagHistory());
   registerStoreRoutes(router, options.presence ?? null, options.data ?? null, () => hub.connectionCount);
-  registerFlowRoutes(router, flows, () => unwatched.drain());
+  registerFlowRoutes(router, flows, {
+    catchUp: () => unwatched.drain(),
+    tracing: () => control.tracing?.() ?? false,
+  });
   registerClientRoutes(router, clients, options.seeding ?? null);
   registerSeedRoutes(router, options.seeding ?? null);
   registerRecordingRoutes(router, recorder);

@@ -180,9 +180,17 @@ export interface DiagramArrow {
   durationMs?: number;
   /** "OK", or what failed ("UNAVAILABLE: ...", "answered 404"). */
   status?: string;
+  /** 2, 3, ...: the same hop again after it failed (a retry). */
+  attempt?: number;
   /** The reported span, for the console's detail pane. */
   spanId?: string;
   detail?: string;
+}
+
+/** A reported span of a flow, with the spans it is tied to (its parent, the calls it made or served). */
+export interface FlowHop {
+  span: ReportedSpan;
+  related: ReportedSpan[];
 }
 
 /** One arrow of a flow's diagram, in the flow of its trace. */

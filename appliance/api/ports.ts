@@ -55,6 +55,8 @@ export interface ApplianceControl {
   onLog(listener: (line: LogLine) => void): Unsubscribe;
   /** Spans the services report (absent where nothing collects them). */
   onSpans?(listener: (spans: ReportedSpan[]) => void): Unsubscribe;
+  /** Whether the services report spans (tracing on); absent where nothing collects them. */
+  tracing?(): boolean;
 }
 
 export interface BrokerRecord {

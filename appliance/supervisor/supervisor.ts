@@ -312,6 +312,10 @@ export class Supervisor {
     return () => this.events.off('log', listener);
   }
 
+  tracing(): boolean {
+    return this.spanCollector !== undefined;
+  }
+
   onSpans(listener: (spans: ReportedSpan[]) => void): Unsubscribe {
     this.events.on('spans', listener);
     return () => this.events.off('spans', listener);

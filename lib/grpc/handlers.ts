@@ -13,6 +13,7 @@ import { toGrpcError } from './errors';
 import type { Logger } from '../log';
 import { endFailed, SpanKind, startSpan, traceparentOf, withActiveSpan } from '../telemetry';
 import { TRACEPARENT_KEY, traceIdOf } from '../trace';
+import { summarize } from './summary';
 
 /** What a handler knows about the call besides its request. */
 export interface CallContext {
@@ -62,6 +63,9 @@ export function unaryHandler<Req, Res>(
       parent: typeof incoming === 'string' ? incoming : undefined,
       attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': rpcMethod },
     });
+    // What was asked and answered, for the console's hop panel: only when the span is recorded (tracing on).
+    const recording = span.isRecording();
+    if (recording) span.setAttribute('gochat.rpc.request', summarize(call.request));
     const traceparent = traceparentOf(span);
     const callLogger = logger.child({ method, traceId: traceIdOf(traceparent) });
     const ctx: CallContext = { method, traceparent, metadata: call.metadata, logger: callLogger };
@@ -71,6 +75,7 @@ export function unaryHandler<Req, Res>(
       answered = true;
       try {
         if (err === null) {
+          if (recording) span.setAttribute('gochat.rpc.response', summarize(response));
           span.setAttribute('rpc.grpc.status_code', 0);
           span.end();
           callback(null, response);

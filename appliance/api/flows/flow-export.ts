@@ -3,6 +3,7 @@
 // from the seed flows are dashed (-->>) and marked "(inferred)"; expected hops no process reported end in a cross
 // (-x) and are marked "(missing)".
 import type { FlowSpan, FlowTrace } from './flow-tracker';
+import { isFailure } from './span-diagram';
 
 /** Mermaid participant ids must be plain words; the name shown is the participant itself. */
 function ids(participants: string[]): Map<string, string> {
@@ -16,8 +17,10 @@ export function arrowText(span: FlowSpan): string {
   const facts: string[] = [];
   if (span.durationMs !== undefined) facts.push(`${span.durationMs} ms`);
   if (span.status && span.status !== 'OK') facts.push(span.status);
-  if (span.missing) facts.push('missing');
-  else if (span.inferred) facts.push('inferred');
+  if (span.attempt) facts.push(`attempt ${span.attempt}`);
+  if (span.missing) {
+    if (!span.label.includes('missing')) facts.push('missing');
+  } else if (span.inferred) facts.push('inferred');
   return clean(facts.length > 0 ? `${span.label} (${facts.join(', ')})` : span.label);
 }
 
@@ -63,8 +66,7 @@ export function flowToSvg(trace: FlowTrace): string {
   }
   trace.spans.forEach((span, row) => {
     const y = TOP + row * ROW;
-    const color =
-      span.missing || (span.status && span.status !== 'OK' && !/^2\d\d$/.test(span.status)) ? '#c0392b' : '#333';
+    const color = span.missing || isFailure(span.status) ? '#c0392b' : '#333';
     const label = escapeXml(arrowText(span));
     if (span.from === span.to) {
       parts.push(`<text x="${x(span.from) + 6}" y="${y}" fill="${color}">${label}</text>`);

@@ -17,8 +17,8 @@ import {
   REPO_CALL_OF_TASK,
 } from './flow-knowledge';
 import { arrowsFromSpans, titleOfSpans } from './span-diagram';
-import type { FlowSpan, FlowTrace } from '../contract';
-export type { FlowSpan, FlowTrace };
+import type { FlowHop, FlowSpan, FlowTrace } from '../contract';
+export type { FlowHop, FlowSpan, FlowTrace };
 
 export interface ClientFrameEvent {
   direction: 'out' | 'in';
@@ -52,6 +52,8 @@ const EXPECTATION_TTL_MS = 15_000;
 
 const MAX_TRACES = 300;
 const MAX_SPANS = 300;
+/** Message ids remembered for "jump to its flow" (a few per kept trace). */
+const MAX_MESSAGE_IDS = 3000;
 
 export interface FlowTrackerOptions {
   /** A client's name for its user id (simulated clients), so arrows say "client:alice" rather than an id. */
@@ -65,6 +67,7 @@ export class FlowTracker {
   private readonly traces = new BoundedMap<string, FlowTrace>(MAX_TRACES, (oldest) => this.reported.delete(oldest));
   private readonly reported = new Map<string, ReportedSpan[]>();
   private readonly traceOfClientMsg = new Map<string, string>();
+  private readonly traceOfMessage = new Map<string, string>();
   private readonly aliases = new Map<string, string>();
   private expectations: Expectation[] = [];
 
@@ -85,6 +88,21 @@ export class FlowTracker {
   get(traceId: string): FlowTrace | undefined {
     const trace = this.traces.get(this.aliases.get(traceId) ?? traceId);
     return trace && this.drawn(trace);
+  }
+
+  /** The flow a stored message (its message id, or its sender's client message id) belongs to. */
+  traceOfMessageId(messageId: string): string | undefined {
+    const traceId = this.traceOfMessage.get(messageId) ?? this.traceOfClientMsg.get(messageId);
+    return traceId && (this.aliases.get(traceId) ?? traceId);
+  }
+
+  /** One reported span of a flow and the spans around it, for the console's hop details. */
+  hop(traceId: string, spanId: string): FlowHop | undefined {
+    const spans = this.reported.get(this.aliases.get(traceId) ?? traceId) ?? [];
+    const span = spans.find((s) => s.spanId === spanId);
+    if (!span) return undefined;
+    const related = spans.filter((s) => s.spanId === span.parentSpanId || s.parentSpanId === span.spanId);
+    return { span, related };
   }
 
   /** The trace as drawn: from its reported spans when it has some (plus the warnings logged in it). */
@@ -147,8 +165,18 @@ export class FlowTracker {
   observeRecord(record: BrokerRecord): void {
     const decoded = decodeRecord(record);
     if (!decoded.traceId) return;
-    const value = (decoded.value ?? {}) as { meta?: { producer?: string }; clientMsgId?: string; senderId?: string };
+    const value = (decoded.value ?? {}) as {
+      meta?: { producer?: string };
+      clientMsgId?: string;
+      senderId?: string;
+      message?: { messageId?: string };
+    };
     const eventType = decoded.eventType ?? decoded.messageType ?? 'record';
+    if (value.message?.messageId && !this.traceOfMessage.has(value.message.messageId)) {
+      this.traceOfMessage.set(value.message.messageId, decoded.traceId);
+      if (this.traceOfMessage.size > MAX_MESSAGE_IDS)
+        this.traceOfMessage.delete(this.traceOfMessage.keys().next().value!);
+    }
     if (eventType === 'message.upstream' && value.clientMsgId) this.joinClientTrace(value.clientMsgId, decoded.traceId);
     this.meetExpectation(eventType, decoded.value, decoded.traceId, record.timestampMs);
     const trace = this.trace(decoded.traceId, eventType, record.timestampMs);

@@ -117,7 +117,26 @@ export function arrowsFromSpans(
   }
   arrows.push(...missingConsumes(arrows, nowMs));
   const depth = (a: DiagramArrow) => (a.spanId ? (depths.get(a.spanId) ?? 0) : 0);
-  return arrows.sort((a, b) => a.atMs - b.atMs || depth(a) - depth(b));
+  return markRetries(arrows.sort((a, b) => a.atMs - b.atMs || depth(a) - depth(b)));
+}
+
+/** A failed status: anything but OK and HTTP 2xx. */
+export function isFailure(status: string | undefined): boolean {
+  return status !== undefined && status !== 'OK' && !/^2\d\d$/.test(status);
+}
+
+/** The same hop (ends and label) made again after it failed is a retry: numbered, so it shows as such. */
+function markRetries(arrows: DiagramArrow[]): DiagramArrow[] {
+  const failedBefore = new Map<string, number>();
+  for (const arrow of arrows) {
+    if (arrow.kind === 'note' || arrow.missing) continue;
+    const key = `${arrow.from}>${arrow.to}:${arrow.label}`;
+    const attempts = failedBefore.get(key);
+    if (attempts !== undefined) arrow.attempt = attempts + 1;
+    if (isFailure(arrow.status)) failedBefore.set(key, arrow.attempt ?? 1);
+    else failedBefore.delete(key);
+  }
+  return arrows;
 }
 
 /** Records of this flow on a topic whose consumer (per the seed flows) never reported taking them. */

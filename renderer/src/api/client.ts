@@ -5,6 +5,7 @@ import type {
   ApplianceInfo,
   BrowseResult,
   ClientView,
+  FlowHop,
   FlowRun,
   FlowTrace,
   FlowTraceSummary,
@@ -164,8 +165,23 @@ export const api = {
   tables: () => call<{ tables: { name: string; rows: number }[] }>('GET', '/api/data/tables'),
   table: (name: string, offset: number, limit: number) =>
     call<TablePage>('GET', `/api/data/tables/${encodeURIComponent(name)}${qs({ offset, limit })}`),
-  flows: () => call<{ traces: FlowTraceSummary[] }>('GET', '/api/flows'),
+  flows: () => call<{ traces: FlowTraceSummary[]; tracing: boolean }>('GET', '/api/flows'),
+  /** The flow that carried a message (by its message id or its sender's client message id); none when unknown. */
+  flowsOfMessage: (messageId: string) =>
+    call<{ traces: FlowTraceSummary[]; tracing: boolean }>('GET', `/api/flows${qs({ messageId })}`),
   flow: (traceId: string) => call<FlowTrace>('GET', `/api/flows/${encodeURIComponent(traceId)}`),
+  flowHop: (traceId: string, spanId: string) =>
+    call<FlowHop>('GET', `/api/flows/${encodeURIComponent(traceId)}/hops/${encodeURIComponent(spanId)}`),
+  /** A flow as a file (mermaid text or SVG), fetched with the token in a header. */
+  flowFile: async (traceId: string, format: 'mermaid' | 'svg'): Promise<Blob> => {
+    const path = `/api/flows/${encodeURIComponent(traceId)}/${format}`;
+    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!response.ok) {
+      const json = (await response.json().catch(() => ({}))) as { error?: string };
+      throw new ApiCallError(json.error ?? `GET ${path} failed with ${response.status}`, response.status);
+    }
+    return response.blob();
+  },
   clients: () => call<{ clients: ClientView[] }>('GET', '/api/clients'),
   createClients: (username: string, count: number, team?: { friends: boolean; groupSize?: number }) =>
     call<{ clients: ClientView[] }>('POST', '/api/clients', { username, count, ...team }),

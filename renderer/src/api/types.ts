@@ -61,6 +61,8 @@ export type LiveMessage =
   | { type: 'timeline'; event: TimelineEvent }
   | { type: 'presence'; change: PresenceChange }
   | { type: 'span'; span: FlowSpan }
+  /** A flow got spans reported by the services (tracing on): its diagram changed. */
+  | { type: 'flow'; traceId: string }
   | { type: 'client'; client: ClientView }
   | { type: 'client-removed'; username: string }
   | { type: 'subscribed'; logs: string[]; records: string[] }

@@ -1,7 +1,10 @@
-// A sequence diagram of one flow, drawn from the spans the appliance observed. Dashed arrows are hops inferred
-// from the seed flows (a gRPC call the appliance cannot see), solid ones were seen.
+// A sequence diagram of one flow. Solid arrows were observed (reported by the process that made the hop, or seen by
+// the appliance), with their duration; a failed one is drawn in the error colour with its status; dashed ones are
+// inferred from the seed flows; a hop the seed flows expect but nobody reported is dashed and labelled missing. A
+// click on an arrow selects it (the hop panel shows its details).
 import type { FlowSpan } from '../api/types';
 import { absolute } from './common';
+import { hopFacts, hopState } from './flow-hops';
 
 /** Lanes in the order a message travels, so most arrows are short and point right. */
 const TOPIC_RANK: Record<string, number> = {
@@ -37,11 +40,21 @@ function short(participant: string): string {
     .replace(/^im-gateway\//, 'gateway ');
 }
 
-const LANE = 100;
-const ROW = 30;
+const LANE = 110;
+const ROW = 40;
 const TOP = 56;
 
-export function SequenceDiagram({ participants, spans }: { participants: string[]; spans: FlowSpan[] }) {
+export function SequenceDiagram({
+  participants,
+  spans,
+  selected,
+  onSelect,
+}: {
+  participants: string[];
+  spans: FlowSpan[];
+  selected?: number | null;
+  onSelect?: (span: FlowSpan) => void;
+}) {
   const lanes = orderParticipants(participants);
   const x = (p: string) => 70 + lanes.indexOf(p) * LANE;
   const width = Math.max(400, 140 + (lanes.length - 1) * LANE);
@@ -74,7 +87,7 @@ export function SequenceDiagram({ participants, spans }: { participants: string[
           key={p}
           className={`lane ${p.startsWith('topic:') ? 'topic' : p.startsWith('client:') ? 'client' : 'service'}`}
         >
-          <rect x={x(p) - 46} y={8} width={92} height={28} rx={p.startsWith('topic:') ? 14 : 5} />
+          <rect x={x(p) - 50} y={8} width={100} height={28} rx={p.startsWith('topic:') ? 14 : 5} />
           <text x={x(p)} y={26} textAnchor="middle">
             {short(p)}
           </text>
@@ -85,7 +98,7 @@ export function SequenceDiagram({ participants, spans }: { participants: string[
         const y = TOP + i * ROW + 10;
         const x1 = x(span.from);
         const x2 = x(span.to);
-        const ms = span.atMs - start;
+        const offset = Math.round(span.atMs - start);
         if (span.from === span.to) {
           return (
             <g key={span.seq} className={`span note ${span.kind}`}>
@@ -96,19 +109,35 @@ export function SequenceDiagram({ participants, spans }: { participants: string[
             </g>
           );
         }
+        const state = hopState(span);
+        const facts = hopFacts(span);
         return (
           <g
             key={span.seq}
-            className={`span ${span.kind} ${span.inferred ? 'inferred' : ''}`}
+            className={`span ${span.kind} ${state} ${span.inferred && state !== 'missing' ? 'inferred' : ''} ${selected === span.seq ? 'selected' : ''}`}
             data-span={`${span.from}>${span.to}`}
+            data-state={state}
+            data-seq={span.seq}
+            data-attempt={span.attempt}
+            onClick={onSelect && (() => onSelect(span))}
+            role={onSelect ? 'button' : undefined}
+            tabIndex={onSelect ? 0 : undefined}
+            onKeyDown={onSelect && ((e) => e.key === 'Enter' && onSelect(span))}
           >
-            <title>{`${absolute(span.atMs)}  ${span.from} → ${span.to}: ${span.label}${span.inferred ? ' (inferred from the seed flow)' : ''}${span.detail ? `\nkey ${span.detail}` : ''}`}</title>
+            <title>{`${absolute(span.atMs)}  ${span.from} → ${span.to}: ${span.label}${facts ? ` (${facts})` : ''}${span.detail ? `\n${span.detail}` : ''}`}</title>
+            {/* An invisible band around the arrow and its text: easy to click. */}
+            <rect x={Math.min(x1, x2)} y={y - 16} width={Math.abs(x2 - x1)} height={30} className="hit" />
             <line x1={x1} y1={y} x2={x2 + (x2 > x1 ? -3 : 3)} y2={y} markerEnd="url(#seq-arrow)" />
             <text x={(x1 + x2) / 2} y={y - 5} textAnchor="middle">
               {span.label}
             </text>
+            {facts && (
+              <text x={(x1 + x2) / 2} y={y + 13} textAnchor="middle" className="facts">
+                {facts}
+              </text>
+            )}
             <text x={6} y={y + 4} className="offset-ms">
-              +{ms}ms
+              +{offset}ms
             </text>
           </g>
         );

@@ -1,24 +1,43 @@
-// Flows: every trace the appliance followed, and the selected one drawn live as a sequence diagram.
-import { useEffect, useState } from 'react';
+// Flows: every trace the appliance followed, and the selected one drawn live as a sequence diagram and a
+// waterfall. Opened with #/flows?trace=<id> or #/flows?message=<message id> (from a record or a chat message).
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { FlowTrace, FlowTraceSummary } from '../api/types';
 import { Empty, ErrorBox, Time } from '../components/common';
-import { SequenceDiagram } from '../components/SequenceDiagram';
 import { useAsync, useLive } from '../hooks';
+import { FlowDetail } from './flows/FlowDetail';
+import { HopPanel } from './flows/HopPanel';
+import { TracingOff } from './flows/TracingOff';
+import './flows/flows.css';
 
-function traceFromHash(): string | null {
-  return new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('trace');
+function linkParams(): { trace: string | null; message: string | null } {
+  const params = new URLSearchParams(window.location.hash.split('?')[1] ?? '');
+  return { trace: params.get('trace'), message: params.get('message') };
 }
+
+/** Calls between services that no client or record is part of (heartbeats, registrations): hidden unless asked. */
+const isBackground = (t: FlowTraceSummary) =>
+  !t.participants.some((p) => p.startsWith('client:') || p.startsWith('topic:'));
+
+/** A missing hop shows once its record went unconsumed for 5 s (the API's rule): look again just after that. */
+const MISSING_SETTLES_MS = 5_500;
 
 export function FlowsView() {
   const list = useAsync(api.flows);
   const [traces, setTraces] = useState<FlowTraceSummary[]>([]);
-  const [selected, setSelected] = useState<string | null>(traceFromHash());
+  const [selected, setSelected] = useState<string | null>(linkParams().trace);
   const [trace, setTrace] = useState<FlowTrace | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
+  const [version, setVersion] = useState(0);
+  // A flow opened by a link is drawn even with tracing off (under the notice): someone asked for that one.
+  const [showBackground, setShowBackground] = useState(false);
+  // The clicked hop, by its place in the flow (the flow is redrawn as spans arrive): its panel replaces the list.
+  const [hopSeq, setHopSeq] = useState<number | null>(null);
+  const [showUntraced, setShowUntraced] = useState(() => Object.values(linkParams()).some((v) => v !== null));
   // For demos: jump to each new flow as it starts, so the room sees it drawn live.
   const [followNewest, setFollowNewest] = useState(false);
+  const refetch = useRef<{ flow?: ReturnType<typeof setTimeout>; list?: ReturnType<typeof setTimeout> }>({});
 
   // A fresh list replaces the one the live feed built up; set while rendering, so no render shows the stale one.
   const [listed, setListed] = useState(list.data);
@@ -26,24 +45,71 @@ export function FlowsView() {
     setListed(list.data);
     if (list.data) setTraces(list.data.traces);
   }
+  const tracing = list.data?.tracing ?? true;
+
+  // Opened from a chat message: find the flow that carried it; follow later links while the view is open.
+  useEffect(() => {
+    const follow = () => {
+      const { trace: linked, message } = linkParams();
+      if (linked || message) setShowUntraced(true);
+      if (linked) setSelected(linked);
+      else if (message)
+        api.flowsOfMessage(message).then(
+          ({ traces: found }) => {
+            if (found[0]) choose(found[0].traceId);
+            else setError(`no flow carried message ${message} (only the last 300 flows are kept)`);
+          },
+          (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+        );
+    };
+    follow();
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
+
   useEffect(() => {
     if (!selected) return;
+    let live = true;
     api.flow(selected).then(
       (t) => {
+        if (!live) return;
         setTrace(t);
         setError(null);
+        const settles = t.lastAtMs + MISSING_SETTLES_MS - Date.now();
+        clearTimeout(refetch.current.flow);
+        if (settles > 0) refetch.current.flow = setTimeout(() => setVersion((v) => v + 1), settles);
       },
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)),
     );
-  }, [selected]);
+    return () => {
+      live = false;
+    };
+  }, [selected, version]);
+  useEffect(() => {
+    const timers = refetch.current;
+    return () => {
+      clearTimeout(timers.flow);
+      clearTimeout(timers.list);
+    };
+  }, []);
 
   useLive((m) => {
+    if (m.type === 'flow') {
+      // Spans reported by the services (tracing on) arrive in batches: redraw once a batch has settled.
+      if (m.traceId === selected || m.traceId === trace?.traceId) {
+        clearTimeout(refetch.current.flow);
+        refetch.current.flow = setTimeout(() => setVersion((v) => v + 1), 250);
+      }
+      if (!refetch.current.list)
+        refetch.current.list = setTimeout(() => {
+          refetch.current.list = undefined;
+          list.reload();
+        }, 1000);
+      return;
+    }
     if (m.type !== 'span') return;
     const span = m.span;
-    if (followNewest && span.seq === 0 && span.traceId !== selected) {
-      setSelected(span.traceId);
-      window.history.replaceState(null, '', `#/flows?trace=${span.traceId}`);
-    }
+    if (followNewest && span.seq === 0 && span.traceId !== selected) choose(span.traceId);
     setTraces((existing) => {
       const found = existing.find((t) => t.traceId === span.traceId);
       if (!found) {
@@ -70,85 +136,91 @@ export function FlowsView() {
     });
   });
 
-  const choose = (traceId: string) => {
+  function choose(traceId: string) {
+    setHopSeq(null);
     setSelected(traceId);
     window.history.replaceState(null, '', `#/flows?trace=${traceId}`);
-  };
+  }
+  const isSelected = (t: FlowTraceSummary) => t.traceId === selected || t.traceId === trace?.traceId;
+  const background = traces.filter(isBackground).length;
   const shown = traces.filter(
-    (t) => !filter || t.traceId.includes(filter) || t.title.toLowerCase().includes(filter.toLowerCase()),
+    (t) =>
+      (showBackground || !isBackground(t) || isSelected(t)) &&
+      (!filter || t.traceId.includes(filter) || t.title.toLowerCase().includes(filter.toLowerCase())),
   );
+  const hidden = !tracing && !showUntraced;
+  const hop = (trace && hopSeq !== null && trace.spans.find((s) => s.seq === hopSeq)) || null;
 
   return (
-    <div className="view" data-testid="flows">
+    <div className="view" data-testid="flows" data-tracing={list.data ? String(tracing) : undefined}>
       <h1>Flows</h1>
       <ErrorBox error={list.error} />
-      <div className="split">
-        <aside className="card topic-list">
-          <input
-            data-search
-            placeholder="filter by trace id or title"
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-          />
-          <label className="small">
+      {!tracing && <TracingOff showing={showUntraced} onShow={() => setShowUntraced(true)} />}
+      {!hidden && (
+        <div className={`split ${hop ? 'with-hop' : ''}`}>
+          {trace && hop && <HopPanel traceId={trace.traceId} span={hop} onClose={() => setHopSeq(null)} />}
+          <aside className="card topic-list" hidden={hop !== null}>
             <input
-              type="checkbox"
-              checked={followNewest}
-              onChange={(e) => setFollowNewest(e.target.checked)}
-              data-action="follow-newest"
-            />{' '}
-            follow each new flow
-          </label>
-          {shown.length === 0 && (
-            <Empty title="No flows yet">
-              Run a seed flow in the Clients view (4), or send a message: each trace appears here live.
-            </Empty>
-          )}
-          {shown.map((t) => (
-            <button
-              key={t.traceId}
-              className={`topic-item ${selected === t.traceId ? 'active' : ''}`}
-              onClick={() => choose(t.traceId)}
-              data-trace={t.traceId}
-            >
-              <span className="topic-name">{t.title}</span>
-              <span className="muted small">
-                <span className="mono">{t.traceId.slice(0, 8)}</span> · {t.spanCount} hops · <Time ms={t.lastAtMs} />
-              </span>
-            </button>
-          ))}
-        </aside>
-        <section className="card diagram">
-          <ErrorBox error={error} />
-          {!trace && !error && (
-            <Empty title="Pick a flow">
-              Its hops are drawn as a sequence diagram and keep growing while the flow goes on.
-            </Empty>
-          )}
-          {trace && (
-            <>
-              <header className="row">
-                <h2>{trace.title}</h2>
-                <span className="mono small">trace {trace.traceId}</span>
-                <a
-                  className="small"
-                  href={`#/topics?topic=${encodeURIComponent(trace.participants.find((p) => p.startsWith('topic:'))?.slice(6) ?? 'gochat.messages.upstream')}&trace=${trace.traceId}`}
-                  title="this flow's records in the Topics view"
-                >
-                  records
-                </a>
-              </header>
-              <p className="muted small">
-                Started <Time ms={trace.startedAtMs} />. Solid arrows were observed (records, client frames); dashed
-                ones are inferred from the seed flow.
-              </p>
-              <div className="diagram-scroll">
-                <SequenceDiagram participants={trace.participants} spans={trace.spans} />
-              </div>
-            </>
-          )}
-        </section>
-      </div>
+              data-search
+              placeholder="filter by trace id or title"
+              value={filter}
+              onChange={(e) => setFilter(e.target.value)}
+            />
+            <label className="small">
+              <input
+                type="checkbox"
+                checked={followNewest}
+                onChange={(e) => setFollowNewest(e.target.checked)}
+                data-action="follow-newest"
+              />{' '}
+              follow each new flow
+            </label>
+            <label className="small">
+              <input
+                type="checkbox"
+                checked={showBackground}
+                onChange={(e) => setShowBackground(e.target.checked)}
+                data-action="show-background"
+              />{' '}
+              show {background} background calls (heartbeats, registrations)
+            </label>
+            {shown.length === 0 && (
+              <Empty title="No flows yet">
+                Run a seed flow in the Clients view (4), or send a message: each trace appears here live.
+              </Empty>
+            )}
+            {shown.map((t) => (
+              <button
+                key={t.traceId}
+                className={`topic-item ${isSelected(t) ? 'active' : ''}`}
+                onClick={() => choose(t.traceId)}
+                data-trace={t.traceId}
+              >
+                <span className="topic-name">{t.title}</span>
+                <span className="muted small">
+                  <span className="mono">{t.traceId.slice(0, 8)}</span> · {t.spanCount} hops · <Time ms={t.lastAtMs} />
+                </span>
+              </button>
+            ))}
+          </aside>
+          <section className="card diagram">
+            <ErrorBox error={error} />
+            {!trace && !error && (
+              <Empty title="Pick a flow">
+                Its hops are drawn as a sequence diagram and a waterfall, and keep growing while the flow goes on.
+              </Empty>
+            )}
+            {trace && (
+              <FlowDetail
+                key={trace.traceId}
+                trace={trace}
+                selectedSeq={hopSeq}
+                onSelect={(span) => setHopSeq(span.seq)}
+              />
+            )}
+          </section>
+        </div>
+      )}
     </div>
   );
 }

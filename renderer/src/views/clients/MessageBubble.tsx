@@ -84,8 +84,13 @@ export function MessageBubble({
         <Time ms={m.sentAtMs} /> {m.seq > 0 && <span>#{m.seq}</span>}{' '}
         {mine && <span className={`tick ${m.status}`}>{TICKS[m.status]}</span>}
         {receipt && <span data-testid="receipt">{receipt}</span>}
-        {m.traceId && (
-          <a href={`#/flows?trace=${m.traceId}`} title="open this message's flow">
+        {/* A received message may not know its trace: the flow is then found by the stored message's id. */}
+        {(m.traceId || m.messageId) && (
+          <a
+            href={m.traceId ? `#/flows?trace=${m.traceId}` : `#/flows?message=${encodeURIComponent(m.messageId)}`}
+            title="open this message's flow"
+            data-action="open-flow"
+          >
             flow
           </a>
         )}
