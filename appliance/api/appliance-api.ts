@@ -13,6 +13,7 @@ import { summarize } from './record-decoder';
 import { findBuiltRenderer } from './renderer-assets';
 import { Router } from './router';
 import { registerServiceRoutes } from './routes-services';
+import { registerNameRoutes } from './routes-names';
 import { registerStoreRoutes } from './routes-store';
 import { registerTopicRoutes } from './routes-topics';
 import { FlowTracker } from './flows/flow-tracker';
@@ -154,6 +155,7 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
   );
   registerTopicRoutes(router, kafka, () => metrics.lagHistory());
   registerStoreRoutes(router, options.presence ?? null, options.data ?? null, () => hub.connectionCount);
+  registerNameRoutes(router, options.data ?? null);
   registerFlowRoutes(router, flows, () => unwatched.drain());
   registerClientRoutes(router, clients, options.seeding ?? null);
   registerSeedRoutes(router, options.seeding ?? null);
