@@ -8,6 +8,8 @@ import { Badge, duration, Empty, ErrorBox, Sparkline, Time } from '../components
 import { useAction, useLive, useNow } from '../hooks';
 import { LatencyControl, Timeline } from './ChaosPanel';
 import { groupsOfService, lagByEdge, lagTrend, totalLag, useGroupLag } from './lag';
+import { InFlightBar } from './overview/InFlightBar';
+import { useInFlight } from './overview/useInFlight';
 import { servicesOfNode, TopologyMap } from './TopologyMap';
 
 const LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
@@ -233,6 +235,7 @@ export function OverviewView({ services }: { services: ServiceStatus[] }) {
   const [rates, setRates] = useState<Record<string, number>>({});
   const [selected, setSelected] = useState<string | null>(null);
   const { groups, history } = useGroupLag();
+  const inFlight = useInFlight();
   useLive((m) => {
     if (m.type === 'rates') setRates(m.rates);
   });
@@ -245,7 +248,14 @@ export function OverviewView({ services }: { services: ServiceStatus[] }) {
       <div className="overview-top">
         <section className="card">
           <InfraLine />
-          <TopologyMap services={services} rates={rates} lag={lagByEdge(groups)} kafkaUp={kafkaTone} />
+          <TopologyMap
+            services={services}
+            rates={rates}
+            lag={lagByEdge(groups)}
+            kafkaUp={kafkaTone}
+            inFlight={inFlight.known ? inFlight.sending + inFlight.undelivered : 0}
+          />
+          <InFlightBar inFlight={inFlight} groups={groups} rates={rates} />
         </section>
         <section className="card">
           <Timeline />
