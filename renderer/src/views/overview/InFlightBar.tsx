@@ -79,8 +79,8 @@ export function InFlightBar({
         title="records appended to all topics in the last second"
       />
       {inFlight.reasons.length > 0 && (
-        <span className="bad-text" data-testid="in-flight-reason">
-          waiting: {inFlight.reasons.slice(0, 2).join('; ')}
+        <span className="bad-text" data-testid="in-flight-reason" title={inFlight.reasons.join('\n')}>
+          {inFlight.reasons[0]}
         </span>
       )}
     </div>
