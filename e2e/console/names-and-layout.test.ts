@@ -161,6 +161,22 @@ describe('names, record details, filters, in-flight counts and themes', () => {
     await page.waitForSelector('[data-testid="scan-progress"]', WAIT);
     await page.waitForSelector('tr[data-event-type="message.upstream"]', WAIT);
 
+    // Keys hold ids: a name typed into the key filter is offered as its id.
+    await page.fill('[aria-label="header filter"]', '');
+    await page.fill('[aria-label="key filter"]', 'qa1');
+    await page.click(`[data-field-hint="key"] button:text("${team.qa1}")`);
+    assert.equal(await page.inputValue('[aria-label="key filter"]'), team.qa1);
+    await search.click();
+    await page.waitForSelector(`td[data-key*="${team.qa1}"]`, WAIT);
+    assert.equal(
+      await page
+        .locator('td[data-key]')
+        .evaluateAll((cells, id) => cells.every((c) => c.getAttribute('data-key')?.includes(id)), team.qa1),
+      true,
+      'only the records keyed by that user',
+    );
+    await page.fill('[aria-label="key filter"]', '');
+
     await page.selectOption('[aria-label="start from"]', 'offset');
     await page.fill('[aria-label="offset"]', 'twelve');
     await page.waitForSelector('[data-field-error="offset"]:text("whole number")', WAIT);

@@ -83,6 +83,14 @@ export function useNames(ids: string[]): (id: string) => string | undefined {
   return (id) => known.get(id);
 }
 
+/** The ids the cache knows by this name (a user and a group may share one); re-renders when names arrive. */
+export function useIdsNamed(name: string): string[] {
+  useSyncExternalStore(subscribe, () => version);
+  const wanted = name.trim().toLowerCase();
+  if (!wanted) return [];
+  return [...known.entries()].filter(([, n]) => n.toLowerCase() === wanted).map(([id]) => id);
+}
+
 /** A name in place of an id, the id on hover; the id itself while the store does not know it. */
 export function Named({ id, className }: { id: string; className?: string }) {
   const name = useNames([id])(id);

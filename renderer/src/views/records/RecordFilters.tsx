@@ -2,7 +2,24 @@
 // says so beside itself (and the search waits for it); a field that will do something surprising says that too.
 import type { BrowseQuery } from '../../api/client';
 import type { TopicInfo } from '../../api/types';
+import { useIdsNamed } from '../../names';
 import type { FilterCheck, FilterField, Filters } from './filters';
+
+/** Keys hold ids, not names: a name typed into the key filter would match nothing, so offer its id instead. */
+function KeyIsAName({ text, use }: { text: string; use: (id: string) => void }) {
+  const ids = useIdsNamed(text);
+  if (ids.length === 0 || text.includes('_')) return null;
+  return (
+    <span className="field-note muted" data-field-hint="key">
+      keys hold ids: {text} is{' '}
+      {ids.map((id) => (
+        <button key={id} className="link mono" onClick={() => use(id)} title="filter by this id">
+          {id}
+        </button>
+      ))}
+    </span>
+  );
+}
 
 function FieldNote({ field, check }: { field: FilterField; check: FilterCheck }) {
   const error = check.errors[field];
@@ -89,13 +106,16 @@ export function RecordFilters({
           </option>
         ))}
       </select>
-      <input
-        data-search
-        placeholder="key contains"
-        value={filters.key}
-        onChange={(e) => set({ key: e.target.value })}
-        aria-label="key filter"
-      />
+      <span className="field">
+        <input
+          data-search
+          placeholder="key contains"
+          value={filters.key}
+          onChange={(e) => set({ key: e.target.value })}
+          aria-label="key filter"
+        />
+        <KeyIsAName text={filters.key} use={(id) => set({ key: id })} />
+      </span>
       <span className="field">
         <input
           {...invalid('header')}
