@@ -13,6 +13,8 @@ import { summarize } from './record-decoder';
 import { findBuiltRenderer } from './renderer-assets';
 import { Router } from './router';
 import { registerServiceRoutes } from './routes-services';
+import { countingUncommitted } from './group-lag';
+import { registerNameRoutes } from './routes-names';
 import { registerStoreRoutes } from './routes-store';
 import { registerTopicRoutes } from './routes-topics';
 import { FlowTracker } from './flows/flow-tracker';
@@ -69,7 +71,8 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
     throw new Error(`the appliance API binds to loopback only, not "${host}"`);
   const token = options.token ?? newConsoleToken();
   const router = new Router();
-  const { control, kafka } = options;
+  const { control } = options;
+  const kafka = countingUncommitted(options.kafka);
 
   // Decoding every record for the flow diagrams costs the broker's process more CPU than the broker itself, so
   // while no console is connected the records wait, undecoded, in a bounded backlog; they are decoded when
@@ -154,6 +157,7 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
   );
   registerTopicRoutes(router, kafka, () => metrics.lagHistory());
   registerStoreRoutes(router, options.presence ?? null, options.data ?? null, () => hub.connectionCount);
+  registerNameRoutes(router, options.data ?? null);
   registerFlowRoutes(router, flows, {
     catchUp: () => unwatched.drain(),
     tracing: () => control.tracing?.() ?? false,

@@ -120,6 +120,8 @@ export interface DataReader {
   page(table: string, offset: number, limit: number, where?: Record<string, string | number>): Promise<TablePage>;
   /** user id -> username for the given users (unknown ids are left out). */
   usernames(userIds: string[]): Promise<Record<string, string>>;
+  /** group id -> group name for the given groups (unknown ids are left out). */
+  groupNames(groupIds: string[]): Promise<Record<string, string>>;
 }
 
 /** POST /api/seed: many users, friendships and groups created in one go (im-logic's SeedService). */

@@ -6,6 +6,7 @@ import { ShortcutsHelp } from './shell/ShortcutsHelp';
 import { Sidebar } from './shell/Sidebar';
 import { useServices } from './shell/useServices';
 import { useShortcuts } from './shell/useShortcuts';
+import { useTheme } from './shell/useTheme';
 import { ClientsView } from './views/Clients';
 import { DataView } from './views/Data';
 import { FlowsView } from './views/Flows';
@@ -52,16 +53,13 @@ function NoToken() {
 
 export function App() {
   const [view, setView] = useState<ViewId>(viewFromHash());
-  const [theme, setTheme] = useStored<'dark' | 'light'>('gochat.theme', 'dark');
+  const { theme, chosen: themeChosen, toggle: toggleTheme } = useTheme();
   const [timeMode, setTimeMode] = useStored<'0' | '1'>('gochat.absoluteTime', '0');
   const absoluteTime = timeMode === '1';
   const [connected, setConnected] = useState(false);
   const [showHelp, setShowHelp] = useState(false);
   const services = useServices();
 
-  useEffect(() => {
-    document.documentElement.dataset.theme = theme;
-  }, [theme]);
   useEffect(() => {
     const onHash = () => setView(viewFromHash());
     window.addEventListener('hashchange', onHash);
@@ -79,7 +77,6 @@ export function App() {
     window.location.hash = `#/${target.id}`;
     setView(target.id);
   };
-  const toggleTheme = () => setTheme(theme === 'dark' ? 'light' : 'dark');
   const toggleTime = () => setTimeMode(absoluteTime ? '0' : '1');
   useShortcuts((key, event) => {
     const target = VIEWS.find((v) => v.key === key);
@@ -103,6 +100,7 @@ export function App() {
           connected={connected}
           services={services}
           theme={theme}
+          themeChosen={themeChosen}
           toggleTheme={toggleTheme}
           absoluteTime={absoluteTime}
           toggleTime={toggleTime}

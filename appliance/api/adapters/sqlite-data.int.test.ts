@@ -15,6 +15,8 @@ before(() => {
   path = join(dir, 'gochat.db');
   const db = new Database(path);
   db.exec(`CREATE TABLE users (user_id TEXT PRIMARY KEY, username TEXT, password_hash TEXT, created_at_ms INTEGER);
+           CREATE TABLE groups (group_id TEXT PRIMARY KEY, name TEXT, owner_id TEXT, created_at_ms INTEGER);
+           INSERT INTO groups VALUES ('g1', 'climbers', 'u1', 1), ('g2', 'runners', 'u1', 2);
            CREATE TABLE internal_state (k TEXT);
            CREATE TABLE group_members (group_id TEXT, user_id TEXT, PRIMARY KEY (group_id, user_id)) WITHOUT ROWID;
            INSERT INTO group_members VALUES ('g1', 'u1'), ('g1', 'u2'), ('g2', 'u1');`);
@@ -29,6 +31,7 @@ test('lists only the chat tables, pages rows in order, and never shows secrets',
   const reader = new SqliteDataReader(path);
   assert.deepEqual(await reader.tables(), [
     { name: 'users', rows: 7 },
+    { name: 'groups', rows: 2 },
     { name: 'group_members', rows: 3 },
   ]);
   const page = await reader.page('users', 5, 5);
@@ -42,6 +45,7 @@ test('lists only the chat tables, pages rows in order, and never shows secrets',
   await assert.rejects(reader.page('internal_state', 0, 10), NotFoundError);
   await assert.rejects(reader.page('users; DROP TABLE users', 0, 10), NotFoundError);
   assert.deepEqual(await reader.usernames(['u1', 'u3', 'nobody']), { u1: 'user1', u3: 'user3' });
+  assert.deepEqual(await reader.groupNames(['g2', 'g_nobody']), { g2: 'runners' });
   reader.close();
 });
 

@@ -79,17 +79,33 @@ export class SqliteDataReader implements DataReader {
   }
 
   async usernames(userIds: string[]): Promise<Record<string, string>> {
-    if (userIds.length === 0) return {};
+    return this.lookup('users', 'user_id', 'username', userIds);
+  }
+
+  async groupNames(groupIds: string[]): Promise<Record<string, string>> {
+    return this.lookup('groups', 'group_id', 'name', groupIds);
+  }
+
+  /** id -> name from one of the chat tables; the table and columns are ours, never the caller's. */
+  private async lookup(
+    table: 'users' | 'groups',
+    idColumn: string,
+    nameColumn: string,
+    ids: string[],
+  ): Promise<Record<string, string>> {
+    if (ids.length === 0) return {};
     const db = await this.open();
-    if (!this.present(db).includes('users')) return {};
+    if (!this.present(db).includes(table)) return {};
     const names: Record<string, string> = {};
     // Bound parameters, in chunks under SQLite's variable limit.
-    for (let i = 0; i < userIds.length; i += 500) {
-      const chunk = userIds.slice(i, i + 500);
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
       const rows = db
-        .prepare(`SELECT user_id, username FROM users WHERE user_id IN (${chunk.map(() => '?').join(',')})`)
-        .all(...chunk) as { user_id: string; username: string }[];
-      for (const row of rows) names[row.user_id] = row.username;
+        .prepare(
+          `SELECT ${idColumn} AS id, ${nameColumn} AS name FROM ${table} WHERE ${idColumn} IN (${chunk.map(() => '?').join(',')})`,
+        )
+        .all(...chunk) as { id: string; name: string }[];
+      for (const row of rows) names[row.id] = row.name;
     }
     return names;
   }

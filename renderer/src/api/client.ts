@@ -162,6 +162,7 @@ export const api = {
   importRecords: (topic: string, records: unknown[]) =>
     call<{ imported: number }>('POST', `/api/topics/${encodeURIComponent(topic)}/import`, { records }),
   presence: () => call<PresenceSnapshot>('GET', '/api/presence'),
+  names: (ids: string[]) => call<{ names: Record<string, string> }>('GET', `/api/names${qs({ ids: ids.join(',') })}`),
   tables: () => call<{ tables: { name: string; rows: number }[] }>('GET', '/api/data/tables'),
   table: (name: string, offset: number, limit: number) =>
     call<TablePage>('GET', `/api/data/tables/${encodeURIComponent(name)}${qs({ offset, limit })}`),

@@ -17,6 +17,7 @@ export function Sidebar({
   connected,
   services,
   theme,
+  themeChosen,
   toggleTheme,
   absoluteTime,
   toggleTime,
@@ -28,6 +29,8 @@ export function Sidebar({
   connected: boolean;
   services: ServiceStatus[];
   theme: 'dark' | 'light';
+  /** False while the theme follows the system's preference. */
+  themeChosen: boolean;
   toggleTheme: () => void;
   absoluteTime: boolean;
   toggleTime: () => void;
@@ -65,7 +68,13 @@ export function Sidebar({
           </div>
         )}
         <div className="toggles">
-          <button className="link" onClick={toggleTheme} title="theme (d)">
+          <button
+            className="link"
+            onClick={toggleTheme}
+            title={`theme (d): ${theme}, ${themeChosen ? 'chosen here' : "the system's"}`}
+            data-action="toggle-theme"
+            data-theme-now={theme}
+          >
             {theme === 'dark' ? 'light theme' : 'dark theme'}
           </button>
           <button className="link" onClick={toggleTime} title="timestamps (t)">

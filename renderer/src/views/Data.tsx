@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import { Empty, ErrorBox, Time } from '../components/common';
 import { useAsync, useLive } from '../hooks';
+import { WithNames } from '../names';
 
 const PAGE = 50;
 
@@ -12,9 +13,17 @@ function cell(value: unknown): string {
   return String(value);
 }
 
-/** Epoch-millisecond columns (created_at_ms, sent_at_ms, ...) read as times, with the raw number on hover. */
-function Cell({ column, value }: { column: string; value: unknown }) {
+/** The column that is a row's own id (users.user_id, groups.group_id): shown as the id, its name is beside it. */
+const OWN_ID: Record<string, string> = { users: 'user_id', groups: 'group_id' };
+
+/**
+ * Epoch-millisecond columns (created_at_ms, sent_at_ms, ...) read as times, with the raw number on hover; user and
+ * group ids (also inside conversation ids) read as names, with the id on hover.
+ */
+function Cell({ table, column, value }: { table: string; column: string; value: unknown }) {
   if (column.endsWith('_ms') && typeof value === 'number' && value > 0) return <Time ms={value} />;
+  if (column.endsWith('_id') && column !== OWN_ID[table] && typeof value === 'string')
+    return <WithNames text={value} />;
   return <>{cell(value)}</>;
 }
 
@@ -110,7 +119,7 @@ export function DataView() {
                       <tr key={i}>
                         {page.data!.columns.map((c) => (
                           <td key={c} className="ellipsis mono small" title={cell(row[c])}>
-                            <Cell column={c} value={row[c]} />
+                            <Cell table={current} column={c} value={row[c]} />
                           </td>
                         ))}
                       </tr>

@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import type { PresenceSnapshot } from '../api/types';
 import { Badge, Empty, ErrorBox, Time } from '../components/common';
 import { useAsync, useLive } from '../hooks';
+import { rememberNames, useNames } from '../names';
 import { useSession } from '../session';
 
 export function PresenceView() {
@@ -12,11 +13,15 @@ export function PresenceView() {
   // Kept by the app-level session store: coming back to this view shows the changes seen meanwhile.
   const changes = useSession().presenceChanges();
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const names = new Map([
-    ...Object.entries(snapshot.data?.names ?? {}),
-    ...(clients.data?.clients ?? []).map((c): [string, string] => [c.userId, c.username]),
-  ]);
-  const name = (userId: string) => names.get(userId) ?? userId;
+  // What the snapshot and the simulated clients already name goes into the one cache; it asks for the rest.
+  useEffect(() => {
+    if (snapshot.data) rememberNames(snapshot.data.names);
+  }, [snapshot.data]);
+  useEffect(() => {
+    rememberNames(Object.fromEntries((clients.data?.clients ?? []).map((c) => [c.userId, c.username])));
+  }, [clients.data]);
+  const known = useNames([...(snapshot.data?.users.map((u) => u.userId) ?? []), ...changes.map((c) => c.userId)]);
+  const name = (userId: string) => known(userId) ?? userId;
 
   useLive((m) => {
     if (m.type === 'presence') {
@@ -65,9 +70,9 @@ export function PresenceView() {
               <tbody>
                 {data.users.map((u) => (
                   <tr key={u.userId} data-user={name(u.userId)}>
-                    <td>
-                      <strong>{name(u.userId)}</strong>
-                      {names.has(u.userId) && <div className="muted small mono">{u.userId}</div>}
+                    <td title={u.userId}>
+                      <strong data-id={u.userId}>{name(u.userId)}</strong>
+                      {known(u.userId) && <div className="muted small mono">{u.userId}</div>}
                     </td>
                     <td className="num">{u.connections.length}</td>
                     <td>{[...new Set(u.connections.map((c) => c.gatewayId))].join(', ')}</td>
@@ -86,8 +91,8 @@ export function PresenceView() {
           <table className="grid compact">
             <tbody>
               {data?.gateways.map((g) => (
-                <tr key={g.gatewayId}>
-                  <td>
+                <tr key={g.gatewayId} data-gateway={g.gatewayId}>
+                  <td title={`gateway ${g.gatewayId}: WebSocket ${g.publicAddress}, gRPC ${g.grpcAddress}`}>
                     <strong>{g.gatewayId}</strong>
                   </td>
                   <td className="mono small">{g.publicAddress}</td>
@@ -113,7 +118,10 @@ export function PresenceView() {
           <ul className="feed" data-testid="presence-changes">
             {changes.map((c, i) => (
               <li key={i} data-change={`${name(c.userId)}:${c.status}`}>
-                <Badge tone={c.status === 'online' ? 'ok' : 'idle'}>{c.status}</Badge> <strong>{name(c.userId)}</strong>{' '}
+                <Badge tone={c.status === 'online' ? 'ok' : 'idle'}>{c.status}</Badge>{' '}
+                <strong title={c.userId} data-id={c.userId}>
+                  {name(c.userId)}
+                </strong>{' '}
                 on {c.gatewayId}
                 {c.reason && <span className="muted"> ({c.reason})</span>} <Time ms={c.atMs} />
                 {c.traceId && (

@@ -1,18 +1,22 @@
-// One record in full: headers, the value decoded from protobuf or as a hex dump, and a way to replay it edited.
-import { useCallback, useState } from 'react';
+// One record in full, in a side panel beside the table (a drawer over it on a narrow window): headers, the value
+// decoded from protobuf or as a hex dump, who the ids in it are, and a way to replay it edited.
+import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { DecodedRecord, RecordSummary } from '../api/types';
 import { ErrorBox, Time } from '../components/common';
 import { useAsync } from '../hooks';
+import { idsIn, Named, WithNames } from '../names';
 
 export function RecordDetail({
   topic,
   summary,
   onReplay,
+  onClose,
 }: {
   topic: string;
   summary: RecordSummary;
   onReplay: (r: DecodedRecord) => void;
+  onClose: () => void;
 }) {
   const [mode, setMode] = useState<'decoded' | 'raw'>('decoded');
   const { partition, offset } = summary;
@@ -23,8 +27,19 @@ export function RecordDetail({
     ),
   );
   const record = detail.data;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  // Every user and group id in the record (key, headers, value), named once in a list of its own.
+  const ids = record
+    ? [...new Set(idsIn([record.key ?? '', JSON.stringify(record.value ?? null)].join(' ')))].slice(0, 50)
+    : [];
   return (
-    <section className="card record-detail" data-testid="record-detail">
+    <aside className="card record-detail" data-testid="record-detail" aria-label="record details">
       <header className="row">
         <h3>
           p{summary.partition}@{summary.offset}
@@ -47,6 +62,10 @@ export function RecordDetail({
             open flow
           </a>
         )}
+        <span className="spacer" />
+        <button className="link close" onClick={onClose} aria-label="close the record details" title="close (Esc)">
+          ×
+        </button>
       </header>
       <ErrorBox error={detail.error} />
       {record && (
@@ -61,12 +80,27 @@ export function RecordDetail({
               </tr>
               <tr>
                 <th>key</th>
-                <td>{record.key ?? <span className="muted">null</span>}</td>
+                <td className="mono" title={record.key ?? undefined}>
+                  {record.key === null ? <span className="muted">null</span> : <WithNames text={record.key} />}
+                </td>
               </tr>
               <tr>
                 <th>type</th>
                 <td>{record.messageType ?? <span className="muted">unknown</span>}</td>
               </tr>
+              {ids.length > 0 && (
+                <tr data-testid="record-names">
+                  <th>who</th>
+                  <td>
+                    {ids.map((id, i) => (
+                      <span key={id}>
+                        {i > 0 && ', '}
+                        <Named id={id} />
+                      </span>
+                    ))}
+                  </td>
+                </tr>
+              )}
               {Object.entries(record.headers).map(([name, value]) => (
                 <tr key={name}>
                   <th>{name}</th>
@@ -86,7 +120,7 @@ export function RecordDetail({
           )}
         </>
       )}
-    </section>
+    </aside>
   );
 }
 

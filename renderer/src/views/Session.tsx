@@ -3,6 +3,7 @@
 // to its flow where there is one. Kept by the app-level session store, so it is all still here after navigating.
 import { useState } from 'react';
 import { Badge, Empty, Time } from '../components/common';
+import { useNames } from '../names';
 import { useSession, type SessionKind } from '../session';
 
 const KINDS: { kind: SessionKind; label: string; tone: 'ok' | 'warn' | 'bad' | 'idle' | 'info' }[] = [
@@ -18,6 +19,8 @@ export function SessionView() {
   const store = useSession();
   const [hidden, setHidden] = useState<Set<SessionKind>>(new Set());
   const entries = [...store.list()].reverse().filter((e) => !hidden.has(e.kind));
+  // Users the session store has no name for (not a simulated client) are named by the console's name cache.
+  const known = useNames(entries.flatMap((e) => (e.userId && !store.nameOf(e.userId) ? [e.userId] : [])));
   const toggle = (kind: SessionKind) =>
     setHidden((h) => {
       const next = new Set(h);
@@ -47,7 +50,7 @@ export function SessionView() {
         <ul className="feed" data-testid="session-entries">
           {entries.map((e) => {
             const kind = KINDS.find((k) => k.kind === e.kind)!;
-            const who = e.userId ? (store.nameOf(e.userId) ?? e.userId) : null;
+            const who = e.userId ? (store.nameOf(e.userId) ?? known(e.userId) ?? e.userId) : null;
             return (
               <li key={e.key} data-kind={e.kind} data-ok={e.ok === undefined ? undefined : String(e.ok)}>
                 <Time ms={e.atMs} /> <Badge tone={e.ok === false ? 'bad' : kind.tone}>{kind.label}</Badge>{' '}

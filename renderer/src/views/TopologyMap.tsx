@@ -89,12 +89,15 @@ export function TopologyMap({
   rates,
   lag,
   kafkaUp,
+  inFlight,
 }: {
   services: ServiceStatus[];
   rates: Record<string, number>;
   /** Lag per edge, keyed "topic>node". */
   lag: Record<string, number>;
   kafkaUp: string;
+  /** Simulated clients' sends not yet acked or not yet delivered. */
+  inFlight: number;
 }) {
   const byId = new Map(NODES.map((n) => [n.id, n]));
   return (
@@ -159,6 +162,11 @@ export function TopologyMap({
               {node.label}
               {node.id === 'im-gateway' && list.length > 1 ? ` ×${list.length}` : ''}
             </text>
+            {node.id === 'clients' && inFlight > 0 && (
+              <text x={node.x} y={node.y + 28} textAnchor="middle" className="latency-label" data-in-flight={inFlight}>
+                {inFlight} in flight
+              </text>
+            )}
             {slowest(list) > 0 && (
               <text x={node.x} y={node.y + 28} textAnchor="middle" className="latency-label">
                 +{slowest(list)} ms/batch

@@ -5,6 +5,7 @@ import { api } from '../../api/client';
 import type { ClientView, SimConversation } from '../../api/types';
 import { Empty, ErrorBox, Time } from '../../components/common';
 import { useAction } from '../../hooks';
+import { WithNames } from '../../names';
 import { Composer } from './Composer';
 import { MessageBubble } from './MessageBubble';
 
@@ -142,7 +143,7 @@ export function ClientPanel({ client, others }: { client: ClientView; others: Cl
             .reverse()
             .map((n, i) => (
               <li key={i} data-signal={n.signalType}>
-                <Time ms={n.atMs} /> {n.text}{' '}
+                <Time ms={n.atMs} /> <WithNames text={n.text} />{' '}
                 {n.traceId && (
                   <a href={`#/flows?trace=${n.traceId}`} title="open the flow that caused this">
                     flow
