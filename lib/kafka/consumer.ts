@@ -7,7 +7,7 @@ import type { Logger } from '../log';
 import { endFailed, SpanKind, startSpan, traceparentOf, withActiveSpan, type Span } from '../telemetry';
 import { isValidTraceparent, traceIdOf } from '../trace';
 import { injectedLatencyMs, noteConsumerRunning } from './injected-latency';
-import { PartitionLanes, type ChunkOrder } from './partition-lanes';
+import { PartitionLanes } from './partition-lanes';
 import { decodeRecord, type EventMessages, type EventType } from './registry';
 import type { TopicName } from './topics';
 import { backoffMs } from '../backoff';
@@ -39,24 +39,6 @@ export interface ConsumedEvent<K extends EventType = EventType> {
 /** A consumed event, narrowed by `type`. */
 export type AnyConsumedEvent = { [K in EventType]: ConsumedEvent<K> }[EventType];
 
-/**
- * How a batch handler lets the next batch of its partition overlap with its own tail: it calls `release()` once
- * what orders the batches is done (say, the batch is stored), and awaits `afterPrevious()` before what must follow
- * the previous batch (say, publishing what was stored). A batch is committed only after every batch before it.
- */
-export interface BatchOverlap {
-  release(): void;
-  /** Resolves once the previous batch of the partition was handled; throws if it failed or was abandoned. */
-  afterPrevious(): Promise<void>;
-}
-
-/** Thrown by afterPrevious: this batch is abandoned with the one before it, and both are fetched again. */
-export class PreviousBatchAbandoned extends Error {
-  constructor() {
-    super('the previous batch of this partition was not handled; this one is fetched again with it');
-  }
-}
-
 export interface EventConsumerOptions {
   kafka: Kafka;
   groupId: string;
@@ -73,10 +55,8 @@ export interface EventConsumerOptions {
    * Handles the records of one partition that arrived together (at most MAX_BATCH_RECORDS, in offset order), so
    * the work can share one storage transaction and one produce request. It decides per record (a refused record
    * is answered, not thrown); a thrown error retries the whole batch, so the work must be idempotent.
-   * `overlap` lets the next batch of the partition start early (see BatchOverlap); a handler that ignores it is
-   * done before the next batch starts.
    */
-  handleBatch?: (events: AnyConsumedEvent[], overlap: BatchOverlap) => Promise<void>;
+  handleBatch?: (events: AnyConsumedEvent[]) => Promise<void>;
   /**
    * Backoff between attempts of a failing handler (default 100 ms doubling up to 1 s: a dependency that comes back,
    * say a restarted im-repo, is used within a second).
@@ -230,7 +210,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   // lane and returns, so kafkajs fetches again at once instead of after the slowest partition's handler.
   let heartbeatNow: () => Promise<void> = () => Promise.resolve();
   const lanes = new PartitionLanes(
-    (topic, partition, messages, order) => handleChunk(topic, partition, messages, order),
+    (topic, partition, messages) => handleChunk(topic, partition, messages),
     { maxChunk: MAX_BATCH_RECORDS, maxQueued: MAX_QUEUED_RECORDS },
     (err, from) => {
       logger.error({ err, ...from }, 'handling stopped on an error; fetching again from the first unhandled record');
@@ -255,12 +235,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   };
 
   /** Handles one chunk of a partition in offset order; false when abandoned because the consumer stops. */
-  const handleChunk = async (
-    topic: string,
-    partition: number,
-    chunk: KafkaMessage[],
-    order: ChunkOrder,
-  ): Promise<boolean> => {
+  const handleChunk = async (topic: string, partition: number, chunk: KafkaMessage[]): Promise<boolean> => {
     // Chaos latency (injected-latency.ts): waited in heartbeat-sized steps so the group keeps this member.
     for (let left = injectedLatencyMs(); left > 0 && !stopping; left -= 1000) {
       await sleep(Math.min(left, 1000));
@@ -272,16 +247,8 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       const where = { topic, partition, offset: chunk[0]?.offset, records: chunk.length };
       // A lone record's work (its RPCs, its records) is drawn in its trace; a batch's shared work belongs to none.
       const lone = events.length === 1 ? spanOf.get(events[0] as AnyConsumedEvent) : undefined;
-      const overlap: BatchOverlap = {
-        release: order.release,
-        afterPrevious: async () => {
-          if (!(await order.previous)) throw new PreviousBatchAbandoned();
-        },
-      };
-      const run = () =>
-        lone ? withActiveSpan(lone, () => batchHandler(events, overlap)) : batchHandler(events, overlap);
-      // Committed only after every batch before it (a released batch can finish first).
-      const done = (events.length === 0 || (await attempt(run, where))) && (await order.previous);
+      const run = () => (lone ? withActiveSpan(lone, () => batchHandler(events)) : batchHandler(events));
+      const done = events.length === 0 || (await attempt(run, where));
       endRecordSpans(events, done);
       if (!done) return false;
       noteHandled(topic, partition, (chunk.at(-1) as KafkaMessage).offset);
@@ -359,7 +326,6 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         await run();
         return true;
       } catch (err) {
-        if (err instanceof PreviousBatchAbandoned) return false;
         if (err instanceof SkipRecord) {
           logger.warn(
             { ...where, reason: err.message, cause: err.cause },

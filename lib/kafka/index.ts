@@ -1,11 +1,9 @@
 export { ensureTopics } from './admin';
 export { createKafka, kafkaLogCreator, type KafkaOptions } from './client';
 export {
-  PreviousBatchAbandoned,
   SkipRecord,
   startEventConsumer,
   type AnyConsumedEvent,
-  type BatchOverlap,
   type ConsumedEvent,
   type EventConsumerOptions,
   type RunningEventConsumer,

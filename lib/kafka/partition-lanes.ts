@@ -3,11 +3,8 @@
 // being handled waits for that batch and then for a fetch round trip. Here eachBatch only queues the records on
 // their partition's lane and returns, so the next fetch goes out at once; each lane handles its records in offset
 // order, one chunk at a time, taking whatever queued up meanwhile (up to a chunk) in one go.
-// A handler may let the next chunk of its partition start before it is done (`release`), when the rest of its work
-// only has to follow the previous chunk's (a store assigns the order; publishing what was stored can overlap the
-// next store): each chunk is given its predecessor's outcome, and a chunk counts as handled only once every chunk
-// before it was. Offsets are still committed only for handled records: the caller commits from `handle`'s
-// successes, never from what was fetched. Records queued when the group rebalances are dropped, because kafkajs fetches again from the
+// Offsets are still committed only for handled records: the caller commits from `handle`'s successes, never from
+// what was fetched. Records queued when the group rebalances are dropped, because kafkajs fetches again from the
 // last commit after a rejoin: handling them too would only do the same work twice.
 import type { KafkaMessage } from 'kafkajs';
 
@@ -18,25 +15,12 @@ export interface LaneLimits {
   maxQueued: number;
 }
 
-/** What a chunk's handler knows of its neighbours in the lane. */
-export interface ChunkOrder {
-  /** The previous chunk of the partition: true once it was handled, false if it was abandoned or failed. */
-  previous: Promise<boolean>;
-  /** Lets the next chunk start now (otherwise it starts when this one is done). */
-  release(): void;
-}
-
 /**
- * Handles one chunk of a partition; false means it was abandoned (stopping, or the chunk before it failed), so the
- * rest of its lane is dropped. A throw drops the rest of the lane too, and `onError` is told the first offset not
- * handled so the consumer can fetch again from there (the fetch position has already moved past it).
+ * Handles one chunk of a partition; false means it was abandoned (stopping), so the rest of its lane is dropped.
+ * A throw drops the rest of the lane too, and `onError` is told the first offset not handled so the consumer can
+ * fetch again from there (the fetch position has already moved past it).
  */
-export type LaneHandler = (
-  topic: string,
-  partition: number,
-  messages: KafkaMessage[],
-  order: ChunkOrder,
-) => Promise<boolean>;
+export type LaneHandler = (topic: string, partition: number, messages: KafkaMessage[]) => Promise<boolean>;
 
 interface Lane {
   topic: string;
@@ -112,49 +96,27 @@ export class PartitionLanes {
   }
 
   private async work(lane: Lane): Promise<void> {
-    let previous: Promise<boolean> = Promise.resolve(true);
     try {
-      for (;;) {
-        while (lane.queue.length > 0) {
-          const chunk = lane.queue.splice(0, this.limits.maxChunk);
-          this.queuedRecords -= chunk.length;
-          this.wakeRoomWaiters();
-          let release = (): void => undefined;
-          const released = new Promise<void>((resolve) => (release = resolve));
-          const outcome = this.handleChunk(lane, chunk, { previous, release });
-          previous = outcome;
-          await Promise.race([released, outcome]);
+      while (lane.queue.length > 0) {
+        const chunk = lane.queue.splice(0, this.limits.maxChunk);
+        this.queuedRecords -= chunk.length;
+        this.wakeRoomWaiters();
+        let handled = false;
+        try {
+          handled = await this.handle(lane.topic, lane.partition, chunk);
+        } catch (err) {
+          const offset = (chunk[0] as KafkaMessage).offset;
+          try {
+            this.onError(err, { topic: lane.topic, partition: lane.partition, offset });
+          } catch {
+            // A lane is nobody's awaited promise: whatever onError throws must not become an unhandled rejection.
+          }
         }
-        // Chunks released early may still be working; records queued meanwhile are taken before the lane idles.
-        await previous;
-        if (lane.queue.length === 0) return;
+        if (!handled) this.dropLane(lane);
       }
     } finally {
       lane.working = undefined;
     }
-  }
-
-  /** One chunk's outcome (never rejects); a chunk that fails or is abandoned drops what is queued behind it. */
-  private async handleChunk(lane: Lane, chunk: KafkaMessage[], order: ChunkOrder): Promise<boolean> {
-    let handled = false;
-    try {
-      handled = await this.handle(lane.topic, lane.partition, chunk, order);
-    } catch (err) {
-      // Only the first failed chunk reports: the ones behind it fail because it did, and fetching again from its
-      // first offset brings them too.
-      if (await order.previous) {
-        const offset = (chunk[0] as KafkaMessage).offset;
-        try {
-          this.onError(err, { topic: lane.topic, partition: lane.partition, offset });
-        } catch {
-          // A lane is nobody's awaited promise: whatever onError throws must not become an unhandled rejection.
-        }
-      }
-    }
-    // Handled only once everything before it was: commits never run past a chunk that failed.
-    if (handled && !(await order.previous)) handled = false;
-    if (!handled) this.dropLane(lane);
-    return handled;
   }
 
   private wakeRoomWaiters(): void {

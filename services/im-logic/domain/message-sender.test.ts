@@ -223,26 +223,6 @@ describe('storing and publishing', () => {
     assert.ok(first !== undefined && !(first instanceof Error) && repo.dispatched.has(first.message.messageId));
   });
 
-  test('a batch lets the next one be stored once it is stored, and publishes only after the previous batch', async () => {
-    const { repo, events, sender, alice, bob } = setup();
-    await repo.addFriend(alice.userId, bob.userId);
-    const steps: string[] = [];
-    let previousDone: () => void = () => undefined;
-    const previous = new Promise<void>((resolve) => (previousDone = resolve));
-    const sending = sender.sendBatch([{ cmd: command({ senderId: alice.userId, toUserId: bob.userId }), origin: {} }], {
-      order: {
-        release: () => steps.push(`released after ${repo.saveMessageCalls} store call(s)`),
-        afterPrevious: () => previous,
-      },
-    });
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(steps, ['released after 1 store call(s)']);
-    assert.equal(events.ofKind('downstream').length, 0, 'nothing published while the previous batch is out');
-    previousDone();
-    await sending;
-    assert.equal(events.ofKind('downstream').length, 1);
-  });
-
   test('a group message goes to every member; seqs follow each other', async () => {
     const { repo, events, sender, alice, bob, carol } = setup();
     const { group } = await repo.createGroup({

@@ -28,18 +28,6 @@ export interface BatchedSend {
 
 type Accepted = { outgoing: OutgoingMessage; audience: Audience };
 
-/**
- * How a batch shares its partition with the next: `release` once the batch is stored (its seqs are assigned, so the
- * next batch may be stored now), `afterPrevious` before publishing (so records of one conversation reach the topics
- * in seq order even when the previous batch's publish had to be retried).
- */
-export interface BatchOrder {
-  release(): void;
-  afterPrevious(): Promise<void>;
-}
-
-const ALONE: BatchOrder = { release: () => undefined, afterPrevious: () => Promise.resolve() };
-
 export class MessageSender {
   private readonly marks: DispatchMarks;
 
@@ -68,7 +56,7 @@ export class MessageSender {
    */
   async sendBatch(
     sends: readonly BatchedSend[],
-    { reportRefusals = true, order = ALONE }: { reportRefusals?: boolean; order?: BatchOrder } = {},
+    { reportRefusals = true } = {},
   ): Promise<Array<SendResult | DomainError>> {
     const checked = await this.authorise(sends);
     const accepted = checked.flatMap((c) => (c instanceof Error ? [] : [c]));
@@ -91,7 +79,7 @@ export class MessageSender {
     );
 
     const outcomes: Array<SendResult | DomainError> = [];
-    const publishes: Array<() => Promise<void>> = [];
+    const publishes: Promise<void>[] = [];
     const deliveredNow = new Set<string>();
     let next = 0;
     for (const [i, { cmd, origin }] of sends.entries()) {
@@ -109,15 +97,12 @@ export class MessageSender {
               ? (notFriends.get(peerOf(check)) as DomainError)
               : new InvalidField('message', saved.refused);
       }
-      if (outcome instanceof Error && reportRefusals) publishes.push(() => this.reportRefusal(cmd, origin, outcome));
+      if (outcome instanceof Error && reportRefusals) publishes.push(this.reportRefusal(cmd, origin, outcome));
       outcomes.push(outcome);
     }
-    // Stored: the next batch of the partition may be stored while this one is published.
-    order.release();
-    await order.afterPrevious();
-    // Published in call order, so each conversation's records are queued in seq order; one request carries them.
-    // Marked only after every record is out: a crash before that means the next duplicate delivers again.
-    await Promise.all(publishes.map((publish) => publish()));
+    // Calls above were made in order, so each conversation's records are queued in seq order; one request carries
+    // them. Marked only after every record is out: a crash before that means the next duplicate delivers again.
+    await Promise.all(publishes);
     this.marks.add([...deliveredNow]);
     return outcomes;
   }
@@ -158,28 +143,27 @@ export class MessageSender {
     { outgoing, audience }: Accepted,
     saved: { message: ChatMessage; duplicate: boolean; dispatched: boolean },
     deliveredNow: Set<string>,
-    publishes: Array<() => Promise<void>>,
+    publishes: Promise<void>[],
   ): SendResult {
     const { message } = saved;
     const alreadyOut = saved.dispatched || deliveredNow.has(message.messageId) || this.marks.has(message.messageId);
     const deliver = !saved.duplicate || !alreadyOut;
     if (deliver) deliveredNow.add(message.messageId);
     publishes.push(
-      () => this.events.messagePersisted({ message, memberIds: audience.memberIds }, origin),
-      () =>
-        this.events.messageDownstream(
-          {
-            conversationId: outgoing.destination.conversationId,
-            message,
-            recipientIds: deliver ? audience.memberIds : [],
-            originGatewayId: cmd.originGatewayId,
-            originConnId: cmd.originConnId,
-            ackOnly: !deliver,
-            clientMsgId: outgoing.clientMsgId,
-            senderId: outgoing.senderId,
-          },
-          origin,
-        ),
+      this.events.messagePersisted({ message, memberIds: audience.memberIds }, origin),
+      this.events.messageDownstream(
+        {
+          conversationId: outgoing.destination.conversationId,
+          message,
+          recipientIds: deliver ? audience.memberIds : [],
+          originGatewayId: cmd.originGatewayId,
+          originConnId: cmd.originConnId,
+          ackOnly: !deliver,
+          clientMsgId: outgoing.clientMsgId,
+          senderId: outgoing.senderId,
+        },
+        origin,
+      ),
     );
     return { message, duplicate: saved.duplicate };
   }

@@ -1,8 +1,8 @@
 // The upstream topic's handler: each MessageUpstream record is one send, and the records of a partition that
 // arrived together are sent as one batch. A refused send is answered through the downstream topic and counts as
 // done; a failure of im-repo or Kafka is thrown, so lib's consumer retries the batch and does not commit its
-// offsets until it went through. The next batch of the partition is stored while this one is published.
-import type { AnyConsumedEvent, BatchOverlap, ConsumedEvent } from '../../../lib/kafka';
+// offsets until it went through.
+import type { AnyConsumedEvent, ConsumedEvent } from '../../../lib/kafka';
 import type { Logger } from '../../../lib/log';
 import { traceIdOf } from '../../../lib/trace';
 import type { MessageSender } from '../domain/message-sender';
@@ -10,8 +10,8 @@ import type { MessageSender } from '../domain/message-sender';
 export function upstreamBatchHandler(
   sender: MessageSender,
   logger: Logger,
-): (events: AnyConsumedEvent[], overlap: BatchOverlap) => Promise<void> {
-  return async (events, overlap) => {
+): (events: AnyConsumedEvent[]) => Promise<void> {
+  return async (events) => {
     const sends = events.filter((event): event is ConsumedEvent<'message.upstream'> => {
       if (event.type === 'message.upstream') return true;
       logger.warn({ eventType: event.type, offset: event.offset }, 'ignoring an event that is not message.upstream');
@@ -32,7 +32,6 @@ export function upstreamBatchHandler(
         },
         origin: { traceparent },
       })),
-      { order: overlap },
     );
     outcomes.forEach((outcome, i) => {
       const { message: up, traceparent } = sends[i] as ConsumedEvent<'message.upstream'>;
