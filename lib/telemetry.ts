@@ -95,12 +95,6 @@ export function traceparentOf(span: Span): string {
   return `00-${traceId}-${spanId}-${traceFlags & TraceFlags.SAMPLED ? '01' : '00'}`;
 }
 
-/** The traceparent of the active span, if any. */
-export function activeTraceparent(): string | undefined {
-  const span = trace.getActiveSpan();
-  return span ? traceparentOf(span) : undefined;
-}
-
 /** The span of the work in progress, if any. */
 export function activeSpan(): Span | undefined {
   return trace.getActiveSpan();
@@ -125,7 +119,7 @@ export interface SpanOptions {
   attributes?: Attributes;
 }
 
-/** Starts a span (ended by the caller); see inSpan for the usual way. */
+/** Starts a span, ended by the caller (end, or endFailed); withActiveSpan makes it the parent of nested work. */
 export function startSpan(name: string, options: SpanOptions): Span {
   const parent = parentOf(options);
   if (!recording) {
@@ -154,17 +148,4 @@ export function endFailed(span: Span, err: unknown, attributes: Attributes = {})
   span.setAttributes(attributes);
   span.setStatus({ code: SpanStatusCode.ERROR, message });
   span.end();
-}
-
-/** Runs async work in a new span that ends when the work settles, failed if it rejects. */
-export async function inSpan<T>(name: string, options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> {
-  const span = startSpan(name, options);
-  try {
-    const result = await withActiveSpan(span, () => work(span));
-    span.end();
-    return result;
-  } catch (err) {
-    endFailed(span, err);
-    throw err;
-  }
 }
