@@ -2,6 +2,7 @@
 import { Kafka, logLevel, type LogEntry, type RetryOptions } from 'kafkajs';
 import type { Logger } from '../log';
 import './request-queue-fix';
+import './produce-encoder';
 
 export interface KafkaOptions {
   brokers: string[];
