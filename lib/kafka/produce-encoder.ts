@@ -65,40 +65,45 @@ function uvarintSize(u: number): number {
 
 const varintSize = (n: number): number => uvarintSize(zigzag(n));
 
-/** One prepared record: its byte parts, so sizing and writing do not encode strings twice. */
+/** Bytes or text to write with a varint length; text is measured now and written straight into the request. */
+interface Field {
+  data: Buffer | string | null;
+  length: number;
+}
+
+/** One prepared record: every size known, nothing copied yet. */
 interface PreparedRecord {
   bodySize: number;
   timestampDelta: number;
   offsetDelta: number;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: Array<[Buffer, Buffer | null]>;
+  key: Field;
+  value: Field;
+  headers: Field[]; // name, value, name, value ...
 }
 
-function bytesOf(value: string | Buffer | null | undefined): Buffer | null {
-  if (value === null || value === undefined) return null;
-  return Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'utf8');
+function field(value: string | Buffer | null | undefined): Field {
+  if (value === null || value === undefined) return { data: null, length: -1 };
+  if (Buffer.isBuffer(value)) return { data: value, length: value.length };
+  const text = String(value);
+  return { data: text, length: Buffer.byteLength(text, 'utf8') };
 }
 
-function sizedBytes(b: Buffer | null): number {
-  return b === null ? varintSize(-1) : varintSize(b.length) + b.length;
-}
+const sized = (f: Field): number => varintSize(f.length) + Math.max(f.length, 0);
 
 function prepareRecord(message: ProduceMessage, offsetDelta: number, timestampDelta: number): PreparedRecord {
-  const headers: Array<[Buffer, Buffer | null]> = [];
+  const headers: Field[] = [];
   if (message.headers) {
     for (const name of Object.keys(message.headers)) {
       const value = message.headers[name];
-      const keyBytes = Buffer.from(name, 'utf8');
-      if (Array.isArray(value)) for (const v of value) headers.push([keyBytes, bytesOf(v)]);
-      else headers.push([keyBytes, bytesOf(value)]);
+      if (Array.isArray(value)) for (const v of value) headers.push(field(name), field(v));
+      else headers.push(field(name), field(value));
     }
   }
-  const key = bytesOf(message.key);
-  const value = bytesOf(message.value);
-  let bodySize = 1 + varintSize(timestampDelta) + varintSize(offsetDelta) + sizedBytes(key) + sizedBytes(value);
-  bodySize += varintSize(headers.length);
-  for (const [k, v] of headers) bodySize += varintSize(k.length) + k.length + sizedBytes(v);
+  const key = field(message.key);
+  const value = field(message.value);
+  let bodySize = 1 + varintSize(timestampDelta) + varintSize(offsetDelta) + sized(key) + sized(value);
+  bodySize += varintSize(headers.length / 2);
+  for (const h of headers) bodySize += sized(h);
   return { bodySize, timestampDelta, offsetDelta, key, value, headers };
 }
 
@@ -130,14 +135,12 @@ class Writer {
     }
     this.buf[this.offset++] = u;
   }
-  raw(b: Buffer): void {
-    b.copy(this.buf, this.offset);
-    this.offset += b.length;
-  }
-  varBytes(b: Buffer | null): void {
-    if (b === null) return this.varint(-1);
-    this.varint(b.length);
-    this.raw(b);
+  field(f: Field): void {
+    this.varint(f.length);
+    if (f.data === null) return;
+    if (typeof f.data === 'string') this.buf.write(f.data, this.offset, f.length, 'utf8');
+    else f.data.copy(this.buf, this.offset);
+    this.offset += f.length;
   }
   string(s: string | null): void {
     if (s === null) return this.int16(-1);
@@ -209,13 +212,10 @@ export function encodeProduceBody(args: ProduceRequestArgs, crc32c: Crc32c, now 
         w.int8(0);
         w.varint(r.timestampDelta);
         w.varint(r.offsetDelta);
-        w.varBytes(r.key);
-        w.varBytes(r.value);
-        w.varint(r.headers.length);
-        for (const [k, v] of r.headers) {
-          w.varBytes(k);
-          w.varBytes(v);
-        }
+        w.field(r.key);
+        w.field(r.value);
+        w.varint(r.headers.length / 2);
+        for (const h of r.headers) w.field(h);
       }
       w.buf.writeUInt32BE(crc32c(w.buf.subarray(batchStart + CRC_START, w.offset)) >>> 0, crcAt);
     }
