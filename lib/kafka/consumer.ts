@@ -11,6 +11,7 @@ import { PartitionLanes } from './partition-lanes';
 import { decodeRecord, type EventMessages, type EventType } from './registry';
 import type { TopicName } from './topics';
 import { backoffMs } from '../backoff';
+import { WakeableSleep } from '../wakeable-sleep';
 
 /**
  * Thrown by a handler for a record that can never be handled (e.g. it refers to something that no longer exists):
@@ -122,17 +123,9 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   });
 
   let stopping = false;
-  let wakeSleepers: (() => void)[] = [];
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        wakeSleepers = wakeSleepers.filter((wake) => wake !== done);
-        resolve();
-      }
-      wakeSleepers.push(done);
-    });
+  // Retry backoffs and injected latency: cut short when the consumer stops.
+  const sleeps = new WakeableSleep();
+  const sleep = (ms: number): Promise<void> => sleeps.sleep(ms);
 
   // Handled offsets are committed together, for every partition at once, at most every COMMIT_INTERVAL_MS (and
   // once more on stop), so a busy consumer does not wait for a commit round trip per batch. A crash or rebalance
@@ -402,7 +395,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       stopped ??= (async () => {
         stopping = true;
         noteConsumerRunning(groupId, false);
-        for (const wake of [...wakeSleepers]) wake();
+        sleeps.wakeAll();
         // Let the records in hand finish and commit before leaving the group; queued ones are left uncommitted.
         lanes.dropQueued();
         await lanes.idle();
