@@ -1,8 +1,9 @@
 // Spans each service process reports about its own work, with OpenTelemetry: one tracer provider per process, the
 // W3C trace context carried in gRPC metadata, Kafka headers and WebSocket frames, and the active span kept across
-// awaits by the async-hooks context manager (so domain code never passes a trace along). The shared layers (lib/grpc,
-// lib/kafka, the gateway's WebSocket transport) make the spans; when GOCHAT_OTLP_URL is set (the supervisor sets it)
-// they are exported in batches to it over OTLP/HTTP JSON, and to OTEL_EXPORTER_OTLP_ENDPOINT too when that is set.
+// awaits by the async-hooks context manager (so domain code never passes a trace along; withTraceSync does the same
+// for synchronous per-record work without a context per record). The shared layers (lib/grpc, lib/kafka, the
+// gateway's WebSocket transport) make the spans; when GOCHAT_OTLP_URL is set (the supervisor sets it) they are
+// exported in batches to it over OTLP/HTTP JSON, and to OTEL_EXPORTER_OTLP_ENDPOINT too when that is set.
 import {
   context,
   ROOT_CONTEXT,
@@ -84,9 +85,19 @@ function remoteSpanContext(traceparent: string | undefined | null): SpanContext 
   };
 }
 
-/** The parent of a new span: the wire's traceparent, else the active span unless a root is asked for. */
+// Synchronous work done for one record of a batch (the gateway handing one downstream record to its connections)
+// needs the record's trace while it runs and nothing after: the trace is held in this variable for the call, so a
+// record costs no context of its own. Work that awaits takes its trace through withActiveSpan instead.
+let syncTraceparent: string | undefined;
+
+/** The span work in progress belongs to: withTraceSync's trace, else the active span. */
+function activeParent(): SpanContext | undefined {
+  return syncTraceparent !== undefined ? remoteSpanContext(syncTraceparent) : trace.getActiveSpan()?.spanContext();
+}
+
+/** The parent of a new span: the wire's traceparent, else the work in progress unless a root is asked for. */
 function parentOf(options: SpanOptions): SpanContext | undefined {
-  return remoteSpanContext(options.parent) ?? (options.root ? undefined : trace.getActiveSpan()?.spanContext());
+  return remoteSpanContext(options.parent) ?? (options.root ? undefined : activeParent());
 }
 
 /** The W3C traceparent of a span, to put on the wire (version 00; formatted here, it is on every hop). */
@@ -102,7 +113,37 @@ export function activeSpan(): Span | undefined {
 
 /** Whether some work's span is active (a frame pushed outside any work is not worth a span). */
 export function hasActiveSpan(): boolean {
-  return trace.getActiveSpan() !== undefined;
+  return syncTraceparent !== undefined || trace.getActiveSpan() !== undefined;
+}
+
+/** Whether spans are recorded and exported (tracing on); when not, a span is only ids and a hop's own span is moot. */
+export function spansRecorded(): boolean {
+  return recording;
+}
+
+/**
+ * The traceparent of the work in progress, to show on the wire (a frame answering or delivering that work):
+ * withTraceSync's, else the active span's; undefined outside any work.
+ */
+export function currentTraceparent(): string | undefined {
+  if (syncTraceparent !== undefined) return syncTraceparent;
+  const span = trace.getActiveSpan();
+  return span ? traceparentOf(span) : undefined;
+}
+
+/**
+ * Runs synchronous `work(arg)` as part of the trace `traceparent` names: spans it starts are children of it and
+ * currentTraceparent() returns it. Nothing is kept for what the work leaves to run later (use withActiveSpan for
+ * work that awaits); `arg` spares the caller a closure per call.
+ */
+export function withTraceSync<A, R>(traceparent: string, work: (arg: A) => R, arg: A): R {
+  const outer = syncTraceparent;
+  syncTraceparent = traceparent;
+  try {
+    return work(arg);
+  } finally {
+    syncTraceparent = outer;
+  }
 }
 
 /** Adds what was learnt midway (say, the user a token belongs to) to the active span. */
@@ -139,7 +180,15 @@ export function startSpan(name: string, options: SpanOptions): Span {
 
 /** Runs work with the span active, so the spans it makes (RPCs, records) are its children. */
 export function withActiveSpan<T>(span: Span, work: () => T): T {
-  return context.with(trace.setSpan(context.active(), span), work);
+  if (syncTraceparent === undefined) return context.with(trace.setSpan(context.active(), span), work);
+  // Nested in withTraceSync's work: the span is the closer one for as long as this work runs.
+  const outer = syncTraceparent;
+  syncTraceparent = undefined;
+  try {
+    return context.with(trace.setSpan(context.active(), span), work);
+  } finally {
+    syncTraceparent = outer;
+  }
 }
 
 /** Ends a span as failed, with the error's message (and its code, when it has one) as the status. */

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { EnvReader } from '../../lib/config';
 
 export type TestcontainersModule = typeof import('testcontainers');
 
@@ -13,23 +14,24 @@ export type RuntimeProbe =
 const DETECTION_TIMEOUT_MS = 2000;
 
 /** The sockets and settings testcontainers' own strategies try, in the same order. */
-function runtimeHints(env: NodeJS.ProcessEnv): { found: string | undefined; checked: string[] } {
+function runtimeHints(env: EnvReader): { found: string | undefined; checked: string[] } {
   const checked: string[] = [];
   const consider = (label: string, present: boolean): string | undefined => {
     checked.push(label);
     return present ? label : undefined;
   };
+  const xdgRuntimeDir = env.optionalString('XDG_RUNTIME_DIR');
   const propertiesFile = join(homedir(), '.testcontainers.properties');
   const properties = existsSync(propertiesFile) ? readFileSync(propertiesFile, 'utf8') : '';
   const sockets = [
     '/var/run/docker.sock',
-    env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'docker.sock') : undefined,
+    xdgRuntimeDir !== undefined ? join(xdgRuntimeDir, 'docker.sock') : undefined,
     join(homedir(), '.docker', 'run', 'docker.sock'),
     join(homedir(), '.docker', 'desktop', 'docker.sock'),
     join('/run', 'user', String(userInfo().uid), 'docker.sock'),
   ].filter((path): path is string => path !== undefined);
   const found =
-    consider('DOCKER_HOST', Boolean(env.DOCKER_HOST)) ??
+    consider('DOCKER_HOST', env.optionalString('DOCKER_HOST') !== undefined) ??
     consider(
       '~/.testcontainers.properties (docker.host / tc.host)',
       /^\s*(docker\.host|tc\.host)\s*=/m.test(properties),
@@ -52,7 +54,7 @@ async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promi
 }
 
 export async function probeContainerRuntime(env: NodeJS.ProcessEnv = process.env): Promise<RuntimeProbe> {
-  const hints = runtimeHints(env);
+  const hints = runtimeHints(new EnvReader(env));
   if (hints.found === undefined) {
     return { available: false, reason: `no container runtime found (checked ${hints.checked.join(', ')})` };
   }

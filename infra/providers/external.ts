@@ -1,22 +1,19 @@
 // Infrastructure someone else runs: KAFKA_BROKERS and REDIS_URL from the environment, checked reachable first.
 import { Kafka, logLevel } from 'kafkajs';
 import { Redis } from 'ioredis';
+import { ConfigError, EnvReader } from '../../lib/config';
 import { InfraUnavailableError, type InfraStartOptions, type RunningInfra } from './infra';
 
 const CHECK_TIMEOUT_MS = 3000;
 
-function parseBrokers(value: string): string[] {
-  const brokers = value
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part.length > 0);
-  if (brokers.length === 0) throw new InfraUnavailableError('KAFKA_BROKERS is empty; expected host:port[,host:port]');
-  for (const broker of brokers) {
-    if (!/^[^\s:]+:\d{1,5}$/.test(broker) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(broker)) {
-      throw new InfraUnavailableError(`KAFKA_BROKERS has "${broker}", which is not host:port`);
-    }
+/** KAFKA_BROKERS as host:port items, read like every other variable (lib/config.ts), its problems named. */
+function readBrokers(env: EnvReader): string[] {
+  try {
+    return env.hostPorts('KAFKA_BROKERS', { minItems: 1 });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new InfraUnavailableError(`${err.message}; expected host:port[,host:port]`);
+    throw err;
   }
-  return brokers;
 }
 
 async function checkKafka(brokers: string[]): Promise<void> {
@@ -66,14 +63,16 @@ async function checkRedis(url: string): Promise<void> {
 }
 
 export async function startExternalInfra(options: InfraStartOptions, reason: string): Promise<RunningInfra> {
-  const brokersText = options.env.KAFKA_BROKERS;
-  const redisUrl = options.env.REDIS_URL;
-  if (!brokersText) throw new InfraUnavailableError('--infra external needs KAFKA_BROKERS (host:port[,host:port])');
+  const env = new EnvReader(options.env);
+  const redisUrl = env.optionalString('REDIS_URL');
+  if (env.optionalString('KAFKA_BROKERS') === undefined) {
+    throw new InfraUnavailableError('--infra external needs KAFKA_BROKERS (host:port[,host:port])');
+  }
   if (!redisUrl) throw new InfraUnavailableError('--infra external needs REDIS_URL (redis://host:port)');
   if (!/^rediss?:\/\//.test(redisUrl)) {
     throw new InfraUnavailableError(`REDIS_URL must start with redis:// or rediss://, got "${redisUrl}"`);
   }
-  const brokers = parseBrokers(brokersText);
+  const brokers = readBrokers(env);
   options.progress(`infra: checking Kafka at ${brokers.join(',')} and Redis at ${redisUrl}`);
   await Promise.all([checkKafka(brokers), checkRedis(redisUrl)]);
   return {

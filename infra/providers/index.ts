@@ -3,6 +3,7 @@
 //   containers Redpanda + Redis through testcontainers
 //   embedded   our broker in-process + redis-server (or the embedded RESP server)
 //   auto       external if KAFKA_BROKERS is set, else containers if a runtime answers, else embedded
+import { EnvReader } from '../../lib/config';
 import { probeContainerRuntime } from './container-runtime';
 import { startContainerInfra } from './containers';
 import { startEmbeddedInfra } from './embedded';
@@ -29,7 +30,7 @@ export async function startInfra(mode: InfraMode, options: InfraStartOptions): P
 }
 
 async function startAutoInfra(options: InfraStartOptions): Promise<RunningInfra> {
-  if (options.env.KAFKA_BROKERS) {
+  if (new EnvReader(options.env).optionalString('KAFKA_BROKERS') !== undefined) {
     options.progress('infra: auto chose external: KAFKA_BROKERS is set');
     return startExternalInfra(options, 'auto: KAFKA_BROKERS is set');
   }

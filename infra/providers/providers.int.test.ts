@@ -127,7 +127,7 @@ describe('external infra', () => {
     await assert.rejects(startExternal({ KAFKA_BROKERS: '127.0.0.1:1' }), /needs REDIS_URL/);
     await assert.rejects(
       startExternal({ KAFKA_BROKERS: 'nohostport', REDIS_URL: 'redis://x:1' }),
-      /"nohostport", which is not host:port/,
+      /KAFKA_BROKERS: must be host:port .*\(got "nohostport"\)/,
     );
     await assert.rejects(
       startExternal({ KAFKA_BROKERS: '127.0.0.1:1', REDIS_URL: 'http://x' }),

@@ -1,16 +1,21 @@
 // Consuming domain events: decode with the registry, run the handler, and commit a record's offset only after its
 // handler succeeded. A failing handler is retried with backoff (never skipped silently); a record that cannot be
 // decoded is logged with the reason and skipped, so one bad record cannot stall a partition forever.
+// The pieces: startEventConsumer joins the group (watchGroup: join, rebalance, crash); ConsumerRun takes fetched
+// batches onto partition lanes and hands each lane's chunks to the handler; OffsetCommits (offset-commits.ts)
+// commits what was handled.
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { EventMeta } from '../../proto/gen/gochat/common/v1/common';
 import type { Logger } from '../log';
 import { endFailed, SpanKind, startSpan, traceparentOf, withActiveSpan, type Span } from '../telemetry';
 import { isValidTraceparent, traceIdOf } from '../trace';
 import { injectedLatencyMs, noteConsumerRunning } from './injected-latency';
+import { OffsetCommits } from './offset-commits';
 import { PartitionLanes } from './partition-lanes';
 import { decodeRecord, type EventMessages, type EventType } from './registry';
 import type { TopicName } from './topics';
 import { backoffMs } from '../backoff';
+import { WakeableSleep } from '../wakeable-sleep';
 
 /**
  * Thrown by a handler for a record that can never be handled (e.g. it refers to something that no longer exists):
@@ -85,11 +90,8 @@ export interface RunningEventConsumer {
   stop(): Promise<void>;
 }
 
-const COMMIT_INTERVAL_MS = 200;
 /** Records fetched but not yet handled, over all partitions, beyond which fetching waits. */
 const MAX_QUEUED_RECORDS = 4 * 500;
-/** Most traces given a commit span per commit: one commit covers many records, drawing it in each would cost. */
-const MAX_COMMIT_SPANS = 32;
 /** Most records given to one handleBatch call. */
 export const MAX_BATCH_RECORDS = 500;
 
@@ -101,15 +103,11 @@ function headersToStrings(headers: IHeaders | undefined): Record<string, string>
   }
   return out;
 }
-
 export async function startEventConsumer(options: EventConsumerOptions): Promise<RunningEventConsumer> {
-  const { kafka, groupId, logger: baseLogger } = options;
+  const { kafka, groupId } = options;
   if ((options.handle === undefined) === (options.handleBatch === undefined)) {
     throw new Error(`consumer ${groupId}: give exactly one of handle and handleBatch`);
   }
-  const logger = baseLogger.child({ consumerGroup: groupId });
-  const initialMs = options.retry?.initialMs ?? 100;
-  const maxMs = options.retry?.maxMs ?? 1000;
   const consumer: Consumer = kafka.consumer({
     groupId,
     // Short enough that on external Kafka a dead member is noticed within seconds (the embedded broker drops it
@@ -120,143 +118,165 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
     minBytes: options.minBytes ?? 1,
   });
+  const run = new ConsumerRun(consumer, options);
+  const joined = watchGroup(consumer, run, options);
 
-  let stopping = false;
-  let wakeSleepers: (() => void)[] = [];
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        wakeSleepers = wakeSleepers.filter((wake) => wake !== done);
-        resolve();
-      }
-      wakeSleepers.push(done);
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
+    await consumer.run({
+      // Handled offsets are committed by OffsetCommits; what kafkajs resolves is only its fetch position.
+      autoCommit: false,
+      eachBatchAutoResolve: true,
+      eachBatch: run.eachBatch,
     });
+    await joined;
+  } catch (err) {
+    run.stopping = true;
+    await consumer.disconnect().catch(() => undefined);
+    throw err;
+  }
+  run.logger.info({ topics: options.topics }, 'consumer joined its group');
+  noteConsumerRunning(groupId, true);
 
-  // Handled offsets are committed together, for every partition at once, at most every COMMIT_INTERVAL_MS (and
-  // once more on stop), so a busy consumer does not wait for a commit round trip per batch. A crash or rebalance
-  // may redeliver what was handled since the last commit, which handlers tolerate because they are idempotent.
-  const uncommitted = new Map<string, { topic: string; partition: number; offset: string }>();
-  let lastCommitAt = 0;
-  let commitTimer: NodeJS.Timeout | undefined;
-  let committing: Promise<void> = Promise.resolve();
-  // Records handled since the last commit, by trace: each gets a span for the commit that covers it.
-  const toCommit = new Map<string, { span: Span; topic: string; partition: number }>();
-  const commitHandled = (): Promise<void> => {
-    clearTimeout(commitTimer);
-    commitTimer = undefined;
-    if (uncommitted.size === 0) return committing;
-    const offsets = [...uncommitted.values()];
-    uncommitted.clear();
-    const commitSpans = [...toCommit.values()].map(({ span, topic, partition }) =>
-      startSpan(`commit ${topic}`, {
-        kind: SpanKind.CLIENT,
-        parent: traceparentOf(span),
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.name': 'commit',
-          'messaging.destination.name': topic,
-          'messaging.destination.partition.id': String(partition),
-          'messaging.kafka.offset': Number(uncommittedOffset(offsets, topic, partition)),
-          'messaging.consumer.group.name': groupId,
-        },
-      }),
-    );
-    toCommit.clear();
-    lastCommitAt = Date.now();
-    committing = committing
-      .then(() => consumer.commitOffsets(offsets))
-      .then(
-        () => {
-          for (const span of commitSpans) span.end();
-        },
-        (err: unknown) => {
-          for (const span of commitSpans) endFailed(span, err);
-          // Offsets are cumulative: the next successful commit covers these records.
-          logger.warn({ err, offsets }, 'offset commit failed');
-        },
-      );
-    return committing;
-  };
-  const noteHandled = (topic: string, partition: number, offset: string): void => {
-    uncommitted.set(`${topic}/${partition}`, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
-    const wait = COMMIT_INTERVAL_MS - (Date.now() - lastCommitAt);
-    if (wait <= 0) void commitHandled();
-    else if (commitTimer === undefined) {
-      commitTimer = setTimeout(() => void commitHandled(), wait);
-      commitTimer.unref();
-    }
-  };
-
-  // Each decoded record's span, from decode until its handler settled; then it waits for the commit that covers it.
-  const spanOf = new WeakMap<AnyConsumedEvent, Span>();
-  const endRecordSpans = (events: AnyConsumedEvent[], handled: boolean): void => {
-    for (const event of events) {
-      const span = spanOf.get(event);
-      if (!span) continue;
-      if (!handled) {
-        endFailed(span, new Error('abandoned at stop; the record will be redelivered'));
-        continue;
-      }
-      span.end();
-      const traceId = span.spanContext().traceId;
-      if (toCommit.size < MAX_COMMIT_SPANS && !toCommit.has(traceId))
-        toCommit.set(traceId, { span, topic: event.topic, partition: event.partition });
-    }
-  };
-
-  // Fetching runs ahead of handling (partition-lanes.ts): eachBatch queues a fetched batch on its partition's
-  // lane and returns, so kafkajs fetches again at once instead of after the slowest partition's handler.
-  let heartbeatNow: () => Promise<void> = () => Promise.resolve();
-  const lanes = new PartitionLanes(
-    (topic, partition, messages) => handleChunk(topic, partition, messages),
-    { maxChunk: MAX_BATCH_RECORDS, maxQueued: MAX_QUEUED_RECORDS },
-    (err, from) => {
-      logger.error({ err, ...from }, 'handling stopped on an error; fetching again from the first unhandled record');
-      try {
-        if (!stopping) consumer.seek(from);
-      } catch (seekErr) {
-        // Not running or no longer assigned: the next owner (or this member after its rejoin) starts from the commit.
-        logger.warn({ err: seekErr, ...from }, 'could not seek back; the records come again from the last commit');
-      }
+  let stopped: Promise<void> | undefined;
+  return {
+    groupId,
+    stop: () => {
+      stopped ??= run.stop();
+      return stopped;
     },
-  );
+  };
+}
 
-  const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
-    heartbeatNow = heartbeat;
+/**
+ * Group membership: resolves at the first join (rejects when none came within joinTimeoutMs); after every
+ * rebalance drops what was queued; a crash kafkajs will not restart after goes to onFatal.
+ */
+function watchGroup(consumer: Consumer, run: ConsumerRun, options: EventConsumerOptions): Promise<void> {
+  const { groupId } = options;
+  const joinTimeoutMs = options.joinTimeoutMs ?? 30000;
+  const joined = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`consumer group ${groupId} did not join within ${joinTimeoutMs} ms`)),
+      joinTimeoutMs,
+    );
+    timer.unref();
+    const removeJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
+      clearTimeout(timer);
+      removeJoin();
+      resolve();
+    });
+  });
+  // After a rebalance kafkajs fetches again from the last commit: what was queued before would be handled twice.
+  consumer.on(consumer.events.GROUP_JOIN, () => run.lanes.dropQueued());
+  joined.catch(() => undefined); // awaited by the caller; this only keeps an early failure from being "unhandled"
+  consumer.on(consumer.events.CRASH, (event) => {
+    const { error, restart } = event.payload;
+    if (restart || run.stopping) {
+      run.logger.error({ err: error, restart, stopping: run.stopping }, 'consumer crashed');
+      return;
+    }
+    const onFatal =
+      options.onFatal ??
+      ((err: unknown) => {
+        run.logger.fatal({ err }, 'consumer stopped for good; exiting so the process can be restarted');
+        process.exit(1);
+      });
+    onFatal(error);
+  });
+  return joined;
+}
+
+/** One running consumer: fetched batches go to partition lanes, each lane's chunks to the handler, then commits. */
+class ConsumerRun {
+  stopping = false;
+  readonly logger: Logger;
+  /** Fetching runs ahead of handling (partition-lanes.ts); see eachBatch. */
+  readonly lanes: PartitionLanes;
+  private readonly commits: OffsetCommits;
+  /** Retry backoffs and injected latency: cut short when the consumer stops. */
+  private readonly sleeps = new WakeableSleep();
+  private readonly retry: { initialMs: number; maxMs: number };
+  private heartbeatNow: () => Promise<void> = () => Promise.resolve();
+  /** Each decoded record's span, from decode until its handler settled; then it waits for the commit that covers it. */
+  private readonly spanOf = new WeakMap<AnyConsumedEvent, Span>();
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly options: EventConsumerOptions,
+  ) {
+    this.logger = options.logger.child({ consumerGroup: options.groupId });
+    this.retry = { initialMs: options.retry?.initialMs ?? 100, maxMs: options.retry?.maxMs ?? 1000 };
+    this.commits = new OffsetCommits(consumer, options.groupId, this.logger);
+    this.lanes = new PartitionLanes(
+      (topic, partition, messages) => this.handleChunk(topic, partition, messages),
+      { maxChunk: MAX_BATCH_RECORDS, maxQueued: MAX_QUEUED_RECORDS },
+      (err, from) => this.fetchAgainFrom(err, from),
+    );
+  }
+
+  /**
+   * kafkajs's batch callback: queues a fetched batch on its partition's lane and returns, so kafkajs fetches again
+   * at once instead of after the slowest partition's handler; waits (heartbeating) only while too much is queued.
+   */
+  readonly eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
+    this.heartbeatNow = heartbeat;
     // A stale batch was fetched before a seek back to an unhandled record: that fetch brings these records again.
-    if (stopping || !isRunning() || isStale()) return;
-    lanes.enqueue(batch.topic, batch.partition, batch.messages);
-    while (lanes.queued >= MAX_QUEUED_RECORDS && !stopping && isRunning()) {
-      await lanes.whenRoom(1000);
+    if (this.stopping || !isRunning() || isStale()) return;
+    this.lanes.enqueue(batch.topic, batch.partition, batch.messages);
+    while (this.lanes.queued >= MAX_QUEUED_RECORDS && !this.stopping && isRunning()) {
+      await this.lanes.whenRoom(1000);
       await heartbeat();
     }
   };
 
+  /** A lane stopped on a handler error: fetch again from its first unhandled record. */
+  private fetchAgainFrom(err: unknown, from: { topic: string; partition: number; offset: string }): void {
+    this.logger.error({ err, ...from }, 'handling stopped on an error; fetching again from the first unhandled record');
+    try {
+      if (!this.stopping) this.consumer.seek(from);
+    } catch (seekErr) {
+      // Not running or no longer assigned: the next owner (or this member after its rejoin) starts from the commit.
+      this.logger.warn({ err: seekErr, ...from }, 'could not seek back; the records come again from the last commit');
+    }
+  }
+
   /** Handles one chunk of a partition in offset order; false when abandoned because the consumer stops. */
-  const handleChunk = async (topic: string, partition: number, chunk: KafkaMessage[]): Promise<boolean> => {
+  private async handleChunk(topic: string, partition: number, chunk: KafkaMessage[]): Promise<boolean> {
     // Chaos latency (injected-latency.ts): waited in heartbeat-sized steps so the group keeps this member.
-    for (let left = injectedLatencyMs(); left > 0 && !stopping; left -= 1000) {
-      await sleep(Math.min(left, 1000));
-      await heartbeatNow();
+    for (let left = injectedLatencyMs(); left > 0 && !this.stopping; left -= 1000) {
+      await this.sleeps.sleep(Math.min(left, 1000));
+      await this.heartbeatNow();
     }
-    const { handleBatch: batchHandler, handle } = options;
-    if (batchHandler) {
-      const events = chunk.flatMap((message) => decodeEvent(topic, partition, message) ?? []);
-      const where = { topic, partition, offset: chunk[0]?.offset, records: chunk.length };
-      // A lone record's work (its RPCs, its records) is drawn in its trace; a batch's shared work belongs to none.
-      const lone = events.length === 1 ? spanOf.get(events[0] as AnyConsumedEvent) : undefined;
-      const run = () => (lone ? withActiveSpan(lone, () => batchHandler(events)) : batchHandler(events));
-      const done = events.length === 0 || (await attempt(run, where));
-      endRecordSpans(events, done);
-      if (!done) return false;
-      noteHandled(topic, partition, (chunk.at(-1) as KafkaMessage).offset);
-      return true;
-    }
+    return this.options.handleBatch
+      ? this.handleAsBatch(this.options.handleBatch, topic, partition, chunk)
+      : this.handleOneByOne(topic, partition, chunk);
+  }
+
+  private async handleAsBatch(
+    batchHandler: (events: AnyConsumedEvent[]) => Promise<void>,
+    topic: string,
+    partition: number,
+    chunk: KafkaMessage[],
+  ): Promise<boolean> {
+    const events = chunk.flatMap((message) => this.decodeEvent(topic, partition, message) ?? []);
+    const where = { topic, partition, offset: chunk[0]?.offset, records: chunk.length };
+    // A lone record's work (its RPCs, its records) is drawn in its trace; a batch's shared work belongs to none.
+    const lone = events.length === 1 ? this.spanOf.get(events[0] as AnyConsumedEvent) : undefined;
+    const run = () => (lone ? withActiveSpan(lone, () => batchHandler(events)) : batchHandler(events));
+    const done = events.length === 0 || (await this.attempt(run, where));
+    this.endRecordSpans(events, done);
+    if (!done) return false;
+    this.commits.noteHandled(topic, partition, (chunk.at(-1) as KafkaMessage).offset);
+    return true;
+  }
+
+  private async handleOneByOne(topic: string, partition: number, chunk: KafkaMessage[]): Promise<boolean> {
+    const { handle } = this.options;
     for (const message of chunk) {
-      if (stopping) return false;
-      const event = decodeEvent(topic, partition, message);
+      if (this.stopping) return false;
+      const event = this.decodeEvent(topic, partition, message);
       const where = {
         topic,
         partition,
@@ -266,23 +286,23 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         traceId: event ? traceIdOf(event.traceparent) : undefined,
       };
       if (event && handle) {
-        const span = spanOf.get(event);
+        const span = this.spanOf.get(event);
         const run = () => (span ? withActiveSpan(span, () => handle(event)) : handle(event));
-        const done = await attempt(run, where);
-        endRecordSpans([event], done);
+        const done = await this.attempt(run, where);
+        this.endRecordSpans([event], done);
         if (!done) return false;
       }
-      noteHandled(topic, partition, message.offset);
+      this.commits.noteHandled(topic, partition, message.offset);
     }
     return true;
-  };
+  }
 
   /** The record as an event, or undefined (logged) when it cannot be decoded: such a record is skipped. */
-  const decodeEvent = (topic: string, partition: number, message: KafkaMessage): AnyConsumedEvent | undefined => {
+  private decodeEvent(topic: string, partition: number, message: KafkaMessage): AnyConsumedEvent | undefined {
     const headers = headersToStrings(message.headers);
     const decoded = decodeRecord(topic, headers, message.value);
     if (!decoded.ok) {
-      logger.warn(
+      this.logger.warn(
         { topic, partition, offset: message.offset, reason: decoded.reason },
         'skipping a record that cannot be decoded',
       );
@@ -297,7 +317,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         'messaging.destination.name': topic,
         'messaging.destination.partition.id': String(partition),
         'messaging.kafka.offset': Number(message.offset),
-        'messaging.consumer.group.name': groupId,
+        'messaging.consumer.group.name': this.options.groupId,
         'gochat.event_type': decoded.type,
       },
     });
@@ -312,112 +332,63 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       headers,
       traceparent: traceparentOf(span),
     } as AnyConsumedEvent;
-    spanOf.set(event, span);
+    this.spanOf.set(event, span);
     return event;
-  };
+  }
+
+  /** Ends the records' spans; a handled record's span then waits for the commit that covers it. */
+  private endRecordSpans(events: AnyConsumedEvent[], handled: boolean): void {
+    for (const event of events) {
+      const span = this.spanOf.get(event);
+      if (!span) continue;
+      if (!handled) {
+        endFailed(span, new Error('abandoned at stop; the record will be redelivered'));
+        continue;
+      }
+      span.end();
+      this.commits.noteHandledSpan(span, event.topic, event.partition);
+    }
+  }
 
   /**
    * Runs the handler until it succeeds (or throws SkipRecord); resolves false if abandoned because of stop, so
    * the records stay uncommitted and are redelivered.
    */
-  const attempt = async (run: () => Promise<void>, where: Record<string, unknown>): Promise<boolean> => {
+  private async attempt(run: () => Promise<void>, where: Record<string, unknown>): Promise<boolean> {
     for (let attemptNo = 1; ; attemptNo++) {
       try {
         await run();
         return true;
       } catch (err) {
         if (err instanceof SkipRecord) {
-          logger.warn(
+          this.logger.warn(
             { ...where, reason: err.message, cause: err.cause },
             'handler skipped a record it can never handle',
           );
           return true;
         }
-        const delayMs = backoffMs(attemptNo - 1, { initialMs, maxMs });
-        logger.error({ err, ...where, attempt: attemptNo, delayMs }, 'event handler failed; will retry');
-        if (!stopping) await sleep(delayMs);
-        if (stopping) {
-          logger.warn(where, 'stopping with records not yet handled; they will be redelivered');
+        const delayMs = backoffMs(attemptNo - 1, this.retry);
+        this.logger.error({ err, ...where, attempt: attemptNo, delayMs }, 'event handler failed; will retry');
+        if (!this.stopping) await this.sleeps.sleep(delayMs);
+        if (this.stopping) {
+          this.logger.warn(where, 'stopping with records not yet handled; they will be redelivered');
           return false;
         }
         // Keeps the group membership while we retry; a rebalance error ends the chunk, and the records go to
         // whoever owns the partition next (uncommitted, so nothing is lost).
-        await heartbeatNow();
+        await this.heartbeatNow();
       }
     }
-  };
-
-  const joined = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`consumer group ${groupId} did not join within ${options.joinTimeoutMs ?? 30000} ms`)),
-      options.joinTimeoutMs ?? 30000,
-    );
-    timer.unref();
-    const removeJoin = consumer.on(consumer.events.GROUP_JOIN, () => {
-      clearTimeout(timer);
-      removeJoin();
-      resolve();
-    });
-  });
-  // After a rebalance kafkajs fetches again from the last commit: what was queued before would be handled twice.
-  consumer.on(consumer.events.GROUP_JOIN, () => lanes.dropQueued());
-  joined.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
-  consumer.on(consumer.events.CRASH, (event) => {
-    const { error, restart } = event.payload;
-    if (restart || stopping) {
-      logger.error({ err: error, restart, stopping }, 'consumer crashed');
-      return;
-    }
-    const onFatal =
-      options.onFatal ??
-      ((err: unknown) => {
-        logger.fatal({ err }, 'consumer stopped for good; exiting so the process can be restarted');
-        process.exit(1);
-      });
-    onFatal(error);
-  });
-
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
-    await consumer.run({
-      // Handled offsets are committed by noteHandled; what kafkajs resolves is only its fetch position.
-      autoCommit: false,
-      eachBatchAutoResolve: true,
-      eachBatch,
-    });
-    await joined;
-  } catch (err) {
-    stopping = true;
-    await consumer.disconnect().catch(() => undefined);
-    throw err;
   }
-  logger.info({ topics: options.topics }, 'consumer joined its group');
-  noteConsumerRunning(groupId, true);
 
-  let stopped: Promise<void> | undefined;
-  return {
-    groupId,
-    stop: () => {
-      stopped ??= (async () => {
-        stopping = true;
-        noteConsumerRunning(groupId, false);
-        for (const wake of [...wakeSleepers]) wake();
-        // Let the records in hand finish and commit before leaving the group; queued ones are left uncommitted.
-        lanes.dropQueued();
-        await lanes.idle();
-        await commitHandled();
-        await consumer.disconnect();
-      })();
-      return stopped;
-    },
-  };
-}
-
-function uncommittedOffset(
-  offsets: { topic: string; partition: number; offset: string }[],
-  topic: string,
-  partition: number,
-) {
-  return offsets.find((o) => o.topic === topic && o.partition === partition)?.offset ?? '-1';
+  /** Stops fetching, lets the chunks in hand finish and commit, then leaves the group; queued records are left. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    noteConsumerRunning(this.options.groupId, false);
+    this.sleeps.wakeAll();
+    this.lanes.dropQueued();
+    await this.lanes.idle();
+    await this.commits.commitHandled();
+    await this.consumer.disconnect();
+  }
 }

@@ -7,6 +7,7 @@
 // what was fetched. Records queued when the group rebalances are dropped, because kafkajs fetches again from the
 // last commit after a rejoin: handling them too would only do the same work twice.
 import type { KafkaMessage } from 'kafkajs';
+import { WakeableSleep } from '../wakeable-sleep';
 
 export interface LaneLimits {
   /** Most records given to one handle call. */
@@ -32,7 +33,7 @@ interface Lane {
 export class PartitionLanes {
   private readonly lanes = new Map<string, Lane>();
   private queuedRecords = 0;
-  private roomWaiters: Array<() => void> = [];
+  private readonly roomWaits = new WakeableSleep();
 
   constructor(
     private readonly handle: LaneHandler,
@@ -62,17 +63,7 @@ export class PartitionLanes {
   /** Resolves once fewer than maxQueued records wait, or after `atMostMs` (so the caller can heartbeat). */
   whenRoom(atMostMs: number): Promise<void> {
     if (this.queuedRecords < this.limits.maxQueued) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, atMostMs);
-      const waiters = this.roomWaiters;
-      function done(): void {
-        clearTimeout(timer);
-        const at = waiters.indexOf(done);
-        if (at >= 0) waiters.splice(at, 1);
-        resolve();
-      }
-      waiters.push(done);
-    });
+    return this.roomWaits.sleep(atMostMs);
   }
 
   /** Drops every record not yet handed to `handle` (after a rebalance, or when stopping). */
@@ -120,7 +111,6 @@ export class PartitionLanes {
   }
 
   private wakeRoomWaiters(): void {
-    if (this.queuedRecords >= this.limits.maxQueued) return;
-    for (const wake of this.roomWaiters.splice(0)) wake();
+    if (this.queuedRecords < this.limits.maxQueued) this.roomWaits.wakeAll();
   }
 }

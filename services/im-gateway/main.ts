@@ -3,6 +3,8 @@
 import { startGrpcServer } from '../../lib/grpc';
 import { ConsumerGroups, createKafka, ensureTopics, EventPublisher, startEventConsumer, Topics } from '../../lib/kafka';
 import { runService } from '../../lib/service-main';
+import { withTraceSync } from '../../lib/telemetry';
+import type { MessageDownstream } from '../../proto/gen/gochat/events/v1/events';
 import { GrpcLogicApi } from './adapters/logic-client';
 import { GrpcPresenceRegistry } from './adapters/presence-client';
 import { KafkaGatewayEvents } from './adapters/kafka-events';
@@ -31,6 +33,7 @@ await runService({
     const events = new KafkaGatewayEvents(publisher);
     const registry = new ConnectionRegistry();
     const delivery = new Delivery(config.gatewayId, registry);
+    const deliver = (record: MessageDownstream) => delivery.onDownstream(record);
     const lifecycle = new ConnectionLifecycle({
       gatewayId: config.gatewayId,
       presenceTtlMs: config.presenceTtlMs,
@@ -73,9 +76,10 @@ await runService({
       topics: [Topics.messagesDownstream],
       logger: log,
       // Every partition side by side; within one, records (and so a conversation's seqs) in order.
+      // Each record is handed over within its own trace, which its frames carry (no context made per record).
       handleBatch: async (events) => {
         for (const event of events) {
-          if (event.type === 'message.downstream') delivery.onDownstream(event.message, event.traceparent);
+          if (event.type === 'message.downstream') withTraceSync(event.traceparent, deliver, event.message);
         }
       },
     });

@@ -1,4 +1,5 @@
-// GatewayEventPublisher over Kafka through lib's EventPublisher (acks -1, conventions' headers and EventMeta).
+// GatewayEventPublisher over Kafka through lib's EventPublisher (acks -1, conventions' headers and EventMeta); each
+// record's span is a child of the active span.
 import type { EventPublisher } from '../../../lib/kafka/publisher';
 import type { MessageUpstream, UserOffline, UserOnline } from '../../../proto/gen/gochat/events/v1/events';
 import type { GatewayEventPublisher } from '../domain/ports';
@@ -6,19 +7,15 @@ import type { GatewayEventPublisher } from '../domain/ports';
 export class KafkaGatewayEvents implements GatewayEventPublisher {
   constructor(private readonly publisher: EventPublisher) {}
 
-  private static opts(traceparent: string | undefined) {
-    return traceparent ? { traceparent } : {};
+  async publishUserOnline(event: Omit<UserOnline, 'meta'>): Promise<void> {
+    await this.publisher.publish('user.online', event.userId, event);
   }
 
-  async publishUserOnline(event: Omit<UserOnline, 'meta'>, traceparent?: string): Promise<void> {
-    await this.publisher.publish('user.online', event.userId, event, KafkaGatewayEvents.opts(traceparent));
+  async publishUserOffline(event: Omit<UserOffline, 'meta'>): Promise<void> {
+    await this.publisher.publish('user.offline', event.userId, event);
   }
 
-  async publishUserOffline(event: Omit<UserOffline, 'meta'>, traceparent?: string): Promise<void> {
-    await this.publisher.publish('user.offline', event.userId, event, KafkaGatewayEvents.opts(traceparent));
-  }
-
-  async publishUpstream(event: Omit<MessageUpstream, 'meta'>, key: string, traceparent?: string): Promise<void> {
-    await this.publisher.publish('message.upstream', key, event, KafkaGatewayEvents.opts(traceparent));
+  async publishUpstream(event: Omit<MessageUpstream, 'meta'>, key: string): Promise<void> {
+    await this.publisher.publish('message.upstream', key, event);
   }
 }

@@ -1,12 +1,10 @@
 // LogicApi over gRPC: im-logic's AuthService, ChatService and SocialService. Failures arrive as the domain errors
-// im-logic raised (lib/grpc call maps them back, specific code included).
+// im-logic raised (lib/grpc call maps them back, specific code included). Each call is a child of the active span.
 import { call } from '../../../lib/grpc';
 import { connectClient } from '../../../lib/grpc';
 import * as logic from '../../../proto/gen/gochat/logic/v1/logic';
 import { Unauthenticated } from '../../../lib/errors';
 import type { LogicApi, VerifiedUser } from '../domain/ports';
-
-const trace = (traceparent: string | undefined) => (traceparent ? { traceparent } : {});
 
 export class GrpcLogicApi implements LogicApi {
   private readonly auth: logic.AuthServiceClient;
@@ -19,44 +17,30 @@ export class GrpcLogicApi implements LogicApi {
     this.social = connectClient(logic.SocialServiceClient, address);
   }
 
-  async verify(token: string, traceparent?: string): Promise<VerifiedUser> {
-    const res = await call(this.auth, 'verifyToken', { token }, trace(traceparent));
+  async verify(token: string): Promise<VerifiedUser> {
+    const res = await call(this.auth, 'verifyToken', { token });
     if (!res.user) throw new Unauthenticated('token names no user');
     return { ...res.user, expiresAtMs: res.expiresAtMs };
   }
 
-  register = (req: logic.RegisterRequest, traceparent?: string) => call(this.auth, 'register', req, trace(traceparent));
-  login = (req: logic.LoginRequest, traceparent?: string) => call(this.auth, 'login', req, trace(traceparent));
-  sendMessage = (req: logic.SendMessageRequest, traceparent?: string) =>
-    call(this.chat, 'sendMessage', req, trace(traceparent));
-  markAsRead = (req: logic.MarkAsReadRequest, traceparent?: string) =>
-    call(this.chat, 'markAsRead', req, trace(traceparent));
-  getHistory = (req: logic.GetHistoryRequest, traceparent?: string) =>
-    call(this.chat, 'getHistory', req, trace(traceparent));
-  getConversations = (req: logic.GetConversationsRequest, traceparent?: string) =>
-    call(this.chat, 'getConversations', req, trace(traceparent));
-  addFriend = (req: logic.AddFriendRequest, traceparent?: string) =>
-    call(this.social, 'addFriend', req, trace(traceparent));
-  removeFriend = (req: logic.RemoveFriendRequest, traceparent?: string) =>
-    call(this.social, 'removeFriend', req, trace(traceparent));
-  requestFriendship = (req: logic.RequestFriendshipRequest, traceparent?: string) =>
-    call(this.social, 'requestFriendship', req, trace(traceparent));
-  answerFriendship = (req: logic.AnswerFriendshipRequest, traceparent?: string) =>
-    call(this.social, 'answerFriendship', req, trace(traceparent));
-  listFriendshipRequests = (req: logic.ListFriendshipRequestsRequest, traceparent?: string) =>
-    call(this.social, 'listFriendshipRequests', req, trace(traceparent));
-  listFriends = (req: logic.ListFriendsRequest, traceparent?: string) =>
-    call(this.social, 'listFriends', req, trace(traceparent));
-  createGroup = (req: logic.CreateGroupRequest, traceparent?: string) =>
-    call(this.social, 'createGroup', req, trace(traceparent));
-  addGroupMember = (req: logic.AddGroupMemberRequest, traceparent?: string) =>
-    call(this.social, 'addGroupMember', req, trace(traceparent));
-  listGroupMembers = (req: logic.ListGroupMembersRequest, traceparent?: string) =>
-    call(this.social, 'listGroupMembers', req, trace(traceparent));
-  listUserGroups = (req: logic.ListUserGroupsRequest, traceparent?: string) =>
-    call(this.social, 'listUserGroups', req, trace(traceparent));
-  searchUsers = (req: logic.SearchUsersRequest, traceparent?: string) =>
-    call(this.social, 'searchUsers', req, trace(traceparent));
+  register = (req: logic.RegisterRequest) => call(this.auth, 'register', req);
+  login = (req: logic.LoginRequest) => call(this.auth, 'login', req);
+  sendMessage = (req: logic.SendMessageRequest) => call(this.chat, 'sendMessage', req);
+  markAsRead = (req: logic.MarkAsReadRequest) => call(this.chat, 'markAsRead', req);
+  getHistory = (req: logic.GetHistoryRequest) => call(this.chat, 'getHistory', req);
+  getConversations = (req: logic.GetConversationsRequest) => call(this.chat, 'getConversations', req);
+  addFriend = (req: logic.AddFriendRequest) => call(this.social, 'addFriend', req);
+  removeFriend = (req: logic.RemoveFriendRequest) => call(this.social, 'removeFriend', req);
+  requestFriendship = (req: logic.RequestFriendshipRequest) => call(this.social, 'requestFriendship', req);
+  answerFriendship = (req: logic.AnswerFriendshipRequest) => call(this.social, 'answerFriendship', req);
+  listFriendshipRequests = (req: logic.ListFriendshipRequestsRequest) =>
+    call(this.social, 'listFriendshipRequests', req);
+  listFriends = (req: logic.ListFriendsRequest) => call(this.social, 'listFriends', req);
+  createGroup = (req: logic.CreateGroupRequest) => call(this.social, 'createGroup', req);
+  addGroupMember = (req: logic.AddGroupMemberRequest) => call(this.social, 'addGroupMember', req);
+  listGroupMembers = (req: logic.ListGroupMembersRequest) => call(this.social, 'listGroupMembers', req);
+  listUserGroups = (req: logic.ListUserGroupsRequest) => call(this.social, 'listUserGroups', req);
+  searchUsers = (req: logic.SearchUsersRequest) => call(this.social, 'searchUsers', req);
 
   close(): void {
     this.auth.close();

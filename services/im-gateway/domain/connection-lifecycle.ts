@@ -29,22 +29,19 @@ export class ConnectionLifecycle {
   constructor(private readonly o: ConnectionLifecycleOptions) {}
 
   /** Registers a new connection; rejects (and forgets it) when the presence registry cannot record it. */
-  open(link: ClientLink, traceparent?: string): Promise<void> {
+  open(link: ClientLink): Promise<void> {
     this.o.registry.add(link);
     return this.perUser.run(link.userId, async () => {
       try {
         const { firstConnection } = await this.o.presence.setOnline(link.userId, link.connId, this.o.presenceTtlMs);
         if (!firstConnection) return;
         await this.o.events
-          .publishUserOnline(
-            {
-              userId: link.userId,
-              gatewayId: this.o.gatewayId,
-              connId: link.connId,
-              onlineAtMs: this.o.clock.now(),
-            },
-            traceparent,
-          )
+          .publishUserOnline({
+            userId: link.userId,
+            gatewayId: this.o.gatewayId,
+            connId: link.connId,
+            onlineAtMs: this.o.clock.now(),
+          })
           .catch((err: unknown) => {
             // Presence is recorded; only friends' notification is lost. Not a reason to refuse the client.
             this.o.log.warn({ err, userId: link.userId }, 'user.online could not be published');
@@ -57,23 +54,20 @@ export class ConnectionLifecycle {
   }
 
   /** Forgets a connection (idempotent); publishes user.offline when it was the user's last one. */
-  close(connId: string, reason: OfflineReason, traceparent?: string): Promise<void> {
+  close(connId: string, reason: OfflineReason): Promise<void> {
     const link = this.o.registry.remove(connId);
     if (!link) return Promise.resolve();
     return this.perUser.run(link.userId, async () => {
       try {
         const { lastConnection } = await this.o.presence.setOffline(link.userId, link.connId);
         if (!lastConnection) return;
-        await this.o.events.publishUserOffline(
-          {
-            userId: link.userId,
-            gatewayId: this.o.gatewayId,
-            connId: link.connId,
-            offlineAtMs: this.o.clock.now(),
-            reason,
-          },
-          traceparent,
-        );
+        await this.o.events.publishUserOffline({
+          userId: link.userId,
+          gatewayId: this.o.gatewayId,
+          connId: link.connId,
+          offlineAtMs: this.o.clock.now(),
+          reason,
+        });
       } catch (err) {
         // The connection's presence entry expires by itself when no heartbeat renews it.
         this.o.log.warn({ err, userId: link.userId, connId }, 'going offline was not fully recorded');

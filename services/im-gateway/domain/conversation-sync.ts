@@ -19,19 +19,15 @@ export class ConversationSync {
     conversationId: string,
     fromSeq: number,
     limit = 0,
-    traceparent?: string,
   ): Promise<{ messages: ChatMessage[]; maxSeq: number; hasMore: boolean }> {
     assertConversationId(conversationId);
-    const res = await this.logic.getHistory(
-      {
-        userId: reader.userId,
-        conversationId,
-        fromSeq,
-        toSeq: 0,
-        limit: historyPageSize(limit),
-      },
-      traceparent,
-    );
+    const res = await this.logic.getHistory({
+      userId: reader.userId,
+      conversationId,
+      fromSeq,
+      toSeq: 0,
+      limit: historyPageSize(limit),
+    });
     for (const m of res.messages) this.registry.markDelivered(reader.connId, m.conversationId, m.seq);
     return res;
   }

@@ -15,40 +15,40 @@ export class Delivery {
     private readonly registry: ConnectionRegistry,
   ) {}
 
-  /** One record of gochat.messages.downstream. Every gateway sees every record and acts on its own clients. */
-  onDownstream(record: MessageDownstream, traceparent?: string): { pushed: number; acked: boolean } {
+  /**
+   * One record of gochat.messages.downstream. Every gateway sees every record and acts on its own clients. The
+   * frames carry the trace the caller runs this in (lib/telemetry withTraceSync), the record's.
+   */
+  onDownstream(record: MessageDownstream): { pushed: number; acked: boolean } {
     const originHere = record.originGatewayId === this.gatewayId;
     const origin = originHere && record.originConnId ? this.registry.get(record.originConnId) : undefined;
     if (record.error) {
-      origin?.rejectSend(record.clientMsgId, record.error.code, record.error.message, traceparent);
+      origin?.rejectSend(record.clientMsgId, record.error.code, record.error.message);
       return { pushed: 0, acked: false };
     }
     const message = record.message;
     if (!message) return { pushed: 0, acked: false };
     let acked = false;
     if (origin && origin.userId === (record.senderId || message.senderId)) {
-      origin.acknowledgeSend(
-        {
-          clientMsgId: record.clientMsgId || message.clientMsgId,
-          messageId: message.messageId,
-          conversationId: message.conversationId,
-          seq: message.seq,
-        },
-        traceparent,
-      );
+      origin.acknowledgeSend({
+        clientMsgId: record.clientMsgId || message.clientMsgId,
+        messageId: message.messageId,
+        conversationId: message.conversationId,
+        seq: message.seq,
+      });
       // The sender's own connection has the message already; it must not also get it as a push.
       this.registry.markDelivered(origin.connId, message.conversationId, message.seq);
       acked = true;
     }
     if (record.ackOnly) return { pushed: 0, acked };
-    const pushed = this.pushMessage(record.recipientIds, message, traceparent).deliveredConnections;
+    const pushed = this.pushMessage(record.recipientIds, message).deliveredConnections;
     return { pushed, acked };
   }
 
-  pushMessage(userIds: readonly string[], message: ChatMessage, traceparent?: string): PushResult {
+  pushMessage(userIds: readonly string[], message: ChatMessage): PushResult {
     return this.fanOut(userIds, (link) => {
       if (!this.registry.markDelivered(link.connId, message.conversationId, message.seq)) return false;
-      link.pushMessage(message, traceparent);
+      link.pushMessage(message);
       return true;
     });
   }

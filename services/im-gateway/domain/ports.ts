@@ -10,11 +10,12 @@ export interface ClientLink {
   readonly userId: string;
   readonly connectedAtMs: number;
   readonly remoteAddress: string;
-  // traceparent: the trace the delivery belongs to, shown to the client so one send can be followed end to end.
-  pushMessage(message: ChatMessage, traceparent?: string): void;
+  // The frames of a delivery show the client the trace of the work in progress (lib/telemetry), so one send can be
+  // followed end to end; the domain does not pass it along.
+  pushMessage(message: ChatMessage): void;
   pushSignal(signal: SystemSignalMessage): void;
-  acknowledgeSend(ack: SendAck, traceparent?: string): void;
-  rejectSend(clientMsgId: string, code: string, message: string, traceparent?: string): void;
+  acknowledgeSend(ack: SendAck): void;
+  rejectSend(clientMsgId: string, code: string, message: string): void;
   /** Closes the connection because the gateway is going away. */
   goAway(reason: string): void;
 }
@@ -41,18 +42,21 @@ export interface PresenceRegistry {
   registerGateway(grpcAddress: string, publicAddress: string, ttlMs: number): Promise<void>;
 }
 
-/** Kafka publishing of what the gateway observes. Every call resolves only once the broker has the record. */
+/**
+ * Kafka publishing of what the gateway observes. Every call resolves only once the broker has the record, which
+ * joins the trace of the work in progress (the active span).
+ */
 export interface GatewayEventPublisher {
-  publishUserOnline(event: Omit<UserOnline, 'meta'>, traceparent?: string): Promise<void>;
-  publishUserOffline(event: Omit<UserOffline, 'meta'>, traceparent?: string): Promise<void>;
+  publishUserOnline(event: Omit<UserOnline, 'meta'>): Promise<void>;
+  publishUserOffline(event: Omit<UserOffline, 'meta'>): Promise<void>;
   /** key = conversation id (see conversation-id.ts). */
-  publishUpstream(event: Omit<MessageUpstream, 'meta'>, key: string, traceparent?: string): Promise<void>;
+  publishUpstream(event: Omit<MessageUpstream, 'meta'>, key: string): Promise<void>;
 }
 
 /** im-logic AuthService.VerifyToken. Rejects with Unauthenticated when the token is not good. */
 export interface TokenVerifier {
   /** The token's user and when the token expires (epoch ms; absent when not known). */
-  verify(token: string, traceparent?: string): Promise<VerifiedUser>;
+  verify(token: string): Promise<VerifiedUser>;
 }
 
 export interface Clock {
@@ -62,34 +66,28 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 /**
- * The im-logic calls behind the client API; traceparent (the client's trace, when it sent one) travels on as gRPC
- * metadata. Requests and responses are the contract's own types; failures are
- * the domain errors of lib/errors carrying im-logic's code (NOT_A_MEMBER, NOT_AN_ADMIN, ...).
+ * The im-logic calls behind the client API; each call joins the trace of the work in progress (the active span,
+ * the client's trace when it sent one), carried as gRPC metadata. Requests and responses are the contract's own
+ * types; failures are the domain errors of lib/errors carrying im-logic's code (NOT_A_MEMBER, NOT_AN_ADMIN, ...).
  */
 export interface LogicApi extends TokenVerifier {
-  register(req: logic.RegisterRequest, traceparent?: string): Promise<logic.RegisterResponse>;
-  login(req: logic.LoginRequest, traceparent?: string): Promise<logic.LoginResponse>;
-  sendMessage(req: logic.SendMessageRequest, traceparent?: string): Promise<logic.SendMessageResponse>;
-  markAsRead(req: logic.MarkAsReadRequest, traceparent?: string): Promise<logic.MarkAsReadResponse>;
-  getHistory(req: logic.GetHistoryRequest, traceparent?: string): Promise<logic.GetHistoryResponse>;
-  getConversations(req: logic.GetConversationsRequest, traceparent?: string): Promise<logic.GetConversationsResponse>;
-  addFriend(req: logic.AddFriendRequest, traceparent?: string): Promise<logic.AddFriendResponse>;
-  removeFriend(req: logic.RemoveFriendRequest, traceparent?: string): Promise<logic.RemoveFriendResponse>;
-  requestFriendship(
-    req: logic.RequestFriendshipRequest,
-    traceparent?: string,
-  ): Promise<logic.RequestFriendshipResponse>;
-  answerFriendship(req: logic.AnswerFriendshipRequest, traceparent?: string): Promise<logic.AnswerFriendshipResponse>;
-  listFriendshipRequests(
-    req: logic.ListFriendshipRequestsRequest,
-    traceparent?: string,
-  ): Promise<logic.ListFriendshipRequestsResponse>;
-  listFriends(req: logic.ListFriendsRequest, traceparent?: string): Promise<logic.ListFriendsResponse>;
-  createGroup(req: logic.CreateGroupRequest, traceparent?: string): Promise<logic.CreateGroupResponse>;
-  addGroupMember(req: logic.AddGroupMemberRequest, traceparent?: string): Promise<logic.AddGroupMemberResponse>;
-  listGroupMembers(req: logic.ListGroupMembersRequest, traceparent?: string): Promise<logic.ListGroupMembersResponse>;
-  listUserGroups(req: logic.ListUserGroupsRequest, traceparent?: string): Promise<logic.ListUserGroupsResponse>;
-  searchUsers(req: logic.SearchUsersRequest, traceparent?: string): Promise<logic.SearchUsersResponse>;
+  register(req: logic.RegisterRequest): Promise<logic.RegisterResponse>;
+  login(req: logic.LoginRequest): Promise<logic.LoginResponse>;
+  sendMessage(req: logic.SendMessageRequest): Promise<logic.SendMessageResponse>;
+  markAsRead(req: logic.MarkAsReadRequest): Promise<logic.MarkAsReadResponse>;
+  getHistory(req: logic.GetHistoryRequest): Promise<logic.GetHistoryResponse>;
+  getConversations(req: logic.GetConversationsRequest): Promise<logic.GetConversationsResponse>;
+  addFriend(req: logic.AddFriendRequest): Promise<logic.AddFriendResponse>;
+  removeFriend(req: logic.RemoveFriendRequest): Promise<logic.RemoveFriendResponse>;
+  requestFriendship(req: logic.RequestFriendshipRequest): Promise<logic.RequestFriendshipResponse>;
+  answerFriendship(req: logic.AnswerFriendshipRequest): Promise<logic.AnswerFriendshipResponse>;
+  listFriendshipRequests(req: logic.ListFriendshipRequestsRequest): Promise<logic.ListFriendshipRequestsResponse>;
+  listFriends(req: logic.ListFriendsRequest): Promise<logic.ListFriendsResponse>;
+  createGroup(req: logic.CreateGroupRequest): Promise<logic.CreateGroupResponse>;
+  addGroupMember(req: logic.AddGroupMemberRequest): Promise<logic.AddGroupMemberResponse>;
+  listGroupMembers(req: logic.ListGroupMembersRequest): Promise<logic.ListGroupMembersResponse>;
+  listUserGroups(req: logic.ListUserGroupsRequest): Promise<logic.ListUserGroupsResponse>;
+  searchUsers(req: logic.SearchUsersRequest): Promise<logic.SearchUsersResponse>;
 }
 
 export interface VerifiedUser extends User {

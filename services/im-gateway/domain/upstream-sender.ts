@@ -8,7 +8,6 @@ export interface OutgoingMessage {
   to: SendDestination;
   body: string;
   contentType: string;
-  traceparent?: string;
 }
 
 /**
@@ -42,7 +41,6 @@ export class UpstreamSender {
           originConnId: sender.connId,
         },
         conversationId,
-        msg.traceparent,
       );
     } catch (err) {
       throw dependencyUnavailable('the message queue', err);

@@ -2,6 +2,7 @@
 import type { ChatMessage, SystemSignalMessage } from '../../../proto/gen/gochat/common/v1/common';
 import type { MessageUpstream, UserOffline, UserOnline } from '../../../proto/gen/gochat/events/v1/events';
 import { Unauthenticated, Unavailable } from '../../../lib/errors';
+import { currentTraceparent } from '../../../lib/telemetry';
 import type { ClientLink, GatewayEventPublisher, LogicApi, PresenceRegistry, SendAck } from '../domain/ports';
 
 export class FakePresence implements PresenceRegistry {
@@ -47,7 +48,8 @@ export class FakePresence implements PresenceRegistry {
 export type PublishedEvent =
   | { type: 'user.online'; event: Omit<UserOnline, 'meta'> }
   | { type: 'user.offline'; event: Omit<UserOffline, 'meta'> }
-  | { type: 'message.upstream'; event: Omit<MessageUpstream, 'meta'>; key: string; traceparent?: string };
+  // traceparent: the work in progress at the publish, whose trace the Kafka adapter's record joins.
+  | { type: 'message.upstream'; event: Omit<MessageUpstream, 'meta'>; key: string; traceparent: string | undefined };
 
 export class FakeEvents implements GatewayEventPublisher {
   readonly published: PublishedEvent[] = [];
@@ -80,9 +82,9 @@ export class FakeEvents implements GatewayEventPublisher {
   }
   /** Resolved by tests to let upstream publishes be answered later (each is recorded when it is made). */
   upstreamGate: Promise<void> = Promise.resolve();
-  async publishUpstream(event: Omit<MessageUpstream, 'meta'>, key: string, traceparent?: string) {
+  async publishUpstream(event: Omit<MessageUpstream, 'meta'>, key: string) {
     if (this.failUpstream) throw new Error('broker unreachable');
-    this.record({ type: 'message.upstream', event, key, ...(traceparent ? { traceparent } : {}) });
+    this.record({ type: 'message.upstream', event, key, traceparent: currentTraceparent() });
     await this.upstreamGate;
   }
 }

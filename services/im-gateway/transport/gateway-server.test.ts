@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { NotFound, PermissionDenied } from '../../../lib/errors';
+import { withTraceSync } from '../../../lib/telemetry';
 import { ConversationType } from '../../../proto/gen/gochat/common/v1/common';
 import { MessageDownstream } from '../../../proto/gen/gochat/events/v1/events';
 import { ConnectionLifecycle } from '../domain/connection-lifecycle';
@@ -168,6 +169,38 @@ describe('gateway HTTP + WebSocket server', () => {
       conversationId: 'p2p:alice:bob',
       seq: 1,
     });
+  });
+
+  test("a send joins the client's trace; the ack and the push of its record carry the record's trace", async () => {
+    const alice = await connect('alice');
+    const bob = await connect('bob');
+    const clientTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    alice.sendJson({
+      type: 'send',
+      id: 't1',
+      clientMsgId: 'c-traced',
+      to: { userId: 'bob' },
+      body: 'hi',
+      traceparent: `00-${clientTrace}-00f067aa0ba902b7-01`,
+    });
+    const up = await events.next((p) => p.type === 'message.upstream' && p.event.clientMsgId === 'c-traced');
+    assert.ok(up.type === 'message.upstream');
+    assert.equal(up.traceparent?.split('-')[1], clientTrace, "published within the client's trace");
+    // The consumer hands each downstream record over within the record's own trace.
+    const recordTrace = `00-${'a1'.repeat(16)}-${'b2'.repeat(8)}-01`;
+    const record = MessageDownstream.fromPartial({
+      originGatewayId: 'gw-1',
+      originConnId: alice.frames[0]!.connId as string,
+      clientMsgId: 'c-traced',
+      senderId: 'alice',
+      recipientIds: ['alice', 'bob'],
+      message: { messageId: 'm-t', conversationId: 'p2p:alice:bob', seq: 40, senderId: 'alice', body: 'hi' },
+    });
+    withTraceSync(recordTrace, (r) => delivery.onDownstream(r), record);
+    const ack = await alice.next((f) => f.type === 'ack' && f.id === 't1');
+    assert.equal(ack.traceparent, recordTrace);
+    const pushed = await bob.next((f) => f.type === 'message' && f.message.messageId === 'm-t');
+    assert.equal(pushed.traceparent, recordTrace);
   });
 
   test('quick retries of one send get one answer each, each with its own frame id', async () => {

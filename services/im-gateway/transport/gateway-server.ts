@@ -119,12 +119,11 @@ export class GatewayServer {
       root: true,
       attributes: { 'http.request.method': req.method ?? '', 'url.path': path },
     });
-    const traceparent = traceparentOf(span);
-    res.setHeader('traceparent', traceparent);
+    res.setHeader('traceparent', traceparentOf(span));
     try {
       if (!this.accepting) throw new Error('shutting down');
       const url = requestUrl(req.url);
-      ({ status, body } = await withActiveSpan(span, () => dispatch(this.routes, this.o.logic, req, url, traceparent)));
+      ({ status, body } = await withActiveSpan(span, () => dispatch(this.routes, this.o.logic, req, url)));
     } catch (err) {
       const mapped = this.accepting
         ? httpErrorBody(err)
@@ -165,7 +164,6 @@ export class GatewayServer {
       root: true,
       attributes: { 'gochat.ws.direction': 'in', 'gochat.frame_type': 'connect' },
     });
-    const traceparent = traceparentOf(span);
     let user;
     try {
       // Everything that reads the request is inside the try: whatever it throws is answered, never left pending.
@@ -176,7 +174,7 @@ export class GatewayServer {
       }
       const token = bearerToken(req, url, true);
       if (!token) throw new Unauthenticated('a token is required ("Authorization: Bearer" header or ?token=)');
-      user = await withActiveSpan(span, () => this.o.logic.verify(token, traceparent));
+      user = await withActiveSpan(span, () => this.o.logic.verify(token));
       span.setAttribute('gochat.user_id', user.userId);
     } catch (err) {
       endFailed(span, err);
@@ -190,7 +188,7 @@ export class GatewayServer {
       return this.refuseUpgrade(socket, 503, { error: { code: 'UNAVAILABLE', message: 'gateway is shutting down' } });
     }
     this.wss.handleUpgrade(req, socket, head, (ws) =>
-      withActiveSpan(span, () => this.onConnection(ws, user.userId, req, traceparent, user.expiresAtMs)),
+      withActiveSpan(span, () => this.onConnection(ws, user.userId, req, user.expiresAtMs)),
     );
   }
 
@@ -198,7 +196,6 @@ export class GatewayServer {
     ws: WebSocket,
     userId: string,
     req: IncomingMessage,
-    traceparent: string,
     tokenExpiresAtMs: number | undefined,
   ): void {
     const connId = `${this.o.gatewayId}.${randomBytes(6).toString('hex')}`;
@@ -206,7 +203,7 @@ export class GatewayServer {
     conn.closeWhenTokenExpires(tokenExpiresAtMs);
     (ws as WebSocket & { gochat?: WsConnection }).gochat = conn;
     const span = activeSpan();
-    const ready = this.o.lifecycle.open(conn, traceparent).then(() => {
+    const ready = this.o.lifecycle.open(conn).then(() => {
       conn.greet({ type: 'hello', userId, connId, gatewayId: this.o.gatewayId });
       span?.end();
       this.o.log.info({ userId, connId, remoteAddress: conn.remoteAddress }, 'client connected');

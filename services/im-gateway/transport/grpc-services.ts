@@ -28,7 +28,8 @@ export function gatewayGrpcServices(
           case 'signal':
             return delivery.pushSignal(req.userIds, req.payload.value);
           case 'message':
-            return delivery.pushMessage(req.userIds, req.payload.value, req.trace?.traceparent || undefined);
+            // The frames carry this call's trace (its span is active), a child of the caller's.
+            return delivery.pushMessage(req.userIds, req.payload.value);
           default:
             throw new InvalidArgument('payload must be a signal or a message');
         }

@@ -25,11 +25,9 @@ export interface ApiResult {
 }
 
 interface RouteContext {
-  /** im-logic, with this request's trace attached to every call. */
+  /** im-logic; each call joins this request's span (active while the route runs). */
   logic: LogicApi;
   req: IncomingMessage;
-  /** This request's span: a child of the client's "traceparent" header, or a new trace. */
-  traceparent: string;
   url: URL;
   params: string[];
   /** Present on routes that require a token. */
@@ -287,25 +285,7 @@ export function buildRoutes(o: HttpApiOptions): Route[] {
 }
 
 /** Finds the route for a request and runs it; throws domain errors for the caller to map. */
-/** A view of im-logic whose every call carries the request's trace. */
-function withTrace(logic: LogicApi, traceparent: string): LogicApi {
-  return new Proxy(logic, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function') return value;
-      return (request: unknown) => (value as (r: unknown, t: string) => unknown).call(target, request, traceparent);
-    },
-  });
-}
-
-export async function dispatch(
-  routes: Route[],
-  untracedLogic: LogicApi,
-  req: IncomingMessage,
-  url: URL,
-  traceparent: string,
-): Promise<ApiResult> {
-  const logic = withTrace(untracedLogic, traceparent);
+export async function dispatch(routes: Route[], logic: LogicApi, req: IncomingMessage, url: URL): Promise<ApiResult> {
   let pathMatched = false;
   for (const route of routes) {
     const m = route.path.exec(url.pathname);
@@ -327,7 +307,7 @@ export async function dispatch(
     }
     let bodyPromise: Promise<Record<string, unknown>> | undefined;
     const body = () => (bodyPromise ??= readJsonBody(req));
-    return route.handle({ req, url, params, user, body, logic, traceparent });
+    return route.handle({ req, url, params, user, body, logic });
   }
   if (pathMatched)
     throw new InvalidArgument(`${req.method} is not allowed on ${url.pathname}`, {

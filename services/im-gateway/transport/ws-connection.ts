@@ -10,11 +10,12 @@ import { GatewayErrorCode, payloadTooLarge } from '../domain/errors';
 import type { ClientLink, LogicApi, SendAck } from '../domain/ports';
 import type { UpstreamSender } from '../domain/upstream-sender';
 import {
+  currentTraceparent,
   endFailed,
   hasActiveSpan,
   SpanKind,
+  spansRecorded,
   startSpan,
-  traceparentOf,
   withActiveSpan,
   type Span,
 } from '../../../lib/telemetry';
@@ -152,6 +153,8 @@ export class WsConnection implements ClientLink {
 
   /** A frame pushed as part of some work (a delivery, a signal, an answer) is a hop of that work's flow. */
   private noteFrameOut(frame: object): void {
+    // With tracing off a span would be ids going nowhere: nothing is made per frame.
+    if (!spansRecorded()) return;
     const { type, signalType } = frame as { type?: unknown; signalType?: unknown };
     if (type === 'pong' || !hasActiveSpan()) return;
     const span = startSpan(`ws push ${String(type)}`, {
@@ -167,7 +170,9 @@ export class WsConnection implements ClientLink {
     span.end();
   }
 
-  pushMessage(message: ChatMessage, traceparent?: string): void {
+  // Frames of a delivery carry the trace of the work in progress (a downstream record's, an RPC's).
+  pushMessage(message: ChatMessage): void {
+    const traceparent = currentTraceparent();
     // Queued before hello, or a socket send() closes or drops: the ordinary path decides.
     const ordinary =
       this.beforeHello !== undefined ||
@@ -182,12 +187,14 @@ export class WsConnection implements ClientLink {
     this.send(signalFrame(signal));
   }
 
-  acknowledgeSend(ack: SendAck, traceparent?: string): void {
+  acknowledgeSend(ack: SendAck): void {
+    const traceparent = currentTraceparent();
     const id = this.takePending(ack.clientMsgId)?.id;
     this.send({ type: 'ack', ...(id !== undefined ? { id } : {}), ...ack, ...(traceparent ? { traceparent } : {}) });
   }
 
-  rejectSend(clientMsgId: string, code: string, message: string, traceparent?: string): void {
+  rejectSend(clientMsgId: string, code: string, message: string): void {
+    const traceparent = currentTraceparent();
     const id = this.takePending(clientMsgId)?.id;
     this.send({
       type: 'error',
@@ -326,7 +333,7 @@ export class WsConnection implements ClientLink {
       },
     });
     try {
-      await withActiveSpan(span, () => this.handleInSpan({ ...frame, traceparent: traceparentOf(span) }, span));
+      await withActiveSpan(span, () => this.handleInSpan(frame, span));
       if (frame.type !== 'send') span.end(); // a send's span ends when its record is stored
     } catch (err) {
       endFailed(span, err);
@@ -351,10 +358,7 @@ export class WsConnection implements ClientLink {
         // without waiting for the broker. The send keeps its place in the frame budget until the broker answered.
         this.queued += 1;
         this.deps.sender
-          .send(
-            { userId: this.userId, connId: this.connId },
-            frame.traceparent ? { ...outgoing, traceparent: frame.traceparent } : outgoing,
-          )
+          .send({ userId: this.userId, connId: this.connId }, outgoing)
           .then(
             () => span.end(),
             (err: unknown) => {
@@ -371,10 +375,7 @@ export class WsConnection implements ClientLink {
       }
       case 'read': {
         const conversationId = assertConversationId(frame.conversationId);
-        const res = await this.deps.logic.markAsRead(
-          { userId: this.userId, conversationId, seq: frame.seq },
-          frame.traceparent,
-        );
+        const res = await this.deps.logic.markAsRead({ userId: this.userId, conversationId, seq: frame.seq });
         this.send({
           type: 'read.ack',
           ...echo,
@@ -392,7 +393,6 @@ export class WsConnection implements ClientLink {
           frame.conversationId,
           frame.fromSeq,
           frame.limit,
-          frame.traceparent,
         );
         this.send({
           type: 'synced',

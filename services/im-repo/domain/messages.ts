@@ -179,7 +179,9 @@ export class ConversationLog {
    * index() for many messages in one transaction; a message that is not stored is left out of the count. A member's
    * list entry only ever moves to a newer seq, so each member is written once per conversation, at the newest seq
    * of the call that includes them, not once per message (a 20-member group's batch of 30 messages: 20 writes, not
-   * 600). A conversation whose newest message is missing is indexed message by message, as index() would.
+   * 600). Those writes prove the newest messages stored; the count asks the store about the others at most once
+   * per conversation (countStored). A conversation whose newest message is missing is indexed message by message,
+   * as index() would.
    */
   async indexMany(entries: ReadonlyArray<{ message?: ChatMessage; memberIds: readonly string[] }>): Promise<number> {
     if (entries.length > MAX_BATCH) throw new InvalidArgument(`at most ${MAX_BATCH} messages per call`);
@@ -210,13 +212,46 @@ export class ConversationLog {
           this.messages.index(conversationId, seq, members, now),
         );
         if (written) {
-          indexed += entriesOf.filter((c) => this.messages.hasMessage(conversationId, c.seq)).length;
+          indexed += this.countStored(conversationId, entriesOf, membersAt);
           continue;
         }
         for (const c of entriesOf) if (this.messages.index(conversationId, c.seq, c.members, now)) indexed += 1;
       }
       return indexed;
     });
+  }
+
+  /**
+   * How many entries name a stored message, where index() just stored the seqs of `proven`: those exist, and the
+   * others (older messages of the batch, typically next to each other) are looked up with one range read, or one by
+   * one when they lie too far apart for a range read to be worth it.
+   */
+  private countStored(
+    conversationId: string,
+    entries: readonly { seq: number }[],
+    proven: ReadonlyMap<number, unknown>,
+  ): number {
+    let lo = MAX_SEQ;
+    let hi = 0;
+    let unproven = 0;
+    for (const { seq } of entries) {
+      if (proven.has(seq)) continue;
+      unproven += 1;
+      lo = Math.min(lo, seq);
+      hi = Math.max(hi, seq);
+    }
+    if (unproven === 0) return entries.length;
+    const span = hi - lo + 1;
+    let stored: (seq: number) => boolean;
+    if (span <= 2 * unproven) {
+      const seqs = new Set(this.messages.pull(conversationId, lo, hi, span).map((m) => m.seq));
+      stored = (seq) => seqs.has(seq);
+    } else {
+      stored = (seq) => this.messages.hasMessage(conversationId, seq);
+    }
+    let count = 0;
+    for (const { seq } of entries) if (proven.has(seq) || stored(seq)) count += 1;
+    return count;
   }
 
   private indexEntry(
