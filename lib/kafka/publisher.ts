@@ -164,7 +164,9 @@ export class EventPublisher {
       trace: { traceparent, tracestate: '' },
     };
     const codec = descriptor.codec as EventCodec<EventMessages[K]>;
-    const value = Buffer.from(codec.encode(codec.fromPartial({ ...body, meta })));
+    const encoded = codec.encode(codec.fromPartial({ ...body, meta }));
+    // A view of the encoded bytes, not a copy: nothing else holds them.
+    const value = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
     const record: Message = {
       key,
       value,
