@@ -191,6 +191,16 @@ export function withActiveSpan<T>(span: Span, work: () => T): T {
   }
 }
 
+/**
+ * Runs work (which may await) as part of the trace `traceparent` names, for a handler given one event of a batch:
+ * the RPCs and records it makes become children of that event's span. Costs a context per call, so it is for work
+ * done one event at a time, not per record on the message path (there, withTraceSync or the batch's own span).
+ */
+export function withTraceparent<T>(traceparent: string, work: () => T): T {
+  const parent = remoteSpanContext(traceparent);
+  return parent ? withActiveSpan(trace.wrapSpanContext(parent), work) : work();
+}
+
 /** Ends a span as failed, with the error's message (and its code, when it has one) as the status. */
 export function endFailed(span: Span, err: unknown, attributes: Attributes = {}): void {
   const message = err instanceof Error ? err.message : String(err);

@@ -59,13 +59,10 @@ describe('friend status', () => {
     const { world, pusher, tasks, online } = setup();
     world.friends.set('alice', ['bob', 'carol']);
     online('bob');
-    await tasks.presenceChanged(
-      {
-        online: true,
-        event: { meta: meta('user.online'), userId: 'alice', gatewayId: 'gw-9', connId: 'c', onlineAtMs: 1234 },
-      },
-      TRACE,
-    );
+    await tasks.presenceChanged({
+      online: true,
+      event: { meta: meta('user.online'), userId: 'alice', gatewayId: 'gw-9', connId: 'c', onlineAtMs: 1234 },
+    });
     assert.equal(pusher.pushes.length, 1);
     const [push] = pusher.pushes;
     assert.deepEqual(push?.userIds, ['bob']);
@@ -81,20 +78,17 @@ describe('friend status', () => {
     const { world, pusher, tasks, online } = setup();
     world.friends.set('alice', ['bob']);
     online('bob');
-    await tasks.presenceChanged(
-      {
-        online: false,
-        event: {
-          meta: meta('user.offline'),
-          userId: 'alice',
-          gatewayId: 'gw-1',
-          connId: 'c',
-          offlineAtMs: 9,
-          reason: 'closed',
-        },
+    await tasks.presenceChanged({
+      online: false,
+      event: {
+        meta: meta('user.offline'),
+        userId: 'alice',
+        gatewayId: 'gw-1',
+        connId: 'c',
+        offlineAtMs: 9,
+        reason: 'closed',
       },
-      TRACE,
-    );
+    });
     const payload = pusher.pushes[0]?.signal.payload;
     assert.equal(
       payload?.$case === 'friendStatusChanged' && payload.value.status,
@@ -107,18 +101,15 @@ describe('read receipts', () => {
   test('p2p: the peer is told', async () => {
     const { pusher, tasks, online } = setup();
     online('alice', 'bob');
-    await tasks.messageRead(
-      {
-        meta: meta('message.read'),
-        readerId: 'bob',
-        conversationId: 'p2p:alice:bob',
-        conversationType: 1,
-        previousReadSeq: 0,
-        readSeq: 3,
-        readAtMs: 50,
-      },
-      TRACE,
-    );
+    await tasks.messageRead({
+      meta: meta('message.read'),
+      readerId: 'bob',
+      conversationId: 'p2p:alice:bob',
+      conversationType: 1,
+      previousReadSeq: 0,
+      readSeq: 3,
+      readAtMs: 50,
+    });
     assert.deepEqual(
       pusher.pushes.map((p) => p.userIds),
       [['alice']],
@@ -139,18 +130,15 @@ describe('read receipts', () => {
       message('group:g1', 4, 'carol'),
       message('group:g1', 5, 'dan'),
     ];
-    await tasks.messageRead(
-      {
-        meta: meta('message.read'),
-        readerId: 'bob',
-        conversationId: 'group:g1',
-        conversationType: 2,
-        previousReadSeq: 1,
-        readSeq: 4,
-        readAtMs: 50,
-      },
-      TRACE,
-    );
+    await tasks.messageRead({
+      meta: meta('message.read'),
+      readerId: 'bob',
+      conversationId: 'group:g1',
+      conversationType: 2,
+      previousReadSeq: 1,
+      readSeq: 4,
+      readAtMs: 50,
+    });
     assert.deepEqual(
       pusher.pushes.map((p) => p.userIds),
       [['alice', 'carol']],
@@ -159,18 +147,15 @@ describe('read receipts', () => {
 
   test('a malformed conversation id is dropped, not retried', async () => {
     const { pusher, tasks } = setup();
-    const routed = await tasks.messageRead(
-      {
-        meta: meta('message.read'),
-        readerId: 'bob',
-        conversationId: 'junk',
-        conversationType: 1,
-        previousReadSeq: 0,
-        readSeq: 1,
-        readAtMs: 1,
-      },
-      TRACE,
-    );
+    const routed = await tasks.messageRead({
+      meta: meta('message.read'),
+      readerId: 'bob',
+      conversationId: 'junk',
+      conversationType: 1,
+      previousReadSeq: 0,
+      readSeq: 1,
+      readAtMs: 1,
+    });
     assert.equal(routed, undefined);
     assert.equal(pusher.attempts.length, 0);
   });
@@ -181,21 +166,18 @@ describe('group member changes', () => {
     const { world, pusher, tasks, online } = setup();
     world.groups.set('g1', ['alice', 'bob', 'carol']);
     online('alice', 'carol');
-    await tasks.groupMemberChanged(
-      {
-        joined: true,
-        event: {
-          meta: meta('group.member.joined'),
-          groupId: 'g1',
-          userId: 'carol',
-          role: GroupRole.GROUP_ROLE_MEMBER,
-          operatorId: 'alice',
-          joinedSeq: 4,
-          memberCount: 3,
-        },
+    await tasks.groupMemberChanged({
+      joined: true,
+      event: {
+        meta: meta('group.member.joined'),
+        groupId: 'g1',
+        userId: 'carol',
+        role: GroupRole.GROUP_ROLE_MEMBER,
+        operatorId: 'alice',
+        joinedSeq: 4,
+        memberCount: 3,
       },
-      TRACE,
-    );
+    });
     assert.deepEqual(pusher.pushes[0]?.userIds, ['alice', 'carol']);
     assert.deepEqual(pusher.pushes[0]?.signal.payload, {
       $case: 'groupMemberChanged',
@@ -216,20 +198,14 @@ describe('friend requests', () => {
   test('a request reaches the user asked; an acceptance reaches the requester', async () => {
     const { pusher, tasks, online } = setup();
     online('alice', 'bob');
-    await tasks.friendRequestChanged(
-      {
-        accepted: false,
-        event: { meta: meta('friend.requested'), fromUserId: 'alice', toUserId: 'bob', requestedAtMs: 5 },
-      },
-      TRACE,
-    );
-    await tasks.friendRequestChanged(
-      {
-        accepted: true,
-        event: { meta: meta('friend.request.accepted'), fromUserId: 'alice', toUserId: 'bob', acceptedAtMs: 6 },
-      },
-      TRACE,
-    );
+    await tasks.friendRequestChanged({
+      accepted: false,
+      event: { meta: meta('friend.requested'), fromUserId: 'alice', toUserId: 'bob', requestedAtMs: 5 },
+    });
+    await tasks.friendRequestChanged({
+      accepted: true,
+      event: { meta: meta('friend.request.accepted'), fromUserId: 'alice', toUserId: 'bob', acceptedAtMs: 6 },
+    });
     assert.deepEqual(
       pusher.pushes.map((p) => [p.signal.signalType, p.userIds]),
       [

@@ -46,7 +46,6 @@ export class DerivedTasks {
   /** user.online / user.offline -> friend.status.changed to every online friend. */
   async presenceChanged(
     change: { online: true; event: UserOnline } | { online: false; event: UserOffline },
-    traceparent: string,
   ): Promise<RoutedPush> {
     const { online, event } = change;
     const signal = signalOf(SIGNAL_TYPES.friendStatusChanged, event.meta, {
@@ -58,14 +57,14 @@ export class DerivedTasks {
       },
     });
     const friends = await this.social.friendIdsOf(event.userId);
-    return this.router.pushToUsers(friends, signal, traceparent);
+    return this.router.pushToUsers(friends, signal);
   }
 
   /**
    * message.read -> message.receipt.updated to the sender side: the peer of a p2p conversation; in a group, the
    * senders of the messages the reader just read (previous_read_seq, read_seq], since only they wait for it.
    */
-  async messageRead(event: MessageRead, traceparent: string): Promise<RoutedPush | undefined> {
+  async messageRead(event: MessageRead): Promise<RoutedPush | undefined> {
     const parsed = parseConversationId(event.conversationId);
     if (parsed === undefined || event.readerId === '') return undefined;
     let recipients: string[];
@@ -84,13 +83,12 @@ export class DerivedTasks {
         readAtMs: event.readAtMs || this.clock.nowMs(),
       },
     });
-    return this.router.pushToUsers(recipients, signal, traceparent);
+    return this.router.pushToUsers(recipients, signal);
   }
 
   /** group.member.joined / left -> group.member.changed to every member (and to whoever left). */
   async groupMemberChanged(
     change: { joined: true; event: GroupMemberJoined } | { joined: false; event: GroupMemberLeft },
-    traceparent: string,
   ): Promise<RoutedPush> {
     const { event } = change;
     const members = await this.social.groupMemberIds(event.groupId);
@@ -107,7 +105,7 @@ export class DerivedTasks {
         changedAtMs: event.meta?.occurredAtMs || this.clock.nowMs(),
       },
     });
-    return this.router.pushToUsers([...members, event.userId], signal, traceparent);
+    return this.router.pushToUsers([...members, event.userId], signal);
   }
 
   /**
@@ -116,7 +114,6 @@ export class DerivedTasks {
    */
   async friendRequestChanged(
     change: { accepted: false; event: FriendRequested } | { accepted: true; event: FriendRequestAccepted },
-    traceparent: string,
   ): Promise<RoutedPush> {
     const { event } = change;
     const signal = signalOf(
@@ -132,7 +129,7 @@ export class DerivedTasks {
         },
       },
     );
-    return this.router.pushToUsers([change.accepted ? event.fromUserId : event.toUserId], signal, traceparent);
+    return this.router.pushToUsers([change.accepted ? event.fromUserId : event.toUserId], signal);
   }
 
   /** message.persist records -> each message enters its members' conversation indexes (idempotent in im-repo). */

@@ -36,7 +36,7 @@ export interface PushOutcome {
 
 export interface SignalPusher {
   /** Calls PushToUsers on the gateway at grpcAddress; rejects when the gateway cannot be reached. */
-  push(grpcAddress: string, userIds: string[], signal: SystemSignalMessage, traceparent: string): Promise<PushOutcome>;
+  push(grpcAddress: string, userIds: string[], signal: SystemSignalMessage): Promise<PushOutcome>;
 }
 
 export interface Clock {

@@ -4,6 +4,7 @@ import type { SystemSignalMessage } from '../../../proto/gen/gochat/common/v1/co
 import { GatewayDirectory } from './gateway-directory';
 import { SignalRouter } from './signal-router';
 import { FakePusher, FakeWorld } from './test-fakes';
+import { withTraceparent } from '../../../lib/telemetry';
 
 const SIGNAL: SystemSignalMessage = { signalType: 'friend.status.changed', cause: undefined, payload: undefined };
 const TRACE = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -39,7 +40,10 @@ describe('routing pushes by gateway', () => {
     world.connections.set('bob', ['gw-1']);
     world.connections.set('carol', ['gw-2']);
     world.connections.set('dan', ['gw-1', 'gw-2']);
-    const routed = await router.pushToUsers(['bob', 'carol', 'dan', 'erin', 'bob'], SIGNAL, TRACE);
+    // The push is part of the trace of the work that makes it (the event being handled).
+    const routed = await withTraceparent(TRACE, () =>
+      router.pushToUsers(['bob', 'carol', 'dan', 'erin', 'bob'], SIGNAL),
+    );
     const byAddress = Object.fromEntries(pusher.pushes.map((p) => [p.address, p.userIds]));
     assert.deepEqual(byAddress, { '127.0.0.1:1001': ['bob', 'dan'], '127.0.0.1:1002': ['carol', 'dan'] });
     assert.equal(pusher.pushes[0]?.traceparent, TRACE);
@@ -49,8 +53,8 @@ describe('routing pushes by gateway', () => {
 
   test('nobody online means no gateway is called', async () => {
     const { pusher, router, world } = setup();
-    await router.pushToUsers(['erin'], SIGNAL, TRACE);
-    await router.pushToUsers([], SIGNAL, TRACE);
+    await router.pushToUsers(['erin'], SIGNAL);
+    await router.pushToUsers([], SIGNAL);
     assert.equal(pusher.attempts.length, 0);
     assert.equal(world.listGatewaysCalls, 0);
   });
@@ -58,24 +62,24 @@ describe('routing pushes by gateway', () => {
   test('gateway addresses are cached briefly and refreshed on a miss', async () => {
     const { world, clock, pusher, problems, router } = setup();
     world.connections.set('bob', ['gw-1']);
-    await router.pushToUsers(['bob'], SIGNAL, TRACE);
-    await router.pushToUsers(['bob'], SIGNAL, TRACE);
+    await router.pushToUsers(['bob'], SIGNAL);
+    await router.pushToUsers(['bob'], SIGNAL);
     assert.equal(world.listGatewaysCalls, 1);
     // A gateway that registered after the cache was filled is found by refreshing on the miss.
     world.gateways.push({ gatewayId: 'gw-3', grpcAddress: '127.0.0.1:1003' });
     world.connections.set('carol', ['gw-3']);
     clock.now += 1000;
-    await router.pushToUsers(['carol'], SIGNAL, TRACE);
+    await router.pushToUsers(['carol'], SIGNAL);
     assert.equal(world.listGatewaysCalls, 2);
     assert.equal(pusher.pushes.at(-1)?.address, '127.0.0.1:1003');
     // A gateway the registry does not know is reported, not retried forever.
     world.connections.set('dan', ['gw-gone']);
     clock.now += 1000;
-    const routed = await router.pushToUsers(['dan'], SIGNAL, TRACE);
+    const routed = await router.pushToUsers(['dan'], SIGNAL);
     assert.deepEqual(problems.unknown, ['gw-gone']);
     assert.deepEqual(routed.undeliveredUserIds, ['dan']);
     clock.now += 6000;
-    await router.pushToUsers(['bob'], SIGNAL, TRACE);
+    await router.pushToUsers(['bob'], SIGNAL);
     assert.equal(world.listGatewaysCalls, 4, 'an expired cache is refreshed');
   });
 });
@@ -86,7 +90,7 @@ describe('a gateway that is down', () => {
     world.connections.set('bob', ['gw-1']);
     world.connections.set('carol', ['gw-2']);
     pusher.failures.set('127.0.0.1:1001', Infinity);
-    const routed = await router.pushToUsers(['bob', 'carol'], SIGNAL, TRACE);
+    const routed = await router.pushToUsers(['bob', 'carol'], SIGNAL);
     assert.equal(pusher.attempts.filter((a) => a === '127.0.0.1:1001').length, 3);
     assert.deepEqual(slept, [200, 400]);
     assert.deepEqual(problems.failed, ['gw-1']);
@@ -99,9 +103,9 @@ describe('a gateway that is down', () => {
     world.connections.set('bob', ['gw-1']);
     pusher.failures.set('127.0.0.1:1001', Infinity);
     world.connections.set('carol', ['gw-2']);
-    await router.pushToUsers(['carol'], SIGNAL, TRACE); // fills the address cache
+    await router.pushToUsers(['carol'], SIGNAL); // fills the address cache
     world.gateways[0] = { gatewayId: 'gw-1', grpcAddress: '127.0.0.1:2001' };
-    const routed = await router.pushToUsers(['bob'], SIGNAL, TRACE);
+    const routed = await router.pushToUsers(['bob'], SIGNAL);
     assert.deepEqual(pusher.attempts, ['127.0.0.1:1002', '127.0.0.1:1001', '127.0.0.1:2001']);
     assert.deepEqual(routed.deliveredUserIds, ['bob']);
     assert.deepEqual(problems.failed, []);
@@ -110,6 +114,6 @@ describe('a gateway that is down', () => {
   test('an unreachable presence store is not swallowed: the event must be retried', async () => {
     const { world, router } = setup();
     world.presenceDown = true;
-    await assert.rejects(router.pushToUsers(['bob'], SIGNAL, TRACE), /repo unavailable/);
+    await assert.rejects(router.pushToUsers(['bob'], SIGNAL), /repo unavailable/);
   });
 });

@@ -39,7 +39,7 @@ export class SignalRouter {
     private readonly retry: PushRetryPolicy = DEFAULT_PUSH_RETRY,
   ) {}
 
-  async pushToUsers(userIds: readonly string[], signal: SystemSignalMessage, traceparent: string): Promise<RoutedPush> {
+  async pushToUsers(userIds: readonly string[], signal: SystemSignalMessage): Promise<RoutedPush> {
     const targets = [...new Set(userIds)].filter((id) => id !== '');
     const routed: RoutedPush = {
       gateways: new Map(),
@@ -66,7 +66,7 @@ export class SignalRouter {
     const undelivered = new Set<string>();
     await Promise.all(
       [...byGateway].map(async ([gatewayId, users]) => {
-        const outcome = await this.pushToGateway(gatewayId, users, signal, traceparent);
+        const outcome = await this.pushToGateway(gatewayId, users, signal);
         for (const id of outcome?.deliveredUserIds ?? []) delivered.add(id);
         if (outcome === undefined) users.forEach((id) => undelivered.add(id));
       }),
@@ -81,7 +81,6 @@ export class SignalRouter {
     gatewayId: string,
     userIds: string[],
     signal: SystemSignalMessage,
-    traceparent: string,
   ): Promise<{ deliveredUserIds: string[] } | undefined> {
     let lastError: unknown;
     let address: string | undefined;
@@ -92,7 +91,7 @@ export class SignalRouter {
         return undefined;
       }
       try {
-        return await this.pusher.push(address, userIds, signal, traceparent);
+        return await this.pusher.push(address, userIds, signal);
       } catch (err) {
         lastError = err;
         // The gateway may have restarted elsewhere: look its address up again before the next attempt.

@@ -5,6 +5,7 @@ import {
   type SystemSignalMessage,
   type UserPresence,
 } from '../../../proto/gen/gochat/common/v1/common';
+import { currentTraceparent } from '../../../lib/telemetry';
 import type {
   GatewayAddress,
   MessageArchive,
@@ -79,12 +80,9 @@ export class FakePusher implements SignalPusher {
   /** address -> how many more calls fail (Infinity = always). */
   failures = new Map<string, number>();
 
-  async push(
-    address: string,
-    userIds: string[],
-    signal: SystemSignalMessage,
-    traceparent: string,
-  ): Promise<PushOutcome> {
+  async push(address: string, userIds: string[], signal: SystemSignalMessage): Promise<PushOutcome> {
+    // The trace the push is part of comes from the work in progress, as the real pusher's call takes it.
+    const traceparent = currentTraceparent() ?? '';
     this.attempts.push(address);
     const left = this.failures.get(address) ?? 0;
     if (left > 0) {

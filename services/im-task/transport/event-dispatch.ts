@@ -4,6 +4,7 @@
 import { BoundedSet } from '../../../lib/bounded-map';
 import type { AnyConsumedEvent, ConsumedEvent } from '../../../lib/kafka';
 import type { Logger } from '../../../lib/log';
+import { withTraceparent } from '../../../lib/telemetry';
 import type { DerivedTasks } from '../domain/derived-tasks';
 import type { RoutedPush } from '../domain/signal-router';
 
@@ -43,7 +44,8 @@ export function taskEventHandler(tasks: DerivedTasks, logger: Logger): (event: A
       return;
     }
     const log = logger.child({ eventId, eventType: event.type, traceparent: event.traceparent });
-    const routed = await dispatch(tasks, event, log);
+    // The event's own span is the parent of what its task does (the pushes it makes), as for a lone record.
+    const routed = await withTraceparent(event.traceparent, () => dispatch(tasks, event, log));
     if (routed !== undefined) {
       log.info(
         {
@@ -62,19 +64,19 @@ export function taskEventHandler(tasks: DerivedTasks, logger: Logger): (event: A
 async function dispatch(tasks: DerivedTasks, event: AnyConsumedEvent, log: Logger): Promise<RoutedPush | undefined> {
   switch (event.type) {
     case 'user.online':
-      return tasks.presenceChanged({ online: true, event: event.message }, event.traceparent);
+      return tasks.presenceChanged({ online: true, event: event.message });
     case 'user.offline':
-      return tasks.presenceChanged({ online: false, event: event.message }, event.traceparent);
+      return tasks.presenceChanged({ online: false, event: event.message });
     case 'message.read':
-      return tasks.messageRead(event.message, event.traceparent);
+      return tasks.messageRead(event.message);
     case 'group.member.joined':
-      return tasks.groupMemberChanged({ joined: true, event: event.message }, event.traceparent);
+      return tasks.groupMemberChanged({ joined: true, event: event.message });
     case 'group.member.left':
-      return tasks.groupMemberChanged({ joined: false, event: event.message }, event.traceparent);
+      return tasks.groupMemberChanged({ joined: false, event: event.message });
     case 'friend.requested':
-      return tasks.friendRequestChanged({ accepted: false, event: event.message }, event.traceparent);
+      return tasks.friendRequestChanged({ accepted: false, event: event.message });
     case 'friend.request.accepted':
-      return tasks.friendRequestChanged({ accepted: true, event: event.message }, event.traceparent);
+      return tasks.friendRequestChanged({ accepted: true, event: event.message });
     case 'message.persist':
       await indexPersisted(tasks, [event], log);
       return undefined;
