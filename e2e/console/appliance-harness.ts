@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildRenderer } from '../../appliance/api/renderer-assets';
+import { buildRenderer } from '../../appliance/api/http/renderer-assets';
 import { startConsole, type RunningConsole } from '../../appliance/api/start-console';
 import { Supervisor } from '../../appliance/supervisor/supervisor';
 

@@ -8,7 +8,7 @@
 // request turned into.
 import type { BrokerRecord, LogLine, ReportedSpan } from '../ports';
 import { BoundedMap } from '../../../lib/bounded-map';
-import { decodeRecord } from '../record-decoder';
+import { decodeRecord } from '../topics/record-decoder';
 import {
   CONSUMER_OF,
   GATEWAY_RPC_OF,
