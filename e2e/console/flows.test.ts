@@ -4,7 +4,7 @@
 // stopped, the hops it should have made drawn missing. Screenshots go to e2e/artifacts/.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { consoleSession } from './support/console-session';
 import { screenshot } from './support/browser';
@@ -12,10 +12,8 @@ import { screenshot } from './support/browser';
 const WAIT = { timeout: 20_000 };
 let sendTrace = '';
 
-const session = consoleSession({ gateways: 2, tracing: true });
-
-before(async () => {
-  const run = await session.appliance.api<{ ok: boolean; steps: { label: string; traceId?: string }[] }>(
+const session = consoleSession({ gateways: 2, tracing: true }, async ({ appliance }) => {
+  const run = await appliance.api<{ ok: boolean; steps: { label: string; traceId?: string }[] }>(
     '/api/seed-flows/send-and-read',
     { prefix: 'fw' },
   );
@@ -23,7 +21,7 @@ before(async () => {
   sendTrace = run.steps.find((s) => s.label === 'alice sends bob a message')?.traceId ?? '';
   assert.match(sendTrace, /^[0-9a-f]{32}$/);
   // The flow's own id: a client's trace id can be an alias of the trace its request turned into.
-  sendTrace = (await session.appliance.api<{ traceId: string }>(`/api/flows/${sendTrace}`)).traceId;
+  sendTrace = (await appliance.api<{ traceId: string }>(`/api/flows/${sendTrace}`)).traceId;
 });
 
 async function go(page: Page, hash: string): Promise<void> {

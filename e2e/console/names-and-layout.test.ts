@@ -4,7 +4,7 @@
 // the field; the Overview's in-flight counts while im-logic is stopped; the light theme by the system's preference.
 // Screenshots go to e2e/artifacts/.
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { screenshot } from './support/browser';
 import { consoleSession } from './support/console-session';
@@ -20,10 +20,8 @@ interface Client {
   groups?: { groupId: string; name: string }[];
 }
 
-const session = consoleSession({ gateways: 2 });
-
-before(async () => {
-  const { clients } = await session.appliance.api<{ clients: Client[] }>('/api/clients', {
+const session = consoleSession({ gateways: 2 }, async ({ appliance }) => {
+  const { clients } = await appliance.api<{ clients: Client[] }>('/api/clients', {
     username: 'qa',
     count: 3,
     friends: true,

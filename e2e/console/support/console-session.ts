@@ -21,7 +21,14 @@ export interface ConsoleSession {
   stop(): Promise<void>;
 }
 
-export function consoleSession(options: Parameters<typeof startAppliance>[0] = {}): ConsoleSession {
+/**
+ * `setup` runs in the same before hook, once the appliance is up: node 20 runs a file's top-level before hooks side
+ * by side, so a second hook of the file's own would not wait for the appliance.
+ */
+export function consoleSession(
+  options: Parameters<typeof startAppliance>[0] = {},
+  setup?: (session: ConsoleSession) => Promise<void>,
+): ConsoleSession {
   let appliance: RunningAppliance | null = null;
   let browser: ConsoleBrowser | null = null;
 
@@ -56,6 +63,7 @@ export function consoleSession(options: Parameters<typeof startAppliance>[0] = {
 
   before(async () => {
     appliance = await startAppliance({ quiet: true, ...options });
+    await setup?.(session);
   });
   after(() => session.stop());
   return session;
