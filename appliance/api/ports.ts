@@ -1,20 +1,8 @@
 // What the appliance API needs from the rest of the appliance. The supervisor, the embedded broker and the
 // stores satisfy these (directly or through the small adapters beside this file); tests pass in-memory fakes.
-import type {
-  ChaosAction,
-  GroupInfo,
-  GroupPartitionLag,
-  InfraSummary,
-  LogLevel,
-  LogLine,
-  PartitionInfo,
-  ReportedSpan,
-  ServiceHealth,
-  ServiceState,
-  ServiceStatus,
-  TablePage,
-  TopicInfo,
-} from './contract';
+import type * as contract from './contract';
+
+// The contract's shapes the ports speak in, re-exported so an implementation needs only this file.
 export type {
   ChaosAction,
   GroupInfo,
@@ -29,32 +17,32 @@ export type {
   ServiceStatus,
   TablePage,
   TopicInfo,
-};
+} from './contract';
 
-export const CHAOS_ACTIONS: readonly ChaosAction[] = ['kill', 'pause', 'resume'];
+export const CHAOS_ACTIONS: readonly contract.ChaosAction[] = ['kill', 'pause', 'resume'];
 
 export type Unsubscribe = () => void;
 
 /** Start/stop/restart and observe the appliance's processes. */
 export interface ApplianceControl {
   /** Every service and infra component with its current status. */
-  services(): ServiceStatus[];
+  services(): contract.ServiceStatus[];
   restart(name: string): Promise<void>;
   stop(name: string): Promise<void>;
   start(name: string): Promise<void>;
   /** Signals one process (a service or redis-server); rejects with ChaosRefusedError where it cannot. */
-  chaos(name: string, action: ChaosAction): Promise<void>;
+  chaos(name: string, action: contract.ChaosAction): Promise<void>;
   /**
    * Chaos: makes a service's Kafka consumers wait ms before each batch (0 clears it). Resolves with the consumer
    * groups slowed; rejects with ChaosRefusedError where it cannot (not running, paused, no consumer, bad value).
    */
   consumerLatency(name: string, ms: number): Promise<{ ms: number; groups: string[] }>;
   /** The most recent log lines kept for one service, oldest first. */
-  logs(name: string): LogLine[];
-  onStatus(listener: (status: ServiceStatus) => void): Unsubscribe;
-  onLog(listener: (line: LogLine) => void): Unsubscribe;
+  logs(name: string): contract.LogLine[];
+  onStatus(listener: (status: contract.ServiceStatus) => void): Unsubscribe;
+  onLog(listener: (line: contract.LogLine) => void): Unsubscribe;
   /** Spans the services report (absent where nothing collects them). */
-  onSpans?(listener: (spans: ReportedSpan[]) => void): Unsubscribe;
+  onSpans?(listener: (spans: contract.ReportedSpan[]) => void): Unsubscribe;
   /** Whether the services report spans (tracing on); absent where nothing collects them. */
   tracing?(): boolean;
 }
@@ -79,8 +67,8 @@ export interface ProduceRequest {
 
 /** Read-side view of the Kafka broker, plus producing one record for the console's "produce" form. */
 export interface KafkaInspector {
-  listTopics(): Promise<TopicInfo[]>;
-  describeGroups(): Promise<GroupInfo[]>;
+  listTopics(): Promise<contract.TopicInfo[]>;
+  describeGroups(): Promise<contract.GroupInfo[]>;
   /** Records of one partition from an offset on, at most max, in offset order. */
   readRecords(topic: string, partition: number, fromOffset: number, max: number): Promise<BrokerRecord[]>;
   produce(request: ProduceRequest): Promise<{ partition: number; offset: number }>;
@@ -117,7 +105,12 @@ export interface PresenceSource {
 export interface DataReader {
   tables(): Promise<{ name: string; rows: number }[]>;
   /** `where`: only rows whose columns equal these values. */
-  page(table: string, offset: number, limit: number, where?: Record<string, string | number>): Promise<TablePage>;
+  page(
+    table: string,
+    offset: number,
+    limit: number,
+    where?: Record<string, string | number>,
+  ): Promise<contract.TablePage>;
   /** user id -> username for the given users (unknown ids are left out). */
   usernames(userIds: string[]): Promise<Record<string, string>>;
   /** group id -> group name for the given groups (unknown ids are left out). */

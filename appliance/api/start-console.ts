@@ -10,7 +10,7 @@ import { RepoPresence } from './adapters/repo-presence';
 import { SqliteDataReader } from './adapters/sqlite-data';
 import { startApplianceApi, type ApplianceApi } from './appliance-api';
 import type { ApplianceControl, InfraSummary } from './ports';
-import { buildRenderer, findBuiltRenderer, isStale } from './renderer-assets';
+import { buildRenderer, findBuiltRenderer, isStale } from './http/renderer-assets';
 
 /** What the console needs of the supervisor beyond ApplianceControl. */
 export interface SupervisedAppliance extends ApplianceControl {

@@ -2,8 +2,8 @@
 // lines), save it, and run it against this appliance with every step pushed live on /api/live as it happens.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BadRequestError, NotFoundError } from '../api/errors';
-import { objectBody, stringField, type Router } from '../api/router';
+import { BadRequestError, NotFoundError } from '../api/http/errors';
+import { objectBody, stringField, type Router } from '../api/http/router';
 import { ApplianceApiClient } from './adapters/appliance-api-client';
 import { WsGateways } from './adapters/ws-gateways';
 import type { RunEvent } from './domain/events';

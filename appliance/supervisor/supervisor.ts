@@ -25,7 +25,7 @@ import { startSpanCollector, type RunningSpanCollector } from './span-collector'
 import { ChaosChannelError } from './chaos-request';
 import { ServiceProcess, TSX_LOADER, type RestartNotice } from './service-process';
 import type { LogLine, ServiceStatus, Unsubscribe } from './status';
-import { ChaosRefusedError } from '../api/errors';
+import { ChaosRefusedError } from '../api/http/errors';
 import type { ChaosAction, ReportedSpan } from '../api/ports';
 import { EnvReader } from '../../lib/config';
 import { createLogger, type Logger } from '../../lib/log';

@@ -3,26 +3,17 @@
 // kill im-task and watch it come back; kill im-repo and watch im-logic retry a send until it is back; slow
 // im-task's consumer and watch its lag. Screenshots go to e2e/artifacts/.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { ClientView, SimMessage } from '../../appliance/api/contract';
-import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './browser';
-import { startAppliance, type RunningAppliance } from './appliance-harness';
+import { screenshot } from './support/browser';
+import { consoleSession } from './support/console-session';
 
-let appliance: RunningAppliance;
-let browser: ConsoleBrowser | null = null;
 const WAIT = { timeout: 30_000 };
 
-before(async () => {
-  appliance = await startAppliance({ gateways: 1, quiet: true });
-});
+const session = consoleSession({ gateways: 1 });
 
-after(async () => {
-  await browser?.close();
-  await appliance?.stop();
-});
-
-const api = <T>(path: string, body?: unknown): Promise<T> => appliance.api<T>(path, body);
+const { api } = session;
 
 async function client(username: string): Promise<ClientView> {
   const { clients } = await api<{ clients: ClientView[] }>('/api/clients');
@@ -86,9 +77,8 @@ describe('chaos controls in the console', () => {
     'pause im-logic: a send waits and upstream lag grows on the map; resume: it recovers',
     { timeout: 120_000 },
     async (t) => {
-      const chromium = chromiumOrSkip(t);
-      if (!chromium) return;
-      browser = await openConsole(chromium, appliance.console.consoleUrl, 'overview');
+      const browser = await session.console(t, 'overview');
+      if (!browser) return;
       const { page } = browser;
       await page.waitForSelector(`${row('im-logic')} [data-action="chaos-pause"]:not([disabled])`, WAIT);
       await page.click(`${row('im-logic')} [data-action="chaos-pause"]`);
@@ -130,7 +120,8 @@ describe('chaos controls in the console', () => {
     'kill im-task: the timeline shows the kill and the restart, and the row its new pid',
     { timeout: 120_000 },
     async (t) => {
-      if (!browser) return t.skip('needs the browser of the test before');
+      const browser = session.openedConsole(t);
+      if (!browser) return;
       const { page } = browser;
       const oldPid = await page.textContent(`${row('im-task')} td.num`);
       await page.click(`${row('im-task')} [data-action="chaos-kill"]`);
@@ -153,7 +144,8 @@ describe('chaos controls in the console', () => {
     'kill im-repo with a send in flight: im-logic retries it, shown as it happens, and acks it once im-repo is back',
     { timeout: 120_000 },
     async (t) => {
-      if (!browser) return t.skip('needs the browser of the test before');
+      const browser = session.openedConsole(t);
+      if (!browser) return;
       const { page } = browser;
       await page.click(`${row('im-repo')} [data-action="chaos-kill"]`);
       await page.waitForSelector(event('im-repo', 'kill'), WAIT);
@@ -178,7 +170,8 @@ describe('chaos controls in the console', () => {
     'consumer latency on im-task: its lag grows while messages flow, and clears',
     { timeout: 180_000 },
     async (t) => {
-      if (!browser) return t.skip('needs the browser of the test before');
+      const browser = session.openedConsole(t);
+      if (!browser) return;
       const { page } = browser;
       await page.selectOption('[aria-label="latency target"]', 'im-task');
       await page.fill('[aria-label="latency ms"]', '3000');
@@ -206,7 +199,7 @@ describe('chaos controls in the console', () => {
       await screenshot(page, 'chaos-im-task-latency-cleared');
       await printRecovery(t, 'im-task');
 
-      await page.goto(`${appliance.console.url}/#/topics?topic=gochat.messages.persist`);
+      await page.goto(`${session.appliance.console.url}/#/topics?topic=gochat.messages.persist`);
       await page.waitForSelector('th:text("lag · im-task")', WAIT);
       await screenshot(page, 'chaos-topics-lag');
     },

@@ -3,28 +3,19 @@
 // e2e/artifacts/.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './browser';
-import { startAppliance, type RunningAppliance } from './appliance-harness';
+import { chromiumOrSkip, screenshot } from './support/browser';
+import { consoleSession } from './support/console-session';
 
-let appliance: RunningAppliance;
-let browser: ConsoleBrowser | null = null;
 const WAIT = { timeout: 20_000 };
 
-before(async () => {
-  appliance = await startAppliance({ gateways: 2, quiet: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await appliance?.stop();
-});
+const session = consoleSession({ gateways: 2 });
 
 async function api(path: string, method = 'GET'): Promise<unknown> {
-  const response = await fetch(`${appliance.console.url}${path}`, {
+  const response = await fetch(`${session.appliance.console.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${appliance.console.token}` },
+    headers: { authorization: `Bearer ${session.appliance.console.token}` },
   });
   assert.ok(response.ok, `${method} ${path} answered ${response.status}`);
   return response.json();
@@ -42,10 +33,13 @@ async function createUser(page: Page, username: string): Promise<void> {
 
 describe('console end to end', () => {
   test('the running appliance API refuses calls without its token and listens on loopback only', async () => {
-    assert.match(appliance.console.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-    assert.equal((await fetch(`${appliance.console.url}/api/services`)).status, 401);
-    assert.equal((await fetch(`${appliance.console.url}/api/clients`, { method: 'POST', body: '{}' })).status, 401);
-    const page = await fetch(`${appliance.console.url}/`);
+    assert.match(session.appliance.console.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal((await fetch(`${session.appliance.console.url}/api/services`)).status, 401);
+    assert.equal(
+      (await fetch(`${session.appliance.console.url}/api/clients`, { method: 'POST', body: '{}' })).status,
+      401,
+    );
+    const page = await fetch(`${session.appliance.console.url}/`);
     assert.equal(page.status, 200, 'the UI itself is served without a token: it holds no data');
     assert.match(await page.text(), /<div id="root">/);
   });
@@ -67,7 +61,7 @@ describe('console end to end', () => {
     });
     try {
       const page = await context.newPage({ viewport: { width: 1280, height: 800 } });
-      await page.goto(`${appliance.console.url}/#/topics`);
+      await page.goto(`${session.appliance.console.url}/#/topics`);
       await page.waitForSelector('text=opened without the console token', WAIT);
       await page.waitForSelector('[data-testid="live-status"]:text("reconnecting")', WAIT);
       assert.equal(await page.getAttribute('body', 'data-ready'), null, 'no data reached the page');
@@ -81,14 +75,13 @@ describe('console end to end', () => {
     'two simulated users chat; the records, the presence change and the flow show up',
     { timeout: 180_000 },
     async (t) => {
-      const chromium = chromiumOrSkip(t);
-      if (!chromium) return;
-      browser = await openConsole(chromium, appliance.console.consoleUrl, 'clients');
+      const browser = await session.console(t, 'clients');
+      if (!browser) return;
       const { page } = browser;
       // Opened at the printed address (…/?token=…): once loaded, the token is no longer in the address (the history
       // entry was replaced) and the console keeps it for the tab in sessionStorage.
       assert.doesNotMatch(page.url(), /token=/);
-      assert.equal(await page.evaluate(() => sessionStorage.getItem('gochat.token')), appliance.console.token);
+      assert.equal(await page.evaluate(() => sessionStorage.getItem('gochat.token')), session.appliance.console.token);
 
       await createUser(page, 'e2e-alice');
       await createUser(page, 'e2e-bob');
@@ -190,9 +183,9 @@ describe('console end to end', () => {
       const before = await page.evaluate(() => window.location.hash);
       const { clients } = (await api('/api/clients')) as { clients: { username: string; userId: string }[] };
       const bobId = clients.find((c) => c.username === 'e2e-bob')!.userId;
-      const sent = await fetch(`${appliance.console.url}/api/clients/e2e-alice/send`, {
+      const sent = await fetch(`${session.appliance.console.url}/api/clients/e2e-alice/send`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${appliance.console.token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${session.appliance.console.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ toUserId: bobId, body: 'a followed message' }),
       });
       assert.equal(sent.status, 200);
@@ -207,9 +200,9 @@ describe('console end to end', () => {
       const rowsBefore = await countOf();
       assert.ok(rowsBefore >= 2, `the messages sent so far are in the table (${rowsBefore})`);
       await page.waitForSelector('td:text("a followed message")', WAIT);
-      const another = await fetch(`${appliance.console.url}/api/clients/e2e-alice/send`, {
+      const another = await fetch(`${session.appliance.console.url}/api/clients/e2e-alice/send`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${appliance.console.token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${session.appliance.console.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ toUserId: bobId, body: 'seen in the data view' }),
       });
       assert.equal(another.status, 200);
@@ -223,26 +216,25 @@ describe('console end to end', () => {
   );
 
   test('stops, starts and restarts a service from the Overview', { timeout: 120_000 }, async (t) => {
-    const chromium = chromiumOrSkip(t);
-    if (!chromium) return;
-    browser ??= await openConsole(chromium, appliance.console.consoleUrl, 'overview');
+    const browser = await session.console(t, 'overview');
+    if (!browser) return;
     const { page } = browser;
     await go(page, '#/overview');
     // The Overview says which infrastructure was chosen and why.
     const infra = await page.waitForSelector('[data-testid="infra"]', WAIT);
     const infraText = (await infra.textContent()) ?? '';
     assert.match(infraText, /embedded/);
-    const reason = appliance.supervisor.infra?.reason ?? '';
+    const reason = session.appliance.supervisor.infra?.reason ?? '';
     assert.ok(reason && infraText.includes(reason), `the Overview gives the reason "${reason}": ${infraText}`);
     const row = '[data-service="im-task"]';
     await page.waitForSelector(`${row} .badge:text("running")`, WAIT);
     await page.click(`${row} [data-action="stop"]`);
     await page.waitForSelector(`${row} .badge:text("stopped")`, WAIT);
-    assert.equal(appliance.supervisor.services().find((s) => s.name === 'im-task')?.state, 'stopped');
+    assert.equal(session.appliance.supervisor.services().find((s) => s.name === 'im-task')?.state, 'stopped');
     await screenshot(page, 'overview-im-task-stopped');
     await page.click(`${row} [data-action="start"]`);
     await page.waitForSelector(`${row} .badge:text("running")`, WAIT);
-    const before = appliance.supervisor.services().find((s) => s.name === 'im-task')!;
+    const before = session.appliance.supervisor.services().find((s) => s.name === 'im-task')!;
     await page.click(`${row} [data-action="restart"]`);
     await page.waitForFunction(
       ({ pid }) => {
@@ -252,7 +244,7 @@ describe('console end to end', () => {
       { pid: before.pid },
       WAIT,
     );
-    const after = appliance.supervisor.services().find((s) => s.name === 'im-task')!;
+    const after = session.appliance.supervisor.services().find((s) => s.name === 'im-task')!;
     assert.equal(after.state, 'running');
     assert.notEqual(after.pid, before.pid, 'the restart started a new process');
     await screenshot(page, 'overview-im-task-restarted');
@@ -262,14 +254,13 @@ describe('console end to end', () => {
     'a simulated user reconnects by itself when its gateway is restarted from the Overview',
     { timeout: 120_000 },
     async (t) => {
-      const chromium = chromiumOrSkip(t);
-      if (!chromium) return;
-      browser ??= await openConsole(chromium, appliance.console.consoleUrl, 'overview');
+      const browser = await session.console(t, 'overview');
+      if (!browser) return;
       const { page } = browser;
       const created = (await (
-        await fetch(`${appliance.console.url}/api/clients`, {
+        await fetch(`${session.appliance.console.url}/api/clients`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${appliance.console.token}`, 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${session.appliance.console.token}`, 'content-type': 'application/json' },
           body: JSON.stringify({ username: 'e2e-carol' }),
         })
       ).json()) as { clients: { userId: string; gatewayId: string }[] };

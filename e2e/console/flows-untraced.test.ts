@@ -2,36 +2,26 @@
 // that tracing is off, how to turn it on and what it costs, instead of drawing flows whose RPC hops are guessed;
 // asked, it still shows what the appliance saw itself. Screenshots go to e2e/artifacts/.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startAppliance, type RunningAppliance } from './appliance-harness';
-import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './browser';
+import { describe, test } from 'node:test';
+import { consoleSession } from './support/console-session';
+import { screenshot } from './support/browser';
 
-let appliance: RunningAppliance;
-let browser: ConsoleBrowser | null = null;
 const WAIT = { timeout: 20_000 };
 
-before(async () => {
-  appliance = await startAppliance({ gateways: 1, quiet: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await appliance?.stop();
-});
+const session = consoleSession({ gateways: 1 });
 
 describe('flows console with tracing off', { timeout: 180_000 }, () => {
   test('the Flows view says tracing is off, how to turn it on and its cost', async (t) => {
-    const chromium = chromiumOrSkip(t);
-    if (!chromium) return;
-    const run = await appliance.api<{ ok: boolean; steps: unknown[] }>('/api/seed-flows/send-and-read', {
+    const run = await session.appliance.api<{ ok: boolean; steps: unknown[] }>('/api/seed-flows/send-and-read', {
       prefix: 'un',
     });
     assert.ok(run.ok, JSON.stringify(run.steps));
-    const listed = await appliance.api<{ tracing: boolean; traces: unknown[] }>('/api/flows');
+    const listed = await session.appliance.api<{ tracing: boolean; traces: unknown[] }>('/api/flows');
     assert.equal(listed.tracing, false);
     assert.ok(listed.traces.length > 0, 'flows are still followed from records and frames');
 
-    browser = await openConsole(chromium, appliance.console.consoleUrl, 'flows');
+    const browser = await session.console(t, 'flows');
+    if (!browser) return;
     const { page } = browser;
     await page.waitForSelector('[data-testid="flows"][data-tracing="false"]', WAIT);
     const notice = (await page.textContent('[data-testid="tracing-off"]')) ?? '';

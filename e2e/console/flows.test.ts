@@ -4,18 +4,15 @@
 // stopped, the hops it should have made drawn missing. Screenshots go to e2e/artifacts/.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startAppliance, type RunningAppliance } from './appliance-harness';
-import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './browser';
+import { consoleSession } from './support/console-session';
+import { screenshot } from './support/browser';
 
-let appliance: RunningAppliance;
-let browser: ConsoleBrowser | null = null;
 const WAIT = { timeout: 20_000 };
 let sendTrace = '';
 
-before(async () => {
-  appliance = await startAppliance({ gateways: 2, quiet: true, tracing: true });
+const session = consoleSession({ gateways: 2, tracing: true }, async ({ appliance }) => {
   const run = await appliance.api<{ ok: boolean; steps: { label: string; traceId?: string }[] }>(
     '/api/seed-flows/send-and-read',
     { prefix: 'fw' },
@@ -25,11 +22,6 @@ before(async () => {
   assert.match(sendTrace, /^[0-9a-f]{32}$/);
   // The flow's own id: a client's trace id can be an alias of the trace its request turned into.
   sendTrace = (await appliance.api<{ traceId: string }>(`/api/flows/${sendTrace}`)).traceId;
-});
-
-after(async () => {
-  await browser?.close();
-  await appliance?.stop();
 });
 
 async function go(page: Page, hash: string): Promise<void> {
@@ -46,9 +38,8 @@ const panel = '[data-testid="hop-panel"]';
 
 describe('flows console with tracing on', { timeout: 240_000 }, () => {
   test('a send as a diagram and a waterfall; a click on a hop shows its record or its call; export', async (t) => {
-    const chromium = chromiumOrSkip(t);
-    if (!chromium) return;
-    browser = await openConsole(chromium, appliance.console.consoleUrl, `flows?trace=${sendTrace}`);
+    const browser = await session.console(t, `flows?trace=${sendTrace}`);
+    if (!browser) return;
     const { page } = browser;
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
     assert.equal(await page.getAttribute('[data-testid="flows"]', 'data-tracing'), 'true');
@@ -124,8 +115,8 @@ describe('flows console with tracing on', { timeout: 240_000 }, () => {
   });
 
   test('jump to a flow from a record in the Topics view and from a message in a client panel', async (t) => {
-    const chromium = chromiumOrSkip(t);
-    if (!chromium || !browser) return;
+    const browser = session.openedConsole(t);
+    if (!browser) return;
     const { page } = browser;
     await go(page, '#/topics?topic=gochat.messages.persist');
     await page.waitForSelector('tr[data-event-type="message.persist"]', WAIT);
@@ -138,7 +129,7 @@ describe('flows console with tracing on', { timeout: 240_000 }, () => {
     await page.waitForSelector(`${diagram} [data-span="im-logic>topic:gochat.messages.persist"]`, WAIT);
 
     // The API finds the flow by the stored message's id, as a received message's link does.
-    const { clients } = await appliance.api<{
+    const { clients } = await session.appliance.api<{
       clients: { username: string; conversations: { messages: { messageId: string; body: string }[] }[] }[];
     }>('/api/clients');
     const message = clients
@@ -146,7 +137,9 @@ describe('flows console with tracing on', { timeout: 240_000 }, () => {
       ?.conversations.flatMap((c) => c.messages)
       .find((m) => m.body.startsWith('hello bob'));
     assert.ok(message, 'bob holds the message');
-    const found = await appliance.api<{ traces: { traceId: string }[] }>(`/api/flows?messageId=${message.messageId}`);
+    const found = await session.appliance.api<{ traces: { traceId: string }[] }>(
+      `/api/flows?messageId=${message.messageId}`,
+    );
     assert.deepEqual(
       found.traces.map((f) => f.traceId),
       [sendTrace],
@@ -167,15 +160,17 @@ describe('flows console with tracing on', { timeout: 240_000 }, () => {
   });
 
   test('im-task stopped: a send shows the hops im-task should have made as missing', async (t) => {
-    const chromium = chromiumOrSkip(t);
-    if (!chromium || !browser) return;
+    const browser = session.openedConsole(t);
+    if (!browser) return;
     const { page } = browser;
-    await appliance.api('/api/services/im-task/stop', {});
+    await session.appliance.api('/api/services/im-task/stop', {});
     try {
-      const { clients } = await appliance.api<{ clients: { username: string; userId: string }[] }>('/api/clients');
+      const { clients } = await session.appliance.api<{ clients: { username: string; userId: string }[] }>(
+        '/api/clients',
+      );
       const bob = clients.find((c) => c.username === 'fwbob');
       assert.ok(bob);
-      const sent = await appliance.api<{ traceId: string }>('/api/clients/fwalice/send', {
+      const sent = await session.appliance.api<{ traceId: string }>('/api/clients/fwalice/send', {
         toUserId: bob.userId,
         body: 'while im-task is stopped',
       });
@@ -193,13 +188,13 @@ describe('flows console with tracing on', { timeout: 240_000 }, () => {
       await page.waitForSelector(`${panel}[data-state="missing"] >> text=no process reported it`, WAIT);
       await screenshot(page, 'flows-missing-im-task');
       const mermaid = await (
-        await fetch(`${appliance.console.url}/api/flows/${sent.traceId}/mermaid`, {
-          headers: { authorization: `Bearer ${appliance.console.token}` },
+        await fetch(`${session.appliance.console.url}/api/flows/${sent.traceId}/mermaid`, {
+          headers: { authorization: `Bearer ${session.appliance.console.token}` },
         })
       ).text();
       assert.match(mermaid, /-xp\d+: consume \(missing\)$/m);
     } finally {
-      await appliance.api('/api/services/im-task/start', {});
+      await session.appliance.api('/api/services/im-task/start', {});
     }
   });
 });

@@ -2,21 +2,11 @@
 // to the group shows "delivered to 3 of 3", the members' tabs count it unread, and after two members read it the
 // sender's bubble says "read by 2 of 3" (not "read"), with a hover timeline of each step and its latency.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './browser';
-import { startAppliance, type RunningAppliance } from './appliance-harness';
+import { test } from 'node:test';
+import { screenshot } from './support/browser';
+import { consoleSession } from './support/console-session';
 
-let appliance: RunningAppliance;
-let browser: ConsoleBrowser | null = null;
-
-before(async () => {
-  appliance = await startAppliance({ gateways: 2, quiet: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await appliance?.stop();
-});
+const session = consoleSession({ gateways: 2 });
 
 // Generous: the machine running these tests may be busy with other work.
 const WAIT = { timeout: 60_000 };
@@ -26,9 +16,8 @@ test(
   'a team in one action; a group message read by 2 of 3, unread counts, the receipt timeline',
   { timeout: 180_000 },
   async (t) => {
-    const chromium = chromiumOrSkip(t);
-    if (!chromium) return;
-    browser = await openConsole(chromium, appliance.console.consoleUrl, 'clients');
+    const browser = await session.console(t, 'clients');
+    if (!browser) return;
     const { page } = browser;
 
     await page.fill('[aria-label="team name"]', 'crew');

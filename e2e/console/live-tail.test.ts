@@ -11,9 +11,9 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { startBroker, type Broker } from '../../infra/kafka-broker';
 import { BrokerInspector } from '../../appliance/api/adapters/broker-inspector';
 import { startApplianceApi, type ApplianceApi } from '../../appliance/api/appliance-api';
-import { buildRenderer } from '../../appliance/api/renderer-assets';
+import { buildRenderer } from '../../appliance/api/http/renderer-assets';
 import { FakeControl } from '../../appliance/api/test-support';
-import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './browser';
+import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './support/browser';
 
 const TOPIC = 'console.load-test';
 const PER_SECOND = 1000;

@@ -4,13 +4,11 @@
 // the field; the Overview's in-flight counts while im-logic is stopped; the light theme by the system's preference.
 // Screenshots go to e2e/artifacts/.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './browser';
-import { startAppliance, type RunningAppliance } from './appliance-harness';
+import { screenshot } from './support/browser';
+import { consoleSession } from './support/console-session';
 
-let appliance: RunningAppliance;
-let browser: ConsoleBrowser | null = null;
 const WAIT = { timeout: 20_000 };
 const ID = /\b[ug]_[0-9a-f]{16}\b/;
 const team: Record<string, string> = {};
@@ -22,8 +20,7 @@ interface Client {
   groups?: { groupId: string; name: string }[];
 }
 
-before(async () => {
-  appliance = await startAppliance({ gateways: 2, quiet: true });
+const session = consoleSession({ gateways: 2 }, async ({ appliance }) => {
   const { clients } = await appliance.api<{ clients: Client[] }>('/api/clients', {
     username: 'qa',
     count: 3,
@@ -31,11 +28,6 @@ before(async () => {
     groupSize: 3,
   });
   for (const c of clients) team[c.username] = c.userId;
-});
-
-after(async () => {
-  await browser?.close();
-  await appliance?.stop();
 });
 
 async function go(page: Page, hash: string): Promise<void> {
@@ -50,14 +42,15 @@ async function box(page: Page, selector: string) {
 
 describe('names, record details, filters, in-flight counts and themes', () => {
   test('topic keys, record details, Presence, Data and notices show names, with the id on hover', async (t) => {
-    const chromium = chromiumOrSkip(t);
-    if (!chromium) return;
-    await appliance.api('/api/clients/qa1/send', { toUserId: team.qa2, body: 'hello qa2' });
-    const qa1 = (await appliance.api<{ clients: Client[] }>('/api/clients')).clients.find((c) => c.username === 'qa1');
+    await session.appliance.api('/api/clients/qa1/send', { toUserId: team.qa2, body: 'hello qa2' });
+    const qa1 = (await session.appliance.api<{ clients: Client[] }>('/api/clients')).clients.find(
+      (c) => c.username === 'qa1',
+    );
     groupId = qa1?.groups?.[0]?.groupId ?? '';
     assert.match(groupId, /^g_/, 'the team has its group');
-    await appliance.api('/api/clients/qa1/send', { groupId, body: 'hello team' });
-    browser = await openConsole(chromium, appliance.console.consoleUrl, 'topics?topic=gochat.messages.upstream');
+    await session.appliance.api('/api/clients/qa1/send', { groupId, body: 'hello team' });
+    const browser = await session.console(t, 'topics?topic=gochat.messages.upstream');
+    if (!browser) return;
     const { page } = browser;
 
     // The upstream's keys are conversation ids: both users of the p2p pair and the group by name.
@@ -137,8 +130,8 @@ describe('names, record details, filters, in-flight counts and themes', () => {
   });
 
   test('a filter mistake is named at its field and the search waits for it', async (t) => {
-    const chromium = chromiumOrSkip(t);
-    if (!chromium || !browser) return;
+    const browser = session.openedConsole(t);
+    if (!browser) return;
     const { page } = browser;
     await go(page, '#/overview');
     await go(page, '#/topics?topic=gochat.messages.upstream');
@@ -186,14 +179,15 @@ describe('names, record details, filters, in-flight counts and themes', () => {
   });
 
   test('while im-logic is stopped the Overview counts the sends in flight and says what they wait for', async (t) => {
-    const chromium = chromiumOrSkip(t);
-    if (!chromium || !browser) return;
+    const browser = session.openedConsole(t);
+    if (!browser) return;
     const { page } = browser;
     await go(page, '#/overview');
     await page.waitForSelector('[data-testid="in-flight-sending"][data-value="0"]', WAIT);
-    await appliance.api('/api/services/im-logic/stop', {});
+    await session.appliance.api('/api/services/im-logic/stop', {});
     try {
-      for (let i = 0; i < 3; i++) await appliance.api('/api/clients/qa2/send', { toUserId: team.qa3, body: `w${i}` });
+      for (let i = 0; i < 3; i++)
+        await session.appliance.api('/api/clients/qa2/send', { toUserId: team.qa3, body: `w${i}` });
       await page.waitForSelector('[data-testid="in-flight-sending"][data-value="3"]', WAIT);
       await page.waitForFunction(
         () => Number(document.querySelector('[data-testid="in-flight-upstream"]')?.getAttribute('data-value')) >= 3,
@@ -204,7 +198,7 @@ describe('names, record details, filters, in-flight counts and themes', () => {
       await page.waitForSelector('[data-node="clients"] [data-in-flight="3"]', WAIT);
       await screenshot(page, 'overview-in-flight-im-logic-stopped');
     } finally {
-      await appliance.api('/api/services/im-logic/start', {});
+      await session.appliance.api('/api/services/im-logic/start', {});
     }
     // Once it is back, the sends are stored and delivered: nothing left in flight, nothing waiting upstream.
     await page.waitForSelector('[data-testid="in-flight-sending"][data-value="0"]', { timeout: 60_000 });
@@ -214,8 +208,8 @@ describe('names, record details, filters, in-flight counts and themes', () => {
   });
 
   test('the console takes the system light theme until the user picks one, at 1280x800 and 1920x1080', async (t) => {
-    const chromium = chromiumOrSkip(t);
-    if (!chromium || !browser) return;
+    const browser = session.openedConsole(t);
+    if (!browser) return;
     const { page } = browser;
     await page.emulateMedia({ colorScheme: 'light' });
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'light', undefined, WAIT);

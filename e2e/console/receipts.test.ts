@@ -2,27 +2,18 @@
 // every sender's bubble ends at least "delivered" (a delivery that reaches the sender before its own ack used to
 // leave about half of them at "sent") and every recipient's panel shows all of its messages in seq order.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { seedDemoData } from '../../appliance/supervisor/seed';
 import { p2pConversationId } from '../../lib/conversation';
-import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './browser';
-import { startAppliance, type RunningAppliance } from './appliance-harness';
+import { screenshot } from './support/browser';
+import { consoleSession } from './support/console-session';
 
 const USERS = 10;
 const PER_SENDER = 20;
-let appliance: RunningAppliance;
-let browser: ConsoleBrowser | null = null;
 
-before(async () => {
-  appliance = await startAppliance({ gateways: 2, quiet: true });
-});
+const session = consoleSession({ gateways: 2 });
 
-after(async () => {
-  await browser?.close();
-  await appliance?.stop();
-});
-
-const api = <T>(path: string, body?: unknown): Promise<T> => appliance.api<T>(path, body);
+const { api } = session;
 
 interface ClientView {
   username: string;
@@ -36,8 +27,6 @@ test(
     timeout: 240_000,
   },
   async (t) => {
-    const chromium = chromiumOrSkip(t);
-    if (!chromium) return;
     const { clients } = await api<{ clients: ClientView[] }>('/api/clients', { username: 'ring', count: USERS });
     assert.equal(clients.length, USERS);
     const next = (i: number): ClientView => clients[(i + 1) % USERS] as ClientView;
@@ -57,7 +46,8 @@ test(
       ),
     );
 
-    browser = await openConsole(chromium, appliance.console.consoleUrl, 'clients');
+    const browser = await session.console(t, 'clients');
+    if (!browser) return;
     const { page } = browser;
     const WAIT = { timeout: 60_000 };
     for (const [i, client] of clients.entries()) {
@@ -149,8 +139,8 @@ test(
     timeout: 120_000,
   },
   async (t) => {
-    const chromium = chromiumOrSkip(t);
-    if (!chromium || !browser) return; // the burst test opened the console
+    const browser = session.openedConsole(t);
+    if (!browser) return;
     const { page } = browser;
     const WAIT = { timeout: 30_000 };
     // ring1 is first in the operator list; its friends are ring2 and ring10.
@@ -166,9 +156,9 @@ test(
     );
 
     // The users `gochat up` seeds (alice..erin) are driven as simulated clients, whatever the case typed.
-    const gateway = appliance.supervisor.services().find((s) => s.name === 'gw-1')?.addresses.http;
+    const gateway = session.appliance.supervisor.services().find((s) => s.name === 'gw-1')?.addresses.http;
     assert.ok(gateway, 'gw-1 has an HTTP address');
-    await seedDemoData(appliance.supervisor.layout, `http://${gateway}`, () => undefined);
+    await seedDemoData(session.appliance.supervisor.layout, `http://${gateway}`, () => undefined);
     await page.fill('[aria-label="new username"]', 'ALICE');
     await page.click('[data-action="create-client"]');
     await page.waitForSelector('[data-client="alice"] .dot.ok', WAIT);

@@ -8,25 +8,19 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { GOCHAT_BIN, PROJECT_ROOT } from '../../appliance/test-support/running-appliance';
-import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './browser';
-import { startAppliance, type RunningAppliance } from './appliance-harness';
+import { screenshot } from './support/browser';
+import { consoleSession } from './support/console-session';
 
-let appliance: RunningAppliance | null = null;
-let browser: ConsoleBrowser | null = null;
 const scratch = mkdtempSync(join(tmpdir(), 'gochat-recording-e2e-'));
 // Generous: on a loaded machine a first sign-in or delivery on a fresh appliance takes seconds.
 const WAIT = { timeout: 90_000 };
 
-before(async () => {
-  appliance = await startAppliance({ gateways: 2, quiet: true });
-});
+const session = consoleSession({ gateways: 2 });
 
-after(async () => {
-  await browser?.close();
-  await appliance?.stop();
+after(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -79,9 +73,8 @@ test(
   'a session driven by hand is recorded as a scenario that opens in the editor and passes when run',
   { timeout: 900_000 },
   async (t) => {
-    const chromium = chromiumOrSkip(t);
-    if (!chromium) return;
-    browser = await openConsole(chromium, appliance!.console.consoleUrl, 'scenarios');
+    const browser = await session.console(t, 'scenarios');
+    if (!browser) return;
     const { page } = browser;
 
     await page.click('[data-action="record-start"]');
@@ -150,10 +143,7 @@ test(
     await screenshot(page, 'console-scenario-recorded');
 
     // The same file on a fresh appliance that the CLI starts for it and stops.
-    await browser.close();
-    browser = null;
-    await appliance!.stop();
-    appliance = null;
+    await session.stop();
     const file = join(scratch, 'recorded.yaml');
     writeFileSync(file, text);
     const run = await gochat(['scenario', 'run', file]);

@@ -2,27 +2,17 @@
 // mistake marked at its line while editing, undo it, run the scenario, and watch it pass step by step. Saves a
 // screenshot under e2e/artifacts/.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { chromiumOrSkip, openConsole, screenshot, type ConsoleBrowser } from './browser';
-import { startAppliance, type RunningAppliance } from './appliance-harness';
+import { test } from 'node:test';
+import { screenshot } from './support/browser';
+import { consoleSession } from './support/console-session';
 
-let appliance: RunningAppliance;
-let browser: ConsoleBrowser | null = null;
 const WAIT = { timeout: 20_000 };
 
-before(async () => {
-  appliance = await startAppliance({ gateways: 2, quiet: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await appliance?.stop();
-});
+const session = consoleSession({ gateways: 2 });
 
 test('a scenario opened in the console shows its problems at their lines, then runs and passes live', async (t) => {
-  const chromium = chromiumOrSkip(t);
-  if (!chromium) return;
-  browser = await openConsole(chromium, appliance.console.consoleUrl, 'scenarios');
+  const browser = await session.console(t, 'scenarios');
+  if (!browser) return;
   const { page } = browser;
   await page.click('[data-scenario-file="read-receipt.yaml"]');
   await page.waitForSelector('text=valid', WAIT);

@@ -4,7 +4,7 @@
 // one of them is a solid arrow, a hop reported by the process that made it, none inferred.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startAppliance, type RunningAppliance } from '../console/appliance-harness';
+import { startAppliance, type RunningAppliance } from '../console/support/appliance-harness';
 
 let appliance: RunningAppliance;
 

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBroker, type Broker } from './index';
 import { buildBatch } from './test-support/batch-builder';
-import { produceBatch, produceBody, RawKafkaClient } from './test-support/raw-client';
+import { fetchPartition, produceBatch, produceBody, RawKafkaClient } from './test-support/raw-client';
 import { makeTempDir, recordingLogger } from './test-support/temp-dir';
 
 describe('wire protocol', () => {
@@ -82,74 +82,29 @@ describe('wire protocol', () => {
   });
 
   test('a fetch beyond the log end answers OFFSET_OUT_OF_RANGE at once', async () => {
-    const r = await client.request(
-      1,
-      11,
-      (w) => {
-        w.int32(-1)
-          .int32(5000)
-          .int32(1)
-          .int32(1 << 20)
-          .int8(0)
-          .int32(0)
-          .int32(-1);
-        w.array(['receipts'], (w2, t) => {
-          w2.string(t);
-          w2.array([0], (w3, p) =>
-            w3
-              .int32(p)
-              .int32(-1)
-              .int64(999)
-              .int64(-1)
-              .int32(1 << 20),
-          );
-        });
-        w.int32(0).string('');
-      },
-      2000,
-    );
-    r.int32();
-    r.int16();
-    r.int32();
-    r.int32();
-    r.string();
-    r.int32();
-    r.int32();
+    const r = await fetchPartition(client, { topic: 'receipts', partition: 0, offset: 999, maxWaitMs: 5000 }, 2000);
     assert.equal(r.int16(), 1);
   });
 
   test('a member whose assignors share nothing with the group is refused, not left hanging', async () => {
-    const join = (memberId: string, protocol: string) =>
-      client.request(11, 5, (w) => {
+    // JoinGroup v5 of group mixed-clients offering these assignors
+    const join = async (by: RawKafkaClient, memberId: string, protocols: string[]) => {
+      const r = await by.request(11, 5, (w) => {
         w.string('mixed-clients').int32(10_000).int32(10_000).string(memberId).nullableString(null).string('consumer');
-        w.array([protocol], (w2, p) => w2.string(p).bytes(Buffer.alloc(0)));
+        w.array(protocols, (w2, p) => w2.string(p).bytes(Buffer.alloc(0)));
       });
-    const readJoin = (r: Awaited<ReturnType<typeof join>>) => {
       r.int32();
       return { code: r.int16(), generation: r.int32(), protocol: r.string(), leader: r.string(), memberId: r.string() };
     };
-    const first = readJoin(await join('', 'RoundRobinAssigner'));
+    const first = await join(client, '', ['RoundRobinAssigner']);
     assert.equal(first.code, 79); // MEMBER_ID_REQUIRED, then rejoin with the id
-    const joined = readJoin(await join(first.memberId, 'RoundRobinAssigner'));
+    const joined = await join(client, first.memberId, ['RoundRobinAssigner']);
     assert.equal(joined.code, 0);
     assert.equal(joined.protocol, 'RoundRobinAssigner');
     const other = await RawKafkaClient.connect(broker.port);
     try {
-      const r1 = await other.request(11, 5, (w) => {
-        w.string('mixed-clients').int32(10_000).int32(10_000).string('').nullableString(null).string('consumer');
-        w.array(['range', 'roundrobin'], (w2, p) => w2.string(p).bytes(Buffer.alloc(0)));
-      });
-      const j1 = readJoin(r1);
-      const r2 = await other.request(11, 5, (w) => {
-        w.string('mixed-clients')
-          .int32(10_000)
-          .int32(10_000)
-          .string(j1.memberId)
-          .nullableString(null)
-          .string('consumer');
-        w.array(['range', 'roundrobin'], (w2, p) => w2.string(p).bytes(Buffer.alloc(0)));
-      });
-      assert.equal(readJoin(r2).code, 23);
+      const j1 = await join(other, '', ['range', 'roundrobin']);
+      assert.equal((await join(other, j1.memberId, ['range', 'roundrobin'])).code, 23); // INCONSISTENT_GROUP_PROTOCOL
     } finally {
       other.close();
     }
@@ -157,43 +112,12 @@ describe('wire protocol', () => {
 
   test('a long-polling fetch is answered as soon as a record arrives', async () => {
     await broker.createTopic('wakeup', 1);
-    const fetching = client.request(
-      1,
-      11,
-      (w) => {
-        w.int32(-1)
-          .int32(30_000)
-          .int32(1)
-          .int32(1 << 20)
-          .int8(0)
-          .int32(0)
-          .int32(-1);
-        w.array(['wakeup'], (w2, t) => {
-          w2.string(t);
-          w2.array([0], (w3, p) =>
-            w3
-              .int32(p)
-              .int32(-1)
-              .int64(0)
-              .int64(-1)
-              .int32(1 << 20),
-          );
-        });
-        w.int32(0).string('');
-      },
-      10_000, // far below max_wait: only a wake-up on append answers in time
-    );
+    // a 10 s timeout, far below max_wait: only a wake-up on append answers in time
+    const fetching = fetchPartition(client, { topic: 'wakeup', partition: 0, offset: 0, maxWaitMs: 30_000 }, 10_000);
     const producer = await RawKafkaClient.connect(broker.port);
     assert.deepEqual(await produceBatch(producer, 'wakeup', 0, buildBatch([{ value: 'ding' }])), [0, 0]);
     producer.close();
     const r = await fetching;
-    r.int32();
-    r.int16();
-    r.int32();
-    r.int32();
-    r.string();
-    r.int32();
-    r.int32();
     assert.equal(r.int16(), 0);
     assert.equal(r.int64(), 1); // high watermark
     r.int64();

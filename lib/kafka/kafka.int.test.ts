@@ -18,7 +18,9 @@ import {
   SkipRecord,
   Topics,
   type AnyConsumedEvent,
+  type EventConsumerOptions,
   type RunningEventConsumer,
+  type TopicName,
 } from './index';
 
 const logger = silentLogger();
@@ -75,6 +77,35 @@ describe('lib/kafka with the embedded broker', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /**
+   * A consumer of one topic from its start, in a group of its own unless one is given; the file's after() stops
+   * it. After each attempt at a record (handled or thrown) it wakes the test's waitFor on `signal`.
+   */
+  async function consume(
+    topic: TopicName,
+    handle: (event: AnyConsumedEvent) => Promise<void>,
+    options: { groupId?: string; retry?: EventConsumerOptions['retry'] } = {},
+  ): Promise<{ consumer: RunningEventConsumer; signal: { wake?: () => void } }> {
+    const signal: { wake?: () => void } = {};
+    const consumer = await startEventConsumer({
+      kafka,
+      groupId: options.groupId ?? `g-${randomUUID()}`,
+      topics: [topic],
+      fromBeginning: true,
+      logger,
+      ...(options.retry ? { retry: options.retry } : {}),
+      handle: async (event) => {
+        try {
+          await handle(event);
+        } finally {
+          signal.wake?.();
+        }
+      },
+    });
+    consumers.push(consumer);
+    return { consumer, signal };
+  }
+
   test('ensureTopics creates every topic with its partition count, and is safe to repeat', async () => {
     await ensureTopics(kafka, ALL_TOPICS);
     await ensureTopics(kafka, ALL_TOPICS);
@@ -92,20 +123,9 @@ describe('lib/kafka with the embedded broker', () => {
   test('a published event arrives decoded, with meta, headers, key and trace filled in', async () => {
     const userId = `u-${randomUUID()}`;
     const received: AnyConsumedEvent[] = [];
-    const signal: { wake?: () => void } = {};
-    consumers.push(
-      await startEventConsumer({
-        kafka,
-        groupId: `g-${randomUUID()}`,
-        topics: [Topics.userEvents],
-        fromBeginning: true,
-        logger,
-        handle: async (event) => {
-          if (event.key === userId) received.push(event);
-          signal.wake?.();
-        },
-      }),
-    );
+    const { signal } = await consume(Topics.userEvents, async (event) => {
+      if (event.key === userId) received.push(event);
+    });
     const traceparent = newRootTraceparent();
     const published = await publisher.publish(
       'user.online',
@@ -135,20 +155,9 @@ describe('lib/kafka with the embedded broker', () => {
   test('concurrent publishes go out together yet each learns its own offset, in order per key', async () => {
     const keys = [`p2p:a:${randomUUID()}`, `p2p:b:${randomUUID()}`];
     const received = new Map<string, AnyConsumedEvent>();
-    const signal: { wake?: () => void } = {};
-    consumers.push(
-      await startEventConsumer({
-        kafka,
-        groupId: `g-${randomUUID()}`,
-        topics: [Topics.messagesUpstream],
-        fromBeginning: true,
-        logger,
-        handle: async (event) => {
-          if (keys.includes(event.key) && event.meta) received.set(event.meta.eventId, event);
-          signal.wake?.();
-        },
-      }),
-    );
+    const { signal } = await consume(Topics.messagesUpstream, async (event) => {
+      if (keys.includes(event.key) && event.meta) received.set(event.meta.eventId, event);
+    });
     const published = await Promise.all(
       Array.from({ length: 40 }, (_, i) => {
         const conversationId = keys[i % 2] as string;
@@ -188,24 +197,16 @@ describe('lib/kafka with the embedded broker', () => {
     const conversationId = `p2p:a-${randomUUID()}:b`;
     let attempts = 0;
     let handled = false;
-    const signal: { wake?: () => void } = {};
-    const consumer = await startEventConsumer({
-      kafka,
-      groupId,
-      topics: [Topics.messageEvents],
-      fromBeginning: true,
-      logger,
-      retry: { initialMs: 20, maxMs: 50 },
-      handle: async (event) => {
+    const { consumer, signal } = await consume(
+      Topics.messageEvents,
+      async (event) => {
         if (event.key !== conversationId) return;
         attempts += 1;
-        signal.wake?.();
         if (attempts < 3) throw new Error('repo unavailable');
         handled = true;
-        signal.wake?.();
       },
-    });
-    consumers.push(consumer);
+      { groupId, retry: { initialMs: 20, maxMs: 50 } },
+    );
     const published = await publisher.publish('message.read', conversationId, {
       readerId: 'b',
       conversationId,
@@ -226,21 +227,15 @@ describe('lib/kafka with the embedded broker', () => {
     const reader = `r-${randomUUID()}`;
     const conversationId = `p2p:${reader}:z`;
     const seen: number[] = [];
-    const signal: { wake?: () => void } = {};
-    const consumer = await startEventConsumer({
-      kafka,
-      groupId,
-      topics: [Topics.messageEvents],
-      fromBeginning: true,
-      logger,
-      handle: async (event) => {
+    const { consumer, signal } = await consume(
+      Topics.messageEvents,
+      async (event) => {
         if (event.type !== 'message.read' || event.message.readerId !== reader) return;
         seen.push(event.message.readSeq);
-        signal.wake?.();
         if (event.message.readSeq === 1) throw new SkipRecord('conversation was deleted');
       },
-    });
-    consumers.push(consumer);
+      { groupId },
+    );
     const read = (readSeq: number) =>
       publisher.publish('message.read', conversationId, {
         readerId: reader,
@@ -279,23 +274,17 @@ describe('lib/kafka with the embedded broker', () => {
     });
 
     let attempts = 0;
-    const signal: { wake?: () => void } = {};
-    const failing = await startEventConsumer({
-      kafka,
-      groupId,
-      topics: [Topics.notifications],
-      fromBeginning: true,
-      logger,
-      retry: { initialMs: 20, maxMs: 20 },
-      handle: async (event) => {
+    const failing = await consume(
+      Topics.notifications,
+      async (event) => {
         if (event.key !== groupKey) return;
         attempts += 1;
-        signal.wake?.();
         throw new Error('always failing');
       },
-    });
-    await waitFor('two failed attempts', () => attempts >= 2, signal);
-    await failing.stop();
+      { groupId, retry: { initialMs: 20, maxMs: 20 } },
+    );
+    await waitFor('two failed attempts', () => attempts >= 2, failing.signal);
+    await failing.consumer.stop();
     const committed = await committedOffset(kafka, groupId, Topics.notifications, published.partition);
     assert.ok(
       BigInt(committed) <= BigInt(published.offset),
@@ -303,21 +292,14 @@ describe('lib/kafka with the embedded broker', () => {
     );
 
     const redelivered: AnyConsumedEvent[] = [];
-    const again: { wake?: () => void } = {};
-    consumers.push(
-      await startEventConsumer({
-        kafka,
-        groupId,
-        topics: [Topics.notifications],
-        fromBeginning: true,
-        logger,
-        handle: async (event) => {
-          if (event.key === groupKey) redelivered.push(event);
-          again.wake?.();
-        },
-      }),
+    const again = await consume(
+      Topics.notifications,
+      async (event) => {
+        if (event.key === groupKey) redelivered.push(event);
+      },
+      { groupId },
     );
-    await waitFor('the redelivered record', () => redelivered.length === 1, again);
+    await waitFor('the redelivered record', () => redelivered.length === 1, again.signal);
     const event = redelivered[0];
     assert.ok(event && event.type === 'group.member.joined');
     assert.equal(event.message.joinedSeq, 7);

@@ -2,7 +2,7 @@
 // console may start before the infra does: the embedded broker is read in-process (BrokerInspector); any other
 // Kafka (external via KAFKA_BROKERS, Redpanda containers) over the Kafka protocol (KafkaClientInspector).
 import type { Broker } from '../../../infra/kafka-broker';
-import { UnavailableError } from '../errors';
+import { UnavailableError } from '../http/errors';
 import type { BrokerRecord, GroupInfo, KafkaInspector, ProduceRequest, TopicInfo, Unsubscribe } from '../ports';
 import { BrokerInspector } from './broker-inspector';
 import { KafkaClientInspector } from './kafka-client-inspector';

@@ -3,7 +3,7 @@
 // as the services' records are, acks -1).
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Broker } from '../../../infra/kafka-broker';
-import { UnavailableError } from '../errors';
+import { UnavailableError } from '../http/errors';
 import type { BrokerRecord, GroupInfo, KafkaInspector, ProduceRequest, TopicInfo, Unsubscribe } from '../ports';
 
 type StoredRecord = Awaited<ReturnType<Broker['readRecords']>>[number];

@@ -9,7 +9,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { startBroker, type Broker } from '../../../infra/kafka-broker';
 import type { BrokerRecord } from '../ports';
 import { startApplianceApi } from '../appliance-api';
-import { UnavailableError } from '../errors';
+import { UnavailableError } from '../http/errors';
 import { FakeControl } from '../test-support';
 import { ApplianceKafkaInspector } from './appliance-kafka-inspector';
 import { KafkaClientInspector } from './kafka-client-inspector';

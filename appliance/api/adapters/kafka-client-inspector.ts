@@ -3,7 +3,7 @@
 // Reading a partition is kafka-browse-reader.ts, the live feed kafka-append-feed.ts (both in groups named
 // gochat-console-*, never committing, hidden from describeGroups and deleted on close).
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
-import { UnavailableError } from '../errors';
+import { UnavailableError } from '../http/errors';
 import type { BrokerRecord, GroupInfo, KafkaInspector, ProduceRequest, TopicInfo, Unsubscribe } from '../ports';
 import { KafkaAppendFeed } from './kafka-append-feed';
 import { KafkaBrowseReader } from './kafka-browse-reader';

@@ -3,7 +3,7 @@
 import { isDomainError } from '../../../lib/errors';
 import { call, connectClient } from '../../../lib/grpc';
 import { SeedServiceClient } from '../../../proto/gen/gochat/logic/v1/seed';
-import { BadRequestError, UnavailableError } from '../errors';
+import { BadRequestError, UnavailableError } from '../http/errors';
 import type { SeedUsersRequest, SeedUsersResult, UserSeeding } from '../ports';
 
 /** A seeding of thousands of users with tokens is a few MB, above grpc-js's 4 MB default for answers. */

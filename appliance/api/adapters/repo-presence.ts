@@ -2,7 +2,7 @@
 // now: im-repo keeps its port across restarts, but the console does not assume so.
 import { call, connectClient } from '../../../lib/grpc';
 import { PresenceServiceClient } from '../../../proto/gen/gochat/repo/v1/repo';
-import { UnavailableError } from '../errors';
+import { UnavailableError } from '../http/errors';
 import type { GatewayView, OnlineUserView, PresenceSource } from '../ports';
 
 export class RepoPresence implements PresenceSource {

@@ -2,7 +2,7 @@
 // owns it). Only the chat tables are shown, whatever else the file holds.
 import type Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { BadRequestError, NotFoundError, UnavailableError } from '../errors';
+import { BadRequestError, NotFoundError, UnavailableError } from '../http/errors';
 import type { DataReader, TablePage } from '../ports';
 
 export const CHAT_TABLES = ['users', 'friends', 'groups', 'group_members', 'messages', 'user_read_pointers'];

@@ -125,4 +125,16 @@ describe('FlowTracker', () => {
       'im-gateway/gw-1 > client:alice',
     ]);
   });
+
+  test('remembers a bounded number of client message ids: the oldest are forgotten under a stream of sends', () => {
+    const flows = new FlowTracker(() => undefined);
+    const sends = 3500;
+    for (let i = 0; i < sends; i++) {
+      const upstream = MessageUpstream.encode(MessageUpstream.fromPartial({ clientMsgId: `c${i}`, senderId: 'a' }));
+      const traceId = (i + 1).toString(16).padStart(32, '0');
+      flows.observeRecord(record('gochat.messages.upstream', 'message.upstream', upstream.finish(), traceId, i));
+    }
+    assert.equal(flows.traceOfMessageId('c0'), undefined, 'the first send is forgotten');
+    assert.equal(flows.traceOfMessageId(`c${sends - 1}`), sends.toString(16).padStart(32, '0'));
+  });
 });

@@ -8,7 +8,7 @@
 // request turned into.
 import type { BrokerRecord, LogLine, ReportedSpan } from '../ports';
 import { BoundedMap } from '../../../lib/bounded-map';
-import { decodeRecord } from '../record-decoder';
+import { decodeRecord } from '../topics/record-decoder';
 import {
   CONSUMER_OF,
   GATEWAY_RPC_OF,
@@ -52,7 +52,10 @@ const EXPECTATION_TTL_MS = 15_000;
 
 const MAX_TRACES = 300;
 const MAX_SPANS = 300;
-/** Message ids remembered for "jump to its flow" (a few per kept trace). */
+/**
+ * Message ids remembered for "jump to its flow", and client message ids and trace aliases (a few per kept trace):
+ * every message.upstream record brings one, so without a bound a console left open under load would grow forever.
+ */
 const MAX_MESSAGE_IDS = 3000;
 
 export interface FlowTrackerOptions {
@@ -66,9 +69,9 @@ export class FlowTracker {
   // the oldest trace goes when a new one takes it past MAX_TRACES, and its reported spans with it
   private readonly traces = new BoundedMap<string, FlowTrace>(MAX_TRACES, (oldest) => this.reported.delete(oldest));
   private readonly reported = new Map<string, ReportedSpan[]>();
-  private readonly traceOfClientMsg = new Map<string, string>();
-  private readonly traceOfMessage = new Map<string, string>();
-  private readonly aliases = new Map<string, string>();
+  private readonly traceOfClientMsg = new BoundedMap<string, string>(MAX_MESSAGE_IDS);
+  private readonly traceOfMessage = new BoundedMap<string, string>(MAX_MESSAGE_IDS);
+  private readonly aliases = new BoundedMap<string, string>(MAX_MESSAGE_IDS);
   private expectations: Expectation[] = [];
 
   constructor(
@@ -172,11 +175,8 @@ export class FlowTracker {
       message?: { messageId?: string };
     };
     const eventType = decoded.eventType ?? decoded.messageType ?? 'record';
-    if (value.message?.messageId && !this.traceOfMessage.has(value.message.messageId)) {
+    if (value.message?.messageId && !this.traceOfMessage.has(value.message.messageId))
       this.traceOfMessage.set(value.message.messageId, decoded.traceId);
-      if (this.traceOfMessage.size > MAX_MESSAGE_IDS)
-        this.traceOfMessage.delete(this.traceOfMessage.keys().next().value!);
-    }
     if (eventType === 'message.upstream' && value.clientMsgId) this.joinClientTrace(value.clientMsgId, decoded.traceId);
     this.meetExpectation(eventType, decoded.value, decoded.traceId, record.timestampMs);
     const trace = this.trace(decoded.traceId, eventType, record.timestampMs);

@@ -1,7 +1,7 @@
 // /api/flows: the traces the appliance has followed, each as the arrows of a sequence diagram, and each as a file
 // (mermaid text, SVG); a flow found by a message it carried; one reported hop in detail.
-import { NotFoundError } from '../errors';
-import { FileResponse, type Router } from '../router';
+import { NotFoundError } from '../http/errors';
+import { FileResponse, type Router } from '../http/router';
 import { flowToMermaid, flowToSvg } from './flow-export';
 import type { FlowTrace, FlowTracker } from './flow-tracker';
 

@@ -1,6 +1,6 @@
 // /api/clients: create, drive and remove simulated users; /api/seed-flows: one-click runs of the seed flows.
-import { BadRequestError } from '../errors';
-import { intParam, objectBody, stringField, type Router } from '../router';
+import { BadRequestError } from '../http/errors';
+import { intParam, objectBody, stringField, type Router } from '../http/router';
 import { runSeedFlow, SEED_FLOWS, type SeedFlow } from './seed-flows';
 import type { UserSeeding } from '../ports';
 import { SIM_PASSWORD } from './simulated-client';

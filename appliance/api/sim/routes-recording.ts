@@ -1,7 +1,7 @@
 // /api/recording: Record and Stop for a session of hand-driven simulated clients, and the scenario file the last
 // Stop made (docs/scenarios.md, "Recording").
-import { NotFoundError } from '../errors';
-import type { Router } from '../router';
+import { NotFoundError } from '../http/errors';
+import type { Router } from '../http/router';
 import type { SessionRecorder } from './session-recorder';
 
 export function registerRecordingRoutes(router: Router, recorder: SessionRecorder): void {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BadRequestError } from '../errors';
+import { BadRequestError } from '../http/errors';
 import { parseSeedRequest } from './routes-seed';
 
 test('a seed body becomes numbered usernames with friendships and groups by index', () => {

@@ -3,9 +3,9 @@
 //   { "prefix": "bench", "count": 1000, "password": "...", "friendships": [[0, 1]],
 //     "groups": [{ "name": "all", "owner": 0, "members": [1, 2] }], "tokens": true }
 // creates bench0 .. bench999 and answers { users: [{ userId, username, created, token }], groups, elapsedMs }.
-import { BadRequestError, UnavailableError } from '../errors';
+import { BadRequestError, UnavailableError } from '../http/errors';
 import type { SeedUsersRequest, UserSeeding } from '../ports';
-import { objectBody, stringField, type Router } from '../router';
+import { objectBody, stringField, type Router } from '../http/router';
 
 const MAX_USERS = 5000;
 const PREFIX = /^[a-z0-9_.-]{1,24}$/;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseScenario } from '../../scenario/format/load';
-import { BadRequestError } from '../errors';
+import { BadRequestError } from '../http/errors';
 import { SessionRecorder, type ClientSnapshot, type RecordingStatus } from './session-recorder';
 
 const ann = { username: 'ann', userId: 'u_aaaaaaaaaaaa', gatewayId: 'gw-1' };

@@ -10,7 +10,7 @@ import type {
 } from '../../scenario/recording/session';
 import { translateSession } from '../../scenario/recording/translate';
 import { draftToYaml } from '../../scenario/recording/write-yaml';
-import { BadRequestError } from '../errors';
+import { BadRequestError } from '../http/errors';
 import type { Recording, RecordingStatus } from '../contract';
 export type { Recording, RecordingStatus };
 

@@ -5,7 +5,7 @@ import { WebSocket } from 'ws';
 import type { ClientFrameEvent } from '../flows/flow-tracker';
 import { SEED_PASSWORD } from '../../supervisor/seed';
 import type { RecordedActionInput } from '../../scenario/recording/session';
-import { BadRequestError } from '../errors';
+import { BadRequestError } from '../http/errors';
 import { gatewayCall, GatewayCallError, newTraceparent } from './gateway-http';
 import { applyInboundFrame } from './inbound-frames';
 import { noteDelivered } from './receipts';

@@ -1,7 +1,7 @@
 // The simulated users the console drives, living in the appliance API process so that a browser tab closing does
 // not take them away. Each connects to a gateway in turn (round robin), so flows cross gateways.
 import type { ServiceStatus } from '../ports';
-import { BadRequestError, NotFoundError, UnavailableError } from '../errors';
+import { BadRequestError, NotFoundError, UnavailableError } from '../http/errors';
 import type { ClientFrameEvent } from '../flows/flow-tracker';
 import { SimulatedClient } from './simulated-client';
 import type { ClientView } from './views';

@@ -118,3 +118,37 @@ export async function produceBatch(
   const code = r.int16();
   return [code, r.int64()];
 }
+
+/**
+ * Fetch v11 of one partition from `offset` as a consumer sends it (no replica, min 1 byte, read uncommitted, no
+ * fetch session), waiting up to maxWaitMs for records. Resolves with the answer read up to that partition's error
+ * code, which is next.
+ */
+export async function fetchPartition(
+  client: RawKafkaClient,
+  request: { topic: string; partition: number; offset: number; maxWaitMs: number },
+  timeoutMs?: number,
+): Promise<Reader> {
+  const maxBytes = 1 << 20;
+  const r = await client.request(
+    1,
+    11,
+    (w) => {
+      w.int32(-1).int32(request.maxWaitMs).int32(1).int32(maxBytes).int8(0).int32(0).int32(-1);
+      w.array([request.topic], (w2, t) => {
+        w2.string(t);
+        w2.array([request.partition], (w3, p) => w3.int32(p).int32(-1).int64(request.offset).int64(-1).int32(maxBytes));
+      });
+      w.int32(0).string('');
+    },
+    timeoutMs,
+  );
+  r.int32(); // throttle time
+  r.int16(); // error code of the whole request
+  r.int32(); // session id
+  r.int32(); // topics
+  r.string();
+  r.int32(); // partitions
+  r.int32(); // partition index
+  return r;
+}

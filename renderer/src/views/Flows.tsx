@@ -3,9 +3,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { FlowTrace, FlowTraceSummary } from '../api/types';
-import { Empty, ErrorBox, Time } from '../components/common';
+import { Empty, ErrorBox } from '../components/common';
 import { useAsync, useLive } from '../hooks';
 import { FlowDetail } from './flows/FlowDetail';
+import { FlowList, withSpan } from './flows/FlowList';
 import { HopPanel } from './flows/HopPanel';
 import { TracingOff } from './flows/TracingOff';
 import './flows/flows.css';
@@ -14,10 +15,6 @@ function linkParams(): { trace: string | null; message: string | null } {
   const params = new URLSearchParams(window.location.hash.split('?')[1] ?? '');
   return { trace: params.get('trace'), message: params.get('message') };
 }
-
-/** Calls between services that no client or record is part of (heartbeats, registrations): hidden unless asked. */
-const isBackground = (t: FlowTraceSummary) =>
-  !t.participants.some((p) => p.startsWith('client:') || p.startsWith('topic:'));
 
 /** A missing hop shows once its record went unconsumed for 5 s (the API's rule): look again just after that. */
 const MISSING_SETTLES_MS = 5_500;
@@ -28,12 +25,10 @@ export function FlowsView() {
   const [selected, setSelected] = useState<string | null>(linkParams().trace);
   const [trace, setTrace] = useState<FlowTrace | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [filter, setFilter] = useState('');
   const [version, setVersion] = useState(0);
-  // A flow opened by a link is drawn even with tracing off (under the notice): someone asked for that one.
-  const [showBackground, setShowBackground] = useState(false);
   // The clicked hop, by its place in the flow (the flow is redrawn as spans arrive): its panel replaces the list.
   const [hopSeq, setHopSeq] = useState<number | null>(null);
+  // A flow opened by a link is drawn even with tracing off (under the notice): someone asked for that one.
   const [showUntraced, setShowUntraced] = useState(() => Object.values(linkParams()).some((v) => v !== null));
   // For demos: jump to each new flow as it starts, so the room sees it drawn live.
   const [followNewest, setFollowNewest] = useState(false);
@@ -110,24 +105,7 @@ export function FlowsView() {
     if (m.type !== 'span') return;
     const span = m.span;
     if (followNewest && span.seq === 0 && span.traceId !== selected) choose(span.traceId);
-    setTraces((existing) => {
-      const found = existing.find((t) => t.traceId === span.traceId);
-      if (!found) {
-        return [
-          {
-            traceId: span.traceId,
-            title: span.label,
-            startedAtMs: span.atMs,
-            lastAtMs: span.atMs,
-            participants: [span.from, span.to],
-            spanCount: 1,
-          },
-          ...existing,
-        ].slice(0, 300);
-      }
-      const updated = { ...found, lastAtMs: span.atMs, spanCount: found.spanCount + 1 };
-      return [updated, ...existing.filter((t) => t !== found)];
-    });
+    setTraces((existing) => withSpan(existing, span));
     setTrace((current) => {
       if (!current || current.traceId !== span.traceId || current.spans.some((s) => s.seq === span.seq)) return current;
       const participants = [...current.participants];
@@ -142,12 +120,6 @@ export function FlowsView() {
     window.history.replaceState(null, '', `#/flows?trace=${traceId}`);
   }
   const isSelected = (t: FlowTraceSummary) => t.traceId === selected || t.traceId === trace?.traceId;
-  const background = traces.filter(isBackground).length;
-  const shown = traces.filter(
-    (t) =>
-      (showBackground || !isBackground(t) || isSelected(t)) &&
-      (!filter || t.traceId.includes(filter) || t.title.toLowerCase().includes(filter.toLowerCase())),
-  );
   const hidden = !tracing && !showUntraced;
   const hop = (trace && hopSeq !== null && trace.spans.find((s) => s.seq === hopSeq)) || null;
 
@@ -159,50 +131,14 @@ export function FlowsView() {
       {!hidden && (
         <div className={`split ${hop ? 'with-hop' : ''}`}>
           {trace && hop && <HopPanel traceId={trace.traceId} span={hop} onClose={() => setHopSeq(null)} />}
-          <aside className="card topic-list" hidden={hop !== null}>
-            <input
-              data-search
-              placeholder="filter by trace id or title"
-              value={filter}
-              onChange={(e) => setFilter(e.target.value)}
-            />
-            <label className="small">
-              <input
-                type="checkbox"
-                checked={followNewest}
-                onChange={(e) => setFollowNewest(e.target.checked)}
-                data-action="follow-newest"
-              />{' '}
-              follow each new flow
-            </label>
-            <label className="small">
-              <input
-                type="checkbox"
-                checked={showBackground}
-                onChange={(e) => setShowBackground(e.target.checked)}
-                data-action="show-background"
-              />{' '}
-              show {background} background calls (heartbeats, registrations)
-            </label>
-            {shown.length === 0 && (
-              <Empty title="No flows yet">
-                Run a seed flow in the Clients view (4), or send a message: each trace appears here live.
-              </Empty>
-            )}
-            {shown.map((t) => (
-              <button
-                key={t.traceId}
-                className={`topic-item ${isSelected(t) ? 'active' : ''}`}
-                onClick={() => choose(t.traceId)}
-                data-trace={t.traceId}
-              >
-                <span className="topic-name">{t.title}</span>
-                <span className="muted small">
-                  <span className="mono">{t.traceId.slice(0, 8)}</span> · {t.spanCount} hops · <Time ms={t.lastAtMs} />
-                </span>
-              </button>
-            ))}
-          </aside>
+          <FlowList
+            traces={traces}
+            hidden={hop !== null}
+            isSelected={isSelected}
+            onChoose={choose}
+            followNewest={followNewest}
+            onFollowNewest={setFollowNewest}
+          />
           <section className="card diagram">
             <ErrorBox error={error} />
             {!trace && !error && (

@@ -1,7 +1,7 @@
 // Rates per topic (records/s, for the Overview's edges) and consumer-group lag over time (for the Overview's and
 // the Topics view's trends), pushed to consoles once a second while any console is connected.
-import type { BrokerRecord, GroupInfo, KafkaInspector } from './ports';
-import type { LagSample } from './contract';
+import type { BrokerRecord, GroupInfo, KafkaInspector } from '../ports';
+import type { LagSample } from '../contract';
 export type { LagSample };
 
 const HISTORY = 150;

@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startApplianceApi, type ApplianceApi } from './appliance-api';
-import { FakeControl, FakeKafka } from './test-support';
+import { startApplianceApi, type ApplianceApi } from '../appliance-api';
+import { FakeControl, FakeKafka } from '../test-support';
 
 let dir: string;
 let api: ApplianceApi;

@@ -1,6 +1,6 @@
 // Records waiting to be looked at: appended while nobody watches, handed over in order when someone does. Bounded:
 // past the limit the oldest are dropped, since only recent history is shown.
-import type { BrokerRecord } from './ports';
+import type { BrokerRecord } from '../ports';
 
 export class RecordBacklog {
   private records: BrokerRecord[] = [];

@@ -1,12 +1,12 @@
 // Starts a whole appliance (supervisor with embedded infra, N gateways) and its console API in a temp data dir,
 // for the console's end-to-end tests; also runnable by hand to look at the UI:
-//   node --import tsx e2e/console/appliance-harness.ts     (prints the console URL; Ctrl-C stops everything)
+//   node --import tsx e2e/console/support/appliance-harness.ts     (prints the console URL; Ctrl-C stops everything)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildRenderer } from '../../appliance/api/renderer-assets';
-import { startConsole, type RunningConsole } from '../../appliance/api/start-console';
-import { Supervisor } from '../../appliance/supervisor/supervisor';
+import { buildRenderer } from '../../../appliance/api/http/renderer-assets';
+import { startConsole, type RunningConsole } from '../../../appliance/api/start-console';
+import { Supervisor } from '../../../appliance/supervisor/supervisor';
 
 export interface RunningAppliance {
   supervisor: Supervisor;

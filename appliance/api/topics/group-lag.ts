@@ -1,8 +1,8 @@
 // Consumer lag on every partition a group reads, not only on those it has committed on. The broker reports a
 // group's offsets per committed partition, so records waiting on a partition the group has never committed on
 // (a conversation that hashes to a fresh partition while im-logic is stopped) counted as no lag at all.
-import { ConsumerGroups } from '../../lib/kafka/topics';
-import type { GroupInfo, KafkaInspector, TopicInfo } from './ports';
+import { ConsumerGroups } from '../../../lib/kafka/topics';
+import type { GroupInfo, KafkaInspector, TopicInfo } from '../ports';
 
 /**
  * Groups whose consumers start a partition without a commit at its beginning (they subscribe fromBeginning, see

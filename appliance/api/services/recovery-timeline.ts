@@ -3,8 +3,8 @@
 // downstream topic, which carries every ack, once the process is back), and its consumer groups caught up (lag
 // back to 0). Built from what the API sees anyway (status changes, log lines, appended records, lag samples),
 // so it tells the same story whether the fault came from the console, the CLI or a real crash.
-import type { GroupInfo, LogLine, ServiceStatus } from './ports';
-import type { TimelineEvent, TimelineKind } from './contract';
+import type { GroupInfo, LogLine, ServiceStatus } from '../ports';
+import type { TimelineEvent, TimelineKind } from '../contract';
 export type { TimelineEvent, TimelineKind };
 
 interface OpenFault {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BrokerRecord } from './ports';
+import type { BrokerRecord } from '../ports';
 import { RecordsBrowser } from './records-browser';
-import { FakeKafka } from './test-support';
+import { FakeKafka } from '../test-support';
 
 function kafkaWith(perPartition: number): FakeKafka {
   const kafka = new FakeKafka();

@@ -6,10 +6,10 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { presentedToken, tokenMatches } from './auth';
-import { messageOf } from './errors';
-import { requestUrl } from './request-url';
-import type { RecordSummary } from './record-decoder';
+import { presentedToken, tokenMatches } from '../http/auth';
+import { messageOf } from '../http/errors';
+import { requestUrl } from '../http/request-url';
+import type { RecordSummary } from '../topics/record-decoder';
 
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const RECORD_FLUSH_MS = 100;

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
-import { startApplianceApi, type ApplianceApi } from './appliance-api';
-import type { BrokerRecord } from './ports';
-import { FakeControl, FakeKafka } from './test-support';
+import { startApplianceApi, type ApplianceApi } from '../appliance-api';
+import type { BrokerRecord } from '../ports';
+import { FakeControl, FakeKafka } from '../test-support';
 
 let api: ApplianceApi;
 const kafka = new FakeKafka();

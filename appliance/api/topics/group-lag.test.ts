@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withUncommittedPartitions } from './group-lag';
-import type { GroupInfo, TopicInfo } from './ports';
+import type { GroupInfo, TopicInfo } from '../ports';
 
 const topics: TopicInfo[] = [
   {

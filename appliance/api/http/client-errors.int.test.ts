@@ -7,10 +7,10 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startBroker, type Broker } from '../../infra/kafka-broker';
-import { BrokerInspector } from './adapters/broker-inspector';
-import { startApplianceApi, type ApplianceApi } from './appliance-api';
-import { FakeControl } from './test-support';
+import { startBroker, type Broker } from '../../../infra/kafka-broker';
+import { BrokerInspector } from '../adapters/broker-inspector';
+import { startApplianceApi, type ApplianceApi } from '../appliance-api';
+import { FakeControl } from '../test-support';
 
 let dir: string;
 let broker: Broker;

@@ -1,10 +1,10 @@
 // Turns broker records into what the console shows: the event type, the trace id, the key as text and the value
 // decoded from protobuf into JSON. The record's own "content-type" header names the message type, so no schema
 // registry is needed; the "event-type" header is the fallback for records produced without it.
-import { EVENT_REGISTRY, EVENT_TYPES } from '../../lib/kafka/registry';
-import * as events from '../../proto/gen/gochat/events/v1/events';
-import type { BrokerRecord } from './ports';
-import type { DecodedRecord, RecordSummary } from './contract';
+import { EVENT_REGISTRY, EVENT_TYPES } from '../../../lib/kafka/registry';
+import * as events from '../../../proto/gen/gochat/events/v1/events';
+import type { BrokerRecord } from '../ports';
+import type { DecodedRecord, RecordSummary } from '../contract';
 export type { DecodedRecord, RecordSummary };
 
 interface ProtoMessageType {

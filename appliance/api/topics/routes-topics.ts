@@ -1,11 +1,11 @@
 // /api/topics and /api/groups: partitions, watermarks, consumer groups with lag, the message browser, export,
 // import and produce.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BadRequestError } from './errors';
-import type { KafkaInspector, ProduceRequest } from './ports';
+import { BadRequestError } from '../http/errors';
+import type { KafkaInspector, ProduceRequest } from '../ports';
 import { encodeEvent, eventTemplates, EVENT_MESSAGE_TYPES, EVENT_TOPICS, knownMessageTypes } from './record-decoder';
 import { parseFilter, parseStart, RecordsBrowser } from './records-browser';
-import { intParam, NdjsonStream, objectBody, stringField, type Router } from './router';
+import { intParam, NdjsonStream, objectBody, stringField, type Router } from '../http/router';
 
 /** Kafka's own rule for topic names; anything else is refused here rather than by the broker (a 500 there). */
 const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;

@@ -7,7 +7,7 @@ import type { TestContext } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'artifacts');
 
 /** Null (and the test skipped) when Chromium is missing outside CI; in CI a missing Chromium fails the test. */
 export function chromiumOrSkip(t: TestContext): string | null {

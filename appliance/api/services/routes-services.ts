@@ -1,10 +1,10 @@
 // /api/services: status, stop/start/restart, chaos controls (kill, pause, resume, consumer latency) and logs of each
 // process.
-import { BadRequestError, NotFoundError } from './errors';
-import { CHAOS_ACTIONS, type ApplianceControl, type ChaosAction, type LogLevel, type LogLine } from './ports';
+import { BadRequestError, NotFoundError } from '../http/errors';
+import { CHAOS_ACTIONS, type ApplianceControl, type ChaosAction, type LogLevel, type LogLine } from '../ports';
 import type { RecoveryTimeline } from './recovery-timeline';
-import { intParam, objectBody, type Router } from './router';
-import type { ServiceAction } from '../scenario/recording/session';
+import { intParam, objectBody, type Router } from '../http/router';
+import type { ServiceAction } from '../../scenario/recording/session';
 
 export const LOG_LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 

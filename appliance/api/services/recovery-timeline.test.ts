@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { GroupInfo, ServiceStatus } from './ports';
+import type { GroupInfo, ServiceStatus } from '../ports';
 import { RecoveryTimeline, type TimelineEvent } from './recovery-timeline';
 
 function status(name: string, change: Partial<ServiceStatus> = {}): ServiceStatus {

@@ -1,9 +1,9 @@
 // Presence changes as the console's Presence view receives them: taken from user.online / user.offline records the
 // broker appends, the same facts im-task acts on.
-import { UserOffline, UserOnline } from '../../proto/gen/gochat/events/v1/events';
-import type { BrokerRecord } from './ports';
-import { headerText, traceIdOf } from './record-decoder';
-import type { PresenceChange } from './contract';
+import { UserOffline, UserOnline } from '../../../proto/gen/gochat/events/v1/events';
+import type { BrokerRecord } from '../ports';
+import { headerText, traceIdOf } from '../topics/record-decoder';
+import type { PresenceChange } from '../contract';
 export type { PresenceChange };
 
 export function presenceChangeOf(record: BrokerRecord): PresenceChange | null {

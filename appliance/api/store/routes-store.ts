@@ -1,7 +1,7 @@
 // /api/presence and /api/data: who is online where, and the chat store's tables (read-only, paged).
-import { BadRequestError, UnavailableError } from './errors';
-import type { DataReader, PresenceSource } from './ports';
-import { intParam, type Router } from './router';
+import { BadRequestError, UnavailableError } from '../http/errors';
+import type { DataReader, PresenceSource } from '../ports';
+import { intParam, type Router } from '../http/router';
 
 export function registerStoreRoutes(
   router: Router,

@@ -1,8 +1,8 @@
 // The topic message browser: where to start (oldest / newest / offset / time), which records match the filters
 // (key, header, event type), how far the scan got, and NDJSON export. Reads go straight to the broker, partition
 // by partition, in bounded steps so a search over a large topic reports progress instead of hanging.
-import { BadRequestError, NotFoundError } from './errors';
-import type { BrokerRecord, KafkaInspector, PartitionInfo } from './ports';
+import { BadRequestError, NotFoundError } from '../http/errors';
+import type { BrokerRecord, KafkaInspector, PartitionInfo } from '../ports';
 import { decodeRecord, headerText, type DecodedRecord } from './record-decoder';
 
 export type StartPosition =

@@ -1,8 +1,8 @@
 // /api/names: the names behind the ids the console shows (users u_..., groups g_...), so every view can show a
 // name with the id on hover. One call answers a batch; ids the store does not know are left out of the answer.
-import { BadRequestError, UnavailableError } from './errors';
-import type { DataReader } from './ports';
-import type { Router } from './router';
+import { BadRequestError, UnavailableError } from '../http/errors';
+import type { DataReader } from '../ports';
+import type { Router } from '../http/router';
 
 const MAX_IDS = 1000;
 const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
