@@ -6,7 +6,7 @@ import type { ConsumerLatencyRequest } from '../../lib/chaos-channel';
 import { checkHealth, ServingStatus } from '../../lib/grpc/health';
 import { askChild, ChaosChannelError } from './chaos-request';
 import { LineSplitter, parseLogLine } from './log-lines';
-import { nodeCommand, type HostProcess } from './node-command';
+import { nodeCommand, type HostProcess, type NodeCommand } from './node-command';
 import type { LogLine, ServiceHealth, ServiceProgram, ServiceState, ServiceStatus } from './status';
 import { backoffMs } from '../../lib/backoff';
 import { EnvReader } from '../../lib/config';
@@ -61,6 +61,17 @@ const RECENT_OUTPUT_LINES = 15;
 
 /** tsx as this module resolves it, so services load TypeScript whatever the project root's node_modules holds. */
 export const TSX_LOADER = resolveTsx();
+
+/**
+ * The command that runs one service program (services/<program>/main.ts), for the supervisor and for tests that
+ * start a lone service. GOCHAT_CPU_PROF_DIR: every service writes a V8 CPU profile there when it exits
+ * (docs/performance.md).
+ */
+export function serviceCommand(program: string, env: NodeJS.ProcessEnv, host: HostProcess = process): NodeCommand {
+  const profileDir = new EnvReader(process.env).optionalString('GOCHAT_CPU_PROF_DIR');
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  return nodeCommand([...profile, '--import', TSX_LOADER, `services/${program}/main.ts`], env, host);
+}
 
 function resolveTsx(): string {
   try {
@@ -259,12 +270,8 @@ export class ServiceProcess extends EventEmitter<ServiceProcessEvents> {
     const env: NodeJS.ProcessEnv = { ...process.env, ...this.spec.env() };
     // A test runner's marker must not make a service think it is a test file.
     delete env.NODE_TEST_CONTEXT;
-    const entry = `services/${this.spec.program}/main.ts`;
     // Its own process group: a Ctrl-C in the terminal reaches only the supervisor, which stops services in order.
-    // GOCHAT_CPU_PROF_DIR: every service writes a V8 CPU profile there when it exits (docs/performance.md).
-    const profileDir = new EnvReader(process.env).optionalString('GOCHAT_CPU_PROF_DIR');
-    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const node = nodeCommand([...profile, '--import', TSX_LOADER, entry], env, this.options.host);
+    const node = serviceCommand(this.spec.program, env, this.options.host);
     const child = spawn(node.command, node.args, {
       cwd: this.options.projectRoot,
       env: node.env,

@@ -1,8 +1,9 @@
-// One GoChat service run as a real child process (node --import tsx services/<name>/main.ts), its JSON log lines
-// kept in memory and in a file, with a wait for its "ready" line.
+// One GoChat service run as a real child process, started with the supervisor's command for it (serviceCommand),
+// its JSON log lines kept in memory and in a file, with a wait for its "ready" line.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { serviceCommand } from '../../appliance/supervisor/service-process';
 
 export const REPO_ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -32,11 +33,9 @@ export class ServiceProcess {
     logDir?: string,
   ) {
     this.logFile = logDir ? createWriteStream(join(logDir, `${name}.log`)) : undefined;
-    this.child = spawn(process.execPath, ['--import', 'tsx', join('services', service, 'main.ts')], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // The supervisor's own command for a service, with only the environment the test gives (and PATH, HOME).
+    const node = serviceCommand(service, { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env });
+    this.child = spawn(node.command, node.args, { cwd: REPO_ROOT, env: node.env, stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(this.child);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
