@@ -29,11 +29,14 @@ interface BrokerFigures {
 
 function runThroughput(records: number, onLine: (line: string) => void): Promise<BrokerFigures> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, String(records), '200', '--json'], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, BROKER: 'process' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', SCRIPT, String(records), '200', '--broker', 'process', '--json'],
+      {
+        cwd: PROJECT_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

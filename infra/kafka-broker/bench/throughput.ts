@@ -1,7 +1,8 @@
 // Throughput of kafkajs against the embedded broker, beside the raw speed of this machine's disk and
 // loopback measured in the same run, so the figures read as ratios rather than absolute numbers.
-//   npx tsx infra/kafka-broker/bench/throughput.ts [records=200000] [valueBytes=200] [--json]
-//   ACKS=1 to compare with acks=1; BROKER=process runs the broker as its own process (main.ts), as `gochat up`
+//   npx tsx infra/kafka-broker/bench/throughput.ts [records=200000] [valueBytes=200] [--acks -1|0|1]
+//                                                   [--broker same|process] [--json]
+//   --acks 1 to compare with acks=1; --broker process runs the broker as its own process (main.ts), as `gochat up`
 //   does; by default broker and kafkajs share this process, as in the in-process (test) mode. --json prints the
 //   figures as one JSON object instead of the table (`gochat bench --case broker` reads it).
 // Bounded: it produces a fixed number of records, consumes them, and stops everything it started.
@@ -11,18 +12,42 @@ import { createServer, connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { startBroker } from '../index';
 
-const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
-const JSON_OUTPUT = process.argv.includes('--json');
-const RECORDS = Number(positional[0] ?? 200_000);
-const VALUE_BYTES = Number(positional[1] ?? 200);
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    acks: { type: 'string', default: '-1' },
+    broker: { type: 'string', default: 'same' },
+    json: { type: 'boolean', default: false },
+  },
+});
+/** A whole number from the command line, or exit naming what was wrong with it. */
+function wholeNumber(name: string, text: string, allowed?: readonly number[]): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || (allowed ? !allowed.includes(n) : n < 1)) {
+    console.error(
+      `throughput.ts: ${name} must be ${allowed ? `one of ${allowed.join(', ')}` : 'a whole number above 0'}; got "${text}"`,
+    );
+    process.exit(2);
+  }
+  return n;
+}
+if (flags.broker !== 'same' && flags.broker !== 'process') {
+  console.error(`throughput.ts: --broker must be "same" or "process"; got "${flags.broker}"`);
+  process.exit(2);
+}
+const BROKER_PROCESS = flags.broker === 'process';
+const JSON_OUTPUT = flags.json;
+const RECORDS = wholeNumber('records', positionals[0] ?? '200000');
+const VALUE_BYTES = wholeNumber('valueBytes', positionals[1] ?? '200');
 const BATCH = 1000;
 const PARTITIONS = 6;
 const IN_FLIGHT = 4;
 const TIME_LIMIT_MS = 300_000;
-const ACKS = Number(process.env.ACKS ?? -1);
+const ACKS = wholeNumber('--acks', flags.acks, [-1, 0, 1]);
 
 interface Figure {
   name: string;
@@ -106,8 +131,7 @@ async function brokerProcess(dataDir: string): Promise<BenchBroker> {
 
 async function brokerRun(dir: string): Promise<{ produce: Figure; consume: Figure }> {
   const dataDir = join(dir, 'broker');
-  const broker: BenchBroker =
-    process.env.BROKER === 'process' ? await brokerProcess(dataDir) : await startBroker({ dataDir });
+  const broker: BenchBroker = BROKER_PROCESS ? await brokerProcess(dataDir) : await startBroker({ dataDir });
   try {
     const kafka = new Kafka({ brokers: [broker.address], clientId: 'bench', logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
@@ -169,8 +193,7 @@ async function main(): Promise<void> {
     const file = fileBaseline(dir);
     const socket = await socketBaseline();
     const { produce, consume } = await brokerRun(dir);
-    const where =
-      process.env.BROKER === 'process' ? 'broker in its own process' : 'broker in the same process as kafkajs';
+    const where = BROKER_PROCESS ? 'broker in its own process' : 'broker in the same process as kafkajs';
     if (JSON_OUTPUT) {
       const figure = (f: Figure) => ({ name: f.name, ms: f.ms, recordsPerSec: RECORDS / (f.ms / 1000) });
       const figures = {
