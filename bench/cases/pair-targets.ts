@@ -25,6 +25,8 @@ export interface PairLoadPlan {
   phases: LoadPhase[];
   /** Prefix of the bench users' names (unique per case). */
   userPrefix: string;
+  /** Untimed load before the phases, the same for the system and the relay (default: a message per pair). */
+  warmup?: LoadPhase;
 }
 
 export async function measureSystem(
@@ -53,6 +55,7 @@ export async function measureSystem(
       users: loadUsers,
       routes: pairsOf(loadUsers),
       phases: plan.phases,
+      warmupPhase: plan.warmup,
       generators: options.generators,
       bodyBytes: BODY_BYTES,
       progress,
@@ -76,6 +79,7 @@ async function measureRelay(plan: PairLoadPlan, options: CaseOptions): Promise<T
       users: loadUsers,
       routes: pairsOf(loadUsers),
       phases: plan.phases,
+      warmupPhase: plan.warmup,
       generators: options.generators,
       bodyBytes: BODY_BYTES,
       progress: options.progress,
