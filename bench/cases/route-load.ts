@@ -61,8 +61,7 @@ function figures(result: PhaseResult): PhaseFigures {
 }
 
 /**
- * Connects the users in `generators` processes, runs a warm-up (a message per route, so that consumer groups
- * have joined and code is compiled before anything is timed), then each phase in turn.
+ * Connects the users in `generators` processes, runs a warm-up (untimed: see `warmup`), then each phase in turn.
  */
 export async function runRouteLoad(options: {
   target: string;
@@ -72,13 +71,12 @@ export async function runRouteLoad(options: {
   generators: number;
   bodyBytes: number;
   progress: Progress;
-  /** A message per route before the phases (default true); off when the one message is what is measured. */
-  warmup?: boolean;
   /**
-   * Untimed load in place of that one message, for a case whose first timed phase would otherwise run on code V8
-   * has not optimised yet (a message per route joins the consumer groups but compiles little).
+   * Untimed load before the phases. Default: a message per route (joins the consumer groups, but compiles little:
+   * a case whose first timed phase must not run on code V8 has not optimised yet gives a longer one); false when
+   * the one message is what is measured.
    */
-  warmupPhase?: LoadPhase;
+  warmup?: LoadPhase | false;
 }): Promise<TargetFigures> {
   const { target, progress } = options;
   progress.step(
@@ -97,17 +95,15 @@ export async function runRouteLoad(options: {
   );
   const connectMs = Date.now() - connectStart;
   try {
-    // One message per route: consumer groups have joined and code is compiled before anything is timed.
-    const warmupPhase: LoadPhase = options.warmupPhase ?? {
+    // By default one message per route: the consumer groups have joined before anything is timed.
+    const warmupPhase: LoadPhase | false = options.warmup ?? {
       kind: 'rate',
       ratePerSec: options.routes.length,
       durationMs: 1000,
       drainMs: 30_000,
     };
     const warmup =
-      options.routes.length > 0 && options.warmup !== false
-        ? figures(await fleet.run('warm-up', warmupPhase))
-        : undefined;
+      options.routes.length > 0 && warmupPhase !== false ? figures(await fleet.run('warm-up', warmupPhase)) : undefined;
     const phases: PhaseFigures[] = [];
     const skipped: { label: string; reason: string }[] = [];
     let behind: string | undefined;
