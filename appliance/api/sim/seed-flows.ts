@@ -35,17 +35,18 @@ export async function runSeedFlow(clients: SimulatedClients, flow: SeedFlow, pre
       await step('bob comes online', async () => {
         const before = alice.notices.length;
         await bob.connect();
-        await alice.waitFor('friend.status.changed online for bob', () =>
+        // The notice that bob is online: a late notice of his going offline may also arrive after `before`.
+        const bobOnline = () =>
           alice.notices
             .slice(before)
-            .some(
+            .find(
               (n) =>
                 n.signalType === 'friend.status.changed' &&
                 n.payload.userId === bob.userId &&
                 n.payload.status === 'online',
-            ),
-        );
-        const notice = alice.notices.slice(before).find((n) => n.signalType === 'friend.status.changed');
+            );
+        await alice.waitFor('friend.status.changed online for bob', () => bobOnline() !== undefined);
+        const notice = bobOnline();
         return { detail: 'alice received friend.status.changed: bob is online', traceId: notice?.traceId ?? undefined };
       });
     } else if (flow === 'send-and-read') {
