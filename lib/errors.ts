@@ -83,19 +83,3 @@ export class Internal extends DomainError {
 export function isDomainError(err: unknown): err is DomainError {
   return err instanceof DomainError;
 }
-
-const ERROR_OF_KIND: Record<ErrorKind, new (message: string, options?: DomainErrorOptions) => DomainError> = {
-  INVALID_ARGUMENT: InvalidArgument,
-  NOT_FOUND: NotFound,
-  ALREADY_EXISTS: AlreadyExists,
-  PERMISSION_DENIED: PermissionDenied,
-  UNAUTHENTICATED: Unauthenticated,
-  FAILED_PRECONDITION: FailedPrecondition,
-  UNAVAILABLE: Unavailable,
-  INTERNAL: Internal,
-};
-
-/** The domain error of a kind, e.g. one rebuilt from its fields after it crossed a thread or process boundary. */
-export function domainError(kind: ErrorKind, message: string, options?: DomainErrorOptions): DomainError {
-  return new ERROR_OF_KIND[kind](message, options);
-}

@@ -10,7 +10,6 @@ import { SqliteGroupStore } from './adapters/sqlite/group-store';
 import { SqliteMessageStore } from './adapters/sqlite/message-store';
 import { SqliteSeedStore } from './adapters/sqlite/seed-store';
 import { SqliteUserStore } from './adapters/sqlite/user-store';
-import { WriterThread } from './adapters/sqlite/writer-thread/client';
 import type { RepoConfig } from './config';
 import { GroupRoster } from './domain/groups';
 import { ConversationLog } from './domain/messages';
@@ -43,28 +42,12 @@ async function connectWithin(redis: Redis, url: string, timeoutMs: number): Prom
 
 export async function startRepo(config: RepoConfig, logger: Logger): Promise<RunningRepo> {
   const db: SqliteDatabase = openDatabase(config.sqlitePath, config.sqliteSync);
-  let writer: WriterThread;
-  try {
-    writer = await WriterThread.start({
-      sqlitePath: config.sqlitePath,
-      sqliteSync: config.sqliteSync,
-      // Without it nothing can be stored: exit, so that the supervisor starts im-repo again.
-      onFailure: (err) => {
-        logger.fatal({ err }, 'writer thread failed; exiting');
-        process.exit(1);
-      },
-    });
-  } catch (err) {
-    db.close();
-    throw err;
-  }
   const redis = connectRedis(config.redisUrl);
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   try {
     await connectWithin(redis, config.redisUrl, config.redisConnectTimeoutMs);
   } catch (err) {
     redis.disconnect();
-    await writer.close();
     db.close();
     throw err;
   }
@@ -84,7 +67,6 @@ export async function startRepo(config: RepoConfig, logger: Logger): Promise<Run
       friendStore,
       systemClock,
     ),
-    conversationWrites: writer.writes,
   };
 
   let grpc: RunningGrpcServer;
@@ -97,7 +79,6 @@ export async function startRepo(config: RepoConfig, logger: Logger): Promise<Run
     });
   } catch (err) {
     redis.disconnect();
-    await writer.close();
     db.close();
     throw err;
   }
@@ -114,7 +95,6 @@ export async function startRepo(config: RepoConfig, logger: Logger): Promise<Run
       closing ??= (async () => {
         await grpc.shutdown(5000);
         await redis.quit().catch(() => redis.disconnect());
-        await writer.close();
         db.close();
       })();
       return closing;

@@ -36,27 +36,6 @@ export interface SaveManyResult {
   notFriends: boolean;
 }
 
-/**
- * The use cases of ConversationLog that write. im-repo answers them on a thread of their own (a commit's fsync then
- * blocks only that thread; adapters/sqlite/writer-thread), the reads on the thread that serves gRPC.
- */
-export const CONVERSATION_WRITES = [
-  'save',
-  'saveMany',
-  'markDispatched',
-  'allocateSeqs',
-  'updateReadPointer',
-  'index',
-  'indexMany',
-] as const;
-export type ConversationWrite = (typeof CONVERSATION_WRITES)[number];
-/** The writes as another thread answers them: the same arguments, the same results, always later. */
-export type ConversationWrites = {
-  [K in ConversationWrite]: (
-    ...args: Parameters<ConversationLog[K]>
-  ) => Promise<Awaited<ReturnType<ConversationLog[K]>>>;
-};
-
 export class ConversationLog {
   constructor(
     private readonly messages: MessageStore,

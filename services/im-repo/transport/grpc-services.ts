@@ -9,7 +9,7 @@ import {
 } from '../../../proto/gen/gochat/repo/v1/repo';
 import { serviceOf, type AsyncService, type ServiceRegistration } from '../../../lib/grpc';
 import type { GroupRoster } from '../domain/groups';
-import type { ConversationLog, ConversationWrites } from '../domain/messages';
+import type { ConversationLog } from '../domain/messages';
 import type { PresenceTracker } from '../domain/presence';
 import type { Friendships, UserDirectory } from '../domain/users';
 
@@ -19,8 +19,6 @@ export interface RepoUseCases {
   friends: Friendships;
   groups: GroupRoster;
   conversations: ConversationLog;
-  /** The same log's writes, answered off the gRPC thread. */
-  conversationWrites: ConversationWrites;
 }
 
 export function presenceService(presence: PresenceTracker): AsyncService<typeof PresenceServiceService> {
@@ -70,25 +68,22 @@ export function groupService(groups: GroupRoster): AsyncService<typeof GroupServ
   };
 }
 
-export function messageService(
-  conversations: ConversationLog,
-  writes: ConversationWrites,
-): AsyncService<typeof MessageServiceService> {
+export function messageService(conversations: ConversationLog): AsyncService<typeof MessageServiceService> {
   return {
-    saveMessage: (req) => writes.save(req.message),
+    saveMessage: async (req) => conversations.save(req.message),
     saveMessages: async (req) => ({
-      results: await writes.saveMany(req.messages, req.dispatchedMessageIds, {
+      results: await conversations.saveMany(req.messages, req.dispatchedMessageIds, {
         requireP2pFriendship: req.requireP2pFriendship,
       }),
     }),
-    allocateSeq: (req) => writes.allocateSeqs(req.conversationId, req.count),
-    markDispatched: (req) => writes.markDispatched(req.messageId),
+    allocateSeq: async (req) => conversations.allocateSeqs(req.conversationId, req.count),
+    markDispatched: async (req) => conversations.markDispatched(req.messageId),
     pullMessages: async (req) => conversations.pull(req.conversationId, req.fromSeq, req.toSeq, req.limit),
     getMaxSeqs: async (req) => ({ seqs: conversations.maxSeqs(req.conversationIds) }),
-    updateReadPointer: (req) => writes.updateReadPointer(req.userId, req.conversationId, req.seq),
+    updateReadPointer: async (req) => conversations.updateReadPointer(req.userId, req.conversationId, req.seq),
     getReadPointers: async (req) => ({ pointers: conversations.readPointers(req.userId, req.conversationIds) }),
-    indexMessage: async (req) => ({ indexed: await writes.index(req.message, req.memberIds) }),
-    indexMessages: async (req) => ({ indexed: await writes.indexMany(req.messages) }),
+    indexMessage: async (req) => ({ indexed: conversations.index(req.message, req.memberIds) }),
+    indexMessages: async (req) => ({ indexed: await conversations.indexMany(req.messages) }),
     getUserConversations: async (req) => ({ conversations: conversations.userConversations(req.userId) }),
   };
 }
@@ -99,6 +94,6 @@ export function repoServices(useCases: RepoUseCases): ServiceRegistration[] {
     serviceOf(UserServiceService, userService(useCases.users)),
     serviceOf(FriendServiceService, friendService(useCases.friends)),
     serviceOf(GroupServiceService, groupService(useCases.groups)),
-    serviceOf(MessageServiceService, messageService(useCases.conversations, useCases.conversationWrites)),
+    serviceOf(MessageServiceService, messageService(useCases.conversations)),
   ];
 }
