@@ -1,12 +1,13 @@
 // The frames of the gateway's WebSocket /ws, as docs/protocol.md defines them: what a client sends and what the
-// gateway answers or pushes. Every frame is one JSON object with a `type`.
+// gateway answers or pushes. Every frame is one JSON object with a `type`. Type aliases, not interfaces, so that a
+// frame is also a plain JSON record (a session recording keeps frames as such).
 
 /** Echoed in the answer to a frame, and as `ref` of an error frame about it. */
 export type FrameId = string | number;
 export type Recipient = { userId: string } | { groupId: string } | { conversationId: string };
 export type ContentType = 'text/plain' | 'text/markdown' | 'application/json';
 
-export interface SendFrame {
+export type SendFrame = {
   type: 'send';
   id?: FrameId;
   /** 1-64 of [A-Za-z0-9_.:-], unique per sender; a retry reuses it. */
@@ -15,34 +16,34 @@ export interface SendFrame {
   body: string;
   contentType?: ContentType;
   traceparent?: string;
-}
+};
 
-export interface ReadFrame {
+export type ReadFrame = {
   type: 'read';
   id?: FrameId;
   conversationId: string;
   seq: number;
   traceparent?: string;
-}
+};
 
-export interface SyncFrame {
+export type SyncFrame = {
   type: 'sync';
   id?: FrameId;
   conversationId: string;
   fromSeq: number;
   limit?: number;
   traceparent?: string;
-}
+};
 
-export interface PingFrame {
+export type PingFrame = {
   type: 'ping';
   id?: FrameId;
-}
+};
 
 export type ClientFrame = SendFrame | ReadFrame | SyncFrame | PingFrame;
 
 /** A stored message, as `message` pushes it and `synced` returns it. */
-export interface ChatMessage {
+export type ChatMessage = {
   messageId: string;
   conversationId: string;
   conversationType: 'p2p' | 'group';
@@ -52,16 +53,16 @@ export interface ChatMessage {
   contentType: ContentType;
   body: string;
   sentAtMs: number;
-}
+};
 
-export interface HelloFrame {
+export type HelloFrame = {
   type: 'hello';
   userId: string;
   connId: string;
   gatewayId: string;
-}
+};
 
-export interface AckFrame {
+export type AckFrame = {
   type: 'ack';
   id?: FrameId;
   clientMsgId: string;
@@ -69,31 +70,31 @@ export interface AckFrame {
   conversationId: string;
   seq: number;
   traceparent?: string;
-}
+};
 
-export interface MessageFrame {
+export type MessageFrame = {
   type: 'message';
   message: ChatMessage;
   traceparent?: string;
-}
+};
 
-export interface SignalCause {
+export type SignalCause = {
   eventId: string;
   eventType: string;
   occurredAtMs: number;
   producer: string;
   traceparent?: string;
-}
+};
 
-export interface SignalFrame {
+export type SignalFrame = {
   type: 'signal';
   /** friend.status.changed, message.receipt.updated, group.member.changed, friend.request.received / accepted */
   signalType: string;
   payload: Record<string, unknown>;
   cause?: SignalCause;
-}
+};
 
-export interface ReadAckFrame {
+export type ReadAckFrame = {
   type: 'read.ack';
   id?: FrameId;
   conversationId: string;
@@ -101,9 +102,9 @@ export interface ReadAckFrame {
   advanced: boolean;
   maxSeq: number;
   unreadCount: number;
-}
+};
 
-export interface SyncedFrame {
+export type SyncedFrame = {
   type: 'synced';
   id?: FrameId;
   conversationId: string;
@@ -111,14 +112,14 @@ export interface SyncedFrame {
   messages: ChatMessage[];
   maxSeq: number;
   hasMore: boolean;
-}
+};
 
-export interface PongFrame {
+export type PongFrame = {
   type: 'pong';
   id?: FrameId;
-}
+};
 
-export interface ErrorFrame {
+export type ErrorFrame = {
   type: 'error';
   code: string;
   message: string;
@@ -127,7 +128,7 @@ export interface ErrorFrame {
   /** For sends. */
   clientMsgId?: string;
   traceparent?: string;
-}
+};
 
 export type ServerFrame =
   HelloFrame | AckFrame | MessageFrame | SignalFrame | ReadAckFrame | SyncedFrame | PongFrame | ErrorFrame;
