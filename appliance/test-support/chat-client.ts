@@ -1,53 +1,59 @@
-// Test helper: a chat user as a real client would be, over the gateway's HTTP API and WebSocket.
-import WebSocket from 'ws';
+// Test helper: a chat user as a real client would be, over the gateway's HTTP API and WebSocket (lib/chat-client).
+import {
+  gatewayCall,
+  openChatSocket,
+  type AckFrame,
+  type ChatSocket,
+  type ClientFrame,
+  type MessageFrame,
+  type ServerFrame,
+} from '../../lib/chat-client';
 import { Wakeups } from './wakeups';
-
-export interface ServerFrame {
-  type: string;
-  [field: string]: unknown;
-}
 
 export class ChatClient {
   readonly frames: ServerFrame[] = [];
   private readonly arrivals = new Wakeups();
   private closed = false;
+  private readonly socket: ChatSocket;
 
   private constructor(
     readonly userId: string,
-    private readonly socket: WebSocket,
+    url: string,
   ) {
-    socket.on('message', (data) => {
-      this.frames.push(JSON.parse(String(data)) as ServerFrame);
-      this.arrivals.notify();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.arrivals.notify();
+    this.socket = openChatSocket({
+      url,
+      helloTimeoutMs: 30_000,
+      name: userId,
+      onFrame: (frame) => {
+        this.frames.push(frame);
+        this.arrivals.notify();
+      },
+      onClose: () => {
+        this.closed = true;
+        this.arrivals.notify();
+      },
     });
   }
 
   static async login(gatewayUrl: string, username: string, password: string): Promise<ChatClient> {
-    const res = await fetch(`${gatewayUrl}/api/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
+    const body = await gatewayCall<{ token: string; user: { userId: string } }>(gatewayUrl, 'POST', '/api/login', {
+      body: { username, password },
+    }).catch((error: Error) => {
+      throw new Error(`login as ${username} failed: ${error.message}`);
     });
-    const body = (await res.json()) as { token?: string; user?: { userId?: string } };
-    if (res.status !== 200 || !body.token || !body.user?.userId) {
-      throw new Error(`login as ${username} failed: HTTP ${res.status} ${JSON.stringify(body)}`);
-    }
-    const socket = new WebSocket(`${gatewayUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(body.token)}`);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-    });
-    const client = new ChatClient(body.user.userId, socket);
-    await client.waitFor((frame) => frame.type === 'hello', 'hello');
+    const url = `${gatewayUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(body.token)}`;
+    const client = new ChatClient(body.user.userId, url);
+    await client.socket.ready;
     return client;
   }
 
-  send(frame: Record<string, unknown>): void {
-    this.socket.send(JSON.stringify(frame));
+  send(frame: ClientFrame): void {
+    this.socket.send(frame);
+  }
+
+  /** Resolves with the ack of a send, rejects with the error frame's code, within timeoutMs. */
+  sendAndAck(frame: ClientFrame & { type: 'send' }, timeoutMs = 30_000): Promise<AckFrame> {
+    return this.socket.sendAndAck(frame, { timeoutMs });
   }
 
   async waitFor(match: (frame: ServerFrame) => boolean, what: string, timeoutMs = 30_000): Promise<ServerFrame> {
@@ -60,7 +66,7 @@ export class ChatClient {
   }
 
   close(): void {
-    this.socket.close();
+    void this.socket.close();
   }
 }
 
@@ -69,18 +75,12 @@ export async function exchangeMessage(
   from: ChatClient,
   to: ChatClient,
   body: string,
-): Promise<{ ack: ServerFrame; delivered: ServerFrame }> {
+): Promise<{ ack: AckFrame; delivered: MessageFrame }> {
   const clientMsgId = `t-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  from.send({ type: 'send', id: clientMsgId, clientMsgId, to: { userId: to.userId }, body });
-  const ack = await from.waitFor(
-    (frame) => (frame.type === 'ack' || frame.type === 'error') && frame.clientMsgId === clientMsgId,
-    `ack of ${clientMsgId}`,
-  );
-  if (ack.type === 'error') throw new Error(`send failed: ${JSON.stringify(ack)}`);
-  const delivered = await to.waitFor(
-    (frame) =>
-      frame.type === 'message' && (frame.message as { clientMsgId?: string } | undefined)?.clientMsgId === clientMsgId,
+  const ack = await from.sendAndAck({ type: 'send', id: clientMsgId, clientMsgId, to: { userId: to.userId }, body });
+  const delivered = (await to.waitFor(
+    (frame) => frame.type === 'message' && frame.message.clientMsgId === clientMsgId,
     `message ${clientMsgId}`,
-  );
+  )) as MessageFrame;
   return { ack, delivered };
 }

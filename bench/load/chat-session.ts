@@ -1,7 +1,13 @@
 // The load of one generator process: its connections, the routes among them, and one phase at a time (a fixed
 // rate, a window of sends in flight, or a user coming online). Everything is counted on this process's clock.
 import { performance } from 'node:perf_hooks';
-import { ChatConnection, type ServerFrame } from './chat-connection';
+import {
+  openChatSocket,
+  type ChatMessage,
+  type ChatSocket,
+  type ServerFrame,
+  type SignalFrame,
+} from '../../lib/chat-client';
 import { GeneratorMeter } from './generator-meter';
 import { PhaseState } from './phase-state';
 import type { LoadPhase, LoadRoute, LoadUser, PhaseCounts, PhaseResult } from './protocol';
@@ -17,7 +23,9 @@ interface OnlineWatch {
 }
 
 export class ChatSession {
-  private connections: (ChatConnection | undefined)[] = [];
+  private connections: (ChatSocket | undefined)[] = [];
+  /** Set by close(): the sockets closing then are not a fault of the phase. */
+  private closing = false;
   private users: LoadUser[] = [];
   private routes: LoadRoute[] = [];
   private sendFrames: string[] = [];
@@ -40,7 +48,7 @@ export class ChatSession {
     this.sendFrames = routes.map((route) => JSON.stringify({ type: 'send', to: route.to, body }).slice(1));
     this.seen = users.map(() => new Set<string>());
     this.highestSeq = users.map(() => new Map<string, number>());
-    this.connections = new Array<ChatConnection | undefined>(users.length);
+    this.connections = new Array<ChatSocket | undefined>(users.length);
     const now = users.flatMap((user, index) => (user.deferred ? [] : [index]));
     // A few at a time: a burst of thousands of upgrades is a connection-storm test, not this one.
     let next = 0;
@@ -51,13 +59,21 @@ export class ChatSession {
     return now.length;
   }
 
+  /** One user's socket (lib/chat-client: parsed once, each frame handed to onFrame), once its `hello` came. */
   private async open(index: number): Promise<void> {
-    this.connections[index] = await ChatConnection.open(
-      index,
-      (this.users[index] as LoadUser).wsUrl,
-      (conn, frame) => this.onFrame(conn, frame),
-      () => this.phase?.error('SOCKET_CLOSED'),
-    );
+    const socket = openChatSocket({
+      url: (this.users[index] as LoadUser).wsUrl,
+      name: `connection ${index}`,
+      helloTimeoutMs: 30_000,
+      perMessageDeflate: false,
+      onFrame: (frame) => this.onFrame(index, frame),
+      onMalformed: () => this.phase?.error('MALFORMED_FRAME'),
+      onClose: () => {
+        if (socket.hello && !this.closing) this.phase?.error('SOCKET_CLOSED');
+      },
+    });
+    await socket.ready;
+    this.connections[index] = socket;
   }
 
   /** Runs one phase to its end and its drain; `progress` is called about once a second. */
@@ -99,7 +115,8 @@ export class ChatSession {
   }
 
   close(): void {
-    for (const connection of this.connections) connection?.close();
+    this.closing = true;
+    for (const connection of this.connections) void connection?.close();
   }
 
   private send(state: PhaseState, routeIndex: number): void {
@@ -115,7 +132,7 @@ export class ChatSession {
       pending: recipients,
     });
     state.counts.sent += 1;
-    (this.connections[route.sender] as ChatConnection).send(
+    (this.connections[route.sender] as ChatSocket).sendText(
       `{"clientMsgId":"${clientMsgId}",${this.sendFrames[routeIndex]}`,
     );
   }
@@ -194,7 +211,7 @@ export class ChatSession {
     }
   }
 
-  private onMessage(state: PhaseState, conn: number, message: NonNullable<ServerFrame['message']>): void {
+  private onMessage(state: PhaseState, conn: number, message: ChatMessage): void {
     const { conversationId = '', seq = 0, clientMsgId, senderId } = message;
     const seen = this.seen[conn] as Set<string>;
     const seqKey = `${conversationId}#${seq}`;
@@ -225,7 +242,7 @@ export class ChatSession {
     highest.set(conversationId, seq);
   }
 
-  private onSignal(state: PhaseState, conn: number, frame: ServerFrame): void {
+  private onSignal(state: PhaseState, conn: number, frame: SignalFrame): void {
     const online = this.online;
     if (!online || frame.signalType !== 'friend.status.changed') return;
     if (frame.payload?.userId !== online.userId || frame.payload.status !== 'online') return;

@@ -57,7 +57,10 @@ export interface PhaseCounts {
   duplicates: number;
   /** A recipient got a seq below one it already had in that conversation. */
   outOfOrder: number;
-  /** Error frames, counted by code; sockets that closed during the phase count as `SOCKET_CLOSED`. */
+  /**
+   * Error frames, counted by code; sockets that closed during the phase count as `SOCKET_CLOSED`, frames that
+   * were not JSON objects as `MALFORMED_FRAME`.
+   */
   errors: Record<string, number>;
   /** Deliveries of acked messages (or notices to watchers) that never came, even after the settle period. */
   lost: number;

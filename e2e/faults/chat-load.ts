@@ -3,7 +3,7 @@
 // clientMsgId (the server deduplicates it) after a wait that doubles per attempt, and after a reconnect or a seq
 // gap the client pulls what it missed with "sync". Everything needed to judge a fault afterwards is kept here.
 import { randomUUID } from 'node:crypto';
-import { WebSocket } from 'ws';
+import { newClientMsgId, openChatSocket, type ChatSocket } from '../../lib/chat-client';
 import { TestUser, type Frame } from '../support/chat-client';
 import { backoffMs } from '../../lib/backoff';
 
@@ -18,7 +18,7 @@ interface Received {
 }
 
 export class LoadClient {
-  ws: WebSocket | null = null;
+  socket: ChatSocket | null = null;
   connected = false;
   /** When the current connection said hello (null while disconnected), and its id. */
   connectedSince: number | null = null;
@@ -67,22 +67,28 @@ export class LoadClient {
   private connect(): void {
     if (!this.running) return;
     const address = this.gateways[this.gatewayIndex] as string;
-    const ws = new WebSocket(`ws://${address}/ws`, { headers: { Authorization: `Bearer ${this.user.token}` } });
-    this.ws = ws;
-    ws.on('message', (data) => this.onFrame(JSON.parse(String(data)) as Frame));
-    ws.on('error', () => undefined);
-    ws.on('close', () => {
-      if (this.ws !== ws) return;
-      this.connected = false;
-      this.connectedSince = null;
-      this.ws = null;
-      if (!this.running) return;
-      // next gateway, after 100 ms doubling up to 2 s, each with up to half of it added at random
-      this.gatewayIndex = (this.gatewayIndex + 1) % this.gateways.length;
-      const base = backoffMs(this.attempt, { initialMs: 100, maxMs: 2000 });
-      this.attempt += 1;
-      this.later(base + Math.random() * base * 0.5, () => this.connect());
+    const socket = openChatSocket({
+      url: `ws://${address}/ws`,
+      token: this.user.token,
+      // As long as the gateway takes (a paused one says hello once resumed): a close is what moves on.
+      helloTimeoutMs: 600_000,
+      onFrame: (frame) => this.onFrame(frame),
+      onClose: () => this.onClose(socket),
     });
+    this.socket = socket;
+  }
+
+  private onClose(socket: ChatSocket): void {
+    if (this.socket !== socket) return;
+    this.connected = false;
+    this.connectedSince = null;
+    this.socket = null;
+    if (!this.running) return;
+    // next gateway, after 100 ms doubling up to 2 s, each with up to half of it added at random
+    this.gatewayIndex = (this.gatewayIndex + 1) % this.gateways.length;
+    const base = backoffMs(this.attempt, { initialMs: 100, maxMs: 2000 });
+    this.attempt += 1;
+    this.later(base + Math.random() * base * 0.5, () => this.connect());
   }
 
   private onFrame(frame: Frame): void {
@@ -144,7 +150,7 @@ export class LoadClient {
   }
 
   private frame(f: Frame): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(f));
+    if (this.socket?.isOpen) this.socket.sendText(JSON.stringify(f));
   }
 
   private sendNext(): void {
@@ -155,7 +161,7 @@ export class LoadClient {
       return;
     }
     if (!this.sending) return;
-    const clientMsgId = randomUUID();
+    const clientMsgId = newClientMsgId();
     this.pending = { clientMsgId, sentAt: Date.now(), attempts: 0 };
     this.sent.set(clientMsgId, Date.now());
     this.resend();
@@ -182,8 +188,8 @@ export class LoadClient {
     this.running = false;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    const ws = this.ws;
-    this.ws = null;
-    ws?.close();
+    const socket = this.socket;
+    this.socket = null;
+    void socket?.close();
   }
 }

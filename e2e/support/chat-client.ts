@@ -1,6 +1,7 @@
-// A small real client of the gateway: HTTP JSON API with fetch, WebSocket with ws, and bounded waits on frames.
+// A small real client of the gateway, on the shared protocol core (lib/chat-client), with bounded waits on frames.
 import { randomUUID } from 'node:crypto';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { gatewayRequest, newClientMsgId, openChatSocket, type ChatSocket, type Recipient } from '../../lib/chat-client';
 
 export type Frame = Record<string, any>;
 
@@ -9,27 +10,15 @@ export interface ApiResponse {
   body: any;
 }
 
+/** Any status is an answer; the body is parsed JSON, or the text when it is not JSON. */
 export async function api(
   httpAddress: string,
   method: string,
   path: string,
   options: { token?: string; body?: unknown; rawBody?: string } = {},
 ): Promise<ApiResponse> {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.Authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.rawBody !== undefined) body = options.rawBody;
-  else if (options.body !== undefined) body = JSON.stringify(options.body);
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`http://${httpAddress}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // left as text: the assertion that reads it will say what came back
-  }
-  return { status: res.status, body: parsed };
+  const res = await gatewayRequest(`http://${httpAddress}`, method, path, options);
+  return { status: res.status, body: res.json === undefined ? res.text : res.json };
 }
 
 function expectStatus(res: ApiResponse, ok: number[], what: string): any {
@@ -86,9 +75,8 @@ export class TestUser {
 
   /** Opens a WebSocket (on another gateway when given) and resolves after the hello frame. */
   async connect(httpAddress = this.httpAddress): Promise<WsSession> {
-    const ws = new WebSocket(`ws://${httpAddress}/ws`, { headers: { Authorization: `Bearer ${this.token}` } });
-    const session = new WsSession(ws, this);
-    session.hello = await session.waitFor((f) => f.type === 'hello', { what: 'hello' });
+    const session = new WsSession(this, `ws://${httpAddress}/ws`);
+    session.hello = await session.chat.ready;
     return session;
   }
 }
@@ -96,25 +84,33 @@ export class TestUser {
 export class WsSession {
   readonly frames: Frame[] = [];
   hello: Frame = {};
+  readonly chat: ChatSocket;
   readonly closed: Promise<{ code: number; reason: string }>;
   private readonly listeners = new Set<(f: Frame) => void>();
   private readonly arrivals = new WeakMap<Frame, number>();
-  private failure: Error | undefined;
+  private malformed: string | undefined;
 
   constructor(
-    readonly ws: WebSocket,
     readonly user: TestUser,
+    url: string,
   ) {
-    ws.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as Frame;
-      this.frames.push(frame);
-      this.arrivals.set(frame, performance.now());
-      for (const listener of [...this.listeners]) listener(frame);
+    this.chat = openChatSocket({
+      url,
+      token: user.token,
+      name: user.username,
+      onFrame: (frame) => {
+        this.frames.push(frame);
+        this.arrivals.set(frame, performance.now());
+        for (const listener of [...this.listeners]) listener(frame);
+      },
+      onMalformed: ({ text, reason }) => (this.malformed = `a malformed frame, ${reason}: ${text}`),
     });
-    ws.on('error', (err) => {
-      this.failure = err;
-    });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+    this.closed = this.chat.closed;
+  }
+
+  /** The raw socket, to send what no well-behaved client would. */
+  get ws(): WebSocket {
+    return this.chat.ws;
   }
 
   get connId(): string {
@@ -141,7 +137,8 @@ export class WsSession {
       };
       const timer = setTimeout(() => {
         const recent = this.frames.slice(-5).map((f) => JSON.stringify(f).slice(0, 300));
-        const why = this.failure ? ` (${this.failure.message})` : '';
+        const failure = this.chat.lastError?.message ?? this.malformed;
+        const why = failure ? ` (${failure})` : '';
         finish(
           new Error(
             `${this.user.username}: ${seen}/${count} ${what} within ${timeoutMs} ms${why}; last frames:\n${recent.join('\n')}`,
@@ -173,39 +170,21 @@ export class WsSession {
   }
 
   sendFrame(frame: Frame): void {
-    this.ws.send(JSON.stringify(frame));
+    this.chat.sendText(JSON.stringify(frame));
   }
 
   /** Sends a chat message; returns the clientMsgId used. */
-  send(
-    to: { userId: string } | { groupId: string } | { conversationId: string },
-    body: string,
-    clientMsgId: string = randomUUID(),
-  ): string {
-    this.sendFrame({ type: 'send', clientMsgId, to, body });
+  send(to: Recipient, body: string, clientMsgId: string = newClientMsgId()): string {
+    this.chat.send({ type: 'send', clientMsgId, to, body });
     return clientMsgId;
   }
 
-  /** Sends and waits for its ack (or fails with the error frame the gateway answered with). */
-  async sendAndAck(
-    to: Parameters<WsSession['send']>[0],
-    body: string,
-    clientMsgId: string = randomUUID(),
-  ): Promise<Frame> {
-    this.send(to, body, clientMsgId);
-    const reply = await this.waitFor(
-      (f) => (f.type === 'ack' || f.type === 'error') && f.clientMsgId === clientMsgId && !this.consumed.has(f),
-      { what: `ack of ${clientMsgId}` },
-    );
-    this.consumed.add(reply);
-    if (reply.type === 'error') throw new Error(`send ${clientMsgId} failed: ${reply.code} ${reply.message}`);
-    return reply;
+  /** Sends and waits for its ack (or fails with the error frame the gateway answered with), within 10 s. */
+  sendAndAck(to: Recipient, body: string, clientMsgId: string = newClientMsgId()): Promise<Frame> {
+    return this.chat.sendAndAck({ type: 'send', clientMsgId, to, body });
   }
 
-  private readonly consumed = new Set<Frame>();
-
   close(): Promise<{ code: number; reason: string }> {
-    this.ws.close(1000, 'test done');
-    return this.closed;
+    return this.chat.close(1000, 'test done');
   }
 }

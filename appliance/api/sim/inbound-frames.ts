@@ -2,7 +2,8 @@
 // conversation, signals update friends' presence, read ticks and group notices.
 import type { ClientFrameEvent } from '../flows/flow-tracker';
 import { applyReaders, noteDelivered, noteReader } from './receipts';
-import type { GatewayMessage, SimConversation, SimMessage, SimNotice } from './views';
+import type { MessageFrame, ServerFrame, SignalFrame } from '../../../lib/chat-client';
+import type { SimConversation, SimMessage, SimNotice } from './views';
 
 /** The parts of a simulated client that incoming frames change. */
 export interface InboundState {
@@ -22,10 +23,10 @@ export interface InboundState {
 
 export interface InboundEffects {
   emit(event: Omit<ClientFrameEvent, 'username' | 'gatewayId' | 'atMs'>): void;
-  messageArrived(frame: GatewayMessage): void;
+  messageArrived(frame: MessageFrame): void;
 }
 
-export function applyInboundFrame(client: InboundState, io: InboundEffects, frame: GatewayMessage): void {
+export function applyInboundFrame(client: InboundState, io: InboundEffects, frame: ServerFrame): void {
   const traceOf = (traceparent: unknown): string | null =>
     typeof traceparent === 'string' ? (/^[0-9a-f]{2}-([0-9a-f]{32})-/.exec(traceparent)?.[1] ?? null) : null;
   switch (frame.type) {
@@ -52,7 +53,7 @@ export function applyInboundFrame(client: InboundState, io: InboundEffects, fram
       break;
     }
     case 'message': {
-      const m = frame.message as SimMessage & Record<string, unknown>;
+      const m = frame.message;
       const conversation = client.conversation(m.conversationId);
       if (!conversation.messages.some((x) => x.messageId === m.messageId)) {
         conversation.messages.push({ ...m, status: 'delivered', traceId: null });
@@ -73,7 +74,7 @@ export function applyInboundFrame(client: InboundState, io: InboundEffects, fram
       break;
     }
     case 'signal':
-      applySignal(client, io, frame, traceOf((frame.cause as { traceparent?: unknown } | null)?.traceparent));
+      applySignal(client, io, frame, traceOf(frame.cause?.traceparent));
       break;
     case 'error': {
       const message = typeof frame.clientMsgId === 'string' ? client.findOwn(frame.clientMsgId) : undefined;
@@ -94,7 +95,7 @@ export function applyInboundFrame(client: InboundState, io: InboundEffects, fram
   }
 }
 
-function applySignal(client: InboundState, io: InboundEffects, frame: GatewayMessage, traceId: string | null): void {
+function applySignal(client: InboundState, io: InboundEffects, frame: SignalFrame, traceId: string | null): void {
   const signalType = String(frame.signalType);
   const payload = (frame.payload ?? {}) as Record<string, unknown>;
   const cause = (frame.cause ?? {}) as { eventType?: string };

@@ -1,29 +1,37 @@
 // One simulated user: logged in through a gateway's HTTP API and connected to its /ws like a real client, keeping
 // what a chat app would show (conversations with sent / delivered / read ticks, friends' presence, group notices).
-import { randomUUID } from 'node:crypto';
-import { WebSocket } from 'ws';
 import type { ClientFrameEvent } from '../flows/flow-tracker';
 import { SEED_PASSWORD } from '../../supervisor/seed';
 import type { RecordedActionInput } from '../../scenario/recording/session';
 import { BadRequestError } from '../http/errors';
-import { gatewayCall, GatewayCallError, newTraceparent } from './gateway-http';
+import { newTraceparent } from './gateway-http';
 import { applyInboundFrame } from './inbound-frames';
 import { noteDelivered } from './receipts';
-import type { ClientView, GatewayMessage, SimConversation, SimMessage, SimNotice } from './views';
+import type { ClientView, SimConversation, SimMessage, SimNotice } from './views';
 import { backoffMs } from '../../../lib/backoff';
 import { BoundedMap } from '../../../lib/bounded-map';
+import {
+  gatewayCall,
+  GatewayCallError,
+  newClientMsgId,
+  openChatSocket,
+  type ChatSocket,
+  type MessageFrame,
+  type Recipient,
+  type ServerFrame,
+} from '../../../lib/chat-client';
 
 export const SIM_PASSWORD = 'simulated-password';
 
 interface Hooks {
   onChange: (client: SimulatedClient) => void;
   onFrame: (event: ClientFrameEvent) => void;
-  onMessage: (client: SimulatedClient, message: GatewayMessage) => void;
+  onMessage: (client: SimulatedClient, message: MessageFrame) => void;
   /** Usernames of other simulated users, for notices about people who are not friends. */
   nameOf: (userId: string) => string | undefined;
   /** What this client did (atMs: when it began) and each frame its gateway pushed, for a session recording. */
   onAction?: (client: SimulatedClient, action: RecordedActionInput, atMs: number) => void;
-  onInbound?: (client: SimulatedClient, frame: GatewayMessage) => void;
+  onInbound?: (client: SimulatedClient, frame: ServerFrame) => void;
 }
 
 const EARLY_DELIVERIES_KEPT = 10_000;
@@ -39,7 +47,7 @@ export class SimulatedClient {
   conversations = new Map<string, SimConversation>();
   notices: SimNotice[] = [];
   private token = '';
-  private socket: WebSocket | null = null;
+  private socket: ChatSocket | null = null;
   private readonly waiters = new Set<() => void>();
   /** False once the user signed out: the gateway closing the socket then is not a reason to reconnect. */
   private wantConnected = true;
@@ -190,39 +198,31 @@ export class SimulatedClient {
     if (this.socket) return;
     const startedAt = Date.now();
     const { traceparent, traceId } = newTraceparent();
-    const wsUrl = `${this.gatewayUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(this.token)}`;
-    const socket = new WebSocket(wsUrl, { headers: { traceparent } });
-    this.socket = socket;
-    this.emit({ direction: 'out', channel: 'ws', traceId, label: 'connect /ws' });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no hello from ${wsUrl} within 10 s`)), 10_000);
-      socket.on('message', (data) => {
-        const frame = this.parse(String(data));
-        if (frame?.type === 'hello') {
-          clearTimeout(timer);
+    const socket = openChatSocket({
+      url: `${this.gatewayUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(this.token)}`,
+      headers: { traceparent },
+      name: this.username,
+      onFrame: (frame) => {
+        if (frame.type === 'hello') {
           this.connected = true;
           this.hooks.onAction?.(this, { kind: 'connect', user: this.username, ...(auto ? { auto } : {}) }, startedAt);
           this.changed();
-          resolve();
         }
-        if (frame) this.onFrame(frame);
-      });
-      socket.on('error', (error) => {
-        clearTimeout(timer);
-        this.lastError = `WebSocket error: ${error.message}`;
-        reject(error);
-      });
-      socket.on('close', (code, reason) => {
-        clearTimeout(timer);
+        this.onFrame(frame);
+      },
+      onMalformed: ({ text }) =>
+        (this.lastError = `the gateway sent a frame that is not a JSON object: ${text.slice(0, 80)}`),
+      onClose: ({ code, reason }) => {
         this.socket = null;
         this.connected = false;
-        if (code !== 1000)
-          this.lastError = `disconnected by the gateway (${code}${reason.length ? `: ${String(reason)}` : ''})`;
+        if (code !== 1000) this.lastError = `disconnected by the gateway (${code}${reason ? `: ${reason}` : ''})`;
         this.changed();
         if (this.wantConnected) this.scheduleReconnect();
-        reject(new Error(`WebSocket closed (${code}) before hello`));
-      });
+      },
     });
+    this.socket = socket;
+    this.emit({ direction: 'out', channel: 'ws', traceId, label: 'connect /ws' });
+    await socket.ready;
   }
 
   /** Reconnects after the gateway went away (restart, crash), backing off with jitter so restarts are no storm. */
@@ -250,19 +250,7 @@ export class SimulatedClient {
     const socket = this.socket;
     if (!socket) return;
     this.hooks.onAction?.(this, { kind: 'disconnect', user: this.username }, Date.now());
-    await new Promise<void>((resolve) => {
-      socket.once('close', () => resolve());
-      socket.close(1000, 'signed out');
-    });
-  }
-
-  private parse(text: string): GatewayMessage | null {
-    try {
-      return JSON.parse(text) as GatewayMessage;
-    } catch {
-      this.lastError = `the gateway sent a frame that is not JSON: ${text.slice(0, 80)}`;
-      return null;
-    }
+    await socket.close(1000, 'signed out');
   }
 
   /** Friends (with presence), groups and conversations as the gateway's HTTP API reports them. */
@@ -295,12 +283,9 @@ export class SimulatedClient {
   }
 
   /** Sends a text message over the WebSocket; the ack fills in its seq. Returns the trace id of the send. */
-  send(
-    to: { userId: string } | { groupId: string } | { conversationId: string },
-    body: string,
-  ): { clientMsgId: string; traceId: string } {
+  send(to: Recipient, body: string): { clientMsgId: string; traceId: string } {
     if (!this.socket || !this.connected) throw new Error(`${this.username} is not connected`);
-    const clientMsgId = randomUUID();
+    const clientMsgId = newClientMsgId();
     const { traceparent, traceId } = newTraceparent();
     const conversationId =
       'conversationId' in to
@@ -334,7 +319,7 @@ export class SimulatedClient {
       },
       Date.now(),
     );
-    this.socket.send(JSON.stringify({ type: 'send', id: clientMsgId, clientMsgId, to, body, traceparent }));
+    this.socket.send({ type: 'send', id: clientMsgId, clientMsgId, to, body, traceparent });
     this.emit({ direction: 'out', channel: 'ws', traceId, label: 'send', clientMsgId });
     this.changed();
     return { clientMsgId, traceId };
@@ -405,7 +390,7 @@ export class SimulatedClient {
     await this.refresh();
   }
 
-  private onFrame(frame: GatewayMessage): void {
+  private onFrame(frame: ServerFrame): void {
     this.hooks.onInbound?.(this, frame);
     applyInboundFrame(
       this,

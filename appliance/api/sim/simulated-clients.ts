@@ -113,7 +113,7 @@ export class SimulatedClients {
       onAction: (c, action, atMs) => this.options.observer?.action(who(c), action, atMs),
       onInbound: (c, frame) => this.options.observer?.frame(who(c), frame),
       onMessage: (receiver, frame) => {
-        const message = frame.message as { senderId?: string; messageId?: string } | undefined;
+        const message = frame.message;
         if (message?.senderId && message.messageId && message.senderId !== receiver.userId)
           this.byUserId(message.senderId)?.markDelivered(message.messageId, receiver.userId);
       },

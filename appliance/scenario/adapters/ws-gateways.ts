@@ -1,6 +1,6 @@
-// ChatGateways over the real client protocol: HTTP with fetch, /ws with the ws package (what any client uses).
-import WebSocket from 'ws';
-import type { ChatConnection, ChatGateways, ConnectionHandlers, LoggedInUser, ServerFrame } from '../domain/ports';
+// ChatGateways over the real client protocol, lib/chat-client (what the other clients of the gateway use too).
+import { gatewayRequest, openChatSocket, type ChatSocket } from '../../../lib/chat-client';
+import type { ChatConnection, ChatGateways, ConnectionHandlers, LoggedInUser } from '../domain/ports';
 
 /** Generous: a hundred connections at once on a loaded machine take their time to be recorded in presence. */
 const HELLO_WITHIN_MS = 30_000;
@@ -32,20 +32,15 @@ export class WsGateways implements ChatGateways {
   }
 
   async call<T>(gatewayId: string, token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.url(gatewayId)}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    const response = await gatewayRequest(this.url(gatewayId), method, path, {
+      token,
+      body,
+      timeoutMs: HTTP_TIMEOUT_MS,
     });
-    const text = await response.text();
-    const json = (text ? JSON.parse(text) : null) as { error?: { code?: string; message?: string } } | null;
+    const json = (response.json ?? null) as { error?: { code?: string; message?: string } } | null;
     if (!response.ok)
       throw new GatewayHttpError(
-        `${gatewayId} ${method} ${path}: ${response.status} ${json?.error?.code ?? ''} ${json?.error?.message ?? text}`.trim(),
+        `${gatewayId} ${method} ${path}: ${response.status} ${json?.error?.code ?? ''} ${json?.error?.message ?? response.text}`.trim(),
         response.status,
         json?.error?.code ?? String(response.status),
       );
@@ -63,62 +58,34 @@ export class WsGateways implements ChatGateways {
     return { userId: result.user.userId, username: result.user.username, token: result.token };
   }
 
-  connect(gatewayId: string, token: string, handlers: ConnectionHandlers): Promise<ChatConnection> {
-    const url = `${this.url(gatewayId).replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`;
-    const socket = new WebSocket(url);
-    return new Promise((resolve, reject) => {
-      let helloSeen = false;
-      const timer = setTimeout(() => {
-        socket.terminate();
-        reject(new Error(`no hello from ${gatewayId} within ${HELLO_WITHIN_MS} ms`));
-      }, HELLO_WITHIN_MS);
-      socket.on('message', (data) => {
-        let frame: ServerFrame;
-        try {
-          frame = JSON.parse(String(data)) as ServerFrame;
-        } catch {
-          frame = { type: 'not-json', text: String(data).slice(0, 200) };
-        }
-        handlers.onFrame(frame);
-        if (frame.type === 'hello' && !helloSeen) {
-          helloSeen = true;
-          clearTimeout(timer);
-          resolve(new WsConnection(socket));
-        }
-      });
-      socket.on('error', (error) => {
-        if (helloSeen) return;
-        clearTimeout(timer);
-        reject(error);
-      });
-      socket.on('close', (code, reason) => {
-        clearTimeout(timer);
-        if (!helloSeen) reject(new Error(`${gatewayId} closed the connection (${code}) before hello`));
-        else handlers.onClose(code, String(reason));
-      });
+  async connect(gatewayId: string, token: string, handlers: ConnectionHandlers): Promise<ChatConnection> {
+    const socket = openChatSocket({
+      url: `${this.url(gatewayId).replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`,
+      name: gatewayId,
+      helloTimeoutMs: HELLO_WITHIN_MS,
+      onFrame: (frame) => handlers.onFrame(frame),
+      onMalformed: ({ text }) => handlers.onFrame({ type: 'not-json', text }),
+      onClose: ({ code, reason }) => {
+        // A close before hello is the failure `ready` reports.
+        if (socket.hello) handlers.onClose(code, reason);
+      },
     });
+    await socket.ready;
+    return new WsConnection(socket);
   }
 }
 
 class WsConnection implements ChatConnection {
-  constructor(private readonly socket: WebSocket) {}
+  constructor(private readonly socket: ChatSocket) {}
 
   send(frame: Record<string, unknown>): void {
-    this.socket.send(JSON.stringify(frame));
+    this.socket.sendText(JSON.stringify(frame));
   }
 
-  close(): Promise<void> {
-    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.socket.terminate();
-        resolve();
-      }, 3000);
-      this.socket.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.socket.close(1000, 'scenario done');
-    });
+  /** Resolves once closed, cutting the socket if the gateway does not answer the close within 3 s. */
+  async close(): Promise<void> {
+    const timer = setTimeout(() => this.socket.terminate(), 3000);
+    await this.socket.close(1000, 'scenario done');
+    clearTimeout(timer);
   }
 }
