@@ -73,9 +73,15 @@ export function newSpanId(): string {
   return nonZeroHex(8);
 }
 
+/** A new trace, sampled: its traceparent, and its trace id for whoever shows or looks it up. */
+export function newTrace(): { traceparent: string; traceId: string } {
+  const traceId = nonZeroHex(16);
+  return { traceparent: formatTraceparent({ traceId, parentId: nonZeroHex(8), flags: '01' }), traceId };
+}
+
 /** A new trace, sampled. */
 export function newRootTraceparent(): string {
-  return formatTraceparent({ traceId: nonZeroHex(16), parentId: nonZeroHex(8), flags: '01' });
+  return newTrace().traceparent;
 }
 
 /** A new span in the parent's trace; a new root when the parent is missing or invalid. */

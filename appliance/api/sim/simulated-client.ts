@@ -4,12 +4,12 @@ import type { ClientFrameEvent } from '../flows/flow-tracker';
 import { SEED_PASSWORD } from '../../supervisor/seed';
 import type { RecordedActionInput } from '../../scenario/recording/session';
 import { BadRequestError } from '../http/errors';
-import { newTraceparent } from './gateway-http';
 import { applyInboundFrame } from './inbound-frames';
 import { noteDelivered } from './receipts';
 import type { ClientView, SimConversation, SimMessage, SimNotice } from './views';
 import { backoffMs } from '../../../lib/backoff';
 import { BoundedMap } from '../../../lib/bounded-map';
+import { newTrace } from '../../../lib/trace';
 import {
   gatewayCall,
   GatewayCallError,
@@ -119,7 +119,7 @@ export class SimulatedClient {
     label?: string,
     expects?: ClientFrameEvent['expects'],
   ): Promise<T> {
-    const { traceparent, traceId } = newTraceparent();
+    const { traceparent, traceId } = newTrace();
     if (label)
       this.emit({
         direction: 'out',
@@ -197,7 +197,7 @@ export class SimulatedClient {
     this.wantConnected = true;
     if (this.socket) return;
     const startedAt = Date.now();
-    const { traceparent, traceId } = newTraceparent();
+    const { traceparent, traceId } = newTrace();
     const socket = openChatSocket({
       url: `${this.gatewayUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(this.token)}`,
       headers: { traceparent },
@@ -286,7 +286,7 @@ export class SimulatedClient {
   send(to: Recipient, body: string): { clientMsgId: string; traceId: string } {
     if (!this.socket || !this.connected) throw new Error(`${this.username} is not connected`);
     const clientMsgId = newClientMsgId();
-    const { traceparent, traceId } = newTraceparent();
+    const { traceparent, traceId } = newTrace();
     const conversationId =
       'conversationId' in to
         ? to.conversationId

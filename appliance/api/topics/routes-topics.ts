@@ -1,8 +1,9 @@
 // /api/topics and /api/groups: partitions, watermarks, consumer groups with lag, the message browser, export,
 // import and produce.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { BadRequestError } from '../http/errors';
 import type { KafkaInspector, ProduceRequest } from '../ports';
+import { newRootTraceparent } from '../../../lib/trace';
 import { encodeEvent, eventTemplates, EVENT_MESSAGE_TYPES, EVENT_TOPICS, knownMessageTypes } from './record-decoder';
 import { parseFilter, parseStart, RecordsBrowser } from './records-browser';
 import { intParam, NdjsonStream, objectBody, stringField, type Router } from '../http/router';
@@ -110,7 +111,7 @@ export function registerTopicRoutes(router: Router, kafka: KafkaInspector, lagHi
       const raw = request.raw === true;
       const key = stringField(request, 'key');
       const eventId = randomUUID();
-      const traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+      const traceparent = newRootTraceparent();
       let value: Uint8Array | null = null;
       if (request.json !== undefined) {
         if (!messageType)

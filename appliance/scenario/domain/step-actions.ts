@@ -1,6 +1,6 @@
 // The actions a step can take, as a chat client would: connect each device and keep what it receives, send and
 // wait for the ack, read up to the newest seq it has, catch up after a reconnect (docs/protocol.md), add a member.
-import { randomBytes } from 'node:crypto';
+import { newTrace } from '../../../lib/trace';
 import { StepFailure } from './events';
 import { interpolate, textOf, type Lookup } from './interpolate';
 import type { ChatGateways, ServerFrame } from './ports';
@@ -11,11 +11,6 @@ const REPLY_WITHIN_MS = 10_000;
 
 function p2p(a: string, b: string): string {
   return a < b ? `p2p:${a}:${b}` : `p2p:${b}:${a}`;
-}
-
-function traceparent(): { traceparent: string; traceId: string } {
-  const traceId = randomBytes(16).toString('hex');
-  return { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`, traceId };
 }
 
 export class StepActions {
@@ -130,7 +125,7 @@ export class StepActions {
       : { groupId: this.roster.group(step.group!, lookup).id };
     const body =
       step.body === undefined ? `message ${this.sent} of run ${this.runId}` : textOf(interpolate(step.body, lookup));
-    const trace = traceparent();
+    const trace = newTrace();
     device.connection!.send({ type: 'send', id: clientMsgId, clientMsgId, to, body, traceparent: trace.traceparent });
     const ms = typeof step.ackWithinMs === 'number' ? step.ackWithinMs : Number(interpolate(step.ackWithinMs, lookup));
     const ack = await this.reply(
@@ -163,7 +158,7 @@ export class StepActions {
         reader.name,
       );
     const id = `read-${this.runId}-${(this.sent += 1)}`;
-    const trace = traceparent();
+    const trace = newTrace();
     device.connection!.send({ type: 'read', id, conversationId, seq, traceparent: trace.traceparent });
     const ack = await this.reply(
       reader,
