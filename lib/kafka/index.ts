@@ -4,6 +4,7 @@ export {
   SkipRecord,
   startEventConsumer,
   type AnyConsumedEvent,
+  type BatchStage,
   type ConsumedEvent,
   type EventConsumerOptions,
   type RunningEventConsumer,
