@@ -40,3 +40,19 @@ test('invalid traceparents are refused and a child of one starts a new trace', (
     '4bf92f3577b34da6a3ce929d0e0e4736',
   );
 });
+
+test('a 55-character version-00 value is judged as the W3C pattern judges it, whichever character is changed', () => {
+  const pattern = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+  const valid = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+  for (let at = 0; at < valid.length; at++) {
+    for (const c of ['-', '0', '9', 'a', 'f', 'g', 'A', ' ', 'é']) {
+      const value = valid.slice(0, at) + c + valid.slice(at + 1);
+      const match = pattern.exec(value);
+      const expected =
+        match && match[1] !== 'ff' && !/^0+$/.test(match[2] as string) && !/^0+$/.test(match[3] as string)
+          ? { version: match[1], traceId: match[2], parentId: match[3], flags: match[4] }
+          : undefined;
+      assert.deepEqual(parseTraceparent(value), expected, value);
+    }
+  }
+});

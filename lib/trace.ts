@@ -16,6 +16,8 @@ const TRACEPARENT_RE = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2
 /** Parses a traceparent header, or returns undefined when it is not a valid one. */
 export function parseTraceparent(value: string | undefined | null): TraceParent | undefined {
   if (typeof value !== 'string') return undefined;
+  // Every record and RPC carries one, nearly always version 00 as we write it: checked without the expression.
+  if (value.length === 55 && value.startsWith('00-')) return parseVersion00(value);
   const match = TRACEPARENT_RE.exec(value.trim());
   if (!match) return undefined;
   const [, version, traceId, parentId, flags, rest] = match as unknown as [
@@ -31,6 +33,32 @@ export function parseTraceparent(value: string | undefined | null): TraceParent 
   if (version === '00' && rest !== undefined) return undefined;
   if (/^0+$/.test(traceId) || /^0+$/.test(parentId)) return undefined;
   return { version, traceId, parentId, flags };
+}
+
+/** parseTraceparent for a 55-character string starting "00-", character by character. */
+function parseVersion00(value: string): TraceParent | undefined {
+  if (value[35] !== '-' || value[52] !== '-') return undefined;
+  if (!isLowerHex(value, 3, 35) || !isLowerHex(value, 36, 52) || !isLowerHex(value, 53, 55)) return undefined;
+  if (isAllZero(value, 3, 35) || isAllZero(value, 36, 52)) return undefined;
+  return {
+    version: '00',
+    traceId: value.slice(3, 35),
+    parentId: value.slice(36, 52),
+    flags: value.slice(53, 55),
+  };
+}
+
+function isLowerHex(value: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = value.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+function isAllZero(value: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (value.charCodeAt(i) !== 48) return false;
+  return true;
 }
 
 export function isValidTraceparent(value: string | undefined | null): boolean {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import { crc32c as castagnoli } from '../crc32c';
 import { encodeProduceBody, kafkajsProduceV3, type ProduceRequestArgs } from './produce-encoder';
 
 const require = createRequire(import.meta.url);
@@ -83,6 +84,7 @@ test('a batch whose records carry no timestamp takes the request time, as kafkaj
     ],
   });
   assert.deepEqual(encodeProduceBody(a, crc32c, T), await kafkajsBytes(a));
+  assert.deepEqual(encodeProduceBody(a, castagnoli, T), await kafkajsBytes(a), "our CRC-32C is kafkajs's");
 });
 
 test('a compressed request is left to kafkajs', () => {

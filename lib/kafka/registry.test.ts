@@ -51,3 +51,26 @@ test('undecodable records come back with the reason', () => {
   assert.match(reasons[3] ?? '', /no value/);
   assert.match(reasons[4] ?? '', /not a valid gochat.events.v1.UserOnline/);
 });
+
+test('events encoded one after another, large then small, after a failed one, are each their own bytes', () => {
+  const downstream = EVENT_REGISTRY['message.downstream'].codec;
+  const online = EVENT_REGISTRY['user.online'].codec;
+  const big = downstream.fromPartial({
+    message: { conversationId: 'p2p:a:b', body: 'x'.repeat(5000), seq: 7 },
+    recipientIds: ['a', 'b'],
+  });
+  const small = online.fromPartial({ userId: 'u1', gatewayId: 'gw-1' });
+  const bigBytes = downstream.encode(big);
+  const smallBytes = online.encode(small);
+  assert.deepEqual(smallBytes, UserOnline.encode(small).finish(), 'nothing of the large event is left over');
+  assert.equal(downstream.decode(bigBytes).message?.body.length, 5000);
+  smallBytes.fill(0);
+  assert.equal(downstream.decode(bigBytes).message?.seq, 7, 'an encoded event shares no bytes with the next one');
+  const unprintable = {
+    toString() {
+      throw new Error('not text');
+    },
+  };
+  assert.throws(() => online.encode({ ...small, gatewayId: unprintable as unknown as string }), /not text/);
+  assert.deepEqual(online.encode(small), UserOnline.encode(small).finish(), 'a failed encode leaves nothing behind');
+});

@@ -1,5 +1,6 @@
 // Every event of proto/gochat/events/v1/events.proto: its type string, topic, full protobuf name and codec.
 // Producers, consumers and the console all decode records through this one table.
+import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import type { EventMeta } from '../../proto/gen/gochat/common/v1/common';
 import {
   FriendRequestAccepted,
@@ -47,15 +48,27 @@ export interface EventDescriptor<K extends EventType = EventType> {
 }
 
 interface Fns<T> {
-  encode(message: T): { finish(): Uint8Array };
+  encode(message: T, writer?: BinaryWriter): { finish(): Uint8Array };
   decode(input: Uint8Array): T;
   toJSON(message: T): unknown;
   fromPartial(object: never): T;
 }
 
+// One writer for every event encoded in this process (encoding is synchronous, so calls never overlap): a new one
+// per event starts at 128 bytes and doubles, copying, up to a message's size (three times for a downstream record);
+// this one stays at the largest size seen, and finish() copies out just the message's bytes.
+const writer = new BinaryWriter();
+
 function codecOf<T>(fns: Fns<T>): EventCodec<T> {
   return {
-    encode: (message) => fns.encode(message).finish(),
+    encode: (message) => {
+      try {
+        return fns.encode(message, writer).finish();
+      } catch (err) {
+        writer.finish(); // a throw midway would leave its bytes for the next event
+        throw err;
+      }
+    },
     decode: (bytes) => fns.decode(bytes),
     toJSON: (message) => fns.toJSON(message),
     fromPartial: (partial) => fns.fromPartial(partial as never),

@@ -14,7 +14,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { crc32c } from '../crc32c';
+import { crc32c } from '../../../lib/crc32c';
 import { syncDir, type LogLogger } from '../log/partition-log';
 import { truncateFile } from '../log/recovery';
 import { FsyncBatcher, fsyncAsync } from '../log/fsync-batcher';

@@ -1,6 +1,6 @@
 // Record batch (magic 2) layout. The broker stores batches exactly as producers sent them; only the
 // baseOffset (bytes 0-7) is rewritten, which lies outside the CRC (it covers byte 21 to the end).
-import { crc32c } from '../crc32c';
+import { crc32c } from '../../../lib/crc32c';
 import { MalformedRequestError, Reader } from '../codec/reader';
 import { decompress } from './codecs';
 

@@ -2,7 +2,7 @@
 // Kafka < 0.11, such as sarama's default config) into one magic-2 record batch, as a Kafka broker with
 // message format 2 does. Compressed wrapper messages are opened; the batch is stored uncompressed.
 import { crc32 } from 'node:zlib';
-import { crc32c } from '../crc32c';
+import { crc32c } from '../../../lib/crc32c';
 import { Writer } from '../codec/writer';
 import { decompress } from './codecs';
 import { CodecError } from './codec-error';

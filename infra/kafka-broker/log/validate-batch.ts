@@ -3,7 +3,7 @@
 // control batches from clients, every record parsing exactly. The max timestamp is recomputed from the
 // records (log.message.timestamp.type=CreateTime) and written back with a new CRC, so offsets by timestamp
 // do not depend on what the producer put in the header (sarama writes -1).
-import { crc32c } from '../crc32c';
+import { crc32c } from '../../../lib/crc32c';
 import { CodecError } from './codecs';
 import { checkBatchRecords, codecOf, RecordsError, type BatchHeader } from './batch';
 

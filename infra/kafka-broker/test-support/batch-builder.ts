@@ -2,7 +2,7 @@
 // Bodies can be wrapped in any of Kafka's codecs; the snappy, LZ4 and zstd encoders here only emit literal
 // (stored) blocks: valid streams for a decoder, enough to test the broker's decoders and its carrying of them.
 import { gzipSync } from 'node:zlib';
-import { crc32c } from '../crc32c';
+import { crc32c } from '../../../lib/crc32c';
 import { Writer } from '../codec/writer';
 
 export interface TestRecord {
