@@ -11,7 +11,7 @@ import { endFailed, SpanKind, startSpan, traceparentOf, withActiveSpan, type Spa
 import { isValidTraceparent, traceIdOf } from '../trace';
 import { injectedLatencyMs, noteConsumerRunning } from './injected-latency';
 import { OffsetCommits } from './offset-commits';
-import { PartitionLanes, type ChunkOutcome } from './partition-lanes';
+import { PartitionLanes } from './partition-lanes';
 import { decodeRecord, type EventMessages, type EventType } from './registry';
 import type { TopicName } from './topics';
 import { backoffMs } from '../backoff';
@@ -60,10 +60,8 @@ export interface EventConsumerOptions {
    * Handles the records of one partition that arrived together (at most MAX_BATCH_RECORDS, in offset order), so
    * the work can share one storage transaction and one produce request. It decides per record (a refused record
    * is answered, not thrown); a thrown error retries the whole batch, so the work must be idempotent.
-   * It may resolve to a second stage (a BatchStage): the next batch of the partition is taken while it runs, and
-   * second stages run one at a time in offset order, each retried on its own; offsets are committed after it.
    */
-  handleBatch?: (events: AnyConsumedEvent[]) => Promise<void | BatchStage>;
+  handleBatch?: (events: AnyConsumedEvent[]) => Promise<void>;
   /**
    * Backoff between attempts of a failing handler (default 100 ms doubling up to 1 s: a dependency that comes back,
    * say a restarted im-repo, is used within a second).
@@ -85,9 +83,6 @@ export interface EventConsumerOptions {
    */
   onFatal?: (err: unknown) => void;
 }
-
-/** The rest of a batch's work, run after the previous batch's rest (im-logic publishes while it stores the next). */
-export type BatchStage = () => Promise<void>;
 
 export interface RunningEventConsumer {
   groupId: string;
@@ -248,7 +243,7 @@ class ConsumerRun {
   }
 
   /** Handles one chunk of a partition in offset order; false when abandoned because the consumer stops. */
-  private async handleChunk(topic: string, partition: number, chunk: KafkaMessage[]): Promise<ChunkOutcome> {
+  private async handleChunk(topic: string, partition: number, chunk: KafkaMessage[]): Promise<boolean> {
     // Chaos latency (injected-latency.ts): waited in heartbeat-sized steps so the group keeps this member.
     for (let left = injectedLatencyMs(); left > 0 && !this.stopping; left -= 1000) {
       await this.sleeps.sleep(Math.min(left, 1000));
@@ -259,31 +254,22 @@ class ConsumerRun {
       : this.handleOneByOne(topic, partition, chunk);
   }
 
-  /** The batch's first stage; its second stage (the handler's, if it gave one) ends the spans and notes the commit. */
   private async handleAsBatch(
-    batchHandler: NonNullable<EventConsumerOptions['handleBatch']>,
+    batchHandler: (events: AnyConsumedEvent[]) => Promise<void>,
     topic: string,
     partition: number,
     chunk: KafkaMessage[],
-  ): Promise<ChunkOutcome> {
+  ): Promise<boolean> {
     const events = chunk.flatMap((message) => this.decodeEvent(topic, partition, message) ?? []);
     const where = { topic, partition, offset: chunk[0]?.offset, records: chunk.length };
     // A lone record's work (its RPCs, its records) is drawn in its trace; a batch's shared work belongs to none.
     const lone = events.length === 1 ? this.spanOf.get(events[0] as AnyConsumedEvent) : undefined;
-    const inTrace = <T>(work: () => Promise<T>) => (lone ? withActiveSpan(lone, work) : work());
-    let rest: BatchStage | undefined;
-    const run = async () => {
-      rest = (await inTrace(() => batchHandler(events))) ?? undefined;
-    };
-    const stored = events.length === 0 || (await this.attempt(run, where));
-    const finish = async (): Promise<boolean> => {
-      const stage = rest;
-      const done = stored && (stage === undefined || (await this.attempt(() => inTrace(stage), where)));
-      this.endRecordSpans(events, done);
-      if (done) this.commits.noteHandled(topic, partition, (chunk.at(-1) as KafkaMessage).offset);
-      return done;
-    };
-    return stored ? finish : finish();
+    const run = () => (lone ? withActiveSpan(lone, () => batchHandler(events)) : batchHandler(events));
+    const done = events.length === 0 || (await this.attempt(run, where));
+    this.endRecordSpans(events, done);
+    if (!done) return false;
+    this.commits.noteHandled(topic, partition, (chunk.at(-1) as KafkaMessage).offset);
+    return true;
   }
 
   private async handleOneByOne(topic: string, partition: number, chunk: KafkaMessage[]): Promise<boolean> {

@@ -4,7 +4,6 @@ export {
   SkipRecord,
   startEventConsumer,
   type AnyConsumedEvent,
-  type BatchStage,
   type ConsumedEvent,
   type EventConsumerOptions,
   type RunningEventConsumer,

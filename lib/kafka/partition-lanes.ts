@@ -6,10 +6,6 @@
 // Offsets are still committed only for handled records: the caller commits from `handle`'s successes, never from
 // what was fetched. Records queued when the group rebalances are dropped, because kafkajs fetches again from the
 // last commit after a rejoin: handling them too would only do the same work twice.
-// A chunk's handling may come in two stages (a ChunkOutcome that is a function): the lane takes the next chunk's
-// first stage while this chunk's second stage runs, and runs second stages one after another in offset order
-// (im-logic stores the next chunk while it publishes this one's records). At most two chunks of a lane are in
-// hand: the next first stage waits until the second stage before the last one has finished.
 import type { KafkaMessage } from 'kafkajs';
 import { WakeableSleep } from '../wakeable-sleep';
 
@@ -23,14 +19,9 @@ export interface LaneLimits {
 /**
  * Handles one chunk of a partition; false means it was abandoned (stopping), so the rest of its lane is dropped.
  * A throw drops the rest of the lane too, and `onError` is told the first offset not handled so the consumer can
- * fetch again from there (the fetch position has already moved past it). A function is the chunk's second stage,
- * run once the previous chunk's second stage resolved true; it resolves as a one-stage chunk does.
+ * fetch again from there (the fetch position has already moved past it).
  */
-export type LaneHandler = (topic: string, partition: number, messages: KafkaMessage[]) => Promise<ChunkOutcome>;
-
-export type ChunkOutcome = boolean | (() => Promise<boolean>);
-
-const DONE: Promise<boolean> = Promise.resolve(true);
+export type LaneHandler = (topic: string, partition: number, messages: KafkaMessage[]) => Promise<boolean>;
 
 interface Lane {
   topic: string;
@@ -96,65 +87,26 @@ export class PartitionLanes {
   }
 
   private async work(lane: Lane): Promise<void> {
-    // The second stages handed out so far, chained in order: through the last chunk, and through the one before.
-    let last = DONE;
-    let beforeLast = DONE;
     try {
-      for (;;) {
-        if (lane.queue.length === 0) {
-          if (last === DONE) return;
-          // Let the stages in hand finish (records may queue meanwhile); one that failed drops what queued.
-          const ok = await last;
-          last = beforeLast = DONE;
-          if (!ok) this.dropLane(lane);
-          if (lane.queue.length === 0) return;
-          continue;
-        }
-        // At most two chunks in hand: the second stage before the last one must be over.
-        if (beforeLast !== DONE && !(await beforeLast)) {
-          this.dropLane(lane);
-          continue;
-        }
+      while (lane.queue.length > 0) {
         const chunk = lane.queue.splice(0, this.limits.maxChunk);
         this.queuedRecords -= chunk.length;
         this.wakeRoomWaiters();
-        const outcome = await this.firstStage(lane, chunk);
-        if (outcome === false) {
-          this.dropLane(lane);
-          continue;
+        let handled = false;
+        try {
+          handled = await this.handle(lane.topic, lane.partition, chunk);
+        } catch (err) {
+          const offset = (chunk[0] as KafkaMessage).offset;
+          try {
+            this.onError(err, { topic: lane.topic, partition: lane.partition, offset });
+          } catch {
+            // A lane is nobody's awaited promise: whatever onError throws must not become an unhandled rejection.
+          }
         }
-        beforeLast = last;
-        if (typeof outcome === 'function') last = last.then((ok) => ok && this.secondStage(lane, chunk, outcome));
+        if (!handled) this.dropLane(lane);
       }
     } finally {
       lane.working = undefined;
-    }
-  }
-
-  private async firstStage(lane: Lane, chunk: KafkaMessage[]): Promise<ChunkOutcome> {
-    try {
-      return await this.handle(lane.topic, lane.partition, chunk);
-    } catch (err) {
-      this.reportError(lane, chunk, err);
-      return false;
-    }
-  }
-
-  private async secondStage(lane: Lane, chunk: KafkaMessage[], stage: () => Promise<boolean>): Promise<boolean> {
-    try {
-      return await stage();
-    } catch (err) {
-      this.reportError(lane, chunk, err);
-      return false;
-    }
-  }
-
-  private reportError(lane: Lane, chunk: KafkaMessage[], err: unknown): void {
-    const offset = (chunk[0] as KafkaMessage).offset;
-    try {
-      this.onError(err, { topic: lane.topic, partition: lane.partition, offset });
-    } catch {
-      // A lane is nobody's awaited promise: whatever onError throws must not become an unhandled rejection.
     }
   }
 

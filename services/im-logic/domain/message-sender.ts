@@ -2,9 +2,7 @@
 // (indexing) and the downstream record (delivery + ack). Nothing is acked before it is stored.
 // Sends are taken in batches (the records of one upstream partition that arrived together): one repo call stores
 // the batch in one transaction, and the records it yields leave in one produce request. Each send keeps its own
-// outcome: a refused send is answered on its own and never holds up the others. Storing and publishing are two
-// stages (storeBatch, then the StoredBatch's publish), so a caller can store the next batch while this one's
-// records go out, as long as it publishes the batches in the order it stored them.
+// outcome: a refused send is answered on its own and never holds up the others.
 import type { ChatMessage } from '../../../proto/gen/gochat/common/v1/common';
 import { conversationTypeOf, groupConversationId, p2pConversationId } from './conversation';
 import { InvalidField, isRejection, type DomainError } from './errors';
@@ -29,13 +27,6 @@ export interface BatchedSend {
 }
 
 type Accepted = { outgoing: OutgoingMessage; audience: Audience };
-
-/** A batch that is stored: each send's outcome, and the records that deliver and index it, not yet published. */
-export interface StoredBatch {
-  outcomes: Array<SendResult | DomainError>;
-  /** Publishes the batch's records (in one request when nothing else is in flight); resolves once all are out. */
-  publish(): Promise<Array<SendResult | DomainError>>;
-}
 
 export class MessageSender {
   private readonly marks: DispatchMarks;
@@ -65,16 +56,8 @@ export class MessageSender {
    */
   async sendBatch(
     sends: readonly BatchedSend[],
-    options: { reportRefusals?: boolean } = {},
+    { reportRefusals = true } = {},
   ): Promise<Array<SendResult | DomainError>> {
-    return (await this.storeBatch(sends, options)).publish();
-  }
-
-  /**
-   * sendBatch's first stage: validates, authorises and stores. A batch stored after this one must be published
-   * after it: the records of a conversation go out in seq order.
-   */
-  async storeBatch(sends: readonly BatchedSend[], { reportRefusals = true } = {}): Promise<StoredBatch> {
     const checked = await this.authorise(sends);
     const accepted = checked.flatMap((c) => (c instanceof Error ? [] : [c]));
     const stored = await this.marks.saveWith(
@@ -96,7 +79,7 @@ export class MessageSender {
     );
 
     const outcomes: Array<SendResult | DomainError> = [];
-    const records: Array<() => Promise<void>> = [];
+    const publishes: Promise<void>[] = [];
     const deliveredNow = new Set<string>();
     let next = 0;
     for (const [i, { cmd, origin }] of sends.entries()) {
@@ -109,27 +92,19 @@ export class MessageSender {
         if (saved === undefined) throw new Error('SaveMessages answered fewer messages than it was given');
         outcome =
           saved.saved !== undefined
-            ? this.recordsOfStored(cmd, origin, check, saved.saved, deliveredNow, records)
+            ? this.publishStored(cmd, origin, check, saved.saved, deliveredNow, publishes)
             : saved.notFriends
               ? (notFriends.get(peerOf(check)) as DomainError)
               : new InvalidField('message', saved.refused);
       }
-      if (outcome instanceof Error && reportRefusals) {
-        const refused = outcome;
-        records.push(() => this.reportRefusal(cmd, origin, refused));
-      }
+      if (outcome instanceof Error && reportRefusals) publishes.push(this.reportRefusal(cmd, origin, outcome));
       outcomes.push(outcome);
     }
-    return {
-      outcomes,
-      publish: async () => {
-        // Published in order, so each conversation's records are queued in seq order; one request carries them.
-        // Marked only after every record is out: a crash before that means the next duplicate delivers again.
-        await Promise.all(records.map((publish) => publish()));
-        this.marks.add([...deliveredNow]);
-        return outcomes;
-      },
-    };
+    // Calls above were made in order, so each conversation's records are queued in seq order; one request carries
+    // them. Marked only after every record is out: a crash before that means the next duplicate delivers again.
+    await Promise.all(publishes);
+    this.marks.add([...deliveredNow]);
+    return outcomes;
   }
 
   /** Validation and permission of each send, with one lookup per batch for friendships and per group. */
@@ -155,41 +130,40 @@ export class MessageSender {
   }
 
   /**
-   * The publishing of the persist and downstream records of one stored send (pushed onto `records`).
+   * Starts publishing the persist and downstream records of one stored send (pushed onto `publishes`).
    * The persist record is published for a duplicate too: if an earlier attempt stored the message and then died
    * before publishing, this is what gets it indexed (indexing is idempotent). The sender is among the recipients
    * so that their other devices see the message; the origin gateway sends the ack (not the message) to the origin
    * connection. A duplicate whose delivery was published only repeats the ack; one whose first attempt died
    * between storing and publishing is delivered now.
    */
-  private recordsOfStored(
+  private publishStored(
     cmd: SendCommand,
     origin: EventOrigin,
     { outgoing, audience }: Accepted,
     saved: { message: ChatMessage; duplicate: boolean; dispatched: boolean },
     deliveredNow: Set<string>,
-    records: Array<() => Promise<void>>,
+    publishes: Promise<void>[],
   ): SendResult {
     const { message } = saved;
     const alreadyOut = saved.dispatched || deliveredNow.has(message.messageId) || this.marks.has(message.messageId);
     const deliver = !saved.duplicate || !alreadyOut;
     if (deliver) deliveredNow.add(message.messageId);
-    records.push(
-      () => this.events.messagePersisted({ message, memberIds: audience.memberIds }, origin),
-      () =>
-        this.events.messageDownstream(
-          {
-            conversationId: outgoing.destination.conversationId,
-            message,
-            recipientIds: deliver ? audience.memberIds : [],
-            originGatewayId: cmd.originGatewayId,
-            originConnId: cmd.originConnId,
-            ackOnly: !deliver,
-            clientMsgId: outgoing.clientMsgId,
-            senderId: outgoing.senderId,
-          },
-          origin,
-        ),
+    publishes.push(
+      this.events.messagePersisted({ message, memberIds: audience.memberIds }, origin),
+      this.events.messageDownstream(
+        {
+          conversationId: outgoing.destination.conversationId,
+          message,
+          recipientIds: deliver ? audience.memberIds : [],
+          originGatewayId: cmd.originGatewayId,
+          originConnId: cmd.originConnId,
+          ackOnly: !deliver,
+          clientMsgId: outgoing.clientMsgId,
+          senderId: outgoing.senderId,
+        },
+        origin,
+      ),
     );
     return { message, duplicate: saved.duplicate };
   }
