@@ -17,6 +17,7 @@ import {
   UserServiceClient,
   type Conversation,
 } from '../../../proto/gen/gochat/repo/v1/repo';
+import { groupConversationId } from '../../../lib/conversation';
 import { AlreadyExists, isDomainError } from '../../../lib/errors';
 import { connectClient } from '../../../lib/grpc';
 import { repoCall } from './repo-call';
@@ -160,12 +161,17 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
       messages,
       dispatchedMessageIds,
       requireP2pFriendship: true,
+      requireGroupMembership: true,
     });
-    return res.results.map(({ saved, refused, notFriends }) => ({
-      saved: saved && { ...saved, message: required(saved.message, 'SaveMessages returned no message') },
-      refused,
-      notFriends,
-    }));
+    const membersOf = new Map(res.groupMembers.map((g) => [groupConversationId(g.groupId), g.userIds]));
+    return res.results.map(({ saved, ...refusal }) => {
+      const message = saved && required(saved.message, 'SaveMessages returned no message');
+      return {
+        ...refusal,
+        saved: saved && message && { ...saved, message },
+        memberIds: (message && membersOf.get(message.conversationId)) ?? [],
+      };
+    });
   }
   async markDispatched(messageId: string): Promise<void> {
     await repoCall(this.messages, 'markDispatched', { messageId });

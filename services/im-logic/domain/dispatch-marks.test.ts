@@ -14,7 +14,14 @@ function storeLikeRepo(): { store: MessageStore; calls: number[]; marked: Set<st
         throw new Error(`dispatched_message_ids lists ${ids.length} ids; at most 1000 are allowed`);
       calls.push(ids.length);
       for (const id of ids) marked.add(id);
-      return messages.map(() => ({ saved: undefined, refused: 'not stored by this fake', notFriends: false }));
+      return messages.map(() => ({
+        saved: undefined,
+        refused: 'not stored by this fake',
+        notFriends: false,
+        notMember: false,
+        noSuchGroup: false,
+        memberIds: [],
+      }));
     },
   } as unknown as MessageStore;
   return { store, calls, marked };

@@ -20,27 +20,17 @@ export class ConversationAccess {
   ) {}
 
   /**
-   * The participants of each send when its sender may make it: one member list per group of the batch. Each send
-   * gets its audience or its rejection (Forbidden / NotFound), as it would alone; infrastructure failures throw.
-   * Friendship, which a p2p send also needs, is checked by the store in the transaction that stores the message
-   * (MessageStore.saveMessages), so a p2p send costs no lookup here; `notFriends` words its refusal.
+   * Who a send goes to, as far as it is known before storing: a p2p send's two participants, or its refusal when
+   * the sender is not one of them; undefined for a group send. The rest is checked by the store in the transaction
+   * that stores the message (MessageStore.saveMessages), so a send costs no lookup here: a p2p send's friendship
+   * (`notFriends` words its refusal) and a group send's membership (`groupRefusal`; the members come back with the
+   * stored message).
    */
-  async forSending(
-    sends: ReadonlyArray<{ ref: ConversationRef; userId: string }>,
-  ): Promise<Array<Audience | DomainError>> {
-    const groupIds = [...new Set(sends.flatMap(({ ref }) => (ref.type === 'group' ? [ref.groupId] : [])))];
-    const memberLists = await Promise.all(groupIds.map((groupId) => this.membersOrMissing(groupId)));
-    const membersOf = new Map(groupIds.map((groupId, i) => [groupId, memberLists[i]]));
-    return sends.map(({ ref, userId }): Audience | DomainError => {
-      if (ref.type === 'group') {
-        const members = membersOf.get(ref.groupId);
-        if (members === undefined) return new NotFound(`group ${ref.groupId} does not exist`);
-        return audienceOf(members, ref.groupId, userId);
-      }
-      const peer = p2pPeerOf(ref, userId);
-      if (peer === undefined) return new Forbidden('NOT_A_MEMBER', `you are not part of ${ref.conversationId}`);
-      return { memberIds: [userId, peer], visibleFromSeq: 1 };
-    });
+  forSending(ref: ConversationRef, userId: string): Audience | DomainError | undefined {
+    if (ref.type === 'group') return undefined;
+    const peer = p2pPeerOf(ref, userId);
+    if (peer === undefined) return new Forbidden('NOT_A_MEMBER', `you are not part of ${ref.conversationId}`);
+    return { memberIds: [userId, peer], visibleFromSeq: 1 };
   }
 
   /**
@@ -85,7 +75,7 @@ export class ConversationAccess {
 
   private async groupAudience(groupId: string, userId: string): Promise<Audience> {
     const members = await this.membersOrMissing(groupId);
-    if (members === undefined) throw new NotFound(`group ${groupId} does not exist`);
+    if (members === undefined) throw groupRefusal(groupId, { noSuchGroup: true });
     const audience = audienceOf(members, groupId, userId);
     if (audience instanceof Error) throw audience;
     return audience;
@@ -102,6 +92,13 @@ export class ConversationAccess {
 
 function audienceOf(members: readonly GroupMember[], groupId: string, userId: string): Audience | DomainError {
   const me = members.find((m) => m.userId === userId);
-  if (me === undefined) return new Forbidden('NOT_A_MEMBER', `you are not a member of group ${groupId}`);
+  if (me === undefined) return groupRefusal(groupId, { noSuchGroup: false });
   return { memberIds: members.map((m) => m.userId), visibleFromSeq: Math.max(1, me.joinedSeq) };
+}
+
+/** Why a group send is refused: the group does not exist (NOT_FOUND), or the sender is not a member of it. */
+export function groupRefusal(groupId: string, { noSuchGroup }: { noSuchGroup: boolean }): DomainError {
+  return noSuchGroup
+    ? new NotFound(`group ${groupId} does not exist`)
+    : new Forbidden('NOT_A_MEMBER', `you are not a member of group ${groupId}`);
 }

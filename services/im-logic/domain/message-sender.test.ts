@@ -242,6 +242,33 @@ describe('storing and publishing', () => {
   });
 });
 
+describe('group sends', () => {
+  test('a batch of group sends costs one store call: it checks membership and names the members', async () => {
+    const { repo, events, sender, alice, bob, carol } = setup();
+    const { group } = await repo.createGroup({ name: 'g', ownerId: alice.userId, memberIds: [bob.userId] });
+    const send = (senderId: string, groupId: string, clientMsgId: string) => ({
+      cmd: command({ senderId, groupId, clientMsgId }),
+      origin: {},
+    });
+    const outcomes = await sender.sendBatch([
+      send(bob.userId, group.groupId, 'a'),
+      send(carol.userId, group.groupId, 'b'),
+      send(alice.userId, 'nope', 'c'),
+      send(alice.userId, group.groupId, 'd'),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => (o instanceof Error ? `${o.code}: ${o.message}` : o.message.seq)),
+      [1, `NOT_A_MEMBER: you are not a member of group ${group.groupId}`, 'NOT_FOUND: group nope does not exist', 2],
+    );
+    assert.deepEqual([repo.saveMessageCalls, repo.getMembersCalls], [1, 0]);
+    const delivered = events.ofKind('downstream').filter((e) => e.delivery.message !== undefined);
+    for (const { delivery } of delivered) {
+      assert.deepEqual(delivery.recipientIds.sort(), [alice.userId, bob.userId].sort());
+    }
+    assert.equal(delivered.length, 2);
+  });
+});
+
 describe('the upstream path', () => {
   test('a refused send becomes a downstream error for the origin connection and counts as handled', async () => {
     const { events, sender, alice, bob } = setup();

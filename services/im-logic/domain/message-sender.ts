@@ -6,7 +6,7 @@
 import type { ChatMessage } from '../../../proto/gen/gochat/common/v1/common';
 import { conversationTypeOf, groupConversationId, p2pConversationId } from './conversation';
 import { InvalidField, isRejection, type DomainError } from './errors';
-import type { Audience, ConversationAccess } from './membership';
+import { groupRefusal, type Audience, type ConversationAccess } from './membership';
 import { validateOutgoing, type OutgoingMessage, type SendRequest } from './outgoing-message';
 import type { EventOrigin, LogicEventPublisher, MessageStore } from './ports';
 import { DispatchMarks } from './dispatch-marks';
@@ -26,7 +26,8 @@ export interface BatchedSend {
   origin: EventOrigin;
 }
 
-type Accepted = { outgoing: OutgoingMessage; audience: Audience };
+/** A send that may be stored; a group send's audience comes from the store, which checks membership as it stores. */
+type Accepted = { outgoing: OutgoingMessage; audience: Audience | undefined };
 
 export class MessageSender {
   private readonly marks: DispatchMarks;
@@ -58,7 +59,7 @@ export class MessageSender {
     sends: readonly BatchedSend[],
     { reportRefusals = true } = {},
   ): Promise<Array<SendResult | DomainError>> {
-    const checked = await this.authorise(sends);
+    const checked = this.authorise(sends);
     const accepted = checked.flatMap((c) => (c instanceof Error ? [] : [c]));
     const stored = await this.marks.saveWith(
       accepted.map(({ outgoing }) => ({
@@ -90,12 +91,16 @@ export class MessageSender {
       } else {
         const saved = stored[next++];
         if (saved === undefined) throw new Error('SaveMessages answered fewer messages than it was given');
+        const { destination } = check.outgoing;
+        const audience = check.audience ?? { memberIds: saved.memberIds, visibleFromSeq: 1 };
         outcome =
           saved.saved !== undefined
-            ? this.publishStored(cmd, origin, check, saved.saved, deliveredNow, publishes)
+            ? this.publishStored(cmd, origin, { ...check, audience }, saved.saved, deliveredNow, publishes)
             : saved.notFriends
               ? (notFriends.get(peerOf(check)) as DomainError)
-              : new InvalidField('message', saved.refused);
+              : (saved.noSuchGroup || saved.notMember) && destination.type === 'group'
+                ? groupRefusal(destination.groupId, saved)
+                : new InvalidField('message', saved.refused);
       }
       if (outcome instanceof Error && reportRefusals) publishes.push(this.reportRefusal(cmd, origin, outcome));
       outcomes.push(outcome);
@@ -107,26 +112,19 @@ export class MessageSender {
     return outcomes;
   }
 
-  /** Validation and permission of each send, with one lookup per batch for friendships and per group. */
-  private async authorise(sends: readonly BatchedSend[]): Promise<Array<Accepted | DomainError>> {
-    const valid = sends.map(({ cmd }): OutgoingMessage | DomainError => {
+  /** Validation and, for p2p sends, who may send (with no lookup: the store checks the rest as it stores). */
+  private authorise(sends: readonly BatchedSend[]): Array<Accepted | DomainError> {
+    return sends.map(({ cmd }): Accepted | DomainError => {
+      let outgoing: OutgoingMessage;
       try {
-        return validateOutgoing(cmd);
+        outgoing = validateOutgoing(cmd);
       } catch (err) {
         if (isRejection(err)) return err;
         throw err;
       }
+      const audience = this.access.forSending(outgoing.destination, outgoing.senderId);
+      return audience instanceof Error ? audience : { outgoing, audience };
     });
-    const checkable = valid.flatMap((v, at) => (v instanceof Error ? [] : [{ at, outgoing: v }]));
-    const audiences = await this.access.forSending(
-      checkable.map(({ outgoing }) => ({ ref: outgoing.destination, userId: outgoing.senderId })),
-    );
-    const out: Array<Accepted | DomainError> = valid.map((v) => v as DomainError);
-    checkable.forEach(({ at, outgoing }, i) => {
-      const audience = audiences[i] as Audience | DomainError;
-      out[at] = audience instanceof Error ? audience : { outgoing, audience };
-    });
-    return out;
   }
 
   /**
@@ -140,7 +138,7 @@ export class MessageSender {
   private publishStored(
     cmd: SendCommand,
     origin: EventOrigin,
-    { outgoing, audience }: Accepted,
+    { outgoing, audience }: { outgoing: OutgoingMessage; audience: Audience },
     saved: { message: ChatMessage; duplicate: boolean; dispatched: boolean },
     deliveredNow: Set<string>,
     publishes: Promise<void>[],
@@ -192,7 +190,7 @@ export class MessageSender {
 
 /** The other participant of an accepted p2p send (its audience is the sender and the peer). */
 function peerOf({ outgoing, audience }: Accepted): string {
-  return audience.memberIds.find((id) => id !== outgoing.senderId) ?? '';
+  return audience?.memberIds.find((id) => id !== outgoing.senderId) ?? '';
 }
 
 /** The partition key for a refused send: its conversation if it can be named, else the sender. */

@@ -80,8 +80,10 @@ export interface MessageStore {
   markDispatched(messageId: string): Promise<void>;
   /**
    * saveMessage for many messages in one transaction, in order, each answered on its own (refused: why an invalid
-   * message was not stored); dispatchedMessageIds are marked (markDispatched) in the same commit. A p2p message
-   * whose sender and peer are not friends is refused with notFriends, read in that same transaction.
+   * message was not stored); dispatchedMessageIds are marked (markDispatched) in the same commit. Read in that
+   * same transaction: a p2p message whose sender and peer are not friends is refused with notFriends; a group
+   * message to no group with noSuchGroup, from a non-member with notMember, and a stored one gets the group's
+   * members as they were (memberIds).
    */
   saveMessages(messages: ChatMessage[], dispatchedMessageIds: string[]): Promise<SaveOutcome[]>;
   pullMessages(
@@ -98,6 +100,10 @@ export interface SaveOutcome {
   saved: { message: ChatMessage; duplicate: boolean; dispatched: boolean } | undefined;
   refused: string;
   notFriends: boolean;
+  notMember: boolean;
+  noSuchGroup: boolean;
+  /** A stored group message's members when it was stored (shared by the outcomes of one group); else empty. */
+  memberIds: string[];
 }
 
 export interface PresenceReader {

@@ -188,8 +188,10 @@ export class FakeRepo implements UserDirectory, FriendGraph, GroupDirectory, Mes
     this.members.set(groupId, members);
     return { member, alreadyMember: false, memberCount: members.length };
   }
+  getMembersCalls = 0;
   async getMembers(groupId: string): Promise<GroupMember[]> {
     this.check();
+    this.getMembersCalls += 1;
     return [...(this.members.get(groupId) ?? [])];
   }
   async getUserGroups(userId: string): Promise<Group[]> {
@@ -223,12 +225,20 @@ export class FakeRepo implements UserDirectory, FriendGraph, GroupDirectory, Mes
     this.saveMessageCalls += 1;
     for (const id of dispatchedMessageIds) this.dispatched.add(id);
     const out: SaveOutcome[] = [];
+    const stored = { refused: '', notFriends: false, notMember: false, noSuchGroup: false, memberIds: [] };
+    const refused = { ...stored, saved: undefined };
     for (const message of messages) {
       const users = message.conversationId.startsWith('p2p:') ? message.conversationId.split(':').slice(1) : [];
       const peer = users.find((id) => id !== message.senderId);
+      const groupId = message.conversationId.startsWith('group:') ? message.conversationId.slice(6) : undefined;
+      const memberIds = groupId === undefined ? [] : (this.members.get(groupId) ?? []).map((m) => m.userId);
       if (peer !== undefined && !this.friendships.get(message.senderId)?.has(peer)) {
-        out.push({ saved: undefined, refused: 'sender and peer are not friends', notFriends: true });
-      } else out.push({ saved: await this.saveMessage(message), refused: '', notFriends: false });
+        out.push({ ...refused, refused: 'sender and peer are not friends', notFriends: true });
+      } else if (groupId !== undefined && !this.groupsById.has(groupId)) {
+        out.push({ ...refused, refused: `group ${groupId} does not exist`, noSuchGroup: true });
+      } else if (groupId !== undefined && !memberIds.includes(message.senderId)) {
+        out.push({ ...refused, refused: 'the sender is not a member', notMember: true });
+      } else out.push({ ...stored, saved: await this.saveMessage(message), memberIds });
     }
     return out;
   }

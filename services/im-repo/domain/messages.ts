@@ -34,6 +34,23 @@ export interface SaveManyResult {
   saved: SavedMessage | undefined;
   refused: string;
   notFriends: boolean;
+  notMember: boolean;
+  noSuchGroup: boolean;
+}
+
+export interface SaveManyResults {
+  results: SaveManyResult[];
+  /** With requireGroupMembership: the members of each group a message was stored to, as they were then. */
+  groupMembers: Array<{ groupId: string; userIds: string[] }>;
+}
+
+const STORED = { refused: '', notFriends: false, notMember: false, noSuchGroup: false };
+const REFUSED = { saved: undefined, ...STORED };
+
+/** The group of a group message, undefined for any other (an invalid conversation id is left to save()). */
+function groupOf(message: ChatMessage): string | undefined {
+  const parsed = parseConversationId(message.conversationId);
+  return parsed?.type === ConversationType.CONVERSATION_TYPE_GROUP ? parsed.groupId : undefined;
 }
 
 export class ConversationLog {
@@ -49,31 +66,60 @@ export class ConversationLog {
    * Stores many messages in one transaction, in order, each answered on its own: an invalid one is refused with
    * the reason and the others are stored. The marks of dispatchedMessageIds are written in the same commit.
    * With requireP2pFriendship, a p2p message whose sender and peer are not friends is refused (notFriends), read
-   * in the same transaction as the store, so the caller needs no lookup of its own before.
+   * in the same transaction as the store, so the caller needs no lookup of its own before. With
+   * requireGroupMembership, likewise a group message of a group that does not exist (noSuchGroup) or from a sender
+   * who is not a member (notMember); the members of each group stored to come back (groupMembers).
    */
   async saveMany(
     messages: readonly ChatMessage[],
     dispatchedMessageIds: readonly string[],
-    { requireP2pFriendship = false } = {},
-  ): Promise<SaveManyResult[]> {
+    { requireP2pFriendship = false, requireGroupMembership = false } = {},
+  ): Promise<SaveManyResults> {
     requireIds('dispatched_message_ids', dispatchedMessageIds, MAX_BATCH);
     if (messages.length > MAX_BATCH) throw new InvalidArgument(`at most ${MAX_BATCH} messages per call`);
     return await this.messages.inTransaction(() => {
       const now = this.clock.now();
       for (const id of dispatchedMessageIds) this.messages.markDispatched(id, now);
       const friendly = requireP2pFriendship ? this.p2pFriendships(messages) : undefined;
-      return messages.map((message, i): SaveManyResult => {
+      const membersOf = new Map<string, Set<string> | undefined>();
+      const storedTo = new Set<string>();
+      const results = messages.map((message, i): SaveManyResult => {
         if (friendly?.[i] === false) {
-          return { saved: undefined, refused: `messages[${i}]: sender and peer are not friends`, notFriends: true };
+          return { ...REFUSED, refused: `messages[${i}]: sender and peer are not friends`, notFriends: true };
+        }
+        const groupId = requireGroupMembership ? groupOf(message) : undefined;
+        if (groupId !== undefined) {
+          if (!membersOf.has(groupId)) membersOf.set(groupId, this.memberIdsOf(groupId));
+          const members = membersOf.get(groupId);
+          if (members === undefined) {
+            return { ...REFUSED, refused: `messages[${i}]: group ${groupId} does not exist`, noSuchGroup: true };
+          }
+          if (!members.has(message.senderId)) {
+            return {
+              ...REFUSED,
+              refused: `messages[${i}]: the sender is not a member of group ${groupId}`,
+              notMember: true,
+            };
+          }
         }
         try {
-          return { saved: this.save(message), refused: '', notFriends: false };
+          const saved = this.save(message);
+          if (groupId !== undefined) storedTo.add(groupId);
+          return { ...STORED, saved };
         } catch (err) {
           if (!(err instanceof InvalidArgument)) throw err;
-          return { saved: undefined, refused: `messages[${i}]: ${err.message}`, notFriends: false };
+          return { ...REFUSED, refused: `messages[${i}]: ${err.message}` };
         }
       });
+      const groupMembers = [...storedTo].map((groupId) => ({ groupId, userIds: [...(membersOf.get(groupId) ?? [])] }));
+      return { results, groupMembers };
     });
+  }
+
+  /** The ids of a group's members, or undefined when there is no such group. */
+  private memberIdsOf(groupId: string): Set<string> | undefined {
+    if (this.groups.get(groupId) === undefined) return undefined;
+    return new Set(this.groups.members(groupId).map((m) => m.userId));
   }
 
   /**

@@ -71,11 +71,11 @@ export function groupService(groups: GroupRoster): AsyncService<typeof GroupServ
 export function messageService(conversations: ConversationLog): AsyncService<typeof MessageServiceService> {
   return {
     saveMessage: async (req) => conversations.save(req.message),
-    saveMessages: async (req) => ({
-      results: await conversations.saveMany(req.messages, req.dispatchedMessageIds, {
+    saveMessages: async (req) =>
+      conversations.saveMany(req.messages, req.dispatchedMessageIds, {
         requireP2pFriendship: req.requireP2pFriendship,
+        requireGroupMembership: req.requireGroupMembership,
       }),
-    }),
     allocateSeq: async (req) => conversations.allocateSeqs(req.conversationId, req.count),
     markDispatched: async (req) => conversations.markDispatched(req.messageId),
     pullMessages: async (req) => conversations.pull(req.conversationId, req.fromSeq, req.toSeq, req.limit),

@@ -191,7 +191,7 @@ describe('SQLite stores', () => {
   test('a batch is stored in order in one commit, a refused message alone is left out, marks ride along', async () => {
     const CONV = 'p2p:alice:batch';
     const first = repo.log.save(text(CONV, 'alice', 'b-0'));
-    const results = await repo.log.saveMany(
+    const { results } = await repo.log.saveMany(
       [text(CONV, 'alice', 'b-1'), text(CONV, '', 'b-bad'), text(CONV, 'alice', 'b-2'), text(CONV, 'alice', 'b-1')],
       [first.message.messageId],
     );
@@ -208,6 +208,38 @@ describe('SQLite stores', () => {
     );
   });
 
+  test('with membership required, a group message from a non-member or to no group is refused; members come back', async () => {
+    for (const name of ['gma', 'gmb', 'gmc']) {
+      repo.users.createUser({ username: name, displayName: '', passwordHash: 'h', userId: name });
+    }
+    repo.groups.create({ name: 'GM', ownerId: 'gma', memberIds: ['gmb'], groupId: 'gm-team' });
+    const team = 'group:gm-team';
+    const { results, groupMembers } = await repo.log.saveMany(
+      [
+        text(team, 'gma', 'g-1'),
+        text(team, 'gmc', 'g-2'),
+        text('group:gm-none', 'gma', 'g-3'),
+        text(team, 'gmb', 'g-4'),
+      ],
+      [],
+      { requireGroupMembership: true },
+    );
+    assert.deepEqual(
+      results.map((r) => [r.saved?.message.seq ?? r.refused, r.notMember, r.noSuchGroup]),
+      [
+        [1, false, false],
+        ['messages[1]: the sender is not a member of group gm-team', true, false],
+        ['messages[2]: group gm-none does not exist', false, true],
+        [2, false, false],
+      ],
+    );
+    assert.deepEqual(groupMembers, [{ groupId: 'gm-team', userIds: ['gma', 'gmb'] }], 'once per group stored to');
+    assert.equal(repo.log.pull(team, 0, 0, 10).maxSeq, 2, 'nothing of the refused message was stored');
+    const unchecked = await repo.log.saveMany([text(team, 'gmc', 'g-2')], []);
+    assert.equal(unchecked.results[0]?.saved?.message.seq, 3, 'without the flag the store does not ask');
+    assert.deepEqual(unchecked.groupMembers, []);
+  });
+
   test('with friendship required, a p2p message between non-friends is refused and nothing of it stored', async () => {
     for (const name of ['fra', 'frb', 'frc']) {
       repo.users.createUser({ username: name, displayName: '', passwordHash: 'h', userId: name });
@@ -215,7 +247,7 @@ describe('SQLite stores', () => {
     repo.friends.add('fra', 'frb');
     const friendly = 'p2p:fra:frb';
     const strangers = 'p2p:frb:frc';
-    const results = await repo.log.saveMany(
+    const { results } = await repo.log.saveMany(
       [text(friendly, 'fra', 'f-1'), text(strangers, 'frc', 'f-2'), text(friendly, 'frc', 'f-3')],
       [],
       { requireP2pFriendship: true },
@@ -231,7 +263,7 @@ describe('SQLite stores', () => {
     );
     assert.equal(repo.log.pull(strangers, 0, 0, 10).maxSeq, 0);
     const unchecked = await repo.log.saveMany([text(strangers, 'frc', 'f-2')], []);
-    assert.equal(unchecked[0]?.saved?.message.seq, 1, 'without the flag the store does not ask');
+    assert.equal(unchecked.results[0]?.saved?.message.seq, 1, 'without the flag the store does not ask');
   });
 
   test('indexing a batch lists the conversation for every member of any of its messages, once each', async () => {

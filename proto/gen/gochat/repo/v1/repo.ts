@@ -321,11 +321,24 @@ export interface SaveMessagesRequest {
    * needs no separate AreFriends call before it): its result has not_friends set.
    */
   requireP2pFriendship: boolean;
+  /**
+   * Refuse a group message whose group does not exist (no_such_group) or whose sender is not a member (not_member),
+   * read in the storing transaction; the response lists the members of each group a message was stored to, as
+   * they were then (group_members), so the sender needs no GetGroupMembers call before it.
+   */
+  requireGroupMembership: boolean;
 }
 
 export interface SaveMessagesResponse {
   /** one per message, in the order of the request */
   results: SaveMessageResult[];
+  /** with require_group_membership, once per group stored to */
+  groupMembers: GroupMemberIds[];
+}
+
+export interface GroupMemberIds {
+  groupId: string;
+  userIds: string[];
 }
 
 export interface SaveMessageResult {
@@ -337,6 +350,10 @@ export interface SaveMessageResult {
   refused: string;
   /** refused because require_p2p_friendship was set and they are not friends */
   notFriends: boolean;
+  /** refused because require_group_membership was set and the sender is no member */
+  notMember: boolean;
+  /** refused because require_group_membership was set and the group does not exist */
+  noSuchGroup: boolean;
 }
 
 export interface MarkDispatchedRequest {
@@ -5076,7 +5093,7 @@ export const SaveMessageResponse: MessageFns<SaveMessageResponse> = {
 };
 
 function createBaseSaveMessagesRequest(): SaveMessagesRequest {
-  return { messages: [], dispatchedMessageIds: [], requireP2pFriendship: false };
+  return { messages: [], dispatchedMessageIds: [], requireP2pFriendship: false, requireGroupMembership: false };
 }
 
 export const SaveMessagesRequest: MessageFns<SaveMessagesRequest> = {
@@ -5089,6 +5106,9 @@ export const SaveMessagesRequest: MessageFns<SaveMessagesRequest> = {
     }
     if (message.requireP2pFriendship !== false) {
       writer.uint32(24).bool(message.requireP2pFriendship);
+    }
+    if (message.requireGroupMembership !== false) {
+      writer.uint32(32).bool(message.requireGroupMembership);
     }
     return writer;
   },
@@ -5130,6 +5150,14 @@ export const SaveMessagesRequest: MessageFns<SaveMessagesRequest> = {
             message.requireP2pFriendship = reader.bool();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.requireGroupMembership = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5157,6 +5185,11 @@ export const SaveMessagesRequest: MessageFns<SaveMessagesRequest> = {
         : isSet(object.require_p2p_friendship)
         ? globalThis.Boolean(object.require_p2p_friendship)
         : false,
+      requireGroupMembership: isSet(object.requireGroupMembership)
+        ? globalThis.Boolean(object.requireGroupMembership)
+        : isSet(object.require_group_membership)
+        ? globalThis.Boolean(object.require_group_membership)
+        : false,
     };
   },
 
@@ -5171,6 +5204,9 @@ export const SaveMessagesRequest: MessageFns<SaveMessagesRequest> = {
     if (message.requireP2pFriendship !== false) {
       obj.requireP2pFriendship = message.requireP2pFriendship;
     }
+    if (message.requireGroupMembership !== false) {
+      obj.requireGroupMembership = message.requireGroupMembership;
+    }
     return obj;
   },
 
@@ -5182,18 +5218,22 @@ export const SaveMessagesRequest: MessageFns<SaveMessagesRequest> = {
     message.messages = object.messages?.map((e) => ChatMessage.fromPartial(e)) || [];
     message.dispatchedMessageIds = object.dispatchedMessageIds?.map((e) => e) || [];
     message.requireP2pFriendship = object.requireP2pFriendship ?? false;
+    message.requireGroupMembership = object.requireGroupMembership ?? false;
     return message;
   },
 };
 
 function createBaseSaveMessagesResponse(): SaveMessagesResponse {
-  return { results: [] };
+  return { results: [], groupMembers: [] };
 }
 
 export const SaveMessagesResponse: MessageFns<SaveMessagesResponse> = {
   encode(message: SaveMessagesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.results) {
       SaveMessageResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.groupMembers) {
+      GroupMemberIds.encode(v!, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -5219,6 +5259,14 @@ export const SaveMessagesResponse: MessageFns<SaveMessagesResponse> = {
             message.results.push(SaveMessageResult.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.groupMembers.push(GroupMemberIds.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5236,6 +5284,11 @@ export const SaveMessagesResponse: MessageFns<SaveMessagesResponse> = {
       results: globalThis.Array.isArray(object?.results)
         ? object.results.map((e: any) => SaveMessageResult.fromJSON(e))
         : [],
+      groupMembers: globalThis.Array.isArray(object?.groupMembers)
+        ? object.groupMembers.map((e: any) => GroupMemberIds.fromJSON(e))
+        : globalThis.Array.isArray(object?.group_members)
+        ? object.group_members.map((e: any) => GroupMemberIds.fromJSON(e))
+        : [],
     };
   },
 
@@ -5243,6 +5296,9 @@ export const SaveMessagesResponse: MessageFns<SaveMessagesResponse> = {
     const obj: any = {};
     if (message.results?.length) {
       obj.results = message.results.map((e) => SaveMessageResult.toJSON(e));
+    }
+    if (message.groupMembers?.length) {
+      obj.groupMembers = message.groupMembers.map((e) => GroupMemberIds.toJSON(e));
     }
     return obj;
   },
@@ -5253,12 +5309,106 @@ export const SaveMessagesResponse: MessageFns<SaveMessagesResponse> = {
   fromPartial(object: DeepPartial<SaveMessagesResponse>): SaveMessagesResponse {
     const message = createBaseSaveMessagesResponse();
     message.results = object.results?.map((e) => SaveMessageResult.fromPartial(e)) || [];
+    message.groupMembers = object.groupMembers?.map((e) => GroupMemberIds.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseGroupMemberIds(): GroupMemberIds {
+  return { groupId: "", userIds: [] };
+}
+
+export const GroupMemberIds: MessageFns<GroupMemberIds> = {
+  encode(message: GroupMemberIds, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.groupId !== "") {
+      writer.uint32(10).string(message.groupId);
+    }
+    for (const v of message.userIds) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GroupMemberIds {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGroupMemberIds();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.groupId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GroupMemberIds {
+    return {
+      groupId: isSet(object.groupId)
+        ? globalThis.String(object.groupId)
+        : isSet(object.group_id)
+        ? globalThis.String(object.group_id)
+        : "",
+      userIds: globalThis.Array.isArray(object?.userIds)
+        ? object.userIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.user_ids)
+        ? object.user_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GroupMemberIds): unknown {
+    const obj: any = {};
+    if (message.groupId !== "") {
+      obj.groupId = message.groupId;
+    }
+    if (message.userIds?.length) {
+      obj.userIds = message.userIds;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GroupMemberIds>): GroupMemberIds {
+    return GroupMemberIds.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GroupMemberIds>): GroupMemberIds {
+    const message = createBaseGroupMemberIds();
+    message.groupId = object.groupId ?? "";
+    message.userIds = object.userIds?.map((e) => e) || [];
     return message;
   },
 };
 
 function createBaseSaveMessageResult(): SaveMessageResult {
-  return { saved: undefined, refused: "", notFriends: false };
+  return { saved: undefined, refused: "", notFriends: false, notMember: false, noSuchGroup: false };
 }
 
 export const SaveMessageResult: MessageFns<SaveMessageResult> = {
@@ -5271,6 +5421,12 @@ export const SaveMessageResult: MessageFns<SaveMessageResult> = {
     }
     if (message.notFriends !== false) {
       writer.uint32(24).bool(message.notFriends);
+    }
+    if (message.notMember !== false) {
+      writer.uint32(32).bool(message.notMember);
+    }
+    if (message.noSuchGroup !== false) {
+      writer.uint32(40).bool(message.noSuchGroup);
     }
     return writer;
   },
@@ -5312,6 +5468,22 @@ export const SaveMessageResult: MessageFns<SaveMessageResult> = {
             message.notFriends = reader.bool();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.notMember = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.noSuchGroup = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5333,6 +5505,16 @@ export const SaveMessageResult: MessageFns<SaveMessageResult> = {
         : isSet(object.not_friends)
         ? globalThis.Boolean(object.not_friends)
         : false,
+      notMember: isSet(object.notMember)
+        ? globalThis.Boolean(object.notMember)
+        : isSet(object.not_member)
+        ? globalThis.Boolean(object.not_member)
+        : false,
+      noSuchGroup: isSet(object.noSuchGroup)
+        ? globalThis.Boolean(object.noSuchGroup)
+        : isSet(object.no_such_group)
+        ? globalThis.Boolean(object.no_such_group)
+        : false,
     };
   },
 
@@ -5347,6 +5529,12 @@ export const SaveMessageResult: MessageFns<SaveMessageResult> = {
     if (message.notFriends !== false) {
       obj.notFriends = message.notFriends;
     }
+    if (message.notMember !== false) {
+      obj.notMember = message.notMember;
+    }
+    if (message.noSuchGroup !== false) {
+      obj.noSuchGroup = message.noSuchGroup;
+    }
     return obj;
   },
 
@@ -5360,6 +5548,8 @@ export const SaveMessageResult: MessageFns<SaveMessageResult> = {
       : undefined;
     message.refused = object.refused ?? "";
     message.notFriends = object.notFriends ?? false;
+    message.notMember = object.notMember ?? false;
+    message.noSuchGroup = object.noSuchGroup ?? false;
     return message;
   },
 };
