@@ -1,6 +1,6 @@
 // CRC-32C (Castagnoli), the checksum of Kafka record batches (magic 2). node:zlib's crc32 is the IEEE
 // polynomial and would reject every real batch, hence this table-driven (slicing-by-8) version. Used by the
-// embedded broker (checking and writing batches) and by our produce encoder (several times faster than kafkajs's
+// embedded broker (checking and writing batches) and by our produce encoder (1.3-2 x faster than kafkajs's
 // byte-at-a-time one).
 const POLY = 0x82f63b78;
 const TABLES: Uint32Array[] = [];
