@@ -6,6 +6,7 @@
 // A record's timestamp is when its produce request was written. Run it beside a load (bench/ab/p2p-http.ts).
 //   npx tsx bench/ab/hop-probe.ts <kafka host:port>        (gochat up prints "Kafka at ...")
 import { Kafka, logLevel } from 'kafkajs';
+import { headersToStrings } from '../../lib/kafka/consumer';
 import { decodeRecord } from '../../lib/kafka/registry';
 
 const broker = process.argv[2];
@@ -45,10 +46,7 @@ await consumer.run({
   eachBatch: async ({ batch }) => {
     const now = Date.now();
     for (const record of batch.messages) {
-      const headers: Record<string, string> = {};
-      for (const [key, value] of Object.entries(record.headers ?? {}))
-        if (value !== undefined) headers[key] = String(value);
-      const decoded = decodeRecord(batch.topic, headers, record.value);
+      const decoded = decodeRecord(batch.topic, headersToStrings(record.headers), record.value);
       if (!decoded.ok) continue;
       const at = Number(record.timestamp);
       if (decoded.type === 'message.upstream') {

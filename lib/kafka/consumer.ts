@@ -95,7 +95,8 @@ const MAX_QUEUED_RECORDS = 4 * 500;
 /** Most records given to one handleBatch call. */
 export const MAX_BATCH_RECORDS = 500;
 
-function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+/** A record's headers as text, the first value of a repeated one (what decodeRecord reads). */
+export function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     const first = Array.isArray(value) ? value[0] : value;

@@ -3,7 +3,7 @@
 import { ConversationType, type ChatMessage } from '../../../proto/gen/gochat/common/v1/common';
 import type { Conversation } from '../../../proto/gen/gochat/repo/v1/repo';
 import { InvalidArgument, NotFound } from '../../../lib/errors';
-import { parseConversationId, requireConversationId } from '../../../lib/conversation';
+import { parseConversationId, requireConversationId, type ParsedConversationId } from '../../../lib/conversation';
 import {
   BODY_MAX_BYTES,
   checkBody,
@@ -47,12 +47,6 @@ export interface SaveManyResults {
 const STORED = { refused: '', notFriends: false, notMember: false, noSuchGroup: false };
 const REFUSED = { saved: undefined, ...STORED };
 
-/** The group of a group message, undefined for any other (an invalid conversation id is left to save()). */
-function groupOf(message: ChatMessage): string | undefined {
-  const parsed = parseConversationId(message.conversationId);
-  return parsed?.type === ConversationType.CONVERSATION_TYPE_GROUP ? parsed.groupId : undefined;
-}
-
 export class ConversationLog {
   constructor(
     private readonly messages: MessageStore,
@@ -80,14 +74,20 @@ export class ConversationLog {
     return await this.messages.inTransaction(() => {
       const now = this.clock.now();
       for (const id of dispatchedMessageIds) this.messages.markDispatched(id, now);
-      const friendly = requireP2pFriendship ? this.p2pFriendships(messages) : undefined;
+      // Parsed once for both checks; an invalid conversation id is left to save() to refuse with its reason.
+      const parsed = messages.map((message) => parseConversationId(message.conversationId));
+      const friendly = requireP2pFriendship ? this.p2pFriendships(messages, parsed) : undefined;
       const membersOf = new Map<string, Set<string> | undefined>();
       const storedTo = new Set<string>();
       const results = messages.map((message, i): SaveManyResult => {
         if (friendly?.[i] === false) {
           return { ...REFUSED, refused: `messages[${i}]: sender and peer are not friends`, notFriends: true };
         }
-        const groupId = requireGroupMembership ? groupOf(message) : undefined;
+        const conversation = parsed[i];
+        const groupId =
+          requireGroupMembership && conversation?.type === ConversationType.CONVERSATION_TYPE_GROUP
+            ? conversation.groupId
+            : undefined;
         if (groupId !== undefined) {
           if (!membersOf.has(groupId)) membersOf.set(groupId, this.memberIdsOf(groupId));
           const members = membersOf.get(groupId);
@@ -126,11 +126,14 @@ export class ConversationLog {
    * Per message: false for a p2p message whose sender is not friends with the peer (or not one of its two users),
    * true otherwise; an invalid conversation id is left to save() to refuse with its reason.
    */
-  private p2pFriendships(messages: readonly ChatMessage[]): boolean[] {
+  private p2pFriendships(
+    messages: readonly ChatMessage[],
+    conversations: ReadonlyArray<ParsedConversationId | undefined>,
+  ): boolean[] {
     const out = messages.map(() => true);
     const pairs: Array<{ at: number; userId: string; friendId: string }> = [];
     messages.forEach((message, at) => {
-      const parsed = parseConversationId(message.conversationId);
+      const parsed = conversations[at];
       if (parsed?.type !== ConversationType.CONVERSATION_TYPE_P2P) return;
       const [a, b] = parsed.userIds;
       if (message.senderId === a || message.senderId === b) {
