@@ -191,6 +191,17 @@ export function withActiveSpan<T>(span: Span, work: () => T): T {
   }
 }
 
+/** Runs work outside any trace: shared work done for several traces at once belongs to none of them. */
+export function withoutActiveSpan<T>(work: () => T): T {
+  const outer = syncTraceparent;
+  syncTraceparent = undefined;
+  try {
+    return context.with(ROOT_CONTEXT, work);
+  } finally {
+    syncTraceparent = outer;
+  }
+}
+
 /**
  * Runs work (which may await) as part of the trace `traceparent` names, for a handler given one event of a batch:
  * the RPCs and records it makes become children of that event's span. Costs a context per call, so it is for work

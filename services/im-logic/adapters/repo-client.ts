@@ -21,6 +21,7 @@ import { groupConversationId } from '../../../lib/conversation';
 import { AlreadyExists, isDomainError } from '../../../lib/errors';
 import { connectClient } from '../../../lib/grpc';
 import { repoCall } from './repo-call';
+import { SaveCoalescer } from './save-coalescer';
 import type {
   FriendEntry,
   FriendGraph,
@@ -56,6 +57,8 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
   private readonly groups: GroupServiceClient;
   private readonly messages: MessageServiceClient;
   private readonly presence: PresenceServiceClient;
+  /** The lanes' SaveMessages calls of one turn leave as one (save-coalescer.ts). */
+  private readonly saves = new SaveCoalescer((messages, marks) => this.saveNow(messages, marks));
 
   constructor(address: string) {
     this.users = connectClient(UserServiceClient, address, CHANNEL_OPTIONS);
@@ -156,7 +159,10 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
       dispatched: res.dispatched,
     };
   }
-  async saveMessages(messages: ChatMessage[], dispatchedMessageIds: string[]): Promise<SaveOutcome[]> {
+  saveMessages(messages: ChatMessage[], dispatchedMessageIds: string[]): Promise<SaveOutcome[]> {
+    return this.saves.saveMessages(messages, dispatchedMessageIds);
+  }
+  private async saveNow(messages: ChatMessage[], dispatchedMessageIds: string[]): Promise<SaveOutcome[]> {
     const res = await repoCall(this.messages, 'saveMessages', {
       messages,
       dispatchedMessageIds,
