@@ -21,7 +21,7 @@ import { groupConversationId } from '../../../lib/conversation';
 import { AlreadyExists, isDomainError } from '../../../lib/errors';
 import { connectClient } from '../../../lib/grpc';
 import { repoCall } from './repo-call';
-import { SaveCoalescer } from './save-coalescer';
+import { coalescedSaves } from './save-coalescer';
 import type {
   FriendEntry,
   FriendGraph,
@@ -58,7 +58,7 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
   private readonly messages: MessageServiceClient;
   private readonly presence: PresenceServiceClient;
   /** The lanes' SaveMessages calls of one turn leave as one (save-coalescer.ts). */
-  private readonly saves = new SaveCoalescer((messages, marks) => this.saveNow(messages, marks));
+  private readonly saves = coalescedSaves((messages, marks) => this.saveNow(messages, marks));
 
   constructor(address: string) {
     this.users = connectClient(UserServiceClient, address, CHANNEL_OPTIONS);
@@ -160,7 +160,7 @@ export class RepoClient implements UserDirectory, FriendGraph, GroupDirectory, M
     };
   }
   saveMessages(messages: ChatMessage[], dispatchedMessageIds: string[]): Promise<SaveOutcome[]> {
-    return this.saves.saveMessages(messages, dispatchedMessageIds);
+    return this.saves(messages, dispatchedMessageIds);
   }
   private async saveNow(messages: ChatMessage[], dispatchedMessageIds: string[]): Promise<SaveOutcome[]> {
     const res = await repoCall(this.messages, 'saveMessages', {

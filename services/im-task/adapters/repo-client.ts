@@ -9,9 +9,16 @@ import {
 } from '../../../proto/gen/gochat/repo/v1/repo';
 import { isDomainError } from '../../../lib/errors';
 import { call, connectClient } from '../../../lib/grpc';
+import { SameTurnCalls } from '../../../lib/same-turn-calls';
 import type { GatewayAddress, MessageArchive, PresenceDirectory, SocialGraph } from '../domain/ports';
 
 const IDS_PER_CALL = 500;
+
+type IndexEntry = { message: ChatMessage; memberIds: string[] };
+/** im-repo indexes at most 1,000 messages a call (MAX_BATCH in its domain/messages.ts). */
+const INDEX_ENTRIES_PER_CALL = 1000;
+/** Member ids one merged IndexMessages call carries at most: about 2 MB, half of gRPC's 4 MiB message limit. */
+const INDEX_MEMBER_IDS_PER_CALL = 100_000;
 
 /**
  * grpc-js backs off up to two minutes between reconnects; after an im-repo restart that would leave this service
@@ -25,6 +32,21 @@ export class RepoClient implements SocialGraph, MessageArchive, PresenceDirector
   private readonly groups: GroupServiceClient;
   private readonly messages: MessageServiceClient;
   private readonly presence: PresenceServiceClient;
+  /**
+   * The lanes' IndexMessages calls of one turn leave as one (lib/same-turn-calls.ts): a fetch brings persist
+   * records for up to six partitions at once. The answer is a count; when it falls short, the calls are made
+   * again one by one (indexing is idempotent) so that each lane learns its own.
+   */
+  private readonly indexCalls = new SameTurnCalls<ReadonlyArray<IndexEntry>, number>({
+    send: async (entries) => (await call(this.messages, 'indexMessages', { messages: [...entries] })).indexed,
+    merge: (requests) => requests.flat(),
+    fits: (joined, next) =>
+      joined.reduce((n, r) => n + r.length, next.length) <= INDEX_ENTRIES_PER_CALL &&
+      [...joined, next].reduce((n, r) => n + r.reduce((m, e) => m + e.memberIds.length, 0), 0) <=
+        INDEX_MEMBER_IDS_PER_CALL,
+    split: (indexed, requests) =>
+      indexed === requests.reduce((n, r) => n + r.length, 0) ? requests.map((r) => r.length) : undefined,
+  });
 
   constructor(address: string) {
     this.friends = connectClient(FriendServiceClient, address, CHANNEL_OPTIONS);
@@ -55,8 +77,8 @@ export class RepoClient implements SocialGraph, MessageArchive, PresenceDirector
     return (await call(this.messages, 'pullMessages', { conversationId, fromSeq, toSeq, limit })).messages;
   }
 
-  async indexMessages(entries: ReadonlyArray<{ message: ChatMessage; memberIds: string[] }>): Promise<number> {
-    return (await call(this.messages, 'indexMessages', { messages: [...entries] })).indexed;
+  indexMessages(entries: ReadonlyArray<IndexEntry>): Promise<number> {
+    return this.indexCalls.call(entries);
   }
 
   async getUsersPresence(userIds: readonly string[]): Promise<UserPresence[]> {
