@@ -12,6 +12,7 @@ import {
   trace,
   TraceFlags,
   type Attributes,
+  type Context,
   type Span,
   type SpanContext,
 } from '@opentelemetry/api';
@@ -180,23 +181,21 @@ export function startSpan(name: string, options: SpanOptions): Span {
 
 /** Runs work with the span active, so the spans it makes (RPCs, records) are its children. */
 export function withActiveSpan<T>(span: Span, work: () => T): T {
-  if (syncTraceparent === undefined) return context.with(trace.setSpan(context.active(), span), work);
-  // Nested in withTraceSync's work: the span is the closer one for as long as this work runs.
-  const outer = syncTraceparent;
-  syncTraceparent = undefined;
-  try {
-    return context.with(trace.setSpan(context.active(), span), work);
-  } finally {
-    syncTraceparent = outer;
-  }
+  return withContext(trace.setSpan(context.active(), span), work);
 }
 
 /** Runs work outside any trace: shared work done for several traces at once belongs to none of them. */
 export function withoutActiveSpan<T>(work: () => T): T {
+  return withContext(ROOT_CONTEXT, work);
+}
+
+/** Runs work in `ctx`; nested in withTraceSync's work, `ctx` is the closer one for as long as this work runs. */
+function withContext<T>(ctx: Context, work: () => T): T {
+  if (syncTraceparent === undefined) return context.with(ctx, work);
   const outer = syncTraceparent;
   syncTraceparent = undefined;
   try {
-    return context.with(ROOT_CONTEXT, work);
+    return context.with(ctx, work);
   } finally {
     syncTraceparent = outer;
   }
