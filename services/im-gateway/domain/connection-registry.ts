@@ -1,22 +1,63 @@
-import { BoundedSet } from '../../../lib/bounded-map';
+import { BoundedMap } from '../../../lib/bounded-map';
 import type { ClientLink } from './ports';
 
 // The same stored message can reach a connection by two roads (the downstream topic and a PushToUsers call, a
 // sync answer racing a push, or records redelivered after a consumer restart, which are those since the last
-// commit: a handful). Each connection remembers the (conversation, seq) pairs it was given recently so that it
-// never receives one twice. The window is bounded (about 30 KB per connection) to keep memory flat with many
-// connections; a duplicate older than the window is still dropped by the client, which keys messages by seq.
-const DELIVERY_WINDOW = 512;
+// commit: a handful). Each connection remembers, per conversation, the seqs it was given recently so that it never
+// receives one twice: the highest seq and a bitmap of the SEQ_WINDOW seqs below it, for the CONVERSATIONS
+// conversations it was given something in most recently. It is asked once per push (a 20-member group's message:
+// 19 times), so it works on numbers: no key string is built or hashed per push. Memory stays flat with many
+// connections (at most about 10 KB each); a duplicate older than the window is still dropped by the client, which
+// keys messages by seq.
+const SEQ_WINDOW = 512;
+const CONVERSATIONS = 64;
+
+/** The seqs of one conversation given to one connection: the highest, and which of the SEQ_WINDOW before it. */
+export class SeqWindow {
+  private top = 0;
+  /** Bit (seq % SEQ_WINDOW) is set when that seq, within the window below `top`, was given. */
+  private readonly bits = new Uint32Array(SEQ_WINDOW / 32);
+
+  /** true the first time a seq is offered, false afterwards (a seq older than the window counts as new). */
+  firstTime(seq: number): boolean {
+    if (seq > this.top) {
+      if (seq - this.top >= SEQ_WINDOW) this.bits.fill(0);
+      else for (let s = this.top + 1; s < seq; s++) this.clear(s);
+      this.top = seq;
+      this.set(seq);
+      return true;
+    }
+    if (seq <= this.top - SEQ_WINDOW) return true;
+    const slot = seq % SEQ_WINDOW;
+    const word = (this.bits[slot >>> 5] as number) >>> 0;
+    const bit = (1 << (slot & 31)) >>> 0;
+    if ((word & bit) !== 0) return false;
+    this.bits[slot >>> 5] = word | bit;
+    return true;
+  }
+
+  private set(seq: number): void {
+    const slot = seq % SEQ_WINDOW;
+    this.bits[slot >>> 5] = ((this.bits[slot >>> 5] as number) | (1 << (slot & 31))) >>> 0;
+  }
+
+  private clear(seq: number): void {
+    const slot = seq % SEQ_WINDOW;
+    this.bits[slot >>> 5] = ((this.bits[slot >>> 5] as number) & ~(1 << (slot & 31))) >>> 0;
+  }
+}
 
 class DeliveryLedger {
-  private readonly seen = new BoundedSet<string>(DELIVERY_WINDOW);
+  private readonly conversations = new BoundedMap<string, SeqWindow>(CONVERSATIONS);
 
   /** true the first time a (conversation, seq) is offered, false afterwards. */
   firstTime(conversationId: string, seq: number): boolean {
-    const key = `${conversationId}\u0000${seq}`;
-    if (this.seen.has(key)) return false;
-    this.seen.add(key);
-    return true;
+    let seqs = this.conversations.get(conversationId);
+    if (seqs === undefined) {
+      seqs = new SeqWindow();
+      this.conversations.set(conversationId, seqs);
+    }
+    return seqs.firstTime(seq);
   }
 }
 
