@@ -17,7 +17,8 @@ const CASES_EXPLAINED = [
   '  of unacked sends per sender. Higher rates are skipped once the system fell behind at a lower one.',
   '- `pipeline`: one connection sending with a large window of unacked sends: acked msgs/s.',
   '- `group`: a small group where every member sends (stored = acked msgs/s, fanned out = deliveries/s; every',
-  '  member must get every message once, in seq order), and one message to a large group with a tenth online.',
+  '  member must get every message once, in seq order) at a fixed rate, with 2 unacked sends per member, then with',
+  '  10 (as many as p2p saturation keeps); and one message to a large group with a tenth online.',
   '- `presence`: a user with many online friends connects: time until every friend has the online signal.',
   '- `connections`: idle authenticated WebSockets held by one gateway, and its RSS per connection.',
   '- `startup`: `gochat up` until `ready` (new data dir, then a restart on it) and `gochat down`.',
@@ -53,7 +54,7 @@ function summary(output: BenchOutput): string[] {
     { smallGroup?: Record<string, number>; largeGroup?: Record<string, number | undefined> } | undefined;
   if (group?.smallGroup) {
     lines.push(
-      `- group: ${formatNumber(group.smallGroup.storedPerSec)} stored and ${formatNumber(group.smallGroup.fannedOutPerSec)} ` +
+      `- group, window ${group.smallGroup.window ?? '-'}: ${formatNumber(group.smallGroup.storedPerSec)} stored and ${formatNumber(group.smallGroup.fannedOutPerSec)} ` +
         `fanned-out msgs/s (relay fans out ${formatNumber(group.smallGroup.relayFannedOutPerSec)}); every online member of the ` +
         `large group had the message after ${formatNumber(group.largeGroup?.everyOnlineMemberHadItMs)} ms (relay ${formatNumber(group.largeGroup?.relayMs)} ms)`,
     );
