@@ -21,7 +21,7 @@ function message(seq: number, conversationId = CONV): ChatMessage {
 }
 
 /** The message log in memory, counting the reads indexMany makes. */
-class CountingMessages implements Pick<MessageStore, 'inTransaction' | 'index' | 'hasMessage' | 'pull'> {
+class CountingMessages implements Pick<MessageStore, 'inTransaction' | 'index' | 'hasMessage' | 'storedSeqs'> {
   readonly stored = new Map<string, Set<number>>();
   readonly listed = new Map<string, number>(); // "user conversation" -> seq
   reads = 0;
@@ -48,13 +48,9 @@ class CountingMessages implements Pick<MessageStore, 'inTransaction' | 'index' |
     return this.stored.get(conversationId)?.has(seq) ?? false;
   }
 
-  pull(conversationId: string, fromSeq: number, toSeq: number, limit: number): ChatMessage[] {
+  storedSeqs(conversationId: string, fromSeq: number, toSeq: number): number[] {
     this.reads += 1;
-    const seqs = [...(this.stored.get(conversationId) ?? [])].filter((s) => s >= fromSeq && (!toSeq || s <= toSeq));
-    return seqs
-      .sort((a, b) => a - b)
-      .slice(0, limit)
-      .map((seq) => message(seq, conversationId));
+    return [...(this.stored.get(conversationId) ?? [])].filter((s) => s >= fromSeq && s <= toSeq).sort((a, b) => a - b);
   }
 }
 

@@ -293,7 +293,7 @@ export class ConversationLog {
     const span = hi - lo + 1;
     let stored: (seq: number) => boolean;
     if (span <= 2 * unproven) {
-      const seqs = new Set(this.messages.pull(conversationId, lo, hi, span).map((m) => m.seq));
+      const seqs = new Set(this.messages.storedSeqs(conversationId, lo, hi));
       stored = (seq) => seqs.has(seq);
     } else {
       stored = (seq) => this.messages.hasMessage(conversationId, seq);

@@ -119,6 +119,8 @@ export interface MessageStore {
   allocateSeqs(conversationId: string, count: number): { firstSeq: number; lastSeq: number };
   /** from <= seq <= to (to 0 = latest), oldest first, at most limit. */
   pull(conversationId: string, fromSeq: number, toSeq: number, limit: number): ChatMessage[];
+  /** The seqs stored from fromSeq to toSeq (both included), ascending: no message is read. */
+  storedSeqs(conversationId: string, fromSeq: number, toSeq: number): number[];
   maxSeq(conversationId: string): number;
   /** Moves forward only, capped at the conversation's max seq. */
   updateReadPointer(userId: string, conversationId: string, seq: number, atMs: number): ReadPointerUpdate;

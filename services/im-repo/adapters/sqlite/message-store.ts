@@ -70,6 +70,11 @@ export class SqliteMessageStore implements MessageStore {
         `SELECT * FROM messages WHERE conversation_id = ? AND seq >= ? AND (? = 0 OR seq <= ?)
          ORDER BY seq LIMIT ?`,
       ),
+      seqsIn: db
+        .prepare<[string, number, number], number>(
+          'SELECT seq FROM messages WHERE conversation_id = ? AND seq BETWEEN ? AND ? ORDER BY seq',
+        )
+        .pluck(),
       pointer: db.prepare<[string, string], { read_seq: number; updated_at_ms: number }>(
         'SELECT read_seq, updated_at_ms FROM user_read_pointers WHERE user_id = ? AND conversation_id = ?',
       ),
@@ -145,6 +150,10 @@ export class SqliteMessageStore implements MessageStore {
 
   pull(conversationId: string, fromSeq: number, toSeq: number, limit: number): ChatMessage[] {
     return this.s.range.all(conversationId, fromSeq, toSeq, toSeq, limit).map(messageFromRow);
+  }
+
+  storedSeqs(conversationId: string, fromSeq: number, toSeq: number): number[] {
+    return this.s.seqsIn.all(conversationId, fromSeq, toSeq);
   }
 
   maxSeq(conversationId: string): number {

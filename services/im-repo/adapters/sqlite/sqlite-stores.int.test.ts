@@ -284,6 +284,19 @@ describe('SQLite stores', () => {
     }
   });
 
+  test('indexing a run of one conversation counts the older messages with one read of their seqs', async () => {
+    const CONV = 'p2p:fra:frb';
+    const saved = ['ix-run-1', 'ix-run-2', 'ix-run-3', 'ix-run-4'].map(
+      (id) => repo.log.save(text(CONV, 'fra', id)).message as ChatMessage,
+    );
+    // The second one is gone (as if never stored): the newest proves itself, the older three are looked up.
+    repo.db.prepare('DELETE FROM messages WHERE message_id = ?').run(saved[1]?.messageId);
+    const indexed = await repo.log.indexMany(saved.map((message) => ({ message, memberIds: ['fra', 'frb'] })));
+    assert.equal(indexed, 3);
+    const listed = repo.log.userConversations('frb').find((c) => c.conversationId === CONV);
+    assert.equal(listed?.maxSeq, saved[3]?.seq);
+  });
+
   test('concurrent units of work share one commit, and one that throws is rolled back alone', async () => {
     repo.db.exec('CREATE TABLE group_commit_probe (x INTEGER)');
     const insert = repo.db.prepare('INSERT INTO group_commit_probe (x) VALUES (?)');
