@@ -134,14 +134,15 @@ export async function startApplianceApi(options: ApplianceApiOptions): Promise<A
       timeline.observeLog(line);
       flows.observeLog(line);
     }),
-    kafka.onAppend((records) => {
-      metrics.countAppended(records);
-      timeline.observeRecords(records);
+    kafka.onAppend((appended) => {
+      metrics.countAppended(appended.topic, appended.count);
+      timeline.observeRecords([appended]);
       if (hub.connectionCount === 0) {
-        unwatched.add(records);
+        unwatched.add(appended);
         return;
       }
       unwatched.drain();
+      const records = appended.records();
       const summaries = records.map(summarize);
       hub.publishRecords(summaries);
       for (const record of records) {

@@ -57,6 +57,27 @@ export interface BrokerRecord {
   headers: Record<string, Uint8Array>;
 }
 
+/**
+ * Records appended together to one topic. They are decoded on the first records() call, so watching the broker
+ * costs next to nothing while nobody looks at what it stored.
+ */
+export interface AppendedRecords {
+  readonly topic: string;
+  readonly count: number;
+  records(): BrokerRecord[];
+}
+
+/** Already decoded records as runs of one topic each, in order. */
+export function appendedRuns(records: readonly BrokerRecord[]): AppendedRecords[] {
+  const runs: BrokerRecord[][] = [];
+  for (const record of records) {
+    const run = runs.at(-1);
+    if (run && run[0]?.topic === record.topic) run.push(record);
+    else runs.push([record]);
+  }
+  return runs.map((run) => ({ topic: run[0]?.topic ?? '', count: run.length, records: () => run }));
+}
+
 export interface ProduceRequest {
   topic: string;
   partition?: number;
@@ -72,8 +93,8 @@ export interface KafkaInspector {
   /** Records of one partition from an offset on, at most max, in offset order. */
   readRecords(topic: string, partition: number, fromOffset: number, max: number): Promise<BrokerRecord[]>;
   produce(request: ProduceRequest): Promise<{ partition: number; offset: number }>;
-  /** Every record appended to any topic, as soon as it is stored. */
-  onAppend(listener: (records: BrokerRecord[]) => void): Unsubscribe;
+  /** Every record appended to any topic, as soon as it is stored, a topic's run of records at a time. */
+  onAppend(listener: (appended: AppendedRecords) => void): Unsubscribe;
 }
 
 export interface PresenceConnectionView {

@@ -1,13 +1,15 @@
 // In-memory ApplianceControl for the API's own tests (the real one is the supervisor's).
-import type {
-  ApplianceControl,
-  BrokerRecord,
-  GroupInfo,
-  KafkaInspector,
-  LogLine,
-  ServiceStatus,
-  TopicInfo,
-  Unsubscribe,
+import {
+  appendedRuns,
+  type AppendedRecords,
+  type ApplianceControl,
+  type BrokerRecord,
+  type GroupInfo,
+  type KafkaInspector,
+  type LogLine,
+  type ServiceStatus,
+  type TopicInfo,
+  type Unsubscribe,
 } from './ports';
 
 export class FakeControl implements ApplianceControl {
@@ -92,12 +94,12 @@ export class FakeControl implements ApplianceControl {
 
 /** In-memory KafkaInspector: tests append records by hand and watch what the API does with them. */
 export class FakeKafka implements KafkaInspector {
-  private readonly listeners = new Set<(records: BrokerRecord[]) => void>();
+  private readonly listeners = new Set<(appended: AppendedRecords) => void>();
   readonly records: BrokerRecord[] = [];
 
   append(records: BrokerRecord[]): void {
     this.records.push(...records);
-    for (const listener of this.listeners) listener(records);
+    for (const run of appendedRuns(records)) for (const listener of this.listeners) listener(run);
   }
 
   listTopics(): Promise<TopicInfo[]> {
@@ -135,7 +137,7 @@ export class FakeKafka implements KafkaInspector {
     return Promise.reject(new Error('FakeKafka does not produce'));
   }
 
-  onAppend(listener: (records: BrokerRecord[]) => void): Unsubscribe {
+  onAppend(listener: (appended: AppendedRecords) => void): Unsubscribe {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

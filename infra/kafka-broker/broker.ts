@@ -8,10 +8,11 @@ import { lockDataDir } from './data-dir-lock';
 import { GroupCoordinator } from './groups/coordinator';
 import { OffsetStore } from './groups/offset-store';
 import {
-  batchToRecords,
+  appendedBatch,
   describeGroups,
   listTopics,
   readRecords,
+  type AppendedBatch,
   type GroupInfo,
   type StoredRecord,
   type TopicInfo,
@@ -52,6 +53,11 @@ export interface Broker {
   readRecords(topic: string, partition: number, fromOffset: number, maxRecords: number): Promise<StoredRecord[]>;
   /** Every record appended from now on; returns the unsubscribe function. */
   onAppend(listener: (record: StoredRecord) => void): () => void;
+  /**
+   * Every batch appended from now on, its records read only if asked: watching costs next to nothing until someone
+   * looks at what was appended (onAppend reads every record of every batch).
+   */
+  onAppendBatch(listener: (batch: AppendedBatch) => void): () => void;
   createTopic(name: string, partitions: number): Promise<void>;
   /** Request bytes reserved right now and connections waiting for room (maxBufferedRequestBytes). */
   requestMemory(): { reservedBytes: number; waitingConnections: number };
@@ -130,6 +136,29 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   logger.info(`kafka broker listening on ${core.advertisedHost}:${port} (data dir ${options.dataDir})`);
 
   let stopped: Promise<void> | null = null;
+  const onAppendBatch = (listener: (batch: AppendedBatch) => void): (() => void) => {
+    // Listeners hear of a batch after the produce request that appended it has been answered, so watching the
+    // broker (the console's live views) adds nothing to a producer's wait.
+    let pending: AppendedBatch[] = [];
+    const deliver = (): void => {
+      const batches = pending;
+      pending = [];
+      for (const batch of batches) {
+        // a failing listener must not stop the others or the broker
+        try {
+          listener(batch);
+        } catch (err) {
+          logger.error(`onAppend listener failed: ${(err as Error)?.stack ?? String(err)}`);
+        }
+      }
+    };
+    const onBatch = (topic: string, partition: number, batch: Buffer): void => {
+      if (pending.push(appendedBatch(topic, partition, batch)) === 1) setImmediate(deliver);
+    };
+    core.appends.on('batch', onBatch);
+    return () => core.appends.off('batch', onBatch);
+  };
+
   return {
     address: `${boundHost}:${port}`,
     host: boundHost,
@@ -151,27 +180,11 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     readRecords: (topic, partition, fromOffset, maxRecords) =>
       Promise.resolve().then(() => readRecords(core, topic, partition, fromOffset, maxRecords)),
     onAppend(listener) {
-      // Decoding for listeners happens after the produce request that appended the batch has been answered, so
-      // watching the broker (the console's live views) adds nothing to a producer's wait.
-      let pending: Array<[topic: string, partition: number, batch: Buffer]> = [];
-      const deliver = (): void => {
-        const batches = pending;
-        pending = [];
-        for (const [topic, partition, batch] of batches) {
-          // a failing listener must not stop the others or the broker
-          try {
-            for (const rec of batchToRecords(topic, partition, batch)) listener(rec);
-          } catch (err) {
-            logger.error(`onAppend listener failed: ${(err as Error)?.stack ?? String(err)}`);
-          }
-        }
-      };
-      const onBatch = (topic: string, partition: number, batch: Buffer): void => {
-        if (pending.push([topic, partition, batch]) === 1) setImmediate(deliver);
-      };
-      core.appends.on('batch', onBatch);
-      return () => core.appends.off('batch', onBatch);
+      return onAppendBatch((batch) => {
+        for (const rec of batch.records()) listener(rec);
+      });
     },
+    onAppendBatch,
     requestMemory: () => ({ reservedBytes: server.pool.reserved, waitingConnections: server.pool.waiting }),
     createTopic(name, partitions) {
       return Promise.resolve().then(() => {

@@ -113,6 +113,27 @@ export function describeGroups(core: BrokerCore): GroupInfo[] {
   });
 }
 
+/** One appended batch: where it went and how many records it holds, read from its header; the records on demand. */
+export interface AppendedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly count: number;
+  /** The batch's records, read once on the first call. */
+  records(): StoredRecord[];
+}
+
+/** `batch` is copied: it is a view of the produce request, which a listener may outlive. */
+export function appendedBatch(topic: string, partition: number, batch: Buffer): AppendedBatch {
+  const own = Buffer.from(batch);
+  let records: StoredRecord[] | undefined;
+  return {
+    topic,
+    partition,
+    count: readBatchHeader(own).recordCount,
+    records: () => (records ??= batchToRecords(topic, partition, own)),
+  };
+}
+
 export function batchToRecords(topic: string, partition: number, batch: Buffer): StoredRecord[] {
   const h = readBatchHeader(batch);
   const codec = codecOf(h.attributes);

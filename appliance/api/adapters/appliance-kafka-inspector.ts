@@ -3,7 +3,15 @@
 // Kafka (external via KAFKA_BROKERS, Redpanda containers) over the Kafka protocol (KafkaClientInspector).
 import type { Broker } from '../../../infra/kafka-broker';
 import { UnavailableError } from '../http/errors';
-import type { BrokerRecord, GroupInfo, KafkaInspector, ProduceRequest, TopicInfo, Unsubscribe } from '../ports';
+import type {
+  AppendedRecords,
+  BrokerRecord,
+  GroupInfo,
+  KafkaInspector,
+  ProduceRequest,
+  TopicInfo,
+  Unsubscribe,
+} from '../ports';
 import { BrokerInspector } from './broker-inspector';
 import { KafkaClientInspector } from './kafka-client-inspector';
 
@@ -61,7 +69,7 @@ export class ApplianceKafkaInspector implements KafkaInspector {
   }
 
   /** Follows the infra as it comes up or changes: the feed moves to whichever inspector applies. */
-  onAppend(listener: (records: BrokerRecord[]) => void): Unsubscribe {
+  onAppend(listener: (appended: AppendedRecords) => void): Unsubscribe {
     let following: KafkaInspector | null = null;
     let unsubscribe: Unsubscribe = () => undefined;
     const follow = (): void => {

@@ -4,7 +4,15 @@
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { Broker } from '../../../infra/kafka-broker';
 import { UnavailableError } from '../http/errors';
-import type { BrokerRecord, GroupInfo, KafkaInspector, ProduceRequest, TopicInfo, Unsubscribe } from '../ports';
+import type {
+  AppendedRecords,
+  BrokerRecord,
+  GroupInfo,
+  KafkaInspector,
+  ProduceRequest,
+  TopicInfo,
+  Unsubscribe,
+} from '../ports';
 
 type StoredRecord = Awaited<ReturnType<Broker['readRecords']>>[number];
 
@@ -100,7 +108,7 @@ export class BrokerInspector implements KafkaInspector {
   }
 
   /** Follows the broker across restarts: a new broker instance is subscribed to as soon as it is seen. */
-  onAppend(listener: (records: BrokerRecord[]) => void): Unsubscribe {
+  onAppend(listener: (appended: AppendedRecords) => void): Unsubscribe {
     let subscribed: Broker | null = null;
     let unsubscribe: () => void = () => undefined;
     const follow = (): void => {
@@ -109,8 +117,13 @@ export class BrokerInspector implements KafkaInspector {
       unsubscribe();
       subscribed = broker;
       unsubscribe = broker
-        ? broker.onAppend((record) => {
-            if (record.decoded) listener([toBrokerRecord(record)]);
+        ? broker.onAppendBatch((batch) => {
+            let records: BrokerRecord[] | undefined;
+            listener({
+              topic: batch.topic,
+              count: batch.count,
+              records: () => (records ??= batch.records().flatMap((r) => (r.decoded ? [toBrokerRecord(r)] : []))),
+            });
           })
         : () => undefined;
     };

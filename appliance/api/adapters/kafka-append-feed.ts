@@ -4,12 +4,12 @@
 // consumer, so when a topic appears the consumer is rebuilt and seeks every partition to where it had got to
 // (a new topic from its start), so no record is skipped across the rebuild. It runs only while someone listens.
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import type { BrokerRecord, Unsubscribe } from '../ports';
+import type { AppendedRecords, BrokerRecord, Unsubscribe } from '../ports';
 import { CONSOLE_GROUP_PREFIX, isInternalTopic, nextConsoleGroupSuffix, toBrokerRecord } from './kafka-records';
 
 const TOPIC_CHECK_MS = 2000;
 
-type Listener = (records: BrokerRecord[]) => void;
+type Listener = (appended: AppendedRecords) => void;
 
 export class KafkaAppendFeed {
   private readonly listeners = new Set<Listener>();
@@ -106,9 +106,10 @@ export class KafkaAppendFeed {
           records.push(toBrokerRecord(batch.topic, batch.partition, message));
         }
         if (records.length === 0) return;
+        const appended: AppendedRecords = { topic: batch.topic, count: records.length, records: () => records };
         for (const listener of this.listeners) {
           try {
-            listener(records);
+            listener(appended);
           } catch {
             // a listener's failure must not make kafkajs redeliver the batch to everyone
           }

@@ -154,8 +154,8 @@ describe('KafkaClientInspector over the Kafka protocol', () => {
   test('reports records appended after subscribing, in the record shape', async () => {
     const received: BrokerRecord[] = [];
     let wake: () => void = () => undefined;
-    const unsubscribe = inspector.onAppend((records) => {
-      received.push(...records);
+    const unsubscribe = inspector.onAppend((appended) => {
+      received.push(...appended.records());
       wake();
     });
     try {
@@ -270,8 +270,8 @@ describe('KafkaClientInspector across a Kafka restart', () => {
     const watcher = new KafkaClientInspector(address);
     const keys: string[] = [];
     let wake: () => void = () => undefined;
-    const unsubscribe = watcher.onAppend((records) => {
-      keys.push(...records.map((r) => text(r.key) ?? ''));
+    const unsubscribe = watcher.onAppend((appended) => {
+      keys.push(...appended.records().map((r) => text(r.key) ?? ''));
       wake();
     });
     const seen = (key: string): Promise<void> =>

@@ -4,7 +4,15 @@
 // gochat-console-*, never committing, hidden from describeGroups and deleted on close).
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { UnavailableError } from '../http/errors';
-import type { BrokerRecord, GroupInfo, KafkaInspector, ProduceRequest, TopicInfo, Unsubscribe } from '../ports';
+import type {
+  AppendedRecords,
+  BrokerRecord,
+  GroupInfo,
+  KafkaInspector,
+  ProduceRequest,
+  TopicInfo,
+  Unsubscribe,
+} from '../ports';
 import { KafkaAppendFeed } from './kafka-append-feed';
 import { KafkaBrowseReader } from './kafka-browse-reader';
 import { CONSOLE_GROUP_PREFIX, isInternalTopic } from './kafka-records';
@@ -162,7 +170,7 @@ export class KafkaClientInspector implements KafkaInspector {
     return { partition: result?.partition ?? request.partition ?? 0, offset: Number(result?.baseOffset ?? -1) };
   }
 
-  onAppend(listener: (records: BrokerRecord[]) => void): Unsubscribe {
+  onAppend(listener: (appended: AppendedRecords) => void): Unsubscribe {
     return this.feed.subscribe(listener);
   }
 

@@ -1,6 +1,6 @@
 // Rates per topic (records/s, for the Overview's edges) and consumer-group lag over time (for the Overview's and
 // the Topics view's trends), pushed to consoles once a second while any console is connected.
-import type { BrokerRecord, GroupInfo, KafkaInspector } from '../ports';
+import type { GroupInfo, KafkaInspector } from '../ports';
 import type { LagSample } from '../contract';
 export type { LagSample };
 
@@ -31,8 +31,8 @@ export class LiveMetrics {
     this.lagTimer.unref();
   }
 
-  countAppended(records: BrokerRecord[]): void {
-    for (const record of records) this.counts.set(record.topic, (this.counts.get(record.topic) ?? 0) + 1);
+  countAppended(topic: string, count: number): void {
+    this.counts.set(topic, (this.counts.get(topic) ?? 0) + count);
   }
 
   private pushRates(): void {
