@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { startBroker, type Broker, type StoredRecord } from './index';
+import type { AppendedBatch } from './introspection';
 import { buildBatch } from './test-support/batch-builder';
 import { produceBatch, RawKafkaClient } from './test-support/raw-client';
 import { makeTempDir, recordingLogger } from './test-support/temp-dir';
@@ -20,6 +21,42 @@ describe('introspection API', () => {
   after(async () => {
     await broker.stop();
     dir.remove();
+  });
+
+  test('onAppendBatch tells each batch with its record count, and reads its records when asked', async () => {
+    await broker.createTopic('im-batches', 1);
+    const batches: AppendedBatch[] = [];
+    const unsubscribe = broker.onAppendBatch((b) => batches.push(b));
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'im-batches', messages: ['one', 'two', 'three'].map((value) => ({ value })) });
+    await producer.send({ topic: 'im-batches', messages: [{ value: 'four' }] });
+    await producer.disconnect();
+    // Listeners hear of a batch after the produce request was answered: give that turn a moment.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    unsubscribe();
+
+    assert.deepEqual(
+      batches.map((b) => [b.topic, b.partition, b.count]),
+      [
+        ['im-batches', 0, 3],
+        ['im-batches', 0, 1],
+      ],
+    );
+    const first = batches[0]?.records() ?? [];
+    assert.deepEqual(
+      first.map((r) => [r.offset, String(r.value)]),
+      [
+        [0, 'one'],
+        [1, 'two'],
+        [2, 'three'],
+      ],
+    );
+    assert.equal(batches[0]?.records(), first, 'read once');
+    assert.deepEqual(
+      batches[1]?.records().map((r) => [r.offset, String(r.value)]),
+      [[3, 'four']],
+    );
   });
 
   test('onAppend streams each record with headers; readRecords decodes gzip batches', async () => {
