@@ -7,8 +7,8 @@ import type { ClientLink } from './ports';
 // receives one twice: the highest seq and a bitmap of the SEQ_WINDOW seqs below it, for the CONVERSATIONS
 // conversations it was given something in most recently. It is asked once per push (a 20-member group's message:
 // 19 times), so it works on numbers: no key string is built or hashed per push. Memory stays flat with many
-// connections (at most about 10 KB each); a duplicate older than the window is still dropped by the client, which
-// keys messages by seq.
+// connections (at most 64 bitmaps of 64 bytes each); a duplicate older than the window is still dropped by the
+// client, which keys messages by seq.
 const SEQ_WINDOW = 512;
 const CONVERSATIONS = 64;
 
@@ -28,12 +28,14 @@ export class SeqWindow {
       return true;
     }
     if (seq <= this.top - SEQ_WINDOW) return true;
-    const slot = seq % SEQ_WINDOW;
-    const word = (this.bits[slot >>> 5] as number) >>> 0;
-    const bit = (1 << (slot & 31)) >>> 0;
-    if ((word & bit) !== 0) return false;
-    this.bits[slot >>> 5] = word | bit;
+    if (this.has(seq)) return false;
+    this.set(seq);
     return true;
+  }
+
+  private has(seq: number): boolean {
+    const slot = seq % SEQ_WINDOW;
+    return ((this.bits[slot >>> 5] as number) & (1 << (slot & 31))) !== 0;
   }
 
   private set(seq: number): void {
