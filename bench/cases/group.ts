@@ -61,6 +61,7 @@ async function measure(
   connect: (group: 'small' | 'large', index: number) => LoadUser,
   groupIds: { small: string; large: string },
   options: CaseOptions,
+  targetPids: () => number[],
 ): Promise<Targets> {
   const { small, large } = plan;
   const smallPhases: LoadPhase[] = [
@@ -80,6 +81,7 @@ async function measure(
     generators: 1,
     bodyBytes: 100,
     progress: options.progress,
+    targetPids,
   });
   const largeFigures = await runRouteLoad({
     target: `${target} ${large.members}-member group`,
@@ -90,6 +92,7 @@ async function measure(
     bodyBytes: 100,
     progress: options.progress,
     warmup: false,
+    targetPids,
   });
   return { small: smallFigures, large: largeFigures };
 }
@@ -124,6 +127,7 @@ async function measureSystem(plan: GroupPlan, options: CaseOptions): Promise<Tar
       (group, i) => user(group === 'small' ? smallSeed.users : largeSeed.users, i),
       { small: smallSeed.groupIds[0] as string, large: largeSeed.groupIds[0] as string },
       options,
+      () => appliance.pids(),
     );
     return { ...measured, setupMs };
   } finally {
@@ -141,6 +145,7 @@ async function measureRelay(plan: GroupPlan, options: CaseOptions): Promise<Targ
       (group, i) => ({ userId: `u_${group}${i}`, wsUrl: relay.wsUrl(`u_${group}${i}`, [`g_${group}`]) }),
       { small: 'g_small', large: 'g_large' },
       options,
+      () => relay.pids(),
     );
   } finally {
     await relay.stop();

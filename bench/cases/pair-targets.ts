@@ -59,6 +59,7 @@ export async function measureSystem(
       generators: options.generators,
       bodyBytes: BODY_BYTES,
       progress,
+      targetPids: () => appliance.pids(),
     });
     return { ...measured, setupMs };
   } finally {
@@ -83,6 +84,7 @@ async function measureRelay(plan: PairLoadPlan, options: CaseOptions): Promise<T
       generators: options.generators,
       bodyBytes: BODY_BYTES,
       progress: options.progress,
+      targetPids: () => relay.pids(),
     });
   } finally {
     await relay.stop();

@@ -5,6 +5,7 @@ import type { LoadRoute, LoadPhase, LoadUser, PhaseCounts, PhaseResult, Generato
 import type { Progress } from '../support/progress';
 import { summarizeLatencies, type LatencySummary } from '../support/stats';
 import { formatNumber, renderTable } from '../report/table';
+import { cpuBetween, markCpu, type TargetCpu } from '../support/target-cpu';
 
 export interface PhaseFigures {
   label: string;
@@ -17,6 +18,8 @@ export interface PhaseFigures {
   latency: LatencySummary;
   counts: PhaseCounts;
   generator: GeneratorHealth;
+  /** The target's CPU over the phase and its drain, and the host's steal time; undefined where /proc is not. */
+  targetCpu?: TargetCpu;
 }
 
 export interface TargetFigures {
@@ -77,6 +80,8 @@ export async function runRouteLoad(options: {
    * the one message is what is measured.
    */
   warmup?: LoadPhase | false;
+  /** The target's processes (the appliance's tree, the relay), whose CPU is read around each phase. */
+  targetPids?: () => number[];
 }): Promise<TargetFigures> {
   const { target, progress } = options;
   progress.step(
@@ -115,7 +120,12 @@ export async function runRouteLoad(options: {
         continue;
       }
       progress.step(`${target}: ${label} for ${phase.durationMs / 1000} s`);
+      const pids = options.targetPids?.() ?? [];
+      const [cpuBefore, startMs] = [markCpu(pids), Date.now()];
       const result = figures(await fleet.run(label, phase));
+      const messages = result.counts.acked || result.counts.delivered;
+      const targetCpu = cpuBetween(cpuBefore, markCpu(pids), messages, Date.now() - startMs);
+      if (targetCpu) result.targetCpu = targetCpu;
       progress.step(
         `${target}: ${label}: ${Math.round(result.deliveredPerSec)} delivered/s, p50 ${result.latency.p50Ms.toFixed(1)} ms, ` +
           `p99 ${result.latency.p99Ms.toFixed(1)} ms${result.counts.lost > 0 ? `, ${result.counts.lost} LOST` : ''}`,
@@ -161,7 +171,7 @@ export function loadNotes(targets: TargetFigures[]): string[] {
 /** Per target and phase: what was sent, answered and received, and whether the generator kept up. */
 export function countsTable(targets: TargetFigures[]): string {
   const headers = ['target', 'load', 'sent', 'acked', 'delivered', 'dup', 'order', 'errors', 'lost', 'late'];
-  headers.push('caught up after', 'gen CPU', 'generator');
+  headers.push('caught up after', 'gen CPU', 'generator', 'target CPU/msg', 'target cores', 'host steal');
   return renderTable(
     headers,
     targets.flatMap((target) =>
@@ -179,6 +189,9 @@ export function countsTable(targets: TargetFigures[]): string {
         phase.caughtUpAfterMs === undefined ? 'never' : `${formatNumber(phase.caughtUpAfterMs / 1000, 1)} s`,
         `${Math.round(phase.generator.cpuFraction * 100)} %`,
         phase.generator.limitedBy.length > 0 ? 'LIMIT' : 'kept up',
+        phase.targetCpu ? `${formatNumber(phase.targetCpu.perMessageMs, 2)} ms` : '-',
+        phase.targetCpu ? formatNumber(phase.targetCpu.cores, 2) : '-',
+        phase.targetCpu ? `${Math.round(phase.targetCpu.stealFraction * 100)} %` : '-',
       ]),
     ),
   );

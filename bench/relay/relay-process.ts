@@ -1,6 +1,7 @@
 // Starts and stops the relay baseline (bench/relay/relay-server.ts) as a child process of the bench.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { processTree } from '../support/target-cpu';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -40,6 +41,10 @@ export class RelayProcess {
   wsUrl(userId: string, groups: string[] = []): string {
     const groupQuery = groups.length > 0 ? `&groups=${groups.map(encodeURIComponent).join(',')}` : '';
     return `ws://127.0.0.1:${this.port}/ws?token=${encodeURIComponent(userId)}${groupQuery}`;
+  }
+
+  pids(): number[] {
+    return processTree(this.child.pid);
   }
 
   get pid(): number | undefined {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dataDirLayout, readApplianceRecord, type ApplianceRecord } from '../../appliance/supervisor/data-dir';
 import { LineSplitter } from '../../appliance/supervisor/log-lines';
+import { processTree } from './target-cpu';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 const GOCHAT_BIN = join(PROJECT_ROOT, 'bin', 'gochat.mjs');
@@ -117,6 +118,11 @@ export class FreshAppliance {
       .map((service) => `http://${service.addresses.http}`);
     if (urls.length === 0) throw new Error(`no gateway with an http address in ${this.dataDir}/appliance.json`);
     return urls;
+  }
+
+  /** Every process of the appliance: `gochat up` (supervisor and embedded broker) and all it started. */
+  pids(): number[] {
+    return processTree(this.child.pid);
   }
 
   /** The pid of a service process (gw-1, im-logic, ...) from appliance.json. */
