@@ -28,7 +28,9 @@ const CASES_EXPLAINED = [
   '(bench/relay/relay-server.ts: forwards each send to the recipient, no Kafka, no storage) for the message',
   'cases, and the file and socket for the broker. Ratios to them (`x`) move less with the machine than the',
   'absolute figures. Load generators are separate processes and say when they could not keep up (CPU, event',
-  "loop delay, schedule lag); such figures are the generator's limit, not the system's.",
+  "loop delay, schedule lag); such figures are the generator's limit, not the system's. Each phase also gives the",
+  "target's CPU per message and the cores it kept busy (all its processes, from /proc) and the host's steal time:",
+  'on a shared host, steal above a few percent means every figure of that phase is below what the machine can do.',
 ].join('\n');
 
 function summary(output: BenchOutput): string[] {
