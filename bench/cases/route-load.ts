@@ -168,7 +168,7 @@ export function loadNotes(targets: TargetFigures[]): string[] {
   return notes;
 }
 
-/** Per target and phase: what was sent, answered and received, and whether the generator kept up. */
+/** Per target and phase: what was sent, answered and received, whether the generator kept up, the target's CPU. */
 export function countsTable(targets: TargetFigures[]): string {
   const headers = ['target', 'load', 'sent', 'acked', 'delivered', 'dup', 'order', 'errors', 'lost', 'late'];
   headers.push('caught up after', 'gen CPU', 'generator', 'target CPU/msg', 'target cores', 'host steal');
