@@ -67,17 +67,6 @@ export interface AppendedRecords {
   records(): BrokerRecord[];
 }
 
-/** Already decoded records as runs of one topic each, in order. */
-export function appendedRuns(records: readonly BrokerRecord[]): AppendedRecords[] {
-  const runs: BrokerRecord[][] = [];
-  for (const record of records) {
-    const run = runs.at(-1);
-    if (run && run[0]?.topic === record.topic) run.push(record);
-    else runs.push([record]);
-  }
-  return runs.map((run) => ({ topic: run[0]?.topic ?? '', count: run.length, records: () => run }));
-}
-
 export interface ProduceRequest {
   topic: string;
   partition?: number;

@@ -1,15 +1,14 @@
 // In-memory ApplianceControl for the API's own tests (the real one is the supervisor's).
-import {
-  appendedRuns,
-  type AppendedRecords,
-  type ApplianceControl,
-  type BrokerRecord,
-  type GroupInfo,
-  type KafkaInspector,
-  type LogLine,
-  type ServiceStatus,
-  type TopicInfo,
-  type Unsubscribe,
+import type {
+  AppendedRecords,
+  ApplianceControl,
+  BrokerRecord,
+  GroupInfo,
+  KafkaInspector,
+  LogLine,
+  ServiceStatus,
+  TopicInfo,
+  Unsubscribe,
 } from './ports';
 
 export class FakeControl implements ApplianceControl {
@@ -90,6 +89,17 @@ export class FakeControl implements ApplianceControl {
     this.logListeners.add(listener);
     return () => this.logListeners.delete(listener);
   }
+}
+
+/** Already decoded records as runs of one topic each, in order. */
+export function appendedRuns(records: readonly BrokerRecord[]): AppendedRecords[] {
+  const runs: BrokerRecord[][] = [];
+  for (const record of records) {
+    const run = runs.at(-1);
+    if (run && run[0]?.topic === record.topic) run.push(record);
+    else runs.push([record]);
+  }
+  return runs.map((run) => ({ topic: run[0]?.topic ?? '', count: run.length, records: () => run }));
 }
 
 /** In-memory KafkaInspector: tests append records by hand and watch what the API does with them. */

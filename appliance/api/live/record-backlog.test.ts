@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendedRuns, type BrokerRecord } from '../ports';
+import type { BrokerRecord } from '../ports';
+import { appendedRuns } from '../test-support';
 import { RecordBacklog } from './record-backlog';
 
 const record = (offset: number) => ({ topic: 't', partition: 0, offset }) as unknown as BrokerRecord;
