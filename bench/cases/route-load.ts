@@ -121,7 +121,8 @@ export async function runRouteLoad(options: {
       }
       progress.step(`${target}: ${label} for ${phase.durationMs / 1000} s`);
       const pids = options.targetPids?.() ?? [];
-      const [cpuBefore, startMs] = [markCpu(pids), Date.now()];
+      const cpuBefore = markCpu(pids);
+      const startMs = Date.now();
       const result = figures(await fleet.run(label, phase));
       const messages = result.counts.acked || result.counts.delivered;
       const targetCpu = cpuBetween(cpuBefore, markCpu(pids), messages, Date.now() - startMs);

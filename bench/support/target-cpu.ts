@@ -54,7 +54,10 @@ export function processTree(root: number | undefined): number[] {
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(Number(entry));
-    if (stat) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), Number(entry)]);
+    if (!stat) continue;
+    const siblings = children.get(stat.ppid);
+    if (siblings) siblings.push(Number(entry));
+    else children.set(stat.ppid, [Number(entry)]);
   }
   const tree: number[] = [];
   const queue = [root];
