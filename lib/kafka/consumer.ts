@@ -73,10 +73,12 @@ export interface EventConsumerOptions {
   /** Longest a fetch waits for new records; short so a broker without long-poll wake-ups still feels live. */
   maxWaitTimeMs?: number;
   /**
-   * Bytes a fetch waits for (up to maxWaitTimeMs) before it returns (default 1: at once). A consumer that is not on
-   * a client's critical path can trade a few milliseconds for fewer, larger batches.
+   * After a fetch that brought records, how long to wait before the next fetch (default 0: at once). For a consumer
+   * not on a client's critical path: what was fetched is handled at once (a lone record is not held back), and
+   * what arrives meanwhile comes in one larger batch; an idle consumer still long-polls (maxWaitTimeMs), so it costs
+   * nothing while nothing happens.
    */
-  minBytes?: number;
+  lingerAfterFetchMs?: number;
   /**
    * Called when the consumer died of an error it will not restart after, so the records would stop flowing.
    * Default: log fatal and exit the process with code 1, so the supervisor sees the failure and restarts it.
@@ -94,6 +96,8 @@ export interface RunningEventConsumer {
 const MAX_QUEUED_RECORDS = 4 * 500;
 /** Most records given to one handleBatch call. */
 export const MAX_BATCH_RECORDS = 500;
+/** With lingerAfterFetchMs, how many batches of one fetch (one per partition) kafkajs hands over at once. */
+const LINGER_BATCHES_AT_ONCE = 64;
 
 /** A record's headers as text, the first value of a repeated one (what decodeRecord reads). */
 export function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
@@ -117,9 +121,9 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     sessionTimeout: options.sessionTimeoutMs ?? 10000,
     heartbeatInterval: 1000,
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
-    minBytes: options.minBytes ?? 1,
   });
   const run = new ConsumerRun(consumer, options);
+  consumer.on(consumer.events.FETCH_START, () => run.fetchStarted());
   const joined = watchGroup(consumer, run, options);
 
   try {
@@ -130,6 +134,8 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       autoCommit: false,
       eachBatchAutoResolve: true,
       eachBatch: run.eachBatch,
+      // With a linger, the batches of one fetch are taken side by side, so that only the fetch after them waits.
+      ...(options.lingerAfterFetchMs ? { partitionsConsumedConcurrently: LINGER_BATCHES_AT_ONCE } : {}),
     });
     await joined;
   } catch (err) {
@@ -200,6 +206,9 @@ class ConsumerRun {
   private readonly sleeps = new WakeableSleep();
   private readonly retry: { initialMs: number; maxMs: number };
   private heartbeatNow: () => Promise<void> = () => Promise.resolve();
+  /** Fetches started so far, and the one whose batches already waited lingerAfterFetchMs (once per fetch). */
+  private fetches = 0;
+  private lingeredFetch = 0;
   /** Each decoded record's span, from decode until its handler settled; then it waits for the commit that covers it. */
   private readonly spanOf = new WeakMap<AnyConsumedEvent, Span>();
 
@@ -230,7 +239,19 @@ class ConsumerRun {
       await this.lanes.whenRoom(1000);
       await heartbeat();
     }
+    // kafkajs fetches again once every batch of this fetch returned: the first one to get here holds that back (the
+    // others, taken side by side, return at once).
+    const linger = this.options.lingerAfterFetchMs ?? 0;
+    if (linger > 0 && this.lingeredFetch !== this.fetches && !this.stopping) {
+      this.lingeredFetch = this.fetches;
+      await this.sleeps.sleep(linger);
+    }
   };
+
+  /** kafkajs is about to send a fetch (one per broker it fetches from). */
+  fetchStarted(): void {
+    this.fetches++;
+  }
 
   /** A lane stopped on a handler error: fetch again from its first unhandled record. */
   private fetchAgainFrom(err: unknown, from: { topic: string; partition: number; offset: string }): void {

@@ -192,6 +192,41 @@ describe('lib/kafka with the embedded broker', () => {
     }
   });
 
+  test('with lingerAfterFetchMs a lone record is handled at once, and what comes during the linger in one batch', async () => {
+    const key = `u-${randomUUID()}`;
+    const batches: string[][] = [];
+    const signal: { wake?: () => void } = {};
+    const lingerMs = 2000;
+    consumers.push(
+      await startEventConsumer({
+        kafka,
+        groupId: `g-${randomUUID()}`,
+        topics: [Topics.userEvents],
+        fromBeginning: true,
+        logger,
+        lingerAfterFetchMs: lingerMs,
+        handleBatch: async (events) => {
+          const ours = events.filter((e) => e.key === key).map((e) => e.meta?.eventId ?? '');
+          if (ours.length > 0) batches.push(ours);
+          signal.wake?.();
+        },
+      }),
+    );
+    const online = (n: number) => ({ userId: key, gatewayId: 'gw-1', connId: `c${n}`, onlineAtMs: n });
+    // Caught up with the topic (other tests' records), then idle past the linger: long-polling.
+    await publisher.publish('user.online', key, online(0));
+    await waitFor('the first record', () => batches.length === 1, signal);
+    await new Promise((resolve) => setTimeout(resolve, lingerMs + 200));
+    await publisher.publish('user.online', key, online(1));
+    // Well before a linger would end: the fetch that brought it is not held back.
+    await waitFor('the lone record', () => batches.length === 2, signal, lingerMs / 2);
+    // One after another, while the consumer lingers: they come in the next fetch, together.
+    const ids: string[] = [];
+    for (let i = 2; i <= 11; i++) ids.push((await publisher.publish('user.online', key, online(i))).eventId);
+    await waitFor('the ten records', () => batches.flat().length === 12, signal);
+    assert.deepEqual(batches.slice(2), [ids]);
+  });
+
   test('a failing handler is retried, and the offset is committed only after it succeeds', async () => {
     const groupId = `g-${randomUUID()}`;
     const conversationId = `p2p:a-${randomUUID()}:b`;

@@ -51,10 +51,10 @@ await runService({
       fromBeginning: true,
       // A partition's records are handled in order, batch after batch (a user's offline never overtakes their
       // online); every partition of every topic runs side by side.
-      // Nothing here is on a sender's wait for an ack: a fetch lingers up to 50 ms for 64 KiB, so a busy system
-      // indexes in fewer, larger batches; a lone signal is at most 50 ms later.
-      minBytes: 64 * 1024,
-      maxWaitTimeMs: 50,
+      // Nothing here is on a sender's wait for an ack: after a fetch that brought records the next one waits 50 ms,
+      // so a busy system indexes in fewer, larger batches; a lone signal is handled at once, and an idle im-task
+      // long-polls instead of fetching 20 times a second.
+      lingerAfterFetchMs: 50,
       logger,
       handleBatch: taskBatchHandler(tasks, logger),
     });
