@@ -70,13 +70,11 @@ export interface EventConsumerOptions {
   /** How long to wait for the first group join before giving up (default 30 s). */
   joinTimeoutMs?: number;
   sessionTimeoutMs?: number;
-  /** Longest a fetch waits for new records; short so a broker without long-poll wake-ups still feels live. */
-  maxWaitTimeMs?: number;
   /**
    * After a fetch that brought records, how long to wait before the next fetch (default 0: at once). For a consumer
    * not on a client's critical path: what was fetched is handled at once (a lone record is not held back), and
-   * what arrives meanwhile comes in one larger batch; an idle consumer still long-polls (maxWaitTimeMs), so it costs
-   * nothing while nothing happens.
+   * what arrives meanwhile comes in one larger batch; an idle consumer still long-polls (FETCH_MAX_WAIT_MS), so it
+   * costs nothing while nothing happens.
    */
   lingerAfterFetchMs?: number;
   /**
@@ -96,6 +94,8 @@ export interface RunningEventConsumer {
 const MAX_QUEUED_RECORDS = 4 * 500;
 /** Most records given to one handleBatch call. */
 export const MAX_BATCH_RECORDS = 500;
+/** Longest a fetch waits for new records; short so a broker without long-poll wake-ups still feels live. */
+const FETCH_MAX_WAIT_MS = 500;
 /** With lingerAfterFetchMs, how many batches of one fetch (one per partition) kafkajs hands over at once. */
 const LINGER_BATCHES_AT_ONCE = 64;
 
@@ -120,10 +120,10 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
     // heartbeat, so it is frequent.
     sessionTimeout: options.sessionTimeoutMs ?? 10000,
     heartbeatInterval: 1000,
-    maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
+    maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
   });
   const run = new ConsumerRun(consumer, options);
-  consumer.on(consumer.events.FETCH_START, () => run.fetchStarted());
+  if (options.lingerAfterFetchMs) consumer.on(consumer.events.FETCH_START, () => run.fetchStarted());
   const joined = watchGroup(consumer, run, options);
 
   try {

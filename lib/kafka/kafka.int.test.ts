@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { startBroker } from '../../infra/kafka-broker/index';
 import { silentLogger } from '../log';
@@ -216,7 +217,7 @@ describe('lib/kafka with the embedded broker', () => {
     // Caught up with the topic (other tests' records), then idle past the linger: long-polling.
     await publisher.publish('user.online', key, online(0));
     await waitFor('the first record', () => batches.length === 1, signal);
-    await new Promise((resolve) => setTimeout(resolve, lingerMs + 200));
+    await sleep(lingerMs + 200);
     await publisher.publish('user.online', key, online(1));
     // Well before a linger would end: the fetch that brought it is not held back.
     await waitFor('the lone record', () => batches.length === 2, signal, lingerMs / 2);
