@@ -3,6 +3,7 @@ import { Kafka, logLevel, type LogEntry, type RetryOptions } from 'kafkajs';
 import type { Logger } from '../log';
 import './request-queue-fix';
 import './produce-encoder';
+import './fetch-decoder';
 
 export interface KafkaOptions {
   brokers: string[];
