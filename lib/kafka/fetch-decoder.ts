@@ -75,6 +75,12 @@ class Cursor {
    * record lengths, deltas and counts are far below, and anything longer goes to kafkajs so that both agree.
    */
   varint(): number {
+    if (this.at >= this.end) throw NOT_HANDLED;
+    const first = this.buf[this.at] as number;
+    if (first < 0x80) {
+      this.at += 1;
+      return first % 2 === 0 ? first / 2 : -(first + 1) / 2;
+    }
     let u = 0;
     for (let shift = 0; shift < 28; shift += 7) {
       if (this.at >= this.end) throw NOT_HANDLED;
@@ -106,14 +112,32 @@ class Cursor {
     return out;
   }
 
-  text(): string | null {
+  /**
+   * A header name. Records repeat the same few names, so each is decoded once and the same string is handed out
+   * after: a string V8 has already used as a property name is a fast key, a freshly decoded one is hashed and
+   * looked up in V8's string table at every use (that and the decoding were most of this decoder's time).
+   */
+  name(): string | null {
     const length = this.varint();
     if (length === -1) return null;
     if (length < 0 || this.at + length > this.end) throw NOT_HANDLED;
-    const out = this.buf.toString('utf8', this.at, this.at + length);
+    const start = this.at;
     this.at += length;
-    return out;
+    for (const known of names) if (sameBytes(known.bytes, this.buf, start, length)) return known.name;
+    const name = this.buf.toString('utf8', start, start + length);
+    if (names.length < MAX_NAMES) names.push({ bytes: Buffer.from(this.buf.subarray(start, start + length)), name });
+    return name;
   }
+}
+
+/** Header names seen so far, each with its bytes (a process sees a handful: the event headers it consumes). */
+const names: Array<{ bytes: Buffer; name: string }> = [];
+const MAX_NAMES = 64;
+
+function sameBytes(bytes: Buffer, buf: Buffer, start: number, length: number): boolean {
+  if (bytes.length !== length) return false;
+  for (let i = 0; i < length; i++) if (bytes[i] !== buf[start + i]) return false;
+  return true;
 }
 
 function safeNumber(n: bigint): number {
@@ -133,7 +157,7 @@ function readHeaders(c: Cursor): Headers {
   const count = c.varint();
   if (count < -1) throw NOT_HANDLED;
   for (let i = 0; i < count; i++) {
-    const key = String(c.text());
+    const key = String(c.name());
     if (key === '__proto__') throw NOT_HANDLED;
     const value = c.bytes();
     // kafkajs's rule, kept as it is: a repeated name collects its values in an array. (Like kafkajs it tests the
