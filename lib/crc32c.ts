@@ -1,7 +1,11 @@
 // CRC-32C (Castagnoli), the checksum of Kafka record batches (magic 2). node:zlib's crc32 is the IEEE
-// polynomial and would reject every real batch, hence this table-driven (slicing-by-8) version. Used by the
-// embedded broker (checking and writing batches) and by our produce encoder (1.3-2 x faster than kafkajs's
-// byte-at-a-time one).
+// polynomial and would reject every real batch. Every produced batch is checksummed twice (by its producer and by
+// the embedded broker, which checks it), so this is on the message path: @node-rs/crc32 computes it with the CPU's
+// CRC-32C instruction (2-8 x faster than the tables below, and without their 8 KiB of tables to fetch into a cache
+// that other processes keep taking), loaded when its prebuilt binary exists for this platform. Where it does not,
+// the table-driven (slicing-by-8) version below does the same work.
+import { createRequire } from 'node:module';
+
 const POLY = 0x82f63b78;
 const TABLES: Uint32Array[] = [];
 
@@ -24,7 +28,8 @@ const TABLES: Uint32Array[] = [];
   }
 })();
 
-export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
+/** The portable version: the fallback, and what the native one is checked against. */
+export function crc32cTables(buf: Uint8Array, start = 0, end = buf.length): number {
   const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES as [
     Uint32Array,
     Uint32Array,
@@ -53,3 +58,24 @@ export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
   while (i < end) crc = t0[(crc ^ buf[i++]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
+
+type NativeCrc32c = (input: Uint8Array, initialState?: number) => number;
+
+function loadNative(): NativeCrc32c | undefined {
+  if (process.env['GOCHAT_CRC32C'] === 'tables') return undefined;
+  try {
+    return (createRequire(import.meta.url)('@node-rs/crc32') as { crc32c: NativeCrc32c }).crc32c;
+  } catch {
+    return undefined; // no prebuilt binary for this platform
+  }
+}
+
+const native = loadNative();
+
+/** Which implementation this process uses (for the test and the benchmark). */
+export const crc32cImplementation: 'native' | 'tables' = native ? 'native' : 'tables';
+
+/** CRC-32C of buf[start, end). */
+export const crc32c: (buf: Uint8Array, start?: number, end?: number) => number = native
+  ? (buf, start = 0, end = buf.length) => native(start === 0 && end === buf.length ? buf : buf.subarray(start, end))
+  : crc32cTables;
