@@ -154,7 +154,7 @@ export function noteOnActiveSpan(attributes: Attributes): void {
 
 export interface SpanOptions {
   kind: SpanKind;
-  /** The parent's traceparent (from the wire); the active span is the parent when absent. */
+  /** The parent's traceparent (from the wire); the active span is the parent when absent or not valid. */
   parent?: string | undefined | null;
   /** Without a parent from the wire, start a new trace rather than continue the active span. */
   root?: boolean;

@@ -8,7 +8,7 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from '
 import type { EventMeta } from '../../proto/gen/gochat/common/v1/common';
 import type { Logger } from '../log';
 import { endFailed, SpanKind, startSpan, traceparentOf, withActiveSpan, type Span } from '../telemetry';
-import { isValidTraceparent, traceIdOf } from '../trace';
+import { traceIdOf } from '../trace';
 import { injectedLatencyMs, noteConsumerRunning } from './injected-latency';
 import { OffsetCommits } from './offset-commits';
 import { PartitionLanes } from './partition-lanes';
@@ -333,7 +333,7 @@ class ConsumerRun {
     const published = headers['traceparent'] ?? decoded.meta?.trace?.traceparent;
     const span = startSpan(`consume ${topic}`, {
       kind: SpanKind.CONSUMER,
-      parent: isValidTraceparent(published) ? published : undefined,
+      parent: published, // an invalid one counts as none (startSpan parses it once)
       attributes: {
         'messaging.system': 'kafka',
         'messaging.destination.name': topic,
