@@ -127,6 +127,12 @@ test('what this decoder does not take goes to kafkajs and comes out as kafkajs d
   assert.equal(decodeRecordBatch(beyondSafe, 0), undefined, 'an offset past 2^53');
   const whole = await batch(shapes);
   assert.equal(decodeRecordBatch(whole.subarray(0, whole.length - 1), 0), undefined, 'a partial batch');
+  const oldMagic = await batch(shapes);
+  oldMagic.writeInt8(1, 16);
+  assert.equal(decodeRecordBatch(oldMagic, 0), undefined, 'a magic other than 2');
+  const tooMany = await batch(shapes);
+  tooMany.writeInt32BE(1_000_000, 57);
+  assert.equal(decodeRecordBatch(tooMany, 0), undefined, 'more records than the batch has bytes for');
   const proto = await batch([
     { value: 'v', headers: JSON.parse('{"__proto__": "x"}') as Record<string, Header>, offsetDelta: 0 },
   ]);

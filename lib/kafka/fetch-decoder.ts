@@ -4,8 +4,8 @@
 // printing the sum: 16-24 us a record on this machine, 5-16 % of a consuming service's busy time at saturation. Here
 // each batch is read straight from the response buffer with number arithmetic, exact while offsets and timestamps
 // stay below 2^53 (checked per batch and per record). Compressed batches, and any shape this decoder does not
-// expect (a partial batch, a varint longer than kafkajs reads correctly, a header named __proto__), go to kafkajs's
-// own decoder, untouched. The unit test checks that the result is exactly kafkajs's.
+// expect (a partial batch, another magic, a varint longer than kafkajs reads correctly, a header named __proto__),
+// go to kafkajs's own decoder, untouched. The unit test checks that the result is exactly kafkajs's.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -189,11 +189,13 @@ function decodeOrThrow(buf: Buffer, start: number): { batch: DecodedBatch; end: 
   const attributes = buf.readInt16BE(start + 21);
   if ((attributes & COMPRESSION_MASK) !== 0) throw NOT_HANDLED;
   const count = buf.readInt32BE(start + 57);
-  if (count < 0) throw NOT_HANDLED;
+  // a record takes at least 7 bytes (its length, attributes, two deltas, key, value and header count)
+  if (count < 0 || count * 7 > end - start - BATCH_HEADER) throw NOT_HANDLED;
 
   const baseOffset = safeNumber(buf.readBigInt64BE(start));
   const baseTimestamp = safeNumber(buf.readBigInt64BE(start + 27));
   const magicByte = buf.readInt8(start + 16);
+  if (magicByte !== 2) throw NOT_HANDLED;
   const context: BatchContext = {
     firstOffset: String(baseOffset),
     firstTimestamp: String(baseTimestamp),
