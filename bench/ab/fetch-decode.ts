@@ -4,6 +4,7 @@
 //   npx tsx bench/ab/fetch-decode.ts [--records-per-batch 5] [--batches 6] [--responses 3000] [--rounds 3]
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
+import { eventRecord } from './event-record';
 import { encodeProduceBody } from '../../lib/kafka/produce-encoder';
 import { decodeRecordBatch, kafkajsRecordBatchDecoder } from '../../lib/kafka/fetch-decoder';
 import { crc32c } from '../../lib/crc32c';
@@ -42,16 +43,7 @@ function recordBatch(): Buffer {
           partitions: [
             {
               partition: 0,
-              messages: Array.from({ length: perBatch }, (_, i) => ({
-                key: 'p2p:u_0190abcd:u_0190abce',
-                value: Buffer.alloc(260, i),
-                headers: {
-                  'event-type': 'message.persist',
-                  'event-id': '0190abcd-1234-7abc-8def-0123456789ab',
-                  traceparent: '00-0123456789abcdef0123456789abcdef-0123456789abcdef-00',
-                  'content-type': 'application/x-protobuf; messageType=gochat.events.v1.MessagePersist',
-                },
-              })),
+              messages: Array.from({ length: perBatch }, (_, i) => eventRecord(i)),
             },
           ],
         },

@@ -4,6 +4,7 @@
 //   npx tsx bench/ab/produce-encode.ts [--records-per-partition 5] [--requests 3000] [--rounds 3]
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
+import { eventRecord } from './event-record';
 import { encodeProduceBody, kafkajsProduceV3, type ProduceRequestArgs } from '../../lib/kafka/produce-encoder';
 
 const { values } = parseArgs({
@@ -30,16 +31,7 @@ const request: ProduceRequestArgs = {
       partitions: Array.from({ length: 6 }, (_, partition) => ({
         partition,
         firstSequence: 0,
-        messages: Array.from({ length: perPartition }, (_, i) => ({
-          key: 'p2p:u_0190abcd:u_0190abce',
-          value: Buffer.alloc(260, i),
-          headers: {
-            'event-type': 'message.persist',
-            'event-id': '0190abcd-1234-7abc-8def-0123456789ab',
-            traceparent: '00-0123456789abcdef0123456789abcdef-0123456789abcdef-00',
-            'content-type': 'application/x-protobuf; messageType=gochat.events.v1.MessagePersist',
-          },
-        })),
+        messages: Array.from({ length: perPartition }, (_, i) => eventRecord(i)),
       })),
     },
   ],

@@ -75,6 +75,15 @@ class Cursor {
    * record lengths, deltas and counts are far below, and anything longer goes to kafkajs so that both agree.
    */
   varint(): number {
+    return this.zigzag(28);
+  }
+
+  /** A zigzag varlong of at most 7 bytes (49 bits): exact as a number. */
+  varlong(): number {
+    return this.zigzag(49);
+  }
+
+  private zigzag(maxBits: number): number {
     if (this.at >= this.end) throw NOT_HANDLED;
     const first = this.buf[this.at] as number;
     if (first < 0x80) {
@@ -82,19 +91,7 @@ class Cursor {
       return first % 2 === 0 ? first / 2 : -(first + 1) / 2;
     }
     let u = 0;
-    for (let shift = 0; shift < 28; shift += 7) {
-      if (this.at >= this.end) throw NOT_HANDLED;
-      const b = this.buf[this.at++] as number;
-      u += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
-    }
-    throw NOT_HANDLED;
-  }
-
-  /** A zigzag varlong of at most 7 bytes (49 bits): exact as a number. */
-  varlong(): number {
-    let u = 0;
-    for (let shift = 0; shift < 49; shift += 7) {
+    for (let shift = 0; shift < maxBits; shift += 7) {
       if (this.at >= this.end) throw NOT_HANDLED;
       const b = this.buf[this.at++] as number;
       u += (b & 0x7f) * 2 ** shift;
