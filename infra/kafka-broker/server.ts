@@ -22,7 +22,8 @@ const PARTIAL_FRAME_IDLE_MS = 60_000;
 
 interface Slot {
   ready: boolean;
-  frame: Buffer | null;
+  /** The response: its size and correlation id, then its body (written together, not copied into one buffer). */
+  frame: [Buffer, Buffer] | null;
   /** Set on the slot of a request that ends the connection once everything before it is written. */
   closeReason?: string;
 }
@@ -190,14 +191,20 @@ class Connection {
   }
 
   private flush(): void {
-    while (this.slots.length > 0 && (this.slots[0] as Slot).ready) {
-      const slot = this.slots.shift() as Slot;
-      if (slot.frame && !this.closed) this.socket.write(slot.frame);
-      if (slot.closeReason !== undefined) {
-        this.slots.length = 0; // answers to requests after the bad one are not sent, as in Kafka
-        this.end(slot.closeReason);
-        return;
+    // corked: the heads and bodies of the responses ready now leave in one writev
+    this.socket.cork();
+    try {
+      while (this.slots.length > 0 && (this.slots[0] as Slot).ready) {
+        const slot = this.slots.shift() as Slot;
+        if (slot.frame && !this.closed) for (const part of slot.frame) this.socket.write(part);
+        if (slot.closeReason !== undefined) {
+          this.slots.length = 0; // answers to requests after the bad one are not sent, as in Kafka
+          this.end(slot.closeReason);
+          return;
+        }
       }
+    } finally {
+      this.socket.uncork();
     }
     // a client that sends but does not read its responses stops being read until it catches up
     if (this.socket.writableLength > UNREAD_RESPONSE_BYTES && !this.socket.isPaused()) {
@@ -227,12 +234,12 @@ class Connection {
   }
 }
 
-function frameResponse(correlationId: number, body: Writer): Buffer {
+function frameResponse(correlationId: number, body: Writer): [Buffer, Buffer] {
   const b = body.toBuffer();
   const head = Buffer.allocUnsafe(8);
   head.writeInt32BE(b.length + 4, 0);
   head.writeInt32BE(correlationId, 4);
-  return Buffer.concat([head, b]);
+  return [head, b];
 }
 
 export class KafkaServer {

@@ -56,7 +56,10 @@ export const handleFetch: ApiHandler = async (r, ctx, core) => {
     result = collect(core, topics, maxBytes);
   }
 
-  const w = new Writer(64 + result.bytes);
+  // sized once: the records and, per topic and partition, their fixed fields (so the records are not copied again)
+  const w = new Writer(
+    64 + result.bytes + topics.reduce((n, t) => n + 8 + Buffer.byteLength(t.name) + 48 * t.partitions.length, 0),
+  );
   if (v >= 1) w.int32(0); // throttle_time_ms
   if (v >= 7) w.int16(ErrorCode.NONE).int32(0);
   w.array(result.topics, (w2, t) => {
