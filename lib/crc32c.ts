@@ -5,6 +5,7 @@
 // that other processes keep taking), loaded when its prebuilt binary exists for this platform. Where it does not,
 // the table-driven (slicing-by-8) version below does the same work.
 import { createRequire } from 'node:module';
+import { EnvReader } from './config';
 
 const POLY = 0x82f63b78;
 const TABLES: Uint32Array[] = [];
@@ -62,7 +63,7 @@ export function crc32cTables(buf: Uint8Array, start = 0, end = buf.length): numb
 type NativeCrc32c = (input: Uint8Array, initialState?: number) => number;
 
 function loadNative(): NativeCrc32c | undefined {
-  if (process.env['GOCHAT_CRC32C'] === 'tables') return undefined;
+  if (new EnvReader(process.env).oneOf('GOCHAT_CRC32C', ['native', 'tables'], 'native') === 'tables') return undefined;
   try {
     return (createRequire(import.meta.url)('@node-rs/crc32') as { crc32c: NativeCrc32c }).crc32c;
   } catch {
