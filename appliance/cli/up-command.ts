@@ -1,6 +1,7 @@
 // gochat up: runs the supervisor in the foreground until Ctrl-C, SIGTERM or `gochat down`.
 import type { InfraMode } from '../../infra/providers/infra';
 import { preferredOrFreePorts } from '../../infra/providers/free-port';
+import { giveBrokerHeapRoom } from '../../infra/kafka-broker/process-heap';
 import { startConsole } from '../api/start-console';
 import { startAdminServer } from '../supervisor/admin-server';
 import { ApplianceAlreadyRunningError } from '../supervisor/data-dir';
@@ -62,6 +63,8 @@ const say = (line: string): void => {
 };
 
 export async function runUp(opts: UpOptions): Promise<number> {
+  // The supervisor hosts the embedded broker (and, with other infra, still the console's API: the same reasoning)
+  giveBrokerHeapRoom();
   const supervisor = new Supervisor({
     dataDir: opts.dataDir,
     infra: opts.infra,

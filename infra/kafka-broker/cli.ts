@@ -1,6 +1,7 @@
 // `gochat broker` / main.ts: run the broker as its own process until SIGINT or SIGTERM.
 import { startBroker, type Broker } from './broker';
 import type { BrokerLogger } from './core';
+import { giveBrokerHeapRoom } from './process-heap';
 
 export interface BrokerCliArgs {
   host: string;
@@ -47,6 +48,7 @@ const processLogger: BrokerLogger = {
 /** Starts the broker, prints its one "listening" line on stdout and resolves once it has stopped on a signal. */
 export async function runBrokerCli(argv: string[]): Promise<void> {
   const args = parseBrokerArgs(argv);
+  giveBrokerHeapRoom();
   const broker: Broker = await startBroker({
     host: args.host,
     port: args.port,
