@@ -109,6 +109,8 @@ export async function runRouteLoad(options: {
     };
     const warmup =
       options.routes.length > 0 && warmupPhase !== false ? figures(await fleet.run('warm-up', warmupPhase)) : undefined;
+    const warmupLine = warmup && warmupNote(target, warmup);
+    if (warmupLine) progress.step(warmupLine);
     const phases: PhaseFigures[] = [];
     const skipped: { label: string; reason: string }[] = [];
     let behind: string | undefined;
@@ -140,9 +142,25 @@ export async function runRouteLoad(options: {
   }
 }
 
-/** Notes a reader needs: phases where the generator was the limit, and any message lost or duplicated. */
+/** What a saturating warm-up delivered (untimed, but the just-started figure a reader may want); none for others. */
+function warmupNote(target: string, warmup: PhaseFigures): string | undefined {
+  if (warmup.phase.kind !== 'window') return undefined;
+  return (
+    `${target} warm-up (untimed, ${warmup.phase.durationMs / 1000} s at ${phaseLabel(warmup.phase)}, from just started): ` +
+    `${Math.round(warmup.deliveredPerSec)} delivered/s`
+  );
+}
+
+/**
+ * Notes a reader needs: what a saturating warm-up delivered, phases where the generator was the limit, and any
+ * message lost or duplicated.
+ */
 export function loadNotes(targets: TargetFigures[]): string[] {
   const notes: string[] = [];
+  for (const target of targets) {
+    const warmupLine = target.warmup && warmupNote(target.target, target.warmup);
+    if (warmupLine) notes.push(warmupLine);
+  }
   for (const target of targets) {
     for (const phase of target.warmup ? [target.warmup, ...target.phases] : target.phases) {
       const where = `${target.target} ${phase.label}`;
