@@ -8,7 +8,7 @@
 import { setFlagsFromString } from 'node:v8';
 
 /** Old-generation growth between full collections, in percent of the live heap (V8's --heap-growing-percent). */
-export const BROKER_HEAP_GROWING_PERCENT = 200;
+const BROKER_HEAP_GROWING_PERCENT = 200;
 
 /** Applies the growth to this process's heap from its next collection on (V8 reads the flag when it sizes the heap). */
 export function giveBrokerHeapRoom(): void {
