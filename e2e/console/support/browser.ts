@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'artifacts');
@@ -21,6 +21,11 @@ export function chromiumOrSkip(t: TestContext): string | null {
 export interface ConsoleBrowser {
   context: BrowserContext;
   page: Page;
+  /**
+   * What the page is waiting for, for a failure's message: its requests still unanswered (with their age) and the
+   * errors it shows.
+   */
+  stuck(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -44,6 +49,10 @@ export async function openConsole(
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  const inFlight = new Map<Request, number>();
+  page.on('request', (request) => inFlight.set(request, Date.now()));
+  page.on('requestfinished', (request) => inFlight.delete(request));
+  page.on('requestfailed', (request) => inFlight.delete(request));
   const url = new URL(consoleUrl);
   url.hash = `#/${view}`;
   try {
@@ -58,6 +67,15 @@ export async function openConsole(
   return {
     context,
     page,
+    async stuck() {
+      const now = Date.now();
+      const requests = [...inFlight].map(([r, at]) => `${r.method()} ${new URL(r.url()).pathname} (${now - at} ms)`);
+      const alerts = await page
+        .locator('[role="alert"]')
+        .allTextContents()
+        .catch((error: unknown) => [`(could not read the page: ${String(error)})`]);
+      return `requests unanswered: ${requests.join(', ') || 'none'}; errors shown: ${alerts.join(' | ') || 'none'}`;
+    },
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
