@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { chromiumOrSkip, screenshot } from './support/browser';
+import { chromiumOrSkip, createClient, screenshot } from './support/browser';
 import { consoleSession } from './support/console-session';
 
 const WAIT = { timeout: 20_000 };
@@ -23,12 +23,6 @@ async function api(path: string, method = 'GET'): Promise<unknown> {
 
 async function go(page: Page, hash: string): Promise<void> {
   await page.evaluate((h) => (window.location.hash = h), hash);
-}
-
-async function createUser(page: Page, username: string): Promise<void> {
-  await page.fill('[aria-label="new username"]', username);
-  await page.click('[data-action="create-client"]');
-  await page.waitForSelector(`[data-client="${username}"] .dot.ok`, WAIT);
 }
 
 describe('console end to end', () => {
@@ -83,8 +77,8 @@ describe('console end to end', () => {
       assert.doesNotMatch(page.url(), /token=/);
       assert.equal(await page.evaluate(() => sessionStorage.getItem('gochat.token')), session.appliance.console.token);
 
-      await createUser(page, 'e2e-alice');
-      await createUser(page, 'e2e-bob');
+      await createClient(browser, 'e2e-alice', WAIT);
+      await createClient(browser, 'e2e-bob', WAIT);
       const alice = '[data-client="e2e-alice"]';
       const bob = '[data-client="e2e-bob"]';
       await page.selectOption(`${alice} [aria-label="add friend"]`, { label: 'e2e-bob' });

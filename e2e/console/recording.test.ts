@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { GOCHAT_BIN, PROJECT_ROOT } from '../../appliance/test-support/running-appliance';
-import { screenshot, type ConsoleBrowser } from './support/browser';
+import { createClient, screenshot } from './support/browser';
 import { consoleSession } from './support/console-session';
 
 const scratch = mkdtempSync(join(tmpdir(), 'gochat-recording-e2e-'));
@@ -27,21 +27,6 @@ after(() => {
 async function view(page: Page, id: string): Promise<void> {
   await page.click(`[data-view="${id}"]`);
   await page.waitForSelector(`[data-testid="${id}"]`, WAIT);
-}
-
-/**
- * The button stays "Signing in…" until the previous user's sign-in answered (its panel shows it connected a little
- * before: the sign-in then loads friends, groups and conversations), so the click waits as long as the rest.
- */
-async function createUser(browser: ConsoleBrowser, username: string): Promise<void> {
-  const { page } = browser;
-  try {
-    await page.fill('[aria-label="new username"]', username);
-    await page.click('[data-action="create-client"]', WAIT);
-    await page.waitForSelector(`[data-client="${username}"] .dot.ok`, WAIT);
-  } catch (error) {
-    throw new Error(`creating ${username} in the Clients view: ${await browser.stuck()}`, { cause: error });
-  }
 }
 
 async function send(page: Page, from: string, to: string, body: string): Promise<void> {
@@ -91,7 +76,7 @@ test(
     await page.waitForSelector('[data-testid="recording-badge"]', WAIT);
 
     await view(page, 'clients');
-    for (const name of ['rec-ann', 'rec-ben', 'rec-cid']) await createUser(browser, name);
+    for (const name of ['rec-ann', 'rec-ben', 'rec-cid']) await createClient(browser, name, WAIT);
     const ann = '[data-client="rec-ann"]';
     const ben = '[data-client="rec-ben"]';
     await page.selectOption(`${ann} [aria-label="add friend"]`, { label: 'rec-ben' });

@@ -89,3 +89,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: false });
   return path;
 }
+
+/**
+ * Creates a simulated user in the Clients view and waits until its panel shows it connected. The button stays
+ * "Signing in…" until the previous user's sign-in answered (its panel shows it connected a little before: the sign-in
+ * then loads friends, groups and conversations), so the click waits as long as the rest. A failure says what the
+ * page was waiting for.
+ */
+export async function createClient(browser: ConsoleBrowser, username: string, wait: { timeout: number }) {
+  const { page } = browser;
+  try {
+    await page.fill('[aria-label="new username"]', username);
+    await page.click('[data-action="create-client"]', wait);
+    await page.waitForSelector(`[data-client="${username}"] .dot.ok`, wait);
+  } catch (error) {
+    throw new Error(`creating ${username} in the Clients view: ${await browser.stuck()}`, { cause: error });
+  }
+}
