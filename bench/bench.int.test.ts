@@ -41,6 +41,21 @@ function assertClean(where: string, phase: PhaseFigures): void {
   assert.ok(phase.latency.count > 0 && phase.latency.maxMs > 0, `${where}: no latency measured`);
 }
 
+/** Every ack timed, and every delivery cut where its push says the message was stored. */
+function assertSplit(where: string, target: TargetFigures): void {
+  for (const phase of target.phases) {
+    const { split, counts } = phase;
+    assert.ok(split, `${where} ${phase.label}: no latency split`);
+    assert.equal(split.ack.count, counts.acked, `${where} ${phase.label}: acks timed`);
+    assert.equal(
+      split.storedToDelivered.count,
+      counts.delivered,
+      `${where} ${phase.label}: deliveries cut at sentAtMs`,
+    );
+    assert.ok(split.toStored.count > 0 && split.toStored.count <= counts.acked, `${where} ${phase.label}: to stored`);
+  }
+}
+
 function assertTarget(where: string, target: TargetFigures): void {
   assert.ok(target.phases.length > 0, `${where}: no phase ran`);
   for (const phase of target.phases) assertClean(`${where} ${phase.label}`, phase);
@@ -64,9 +79,12 @@ test('gochat bench --quick runs every case and each produces its figures', { tim
       const pair = figures(name) as unknown as PairFigures;
       assertTarget(`${name} system`, pair.system);
       assertTarget(`${name} relay`, pair.relay);
+      assertSplit(`${name} system`, pair.system);
+      assertSplit(`${name} relay`, pair.relay);
       assert.ok(pair.ratios.length > 0 && pair.ratios.every((r) => r.p50 !== undefined && r.p50 > 0));
     }
     assert.ok((figures('pipeline').ackedPerSec as number) > 0);
+    assert.match(output, /\| target +\| load +\| send->ack p50 ms/);
 
     const group = figures('group') as {
       system: Record<string, TargetFigures>;

@@ -9,7 +9,7 @@ import { chatWsUrl, type BenchUser } from '../support/bench-users';
 import { seedUsers } from '../support/bulk-users';
 import { ratio } from '../support/stats';
 import type { BenchCase, CaseOptions, CaseResult } from './bench-case';
-import { countsTable, loadNotes, runRouteLoad, type PhaseFigures, type TargetFigures } from './route-load';
+import { countsTable, loadNotes, runRouteLoad, splitTable, type PhaseFigures, type TargetFigures } from './route-load';
 
 interface GroupPlan {
   /**
@@ -222,6 +222,7 @@ export const groupCase: BenchCase = {
       tables: [
         smallTable(system.small, relay.small),
         largeTable(plan, system.large.phases[0], relay.large.phases[0]),
+        splitTable([system.small, relay.small]),
         countsTable([system.small, system.large, relay.small, relay.large]),
       ],
       notes: loadNotes([system.small, system.large, relay.small, relay.large]),

@@ -7,7 +7,7 @@ import { chatWsUrl } from '../support/bench-users';
 import { seedUsers } from '../support/bulk-users';
 import { ratio } from '../support/stats';
 import type { CaseOptions } from './bench-case';
-import { countsTable, phaseLabel, runRouteLoad, type PhaseFigures, type TargetFigures } from './route-load';
+import { countsTable, phaseLabel, runRouteLoad, splitTable, type PhaseFigures, type TargetFigures } from './route-load';
 
 const BODY_BYTES = 100;
 
@@ -142,7 +142,7 @@ export function pairTables(
       ];
     }),
   );
-  return [latency, countsTable([system, relay])];
+  return [latency, splitTable([system, relay]), countsTable([system, relay])];
 }
 
 export interface PairFigures {

@@ -16,6 +16,8 @@ export interface PhaseFigures {
   /** From the end of the phase until all its messages were answered and delivered; undefined: not in time. */
   caughtUpAfterMs: number | undefined;
   latency: LatencySummary;
+  /** Where the latency went (LatencySplit, summarized); absent in figures from before 2026-12-03. */
+  split?: { ack: LatencySummary; toStored: LatencySummary; storedToDelivered: LatencySummary };
   counts: PhaseCounts;
   generator: GeneratorHealth;
   /** The target's CPU over the phase and its drain, and the host's steal time; undefined where /proc is not. */
@@ -58,6 +60,11 @@ function figures(result: PhaseResult): PhaseFigures {
     deliveredPerSec: result.deliveredPerSec,
     caughtUpAfterMs: result.caughtUpAfterMs,
     latency: summarizeLatencies(result.latenciesMs),
+    split: {
+      ack: summarizeLatencies(result.split.ackMs),
+      toStored: summarizeLatencies(result.split.toStoredMs),
+      storedToDelivered: summarizeLatencies(result.split.storedToDeliveredMs),
+    },
     counts: result.counts,
     generator: result.health,
   };
@@ -211,6 +218,36 @@ export function countsTable(targets: TargetFigures[]): string {
         phase.targetCpu ? `${formatNumber(phase.targetCpu.perMessageMs, 2)} ms` : '-',
         phase.targetCpu ? formatNumber(phase.targetCpu.cores, 2) : '-',
         phase.targetCpu ? `${Math.round(phase.targetCpu.stealFraction * 100)} %` : '-',
+      ]),
+    ),
+  );
+}
+
+/**
+ * Per target and phase, where a message's time went: the sender's wait for its ack, and the way to the recipient
+ * cut where the push says it was stored (`sentAtMs`: im-repo's time for the system, the relay's forwarding time).
+ */
+export function splitTable(targets: TargetFigures[]): string {
+  const cells = (summary: LatencySummary | undefined): string[] =>
+    summary && summary.count > 0 ? [formatNumber(summary.p50Ms, 1), formatNumber(summary.p99Ms, 1)] : ['-', '-'];
+  return renderTable(
+    [
+      'target',
+      'load',
+      'send->ack p50 ms',
+      'p99 ms',
+      'send->stored p50 ms',
+      'p99 ms',
+      'stored->delivered p50 ms',
+      'p99 ms',
+    ],
+    targets.flatMap((target) =>
+      target.phases.map((phase) => [
+        target.target,
+        phase.label,
+        ...cells(phase.split?.ack),
+        ...cells(phase.split?.toStored),
+        ...cells(phase.split?.storedToDelivered),
       ]),
     ),
   );

@@ -106,6 +106,7 @@ export class ChatSession {
       phase,
       counts: state.counts,
       latenciesMs: state.latenciesMs,
+      split: state.split,
       deliveredPerSec: state.deliveredInTime / seconds,
       ackedPerSec: state.ackedInTime / seconds,
       sentPerSec: state.counts.sent / seconds,
@@ -212,7 +213,7 @@ export class ChatSession {
   }
 
   private onMessage(state: PhaseState, conn: number, message: ChatMessage): void {
-    const { conversationId = '', seq = 0, clientMsgId, senderId } = message;
+    const { conversationId = '', seq = 0, clientMsgId, senderId, sentAtMs } = message;
     const seen = this.seen[conn] as Set<string>;
     const seqKey = `${conversationId}#${seq}`;
     const idKey = `${senderId}/${clientMsgId}`;
@@ -225,8 +226,9 @@ export class ChatSession {
     this.noteSeq(conn, conversationId, seq);
     const sent = clientMsgId === undefined ? undefined : state.sent.get(clientMsgId);
     if (!sent || sent.pending === 0) return;
+    const first = sent.pending === sent.recipients;
     sent.pending -= 1;
-    state.delivered(sent.atMs);
+    state.delivered(sent.atMs, sentAtMs > 0 ? { storedAtMs: sentAtMs, first } : undefined);
   }
 
   /**

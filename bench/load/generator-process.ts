@@ -143,6 +143,11 @@ function mergeResults(label: string, phase: LoadPhase, results: PhaseResult[]): 
     phase,
     counts,
     latenciesMs: results.flatMap((result) => result.latenciesMs),
+    split: {
+      ackMs: results.flatMap((result) => result.split.ackMs),
+      toStoredMs: results.flatMap((result) => result.split.toStoredMs),
+      storedToDeliveredMs: results.flatMap((result) => result.split.storedToDeliveredMs),
+    },
     deliveredPerSec: sum((r) => r.deliveredPerSec),
     ackedPerSec: sum((r) => r.ackedPerSec),
     sentPerSec: sum((r) => r.sentPerSec),

@@ -1,6 +1,6 @@
 // What one generator counts while a phase runs: its sends, their answers and deliveries, and the latencies.
 import { performance } from 'node:perf_hooks';
-import { noCounts, type PhaseCounts } from './protocol';
+import { noCounts, noSplit, type PhaseCounts } from './protocol';
 
 export interface Sent {
   route: number;
@@ -17,6 +17,7 @@ export class PhaseState {
   readonly sent = new Map<string, Sent>();
   readonly counts: PhaseCounts = noCounts();
   readonly latenciesMs: number[] = [];
+  readonly split = noSplit();
   answered = 0;
   /** Deliveries (or notices) owed for what was acked so far. */
   expectedDeliveries = 0;
@@ -47,19 +48,29 @@ export class PhaseState {
     if (acked) {
       sent.acked = true;
       this.counts.acked += 1;
+      this.split.ackMs.push(this.lastAnswerMs - sent.atMs);
       this.expectedDeliveries += sent.recipients;
       if (this.lastAnswerMs <= this.endsAtMs) this.ackedInTime += 1;
     }
     return sent;
   }
 
-  /** One recipient got a message (or a watcher its notice), `startMs` being when it was sent. */
-  delivered(startMs: number): void {
+  /**
+   * One recipient got a message (or a watcher its notice), `startMs` being when it was sent; for a message,
+   * `storedAtMs` is its `sentAtMs` (wall clock, whole ms) and `first` whether it is the send's first delivery.
+   */
+  delivered(startMs: number, stored?: { storedAtMs: number; first: boolean }): void {
     const now = performance.now();
     this.counts.delivered += 1;
     this.lastAnswerMs = now;
     if (now <= this.endsAtMs) this.deliveredInTime += 1;
     this.latenciesMs.push(now - startMs);
+    if (stored) {
+      // sentAtMs is whole milliseconds of the wall clock: cut at it, the halves can be under 0 by less than 1 ms.
+      const storedMs = stored.storedAtMs - performance.timeOrigin;
+      if (stored.first) this.split.toStoredMs.push(Math.max(0, storedMs - startMs));
+      this.split.storedToDeliveredMs.push(Math.max(0, now - storedMs));
+    }
   }
 
   settled(): boolean {

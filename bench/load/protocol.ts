@@ -75,12 +75,32 @@ export function noCounts(): PhaseCounts {
   return { sent: 0, acked: 0, delivered: 0, duplicates: 0, outOfOrder: 0, errors: {}, lost: 0, unanswered: 0, late: 0 };
 }
 
+/**
+ * A message's time cut at the `sentAtMs` of its push (the system: when im-repo stored it; the relay: when it
+ * forwarded it), on this machine's clock, and the sender's wait for its ack. All ms.
+ */
+export interface LatencySplit {
+  /** Send -> ack, once per acked send. */
+  ackMs: number[];
+  /** Send -> stored (`sentAtMs`), once per delivered message. */
+  toStoredMs: number[];
+  /** Stored -> recipient receive, once per delivery. */
+  storedToDeliveredMs: number[];
+}
+
+/** A split with nothing in it yet. */
+export function noSplit(): LatencySplit {
+  return { ackMs: [], toStoredMs: [], storedToDeliveredMs: [] };
+}
+
 export interface PhaseResult {
   label: string;
   phase: LoadPhase;
   counts: PhaseCounts;
   /** Send -> recipient receive, ms, of every delivery of this phase (connect -> notice for `online`). */
   latenciesMs: number[];
+  /** Where that time went (see LatencySplit); empty for `online`. */
+  split: LatencySplit;
   /** Deliveries received during the phase's own duration (not the drain) / duration. */
   deliveredPerSec: number;
   ackedPerSec: number;
