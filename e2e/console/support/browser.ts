@@ -103,6 +103,7 @@ export async function createClient(browser: ConsoleBrowser, username: string, wa
     await page.click('[data-action="create-client"]', wait);
     await page.waitForSelector(`[data-client="${username}"] .dot.ok`, wait);
   } catch (error) {
-    throw new Error(`creating ${username} in the Clients view: ${await browser.stuck()}`, { cause: error });
+    const first = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new Error(`creating ${username} in the Clients view: ${first} (${await browser.stuck()})`, { cause: error });
   }
 }
