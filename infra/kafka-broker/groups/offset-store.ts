@@ -3,7 +3,6 @@
 // the file is rewritten as a snapshot (temp -> fsync -> rename) at open/close once it has grown large.
 import {
   closeSync,
-  fsync,
   fsyncSync,
   ftruncateSync,
   mkdirSync,
@@ -17,7 +16,7 @@ import { join } from 'node:path';
 import { crc32c } from '../../../lib/crc32c';
 import { syncDir, type LogLogger } from '../log/partition-log';
 import { truncateFile } from '../log/recovery';
-import { FsyncBatcher, fsyncAsync } from '../log/fsync-batcher';
+import { DiskSync, FsyncBatcher } from '../log/fsync-batcher';
 
 export interface CommittedOffset {
   offset: number;
@@ -40,7 +39,8 @@ export class OffsetStore {
   private fd = -1;
   private fileBytes = 0;
   private readonly path: string;
-  private readonly flusher = new FsyncBatcher(() => fsyncAsync(this.fd, fsync));
+  private readonly disk = new DiskSync();
+  private readonly flusher = new FsyncBatcher(() => this.disk.sync([this.fd]));
 
   constructor(
     private readonly dir: string,

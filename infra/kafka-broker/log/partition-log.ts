@@ -2,7 +2,6 @@
 // An in-memory list of batch positions (rebuilt by recovery at open) serves fetches; the files are the truth.
 import {
   closeSync,
-  fsync,
   fsyncSync,
   ftruncateSync,
   mkdirSync,
@@ -179,13 +178,11 @@ export class PartitionLog {
     return baseOffset;
   }
 
-  /** Flushes every segment written since the last sync (one fsync covers all batches since). */
-  async sync(): Promise<void> {
-    const pending = [...this.unsynced];
+  /** The files of every segment written since the last call: one fsync each covers all batches since. */
+  takeUnsynced(): number[] {
+    const fds = [...this.unsynced].map((s) => s.fd);
     this.unsynced.clear();
-    await Promise.all(
-      pending.map((s) => new Promise<void>((resolve, reject) => fsync(s.fd, (err) => (err ? reject(err) : resolve())))),
-    );
+    return fds;
   }
 
   private indexOf(offset: number): number {

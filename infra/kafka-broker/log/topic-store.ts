@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptMetadataError, readJsonIfPresent, writeJsonDurably } from './durable-json';
-import { FsyncBatcher } from './fsync-batcher';
+import { DiskSync, FsyncBatcher } from './fsync-batcher';
 import { PartitionLog, type LogLogger } from './partition-log';
 
 export interface RetentionOptions {
@@ -35,10 +35,11 @@ export class TopicStore {
   readonly topics = new Map<string, PartitionLog[]>();
   private nextProducerId = 1000;
   private dirtyLogs = new Set<PartitionLog>();
-  private readonly flusher = new FsyncBatcher(async () => {
-    const logs = [...this.dirtyLogs];
+  private readonly disk = new DiskSync();
+  private readonly flusher = new FsyncBatcher(() => {
+    const fds = [...this.dirtyLogs].flatMap((l) => l.takeUnsynced());
     this.dirtyLogs.clear();
-    await Promise.all(logs.map((l) => l.sync()));
+    return this.disk.sync(fds);
   });
   private readonly metaPath: string;
   private readonly topicsDir: string;
