@@ -1,7 +1,7 @@
 // Group commit: requests that ask for durability while an fsync runs share the next one; where the fsyncs run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DiskSync, FsyncBatcher, INLINE_FSYNC_LIMIT_MS, type FsyncCalls } from './fsync-batcher';
+import { DiskSync, FsyncBatcher, INLINE_ROUND_LIMIT_MS, type FsyncCalls } from './fsync-batcher';
 
 const nextTick = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -74,19 +74,29 @@ test('a fast disk is synced on the event loop; a slow one in the thread pool, un
   assert.deepEqual(disk.inline, [3, 4], 'fsyncs of 0.1 ms run inline');
   assert.deepEqual(disk.pooled, []);
 
-  disk.ms = 20 * INLINE_FSYNC_LIMIT_MS;
+  disk.ms = 20 * INLINE_ROUND_LIMIT_MS;
   await sync.sync([3]);
-  assert.equal(sync.inline, false, 'one fsync of 20 ms is enough to leave the event loop');
+  assert.equal(sync.inline(1), false, 'one fsync of 20 ms is enough to leave the event loop');
   await sync.sync([3, 4, 5]);
   assert.deepEqual(disk.pooled, [3, 4, 5], 'while the disk is slow, fsyncs go to the thread pool side by side');
 
   disk.ms = 0.1;
   let rounds = 0;
-  while (!sync.inline) {
+  while (!sync.inline(1)) {
     await sync.sync([6]);
     rounds++;
   }
   assert.ok(rounds > 3 && rounds < 40, `back inline after ${rounds} fast fsyncs`);
+});
+
+test('a round of many files goes to the thread pool even on a fast disk', async () => {
+  const disk = fakeDisk();
+  const sync = new DiskSync(disk.calls);
+  await sync.sync([3]);
+  assert.ok(sync.inline(5), 'five fsyncs of 0.1 ms hold the loop for 0.5 ms');
+  assert.equal(sync.inline(50), false, 'fifty would hold it for 5 ms');
+  await sync.sync([...Array(50).keys()]);
+  assert.equal(disk.pooled.length, 50);
 });
 
 test('a failed fsync in the thread pool rejects the round', async () => {

@@ -39,8 +39,11 @@ export class FsyncBatcher {
   }
 }
 
-/** Above this recent fsync time (ms), a round's fsyncs go to the thread pool instead of running on the event loop. */
-export const INLINE_FSYNC_LIMIT_MS = 1;
+/**
+ * Longest a round may be expected to hold the event loop (recent fsync time x its files, ms); a longer one goes to
+ * the thread pool.
+ */
+export const INLINE_ROUND_LIMIT_MS = 1;
 /** Weight of the newest fsync in the recent time. */
 const RECENT_WEIGHT = 0.2;
 
@@ -53,9 +56,10 @@ export interface FsyncCalls {
 /**
  * Where a round's fsyncs run. Handing an fsync to libuv's thread pool costs two thread wake-ups (a worker, then the
  * event loop), which on a small virtual machine cost more CPU than a fast disk's fsync itself: at 1,000 msgs/s the
- * broker spent about a quarter of its CPU on those hand-offs. So while the disk answers fast (recent fsyncs under
- * INLINE_FSYNC_LIMIT_MS), a round fsyncs on the event loop; a slow disk would stall every client of the broker
- * meanwhile, so while recent fsyncs are slow they go to the thread pool, where the loop keeps serving fetches.
+ * broker's process spent a sixth to a quarter of its CPU on those hand-offs. So while a round is expected to be short (recent fsync
+ * time x its files under INLINE_ROUND_LIMIT_MS), it fsyncs on the event loop; a slow disk, or a round of many
+ * files, would stall every client of the broker meanwhile, so those go to the thread pool, side by side, and the
+ * loop keeps serving fetches.
  * Durability is the same either way: a round resolves only once every fsync in it returned.
  */
 export class DiskSync {
@@ -63,14 +67,14 @@ export class DiskSync {
 
   constructor(private readonly calls: FsyncCalls = { fsync, fsyncSync, now: () => performance.now() }) {}
 
-  /** Whether the next round runs on the event loop. */
-  get inline(): boolean {
-    return this.recentMs < INLINE_FSYNC_LIMIT_MS;
+  /** Whether a round of `files` fsyncs runs on the event loop. */
+  inline(files: number): boolean {
+    return this.recentMs * files < INLINE_ROUND_LIMIT_MS;
   }
 
   async sync(fds: readonly number[]): Promise<void> {
     const { calls } = this;
-    if (this.inline) {
+    if (this.inline(fds.length)) {
       for (const fd of fds) {
         const start = calls.now();
         calls.fsyncSync(fd);
