@@ -56,11 +56,11 @@ export interface FsyncCalls {
 /**
  * Where a round's fsyncs run. Handing an fsync to libuv's thread pool costs two thread wake-ups (a worker, then the
  * event loop), which on a small virtual machine cost more CPU than a fast disk's fsync itself: at 1,000 msgs/s the
- * broker's process spent a sixth to a quarter of its CPU on those hand-offs. So while a round is expected to be short (recent fsync
- * time x its files under INLINE_ROUND_LIMIT_MS), it fsyncs on the event loop; a slow disk, or a round of many
- * files, would stall every client of the broker meanwhile, so those go to the thread pool, side by side, and the
- * loop keeps serving fetches.
- * Durability is the same either way: a round resolves only once every fsync in it returned.
+ * broker's process spent a sixth to a quarter of its CPU on those hand-offs. So while a round is expected to be
+ * short (recent fsync time x its files under INLINE_ROUND_LIMIT_MS), it fsyncs on the event loop; a slow disk, or
+ * a round of many files, would stall every client of the broker meanwhile, so those go to the thread pool, side by
+ * side, and the loop keeps serving fetches. Durability is the same either way: a round resolves only once every
+ * fsync in it returned.
  */
 export class DiskSync {
   private recentMs = 0;
